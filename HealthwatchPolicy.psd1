@@ -1,0 +1,32 @@
+#
+# Module manifest for HealthwatchPolicy.
+# ModuleVersion is stamped by build.ps1 from Directory.Build.props (its one home); do not edit it here.
+#
+@{
+    RootModule             = 'HealthwatchPolicy.dll'
+    ModuleVersion          = '{{ModuleVersion}}'
+    CompatiblePSEditions   = @('Desktop', 'Core')
+    GUID                   = '5b0a5c1e-7f62-4d55-9a0e-3c1d2f6b8e41'
+    Author                 = 'HealthwatchPolicy contributors'
+    CompanyName            = 'Healthwatch Sefton'
+    Copyright              = '(c) Healthwatch Sefton. MIT licence.'
+    Description            = 'Turns the Healthwatch Sefton social media policy into enforced, audited practice in Microsoft 365: the policy as validated data, the official-account register, posting access, monthly access reviews and compliance reports.'
+    PowerShellVersion      = '5.1'
+    DotNetFrameworkVersion = '4.7.2'
+    FormatsToProcess       = @('HealthwatchPolicy.format.ps1xml')
+    CmdletsToExport        = @(
+        'Get-HwPolicy'
+        'Test-HwPolicy'
+        'ConvertTo-HwPolicyDocument'
+        'Compare-HwPolicy'
+    )
+    FunctionsToExport      = @()
+    AliasesToExport        = @()
+    VariablesToExport      = @()
+    PrivateData            = @{
+        PSData = @{
+            Tags       = @('SocialMedia', 'Policy', 'Compliance', 'EntraID', 'MicrosoftGraph', 'AccessReview', 'PSEdition_Desktop', 'PSEdition_Core')
+            ProjectUri = 'https://example.invalid/HealthwatchPolicy'
+        }
+    }
+}

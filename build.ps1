@@ -1,0 +1,189 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    Builds, tests, benchmarks and demonstrates the HealthwatchPolicy module.
+.DESCRIPTION
+    Build  : publishes the engine into dependencies/, builds the cmdlets, copies an explicit allowlist into
+             out/HealthwatchPolicy/<version>/, stamps the version, writes the MAML help and checks the manifest.
+    Test   : Build, then xunit (dotnet test) and Pester (in a child pwsh importing the built module).
+             Ends with one line "N passed, N failed[, N skipped]" over both runners; exits non-zero on any failure.
+    Demo   : Build, then the main job on the bundled policy (and, as the module grows, the sample organisation).
+    Clean  : removes out/.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Demo
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Clean', 'Build', 'Test', 'Demo')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Pester tag filter, for a quicker inner loop (e.g. -PesterTag Policy).
+    [string[]] $PesterTag
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleName = 'HealthwatchPolicy'
+
+function Get-ModuleVersion {
+    $props = [xml](Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))
+    $version = @($props.Project.PropertyGroup | ForEach-Object { $_.ModuleVersion } | Where-Object { $_ })[0]
+    if (-not $version) { throw 'ModuleVersion is missing from Directory.Build.props.' }
+    $version
+}
+
+function Get-ModuleOutput { Join-Path $Out "$ModuleName/$(Get-ModuleVersion)" }
+
+function Invoke-DotNet {
+    & dotnet @args
+    if ($LASTEXITCODE) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+# What ships. A missing file fails the build; an unexpected one fails it too (add it here on purpose).
+$RootFiles = @('HealthwatchPolicy.dll', 'HealthwatchPolicy.psd1', 'HealthwatchPolicy.format.ps1xml')
+$DependencyFiles = @(
+    'HealthwatchPolicy.Engine.dll'
+    'YamlDotNet.dll'
+    'Markdig.dll'
+    # netstandard2.0 polyfills: used on Windows PowerShell 5.1; on PowerShell 7 the runtime's own copies win.
+    'System.Buffers.dll'
+    'System.Memory.dll'
+    'System.Numerics.Vectors.dll'
+    'System.Runtime.CompilerServices.Unsafe.dll'
+)
+
+function Invoke-Clean {
+    if (Test-Path $Out) { Remove-Item -Recurse -Force $Out }
+}
+
+function Invoke-Build {
+    $version = Get-ModuleVersion
+    $moduleOut = Get-ModuleOutput
+    $staging = Join-Path $Out 'obj'
+    Write-Host "Building $ModuleName $version ($Configuration)" -ForegroundColor Cyan
+    if (Test-Path (Join-Path $Out $ModuleName)) { Remove-Item -Recurse -Force (Join-Path $Out $ModuleName) }
+    if (Test-Path $staging) { Remove-Item -Recurse -Force $staging }
+
+    Invoke-DotNet publish (Join-Path $Root 'src/HealthwatchPolicy.Engine') -c $Configuration -o (Join-Path $staging 'engine') --nologo -v quiet
+    Invoke-DotNet build (Join-Path $Root 'src/HealthwatchPolicy') -c $Configuration --nologo -v quiet
+    $cmdletBin = Join-Path $Root "src/HealthwatchPolicy/bin/$Configuration/netstandard2.0"
+
+    $deps = New-Item -ItemType Directory -Force (Join-Path $moduleOut 'dependencies')
+    Copy-Item (Join-Path $cmdletBin 'HealthwatchPolicy.dll') $moduleOut
+    Copy-Item (Join-Path $Root 'module/HealthwatchPolicy.format.ps1xml') $moduleOut
+    $published = Get-ChildItem (Join-Path $staging 'engine') -Filter *.dll | ForEach-Object Name
+    $unexpected = $published | Where-Object { $_ -notin $DependencyFiles }
+    if ($unexpected) { throw "The engine publishes dlls that are not on the allowlist in build.ps1: $($unexpected -join ', ')" }
+    foreach ($file in $DependencyFiles) {
+        $source = Join-Path $staging "engine/$file"
+        if (-not (Test-Path $source)) { throw "Allowlisted dependency '$file' was not produced by the engine build." }
+        Copy-Item $source $deps
+    }
+
+    # The bundled policy and its schema travel with the module.
+    $policyOut = New-Item -ItemType Directory -Force (Join-Path $moduleOut 'policy/schema')
+    Copy-Item (Join-Path $Root 'policy/*.yaml') (Split-Path $policyOut)
+    Copy-Item (Join-Path $Root 'policy/schema/*.json') $policyOut
+
+    # Help: about_ topics as written, cmdlet help from docs/commands (markdown) to MAML.
+    $help = New-Item -ItemType Directory -Force (Join-Path $moduleOut 'en-US')
+    Copy-Item (Join-Path $Root 'module/en-US/*') $help
+    Invoke-DotNet run --project (Join-Path $Root 'tools/HelpGen') -c $Configuration -v quiet -- `
+        (Join-Path $Root 'docs/commands/en-US') (Join-Path $help 'HealthwatchPolicy.dll-Help.xml')
+
+    $manifest = Get-Content -Raw (Join-Path $Root "$ModuleName.psd1")
+    Set-Content -Path (Join-Path $moduleOut "$ModuleName.psd1") -Value $manifest.Replace('{{ModuleVersion}}', $version) -NoNewline
+
+    $rootActual = Get-ChildItem $moduleOut -File | ForEach-Object Name
+    $extra = $rootActual | Where-Object { $_ -notin $RootFiles }
+    $missing = $RootFiles | Where-Object { $_ -notin $rootActual }
+    if ($extra -or $missing) { throw "Module root differs from the allowlist. Extra: $($extra -join ', '); missing: $($missing -join ', ')" }
+
+    # Check the manifest in a child process, so this session never loads the module's dll.
+    $check = "`$m = Test-ModuleManifest -Path '$moduleOut/$ModuleName.psd1' -ErrorAction Stop; '{0} {1}: {2} cmdlets' -f `$m.Name, `$m.Version, `$m.ExportedCmdlets.Count"
+    & dotnet pwsh -NoProfile -NonInteractive -Command $check
+    if ($LASTEXITCODE) { throw 'Test-ModuleManifest failed.' }
+    Write-Host "Built $moduleOut" -ForegroundColor Green
+}
+
+# Restores tools/TestPackages (Pester, a foreign YamlDotNet) and returns where they are.
+function Restore-TestPackages {
+    $project = Join-Path $Root 'tools/TestPackages/TestPackages.csproj'
+    Invoke-DotNet restore $project --nologo -v quiet
+    $props = ([xml](Get-Content -Raw $project)).Project.PropertyGroup
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
+        ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+    }
+    $pester = Join-Path $packages "pester/$($props.PesterVersion)/tools/Pester.psd1"
+    $yaml = Join-Path $packages "yamldotnet/$($props.ForeignYamlDotNetVersion)/lib/netstandard2.1/YamlDotNet.dll"
+    foreach ($file in $pester, $yaml) { if (-not (Test-Path $file)) { throw "Test package file not restored: $file" } }
+    [pscustomobject]@{ PesterPath = $pester; ForeignYamlDotNet = $yaml }
+}
+
+function Invoke-Test {
+    $results = New-Item -ItemType Directory -Force (Join-Path $Out 'test-results')
+    $trxDir = Join-Path $results 'xunit'
+    if (Test-Path $trxDir) { Remove-Item -Recurse -Force $trxDir }
+
+    Write-Host 'xunit' -ForegroundColor Cyan
+    & dotnet test (Join-Path $Root "$ModuleName.slnx") -c $Configuration --nologo --logger 'trx' --logger 'console;verbosity=minimal' --results-directory $trxDir
+    $xunitExit = $LASTEXITCODE
+    $x = @{ passed = 0; failed = 0; skipped = 0 }
+    foreach ($trx in Get-ChildItem $trxDir -Filter *.trx -ErrorAction SilentlyContinue) {
+        $c = ([xml](Get-Content -Raw $trx.FullName)).TestRun.ResultSummary.Counters
+        $x.passed += [int]$c.passed; $x.failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+        $x.skipped += [int]$c.notExecuted
+    }
+    if ($xunitExit -and $x.failed -eq 0) { $x.failed = 1; Write-Warning 'dotnet test failed without a failed test (build or run error): counted as one failure.' }
+
+    Write-Host 'Pester' -ForegroundColor Cyan
+    $packages = Restore-TestPackages
+    $summary = Join-Path $results 'pester-summary.json'
+    if (Test-Path $summary) { Remove-Item $summary }
+    $runner = Join-Path $Root 'tests/module/Invoke-ModuleTests.ps1'
+    $tagArgs = if ($PesterTag) { @('-Tag', ($PesterTag -join ',')) } else { @() }
+    & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterPath $packages.PesterPath -ForeignYamlDotNet $packages.ForeignYamlDotNet `
+        -ModulePath (Join-Path (Get-ModuleOutput) "$ModuleName.psd1") -ResultsPath $results @tagArgs
+    $pesterExit = $LASTEXITCODE
+    $p = if (Test-Path $summary) { Get-Content -Raw $summary | ConvertFrom-Json } else { [pscustomobject]@{ passed = 0; failed = 1; skipped = 0 } }
+    $pFailed = [int]$p.failed
+    if ($pesterExit -and $pFailed -eq 0) { $pFailed = 1; Write-Warning 'Pester failed without a failed test: counted as one failure.' }
+
+    $passed = $x.passed + [int]$p.passed
+    $failed = $x.failed + $pFailed
+    $skipped = $x.skipped + [int]$p.skipped
+    Write-Host ("xunit: {0} passed, {1} failed, {2} skipped; Pester: {3} passed, {4} failed, {5} skipped" -f `
+        $x.passed, $x.failed, $x.skipped, $p.passed, $pFailed, $p.skipped)
+    $line = "$passed passed, $failed failed"
+    if ($skipped) { $line += ", $skipped skipped" }
+    Write-Output $line
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    $demo = Join-Path $Root 'tools/Demo.ps1'
+    & dotnet pwsh -NoProfile -NonInteractive -File $demo -ModulePath (Join-Path (Get-ModuleOutput) "$ModuleName.psd1") -OutputPath (Join-Path $Out 'demo')
+    if ($LASTEXITCODE) { throw "The demo failed (exit code $LASTEXITCODE)." }
+}
+
+Push-Location $Root
+try {
+    foreach ($t in $Task) {
+        switch ($t) {
+            'Clean' { Invoke-Clean }
+            'Build' { Invoke-Build }
+            'Test' { Invoke-Build; Invoke-Test }
+            'Demo' { Invoke-Build; Invoke-Demo }
+        }
+    }
+}
+finally {
+    Pop-Location
+}

@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.Serialization;
+
+namespace HealthwatchPolicy.Engine.Policy;
+
+// The policy file's shape as YamlDotNet reads it. Strict: no IgnoreUnmatchedProperties, so an unknown
+// key is an error at its own line and column. Scalars that the validator checks are read as YScalar so
+// that every semantic error can name its position too. policy/schema/healthwatch-policy.schema.json
+// describes the same shape for editors; PolicySchemaTests keeps the two in step.
+
+/// <summary>A mapping node whose start position the loader records.</summary>
+internal abstract class YamlNodeBase
+{
+    [YamlIgnore] public Mark Start { get; set; } = Mark.Empty;
+}
+
+/// <summary>A scalar and where it stands in the file.</summary>
+internal sealed class YScalar
+{
+    public YScalar(string value, Mark start)
+    {
+        Value = value;
+        Start = start;
+    }
+
+    public string Value { get; }
+    public Mark Start { get; }
+    public override string ToString() => Value;
+}
+
+internal sealed class PolicyFileYaml : YamlNodeBase
+{
+    public YScalar? ApiVersion { get; set; }
+    public YScalar? Kind { get; set; }
+    public MetadataYaml? Metadata { get; set; }
+    public SpecYaml? Spec { get; set; }
+}
+
+internal sealed class MetadataYaml : YamlNodeBase
+{
+    public YScalar? Name { get; set; }
+    public YScalar? Title { get; set; }
+    public YScalar? Organisation { get; set; }
+    public YScalar? Version { get; set; }
+    public YScalar? Effective { get; set; }
+    public int? ReviewIntervalMonths { get; set; }
+    public YScalar? NextReviewDue { get; set; }
+    public YScalar? AlternativeFormatsContact { get; set; }
+}
+
+internal sealed class SpecYaml : YamlNodeBase
+{
+    public ScopeYaml? Scope { get; set; }
+    public List<RoleYaml?>? Roles { get; set; }
+    public ParametersYaml? Parameters { get; set; }
+    public List<SectionYaml?>? Sections { get; set; }
+    public List<ClauseYaml?>? Clauses { get; set; }
+}
+
+internal sealed class ScopeYaml : YamlNodeBase
+{
+    public List<YScalar?>? Covers { get; set; }
+    public List<YScalar?>? Platforms { get; set; }
+}
+
+internal sealed class RoleYaml : YamlNodeBase
+{
+    public YScalar? Id { get; set; }
+    public YScalar? Title { get; set; }
+    public YScalar? User { get; set; }
+    public YScalar? Group { get; set; }
+}
+
+internal sealed class ParametersYaml : YamlNodeBase
+{
+    public int? MaxPostersPerAccount { get; set; }
+    public List<YScalar?>? EligibleEmployeeTypes { get; set; }
+    public bool? GuestsMayPost { get; set; }
+    public bool? AcknowledgementRequiredToPost { get; set; }
+    public List<YScalar?>? AccountConsentFrom { get; set; }
+    public YScalar? PostingGroupPrefix { get; set; }
+    public AccessReviewYaml? AccessReview { get; set; }
+}
+
+internal sealed class AccessReviewYaml : YamlNodeBase
+{
+    public int? IntervalMonths { get; set; }
+    public int? DueDays { get; set; }
+    public int? GraceDays { get; set; }
+    public YScalar? UndecidedAction { get; set; }
+}
+
+internal sealed class SectionYaml : YamlNodeBase
+{
+    public YScalar? Id { get; set; }
+    public YScalar? Title { get; set; }
+    public YScalar? Lead { get; set; }
+}
+
+internal sealed class ClauseYaml : YamlNodeBase
+{
+    public YScalar? Id { get; set; }
+    public YScalar? Section { get; set; }
+    public YScalar? Kind { get; set; }
+    public YScalar? Form { get; set; }
+    public List<YScalar?>? Checks { get; set; }
+    public YScalar? Text { get; set; }
+}
+
+/// <summary>Reads a scalar with its position; refuses a mapping or sequence where a scalar belongs.</summary>
+internal sealed class YScalarConverter : IYamlTypeConverter
+{
+    public bool Accepts(Type type) => type == typeof(YScalar);
+
+    public object? ReadYaml(IParser parser, Type type, ObjectDeserializer rootDeserializer)
+    {
+        if (parser.Current is Scalar scalar)
+        {
+            parser.MoveNext();
+            bool isNull = scalar.Style == ScalarStyle.Plain && scalar.Value is "" or "~" or "null" or "Null" or "NULL";
+            return isNull ? null : new YScalar(scalar.Value, scalar.Start);
+        }
+        ParsingEvent? current = parser.Current;
+        throw new YamlException(current?.Start ?? Mark.Empty, current?.End ?? Mark.Empty,
+            "Expected a single value here, found " + (current is SequenceStart ? "a list" : "a mapping") + ".");
+    }
+
+    public void WriteYaml(IEmitter emitter, object? value, Type type, ObjectSerializer serializer) =>
+        throw new NotSupportedException("The policy model is read-only.");
+}
+
+/// <summary>Records where each mapping node starts, so validation errors can point at it.</summary>
+internal sealed class MarkingNodeDeserializer : INodeDeserializer
+{
+    private readonly INodeDeserializer _inner;
+
+    public MarkingNodeDeserializer(INodeDeserializer inner) => _inner = inner;
+
+    public bool Deserialize(IParser reader, Type expectedType, Func<IParser, Type, object?> nestedObjectDeserializer,
+        out object? value, ObjectDeserializer rootDeserializer)
+    {
+        Mark start = reader.Current?.Start ?? Mark.Empty;
+        if (!_inner.Deserialize(reader, expectedType, nestedObjectDeserializer, out value, rootDeserializer))
+            return false;
+        if (value is YamlNodeBase node)
+            node.Start = start;
+        return true;
+    }
+}

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HealthwatchPolicy.Engine.Policy;
+using Json.Schema;
+using YamlDotNet.RepresentationModel;
+
+namespace HealthwatchPolicy.Engine.Tests.Policy;
+
+/// <summary>The editor schema and the loader describe one shape: checked both ways.</summary>
+public class PolicySchemaTests
+{
+    private static readonly JsonSchema s_schema = JsonSchema.FromFile(Repo.SchemaPath);
+
+    private static JsonNode? ToJson(YamlNode node) => node switch
+    {
+        YamlMappingNode m => new JsonObject(m.Children.Select(kv =>
+            new KeyValuePair<string, JsonNode?>(((YamlScalarNode)kv.Key).Value!, ToJson(kv.Value)))),
+        YamlSequenceNode s => new JsonArray(s.Children.Select(ToJson).ToArray()),
+        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } p when long.TryParse(p.Value, out long n) => JsonValue.Create(n),
+        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } p when p.Value is "true" or "false" => JsonValue.Create(p.Value == "true"),
+        YamlScalarNode p => JsonValue.Create(p.Value),
+        _ => null,
+    };
+
+    private static EvaluationResults Evaluate(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        JsonElement element = JsonSerializer.SerializeToElement(ToJson(stream.Documents[0].RootNode));
+        return s_schema.Evaluate(element, new EvaluationOptions { OutputFormat = OutputFormat.List });
+    }
+
+    [Fact]
+    public void Bundled_policy_validates_against_the_schema()
+    {
+        EvaluationResults r = Evaluate(File.ReadAllText(Repo.PolicyPath));
+        Assert.True(r.IsValid, string.Join("\n", (r.Details ?? new List<EvaluationResults>()).Where(d => d.Errors is not null)
+            .SelectMany(d => d.Errors!.Select(e => $"{d.InstanceLocation}: {e.Value}"))));
+    }
+
+    [Theory]
+    [InlineData("maxPostersPerAccount: 3", "maxPostersPerAccount: 3\n    colour: red")]
+    [InlineData("kind: enforced\n      checks: [PolicyReview]", "kind: enforced\n      checks: [Nope]")]
+    [InlineData("undecidedAction: Flag", "undecidedAction: Ignore")]
+    [InlineData("apiVersion: healthwatch.policy/v1", "apiVersion: healthwatch.policy/v2")]
+    public void Schema_and_loader_both_refuse_the_same_mistakes(string from, string to)
+    {
+        string bad = File.ReadAllText(Repo.PolicyPath).Replace(from, to);
+        Assert.NotEqual(File.ReadAllText(Repo.PolicyPath), bad);
+        Assert.False(Evaluate(bad).IsValid);
+        Assert.False(PolicyLoader.LoadText(bad, "x.yaml").IsValid);
+    }
+
+    [Fact]
+    public void Schema_names_exactly_the_keys_the_loader_reads()
+    {
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Repo.SchemaPath));
+        static string[] Keys(JsonElement obj) =>
+            obj.GetProperty("properties").EnumerateObject().Select(p => p.Name).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+        static string[] Props(Type t) => t.GetProperties().Where(p => p.Name != "Start")
+            .Select(p => char.ToLowerInvariant(p.Name[0]) + p.Name.Substring(1)).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+
+        JsonElement root = doc.RootElement;
+        JsonElement spec = root.GetProperty("properties").GetProperty("spec");
+        JsonElement specProps = spec.GetProperty("properties");
+        JsonElement parameters = specProps.GetProperty("parameters");
+        Assert.Equal(Props(typeof(PolicyFileYaml)), Keys(root));
+        Assert.Equal(Props(typeof(MetadataYaml)), Keys(root.GetProperty("properties").GetProperty("metadata")));
+        Assert.Equal(Props(typeof(SpecYaml)), Keys(spec));
+        Assert.Equal(Props(typeof(ScopeYaml)), Keys(specProps.GetProperty("scope")));
+        Assert.Equal(Props(typeof(RoleYaml)), Keys(specProps.GetProperty("roles").GetProperty("items")));
+        Assert.Equal(Props(typeof(ParametersYaml)), Keys(parameters));
+        Assert.Equal(Props(typeof(AccessReviewYaml)), Keys(parameters.GetProperty("properties").GetProperty("accessReview")));
+        Assert.Equal(Props(typeof(SectionYaml)), Keys(specProps.GetProperty("sections").GetProperty("items")));
+        Assert.Equal(Props(typeof(ClauseYaml)), Keys(specProps.GetProperty("clauses").GetProperty("items")));
+
+        string[] checks = specProps.GetProperty("clauses").GetProperty("items").GetProperty("properties").GetProperty("checks")
+            .GetProperty("items").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).OrderBy(n => n).ToArray();
+        Assert.Equal(CheckCatalog.Names.OrderBy(n => n).ToArray(), checks);
+    }
+}

@@ -1,0 +1,30 @@
+# Shared by the Pester suite: import the BUILT module through its manifest, as an admin would.
+Set-StrictMode -Version Latest
+
+function Get-HwRepoRoot { (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path }
+
+function Get-HwBuiltManifest {
+    if ($env:HW_MODULE_PATH) { return $env:HW_MODULE_PATH }
+    $found = Get-ChildItem (Join-Path (Get-HwRepoRoot) 'out/HealthwatchPolicy/*/HealthwatchPolicy.psd1') -ErrorAction SilentlyContinue |
+        Select-Object -First 1
+    if (-not $found) { throw 'The module is not built: run ./build.ps1 -Task Build first.' }
+    $found.FullName
+}
+
+function Import-HwBuiltModule {
+    if (-not (Get-Module HealthwatchPolicy)) { Import-Module (Get-HwBuiltManifest) -ErrorAction Stop }
+}
+
+function Get-HwBundledPolicyPath { Join-Path (Split-Path (Get-HwBuiltManifest)) 'policy/social-media-policy.yaml' }
+
+# Runs a script in a fresh pwsh (same PowerShell as this one) and returns its output lines.
+function Invoke-HwChildPwsh {
+    param([Parameter(Mandatory)] [string] $Command)
+    $exe = [Environment]::ProcessPath
+    $pwshArgs = @('-NoProfile', '-NonInteractive', '-Command', $Command)
+    if ((Split-Path -Leaf $exe) -like 'dotnet*') { $pwshArgs = @((Join-Path $PSHOME 'pwsh.dll')) + $pwshArgs }
+    $output = & $exe @pwshArgs 2>&1
+    [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = @($output | ForEach-Object { "$_" }) }
+}
+
+Export-ModuleMember -Function Get-HwRepoRoot, Get-HwBuiltManifest, Import-HwBuiltModule, Get-HwBundledPolicyPath, Invoke-HwChildPwsh
