@@ -12,7 +12,7 @@ function Get-HwBuiltManifest {
 }
 
 function Import-HwBuiltModule {
-    if (-not (Get-Module HealthwatchPolicy)) { Import-Module (Get-HwBuiltManifest) -ErrorAction Stop }
+    if (-not (Get-Module HealthwatchPolicy)) { Import-Module (Get-HwBuiltManifest) -Global -ErrorAction Stop }
 }
 
 function Get-HwBundledPolicyPath { Join-Path (Split-Path (Get-HwBuiltManifest)) 'policy/social-media-policy.yaml' }

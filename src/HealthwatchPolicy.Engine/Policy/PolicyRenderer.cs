@@ -137,12 +137,12 @@ This policy is available in alternative formats on request{(policy.Metadata.Alte
     private const string BaseCss = @"
 :root { color-scheme: light; }
 body { margin: 0 auto; padding: 1rem 1.25rem; max-width: 46rem; font-family: Arial, Helvetica, sans-serif;
-       color: #1b1b1b; background: #ffffff; line-height: 1.6; }
+       color: #1b1b1b; background: #ffffff; line-height: 1.6; overflow-wrap: break-word; }
 header .org { font-weight: bold; color: #004b87; margin: 0; }
 h1, h2 { color: #002d55; line-height: 1.25; }
 strong { color: #1b1b1b; }
 table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid #6b6b6b; padding: .4rem .6rem; text-align: left; vertical-align: top; }
+th, td { overflow-wrap: anywhere; border: 1px solid #6b6b6b; padding: .4rem .6rem; text-align: left; vertical-align: top; }
 footer { border-top: 1px solid #6b6b6b; margin-top: 2rem; font-size: .95em; color: #333333; }
 a { color: #004b87; }
 @media print { body { max-width: none; } footer { page-break-inside: avoid; } }";
@@ -152,5 +152,6 @@ a { color: #004b87; }
     // Large print: at least 18pt (24px) text, generous spacing, left aligned (RNIB clear print guidance).
     private const string LargePrintCss = @"body { font-size: 1.5rem; line-height: 1.7; max-width: 52rem; }
 h1 { font-size: 2.2rem; } h2 { font-size: 1.9rem; }
-li { margin-bottom: .6rem; }";
+li { margin-bottom: .6rem; }
+footer { font-size: 1em; }";
 }

@@ -38,9 +38,11 @@ Describe 'Get-HwPolicy' -Tag 'Policy' {
     }
 
     It 'completes clause ids and sections with Tab' {
-        $ids = (TabExpansion2 -inputScript 'Get-HwPolicy -Id SMP-7' -cursorColumn 24).CompletionMatches.CompletionText
+        $line = 'Get-HwPolicy -Id SMP-7'
+        $ids = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
         $ids | Should -Be @('SMP-7.1', 'SMP-7.2', 'SMP-7.3', 'SMP-7.4')
-        $sections = (TabExpansion2 -inputScript 'Get-HwPolicy -Section li' -cursorColumn 26).CompletionMatches.CompletionText
+        $line = 'Get-HwPolicy -Section li'
+        $sections = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
         $sections | Should -Be 'limits-of-use'
     }
 
