@@ -19,6 +19,20 @@
         'Test-HwPolicy'
         'ConvertTo-HwPolicyDocument'
         'Compare-HwPolicy'
+        'Connect-HwDirectory'
+        'Get-HwConnection'
+        'Disconnect-HwDirectory'
+        'New-HwOfficialAccount'
+        'Get-HwOfficialAccount'
+        'Set-HwOfficialAccount'
+        'Remove-HwOfficialAccount'
+        'Grant-HwPostingAccess'
+        'Revoke-HwPostingAccess'
+        'Get-HwPostingAccess'
+        'Add-HwPolicyAcknowledgement'
+        'Get-HwPolicyAcknowledgement'
+        'Get-HwAuditLog'
+        'Test-HwAuditLog'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -57,6 +57,10 @@ $DependencyFiles = @(
     'System.Memory.dll'
     'System.Numerics.Vectors.dll'
     'System.Runtime.CompilerServices.Unsafe.dll'
+    'System.Text.Json.dll'
+    'System.Text.Encodings.Web.dll'
+    'Microsoft.Bcl.AsyncInterfaces.dll'
+    'System.Threading.Tasks.Extensions.dll'
 )
 
 function Invoke-Clean {
@@ -87,10 +91,11 @@ function Invoke-Build {
         Copy-Item $source $deps
     }
 
-    # The bundled policy and its schema travel with the module.
-    $policyOut = New-Item -ItemType Directory -Force (Join-Path $moduleOut 'policy/schema')
-    Copy-Item (Join-Path $Root 'policy/*.yaml') (Split-Path $policyOut)
-    Copy-Item (Join-Path $Root 'policy/schema/*.json') $policyOut
+    # The bundled policy, its schema and the sample organisation travel with the module.
+    $policyOut = New-Item -ItemType Directory -Force (Join-Path $moduleOut 'policy')
+    Copy-Item (Join-Path $Root 'policy/*.yaml') $policyOut
+    Copy-Item (Join-Path $Root 'policy/schema') $policyOut -Recurse
+    Copy-Item (Join-Path $Root 'policy/sample-org') $policyOut -Recurse -Exclude '*.lock' 
 
     # Help: about_ topics as written, cmdlet help from docs/commands (markdown) to MAML.
     $help = New-Item -ItemType Directory -Force (Join-Path $moduleOut 'en-US')

@@ -1,17 +1,99 @@
+using System;
+using System.IO;
+using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Journal;
+using HealthwatchPolicy.Engine.Local;
 using HealthwatchPolicy.Engine.Policy;
+using HealthwatchPolicy.Engine.Ports;
+using HealthwatchPolicy.Engine.Sessions;
 
 namespace HealthwatchPolicy.Engine;
 
 /// <summary>
-/// The one facade the cmdlets call. Synchronous; never calls back into PowerShell.
-/// Later areas (register, access, reviews, compliance) hang off it the same way.
+/// The one facade the cmdlets call, and the composition root: it alone chooses the directory adapter.
+/// Synchronous; never calls back into PowerShell.
 /// </summary>
 public sealed class HwEngine
 {
-    public HwEngine(string bundledPolicyPath)
+    private readonly string _sampleOrganisationPath;
+    private HwSession? _session;
+
+    public HwEngine(string bundledPolicyPath, string sampleOrganisationPath)
     {
         Policies = new PolicyService(bundledPolicyPath);
+        _sampleOrganisationPath = sampleOrganisationPath;
     }
 
     public PolicyService Policies { get; }
+
+    /// <summary>The connection, or null.</summary>
+    public HwSession? Session => _session;
+
+    /// <summary>The connection, or a NotConnected error that says how to connect.</summary>
+    public HwSession Current => _session ?? throw new HwException("NotConnected", HwErrorKind.ConnectionError,
+        "Not connected to a directory. Run Connect-HwDirectory -Sample (the bundled sample organisation), "
+        + "Connect-HwDirectory -Path <organisation folder>, or Connect-HwDirectory -TenantId ... for Microsoft 365.");
+
+    /// <summary>Connects to an organisation folder (directory.json) with its state folder (journal, reviews).</summary>
+    public HwSession ConnectLocal(string organisationPath, string? statePath, string? policyPath, IClock? clock = null, bool isSample = false)
+    {
+        string org = Path.GetFullPath(organisationPath);
+        var directory = new LocalDirectory(org);
+        string state = Path.GetFullPath(statePath ?? Path.Combine(org, "state"));
+        return Open(directory, "Local", directory.Description, state, policyPath, clock, isSample);
+    }
+
+    /// <summary>Copies the bundled sample organisation to <paramref name="targetPath"/> (default: a new temporary folder) and connects to the copy.</summary>
+    public HwSession ConnectSample(string? targetPath, string? policyPath, IClock? clock = null)
+    {
+        string target = Path.GetFullPath(targetPath ?? Path.Combine(Path.GetTempPath(),
+            "HealthwatchPolicy-sample-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)
+            + "-" + Guid.NewGuid().ToString("N").Substring(0, 6)));
+        if (Directory.Exists(target) && Directory.GetFileSystemEntries(target).Length > 0)
+            throw new HwException("SampleTargetNotEmpty", HwErrorKind.InvalidArgument,
+                $"-Path '{target}' is not empty. Give a new or empty folder for the sample organisation, or connect to an existing copy with Connect-HwDirectory -Path.",
+                target);
+        CopyFolder(_sampleOrganisationPath, target);
+        return ConnectLocal(target, null, policyPath, clock, isSample: true);
+    }
+
+    public void Disconnect() => _session = null;
+
+    /// <summary>Connects over any directory adapter (tests use it to run one contract suite over every adapter).</summary>
+    internal HwSession ConnectTo(IDirectory directory, string kind, string statePath, string? policyPath, IClock? clock) =>
+        Open(directory, kind, directory.Description, Path.GetFullPath(statePath), policyPath, clock, isSample: false);
+
+    private HwSession Open(IDirectory directory, string kind, string description, string statePath, string? policyPath, IClock? clock, bool isSample)
+    {
+        PolicyDocument policy = Policies.Load(policyPath);
+        try
+        {
+            Directory.CreateDirectory(statePath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new HwException("StateNotWritable", HwErrorKind.PermissionDenied, $"Cannot create the state folder '{statePath}': {ex.Message}", statePath, ex);
+        }
+        IClock c = clock ?? SystemClock.Instance;
+        var connection = new DirectoryConnection(kind, description, statePath, policy.Path, policy.Version,
+            Environment.UserName + "@" + Environment.MachineName, c.UtcNow, isSample);
+        _session = new HwSession(connection, directory, new FileJournal(statePath, c), policy, c);
+        return _session;
+    }
+
+    private static void CopyFolder(string source, string target)
+    {
+        if (!File.Exists(Path.Combine(source, LocalDirectory.FileName)))
+            throw new HwException("SampleMissing", HwErrorKind.ObjectNotFound, $"The bundled sample organisation is missing from '{source}'.", source);
+        foreach (string dir in Directory.GetDirectories(source, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(target, dir.Substring(source.Length).TrimStart(Path.DirectorySeparatorChar)));
+        Directory.CreateDirectory(target);
+        foreach (string file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+        {
+            string relative = file.Substring(source.Length).TrimStart(Path.DirectorySeparatorChar);
+            if (relative.EndsWith(".lock", StringComparison.OrdinalIgnoreCase))
+                continue;
+            File.Copy(file, Path.Combine(target, relative));
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using HealthwatchPolicy.Engine;
 using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Sessions;
 using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy;
@@ -13,6 +14,37 @@ public abstract class HwCmdlet : PSCmdlet
 
     /// <summary>The session's engine (loaded on first use, not at import).</summary>
     internal static HwEngine Engine => EngineSession.Engine;
+
+    /// <summary>The current connection; a terminating NotConnected error (saying how to connect) when there is none.</summary>
+    internal HwSession Session
+    {
+        get
+        {
+            try
+            {
+                return Engine.Current;
+            }
+            catch (HwException ex)
+            {
+                ThrowHwError(ex, null);
+                throw; // not reached
+            }
+        }
+    }
+
+    /// <summary>Runs an engine call; an engine error becomes a non-terminating ErrorRecord and the result is default.</summary>
+    internal T? TryEngine<T>(System.Func<T> call, object? target)
+    {
+        try
+        {
+            return call();
+        }
+        catch (HwException ex)
+        {
+            WriteHwError(ex, target);
+            return default;
+        }
+    }
 
     /// <summary>One progress activity per cmdlet type; call from ProcessRecord (the pipeline thread).</summary>
     protected void ReportProgress(string activity, string status)

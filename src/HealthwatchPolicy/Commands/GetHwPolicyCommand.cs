@@ -21,6 +21,7 @@ public sealed class GetHwPolicyCommand : HwCmdlet
 
     [Parameter(ParameterSetName = ClauseSet)]
     [ArgumentCompleter(typeof(PolicyClauseIdCompleter))]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Id { get; set; }
 
@@ -30,6 +31,7 @@ public sealed class GetHwPolicyCommand : HwCmdlet
 
     [Parameter(ParameterSetName = ClauseSet)]
     [ArgumentCompleter(typeof(PolicySectionCompleter))]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[]? Section { get; set; }
 

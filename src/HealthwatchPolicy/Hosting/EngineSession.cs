@@ -15,12 +15,14 @@ internal static class EngineSession
     public static string BundledPolicyPath =>
         Path.Combine(DependencyLoader.ModuleBase, "policy", "social-media-policy.yaml");
 
+    public static string SampleOrganisationPath => Path.Combine(DependencyLoader.ModuleBase, "policy", "sample-org");
+
     public static HwEngine Engine
     {
         get
         {
             lock (s_gate)
-                return s_engine ??= new HwEngine(BundledPolicyPath);
+                return s_engine ??= new HwEngine(BundledPolicyPath, SampleOrganisationPath);
         }
     }
 }

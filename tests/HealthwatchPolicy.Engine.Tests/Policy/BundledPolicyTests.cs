@@ -23,7 +23,7 @@ public class BundledPolicyTests
         Assert.Equal("healthwatch.policy/v1", p.ApiVersion);
         Assert.Equal("Healthwatch Sefton", p.Organisation);
         Assert.Equal(new System.DateTime(2018, 10, 1), p.Effective);
-        Assert.Equal(new[] { "staff", "volunteers", "trustees", "associates" }, p.Scope.Covers);
+        Assert.Equal(new[] { "Staff", "Volunteer", "Trustee", "Associate" }, p.Scope.Covers);
         Assert.Contains("WhatsApp", p.Scope.Platforms);
         Assert.NotNull(p.FindRole("Manager"));
         Assert.NotNull(p.FindRole("CommunicationsOfficer"));

@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using HealthwatchPolicy.Engine.Acknowledgements;
+using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Journal;
+using HealthwatchPolicy.Engine.Policy;
+using HealthwatchPolicy.Engine.Ports;
+using HealthwatchPolicy.Engine.Register;
+using HealthwatchPolicy.Engine.Sessions;
+
+namespace HealthwatchPolicy.Engine.Access;
+
+/// <summary>Posting access: grant (with the policy's checks) and revoke, idempotent and journaled.</summary>
+public sealed class AccessService
+{
+    private readonly HwSession _session;
+
+    internal AccessService(HwSession session) => _session = session;
+
+    public AccessOutcome Grant(string accountName, string userReference, string reason)
+    {
+        using IDisposable _ = _session.LockState();
+        OfficialAccount account = _session.Register.GetAccount(accountName, includeRetired: false);
+        DirectoryUser user = _session.Register.ResolveUser(userReference, "User");
+        if (account.PosterIds.Contains(user.Id, StringComparer.OrdinalIgnoreCase))
+            return new AccessOutcome(ToAccess(account, user, "AlreadyGranted"), false, Array.Empty<PolicyRefusalException>());
+
+        var refusals = Eligibility.Check(_session.Policy, user, account.Name).ToList();
+        if (Eligibility.CheckLimit(_session.Policy, account.Name, user.UserPrincipalName, account.PosterCount) is { } limit)
+            refusals.Add(limit);
+        if (refusals.Count > 0)
+            return new AccessOutcome(null, false, refusals);
+
+        bool changed = _session.Directory.AddMember(account.GroupId, user.Id);
+        if (changed)
+            _session.Record(JournalActions.PostingAccessGranted, account.Name, user.UserPrincipalName, reason,
+                new() { ["member"] = false }, new() { ["member"] = true });
+        return new AccessOutcome(ToAccess(account, user, changed ? "Granted" : "AlreadyGranted"), changed, Array.Empty<PolicyRefusalException>());
+    }
+
+    public AccessOutcome Revoke(string accountName, string userReference, string reason)
+    {
+        using IDisposable _ = _session.LockState();
+        OfficialAccount account = _session.Register.GetAccount(accountName, includeRetired: true);
+        DirectoryUser? user = _session.Directory.FindUser(userReference);
+        // A poster who has since left the directory is still removable by object id.
+        string? memberId = user?.Id ?? account.PosterIds.FirstOrDefault(id => string.Equals(id, userReference, StringComparison.OrdinalIgnoreCase));
+        if (memberId is null)
+            throw new HwException("UserNotFound", HwErrorKind.ObjectNotFound,
+                $"-User: there is no user '{userReference}' in the directory ({_session.Directory.Description}).", userReference);
+        string name = user?.UserPrincipalName ?? memberId;
+        bool changed = account.PosterIds.Contains(memberId, StringComparer.OrdinalIgnoreCase)
+                       && _session.Directory.RemoveMember(account.GroupId, memberId);
+        if (changed)
+            _session.Record(JournalActions.PostingAccessRevoked, account.Name, name, reason,
+                new() { ["member"] = true }, new() { ["member"] = false });
+        PostingAccess access = user is null
+            ? new PostingAccess(account.Name, account.Platform, name, null, null, null, null, null, changed ? "Revoked" : "NotGranted")
+            : ToAccess(account, user, changed ? "Revoked" : "NotGranted");
+        return new AccessOutcome(access, changed, Array.Empty<PolicyRefusalException>());
+    }
+
+    /// <summary>Who can post where: every poster of every (or the named) active account.</summary>
+    public IEnumerable<PostingAccess> Get(string? accountPattern, string? userPattern)
+    {
+        Dictionary<string, DirectoryUser> users = _session.Directory.GetUsers().ToDictionary(u => u.Id, StringComparer.OrdinalIgnoreCase);
+        foreach (OfficialAccount account in _session.Register.Accounts(users).Where(a => a.IsActive).OrderBy(a => a.Name, StringComparer.Ordinal))
+        {
+            if (accountPattern is not null && !Wildcard.IsMatch(account.Name, accountPattern) && !Wildcard.IsMatch(account.GroupName, accountPattern))
+                continue;
+            foreach (string id in account.PosterIds)
+            {
+                users.TryGetValue(id, out DirectoryUser? user);
+                PostingAccess access = user is null
+                    ? new PostingAccess(account.Name, account.Platform, id, null, null, null, null, null, "Current")
+                    : ToAccess(account, user, "Current");
+                if (userPattern is null || Wildcard.IsMatch(access.User, userPattern)
+                    || (access.DisplayName is not null && Wildcard.IsMatch(access.DisplayName, userPattern))
+                    || Wildcard.IsMatch(id, userPattern))
+                    yield return access;
+            }
+        }
+    }
+
+    private static PostingAccess ToAccess(OfficialAccount account, DirectoryUser user, string status) =>
+        new(account.Name, account.Platform, user.UserPrincipalName, user.DisplayName, user.EmployeeType, user.UserType,
+            user.AccountEnabled, AcknowledgementRecord.Read(user.Extension).Latest?.Version, status);
+}

@@ -1,0 +1,80 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using HealthwatchPolicy.Engine.Journal;
+using HealthwatchPolicy.Engine.Ports;
+using HealthwatchPolicy.Engine.Sessions;
+
+namespace HealthwatchPolicy.Engine.Acknowledgements;
+
+/// <summary>A person's acknowledgement of a policy version, as the cmdlets show it.</summary>
+public sealed class PolicyAcknowledgement
+{
+    internal PolicyAcknowledgement(DirectoryUser user, string version, AcknowledgementItem? item, string status)
+    {
+        User = user.UserPrincipalName;
+        DisplayName = user.DisplayName;
+        EmployeeType = user.EmployeeType;
+        Version = version;
+        AcknowledgedAt = item?.At;
+        RecordedBy = item?.RecordedBy;
+        Status = status;
+    }
+
+    public string User { get; }
+    public string DisplayName { get; }
+    public string? EmployeeType { get; }
+    public string Version { get; }
+    public DateTimeOffset? AcknowledgedAt { get; }
+    public string? RecordedBy { get; }
+    /// <summary><c>Acknowledged</c>, <c>AlreadyAcknowledged</c> or <c>Missing</c>.</summary>
+    public string Status { get; }
+}
+
+public sealed class AcknowledgementService
+{
+    private readonly HwSession _session;
+
+    internal AcknowledgementService(HwSession session) => _session = session;
+
+    /// <summary>Records that the user read the policy version (default: the current one). Idempotent.</summary>
+    public (PolicyAcknowledgement Acknowledgement, bool Changed) Add(string userReference, string? version, string reason)
+    {
+        using IDisposable _ = _session.LockState();
+        DirectoryUser user = _session.Register.ResolveUser(userReference, "User");
+        string v = string.IsNullOrWhiteSpace(version) ? _session.Policy.Version : version!.Trim();
+        AcknowledgementRecord record = AcknowledgementRecord.Read(user.Extension);
+        if (record.For(v) is { } existing)
+            return (new PolicyAcknowledgement(user, v, existing, "AlreadyAcknowledged"), false);
+
+        var item = new AcknowledgementItem(v, _session.Clock.UtcNow, _session.Actor);
+        AcknowledgementRecord updated = record.With(item);
+        _session.Directory.SetUserExtension(user.Id, updated.ToJson());
+        _session.Record(JournalActions.PolicyAcknowledged, null, user.UserPrincipalName, reason,
+            new() { ["acknowledged"] = false, ["version"] = v }, new() { ["acknowledged"] = true, ["version"] = v });
+        return (new PolicyAcknowledgement(user, v, item, "Acknowledged"), true);
+    }
+
+    /// <summary>
+    /// Acknowledgements of a version (default: current). With <paramref name="missing"/>: the enabled people the policy
+    /// covers (their employee type is in its scope) who have not acknowledged it.
+    /// </summary>
+    public IEnumerable<PolicyAcknowledgement> Get(string? userPattern, string? version, bool missing)
+    {
+        string v = string.IsNullOrWhiteSpace(version) ? _session.Policy.Version : version!.Trim();
+        IReadOnlyList<string> covers = _session.Policy.Scope.Covers;
+        foreach (DirectoryUser user in _session.Directory.GetUsers().OrderBy(u => u.UserPrincipalName, StringComparer.OrdinalIgnoreCase))
+        {
+            if (userPattern is not null && !Policy.Wildcard.IsMatch(user.UserPrincipalName, userPattern) && !Policy.Wildcard.IsMatch(user.DisplayName, userPattern))
+                continue;
+            AcknowledgementItem? item = AcknowledgementRecord.Read(user.Extension).For(v);
+            if (missing)
+            {
+                if (item is null && user.AccountEnabled && covers.Contains(user.EmployeeType ?? "", StringComparer.OrdinalIgnoreCase))
+                    yield return new PolicyAcknowledgement(user, v, null, "Missing");
+            }
+            else if (item is not null)
+                yield return new PolicyAcknowledgement(user, v, item, "Acknowledged");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using HealthwatchPolicy.Engine.Policy;
+
+namespace HealthwatchPolicy.Engine.Journal;
+
+/// <summary>Filters over the journal for Get-HwAuditLog. Every filter is optional; patterns take '*' wildcards.</summary>
+public static class AuditQuery
+{
+    public static IEnumerable<JournalEntry> Filter(IEnumerable<JournalEntry> entries, string? account, string? user, string? action,
+        DateTimeOffset? after, DateTimeOffset? before, int? last)
+    {
+        IEnumerable<JournalEntry> result = entries.Where(e =>
+            (account is null || (e.Account is not null && Wildcard.IsMatch(e.Account, account)))
+            && (user is null || (e.User is not null && Wildcard.IsMatch(e.User, user)))
+            && (action is null || Wildcard.IsMatch(e.Action, action))
+            && (after is null || e.Time >= after)
+            && (before is null || e.Time < before));
+        return last is { } n ? result.Reverse().Take(n).Reverse() : result;
+    }
+}

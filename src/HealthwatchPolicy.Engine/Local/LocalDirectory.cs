@@ -1,0 +1,227 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Ports;
+using HealthwatchPolicy.Engine.Storage;
+
+namespace HealthwatchPolicy.Engine.Local;
+
+/// <summary>
+/// The embedded local directory: <c>directory.json</c> in an organisation folder. Every write reads the file
+/// afresh, changes it and replaces it atomically (temp file + rename) under <c>directory.lock</c>, so
+/// concurrent processes lose no update and a killed process leaves the previous or the next version whole.
+/// </summary>
+public sealed class LocalDirectory : IDirectory
+{
+    public const string FileName = "directory.json";
+    private static readonly TimeSpan s_lockTimeout = TimeSpan.FromSeconds(60);
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = true,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    private readonly string _path;
+    private readonly string _lockPath;
+
+    public LocalDirectory(string organisationFolder)
+    {
+        Folder = Path.GetFullPath(organisationFolder);
+        _path = Path.Combine(Folder, FileName);
+        _lockPath = Path.Combine(Folder, "directory.lock");
+        if (!File.Exists(_path))
+            throw new HwException("DirectoryNotFound", HwErrorKind.ObjectNotFound,
+                $"'{Folder}' is not an organisation folder: it has no {FileName}. Use Connect-HwDirectory -Sample for the bundled sample organisation.",
+                Folder);
+        Read(); // fail now, with the file named, rather than at the first command
+    }
+
+    public string Folder { get; }
+    public string Description => "local: " + Folder;
+
+    public IReadOnlyList<DirectoryUser> GetUsers() => Read().Users.Select(ToUser).ToList();
+
+    public DirectoryUser? FindUser(string idOrName)
+    {
+        LocalUser? u = Read().Users.FirstOrDefault(x => Matches(x, idOrName));
+        return u is null ? null : ToUser(u);
+    }
+
+    public IReadOnlyList<DirectoryGroup> GetGroups(string displayNamePrefix) =>
+        Read().Groups.Where(g => g.DisplayName.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase)).Select(ToGroup).ToList();
+
+    public DirectoryGroup? GetGroup(string groupId)
+    {
+        LocalGroup? g = Read().Groups.FirstOrDefault(x => x.Id == groupId);
+        return g is null ? null : ToGroup(g);
+    }
+
+    public DirectoryGroup CreateGroup(NewGroup group, JsonObject extension)
+    {
+        LocalGroup created = null!;
+        Update(doc =>
+        {
+            created = new LocalGroup
+            {
+                Id = Guid.NewGuid().ToString(),
+                DisplayName = group.DisplayName,
+                Description = group.Description,
+                MailNickname = group.MailNickname,
+                Members = new List<string>(),
+                Extension = (JsonObject)extension.DeepClone(),
+            };
+            doc.Groups.Add(created);
+            return true;
+        });
+        return ToGroup(created);
+    }
+
+    public void SetGroupExtension(string groupId, JsonObject extension) =>
+        Update(doc =>
+        {
+            GroupOrThrow(doc, groupId).Extension = (JsonObject)extension.DeepClone();
+            return true;
+        });
+
+    public bool AddMember(string groupId, string userId)
+    {
+        bool changed = false;
+        Update(doc =>
+        {
+            LocalGroup g = GroupOrThrow(doc, groupId);
+            UserOrThrow(doc, userId);
+            changed = !g.Members.Contains(userId);
+            if (changed)
+                g.Members.Add(userId);
+            return changed;
+        });
+        return changed;
+    }
+
+    public bool RemoveMember(string groupId, string userId)
+    {
+        bool changed = false;
+        Update(doc =>
+        {
+            changed = GroupOrThrow(doc, groupId).Members.Remove(userId);
+            return changed;
+        });
+        return changed;
+    }
+
+    public void SetUserExtension(string userId, JsonObject extension) =>
+        Update(doc =>
+        {
+            UserOrThrow(doc, userId).Extension = (JsonObject)extension.DeepClone();
+            return true;
+        });
+
+    private static bool Matches(LocalUser u, string idOrName) =>
+        string.Equals(u.Id, idOrName, StringComparison.OrdinalIgnoreCase)
+        || string.Equals(u.UserPrincipalName, idOrName, StringComparison.OrdinalIgnoreCase)
+        || (u.Mail is not null && string.Equals(u.Mail, idOrName, StringComparison.OrdinalIgnoreCase));
+
+    private static LocalGroup GroupOrThrow(LocalDirectoryDocument doc, string groupId) =>
+        doc.Groups.FirstOrDefault(g => g.Id == groupId)
+        ?? throw new HwException("GroupNotFound", HwErrorKind.ObjectNotFound, $"There is no group with id '{groupId}' in the directory.", groupId);
+
+    private static LocalUser UserOrThrow(LocalDirectoryDocument doc, string userId) =>
+        doc.Users.FirstOrDefault(u => u.Id == userId)
+        ?? throw new HwException("UserNotFound", HwErrorKind.ObjectNotFound, $"There is no user with id '{userId}' in the directory.", userId);
+
+    private static DirectoryUser ToUser(LocalUser u) => new(u.Id, u.UserPrincipalName, u.DisplayName, u.Mail, u.AccountEnabled,
+        u.EmployeeType, u.UserType ?? "Member", u.ManagerId, u.JobTitle, (JsonObject?)u.Extension?.DeepClone());
+
+    private static DirectoryGroup ToGroup(LocalGroup g) => new(g.Id, g.DisplayName, g.Description, g.MailNickname,
+        g.Members.ToList(), (JsonObject?)g.Extension?.DeepClone());
+
+    private LocalDirectoryDocument Read()
+    {
+        try
+        {
+            using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            LocalDirectoryDocument? doc = JsonSerializer.Deserialize<LocalDirectoryDocument>(stream, Json);
+            if (doc is null)
+                throw new JsonException("The file is empty.");
+            doc.Validate();
+            return doc;
+        }
+        catch (JsonException ex)
+        {
+            string where = ex.LineNumber is { } line ? $" (line {line + 1})" : "";
+            throw new HwException("DirectoryInvalid", HwErrorKind.InvalidData, $"'{_path}'{where} is not a valid organisation directory: {ex.Message}", _path, ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new HwException("DirectoryUnreadable", HwErrorKind.ResourceUnavailable, $"Cannot read '{_path}': {ex.Message}", _path, ex);
+        }
+    }
+
+    /// <summary>Read, change, write atomically, all under the folder's lock. No write when nothing changed.</summary>
+    private void Update(Func<LocalDirectoryDocument, bool> change)
+    {
+        using FileLock _ = FileLock.Acquire(_lockPath, s_lockTimeout);
+        LocalDirectoryDocument doc = Read();
+        if (change(doc))
+            AtomicFile.WriteAllText(_path, JsonSerializer.Serialize(doc, Json));
+    }
+}
+
+/// <summary>The shape of directory.json.</summary>
+internal sealed class LocalDirectoryDocument
+{
+    public string? Organisation { get; set; }
+    public List<LocalUser> Users { get; set; } = new();
+    public List<LocalGroup> Groups { get; set; } = new();
+
+    public void Validate()
+    {
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (LocalUser u in Users)
+        {
+            if (string.IsNullOrWhiteSpace(u.Id) || string.IsNullOrWhiteSpace(u.UserPrincipalName) || string.IsNullOrWhiteSpace(u.DisplayName))
+                throw new JsonException($"Every user needs id, userPrincipalName and displayName (user '{u.UserPrincipalName ?? u.Id}').");
+            if (!ids.Add(u.Id) || !ids.Add(u.UserPrincipalName))
+                throw new JsonException($"Duplicate user id or userPrincipalName '{u.UserPrincipalName}'.");
+        }
+        foreach (LocalGroup g in Groups)
+        {
+            if (string.IsNullOrWhiteSpace(g.Id) || string.IsNullOrWhiteSpace(g.DisplayName))
+                throw new JsonException("Every group needs id and displayName.");
+            g.Members ??= new List<string>();
+            g.MailNickname ??= g.DisplayName;
+        }
+    }
+}
+
+internal sealed class LocalUser
+{
+    public string Id { get; set; } = "";
+    public string UserPrincipalName { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    public string? Mail { get; set; }
+    public bool AccountEnabled { get; set; } = true;
+    public string? EmployeeType { get; set; }
+    public string? UserType { get; set; }
+    public string? ManagerId { get; set; }
+    public string? JobTitle { get; set; }
+    public JsonObject? Extension { get; set; }
+}
+
+internal sealed class LocalGroup
+{
+    public string Id { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    public string? Description { get; set; }
+    public string MailNickname { get; set; } = "";
+    public List<string> Members { get; set; } = new();
+    public JsonObject? Extension { get; set; }
+}

@@ -1,0 +1,112 @@
+using System.Collections.Generic;
+using System.Text.Json.Nodes;
+
+namespace HealthwatchPolicy.Engine.Ports;
+
+/// <summary>
+/// The directory port: users, security groups with members, and a small JSON extension document on a group
+/// (the register entry) and on a user (policy acknowledgements). Shaped for Microsoft Graph: whole-collection
+/// reads in one call (the adapter pages and batches), no per-member chatter, idempotent membership writes.
+/// Implementations: <c>Local.LocalDirectory</c> (a folder) and the Graph adapter.
+/// </summary>
+public interface IDirectory
+{
+    /// <summary>Where this directory is, for people: a folder path or a tenant.</summary>
+    string Description { get; }
+
+    /// <summary>Every user, with manager id and acknowledgement extension.</summary>
+    IReadOnlyList<DirectoryUser> GetUsers();
+
+    /// <summary>A user by object id, user principal name or mail (case-insensitive); null if there is none.</summary>
+    DirectoryUser? FindUser(string idOrName);
+
+    /// <summary>Security groups whose display name starts with <paramref name="displayNamePrefix"/>, with members and extension.</summary>
+    IReadOnlyList<DirectoryGroup> GetGroups(string displayNamePrefix);
+
+    /// <summary>A group by id, with members and extension; null if it does not exist.</summary>
+    DirectoryGroup? GetGroup(string groupId);
+
+    /// <summary>Creates a security group and its extension together, or neither.</summary>
+    DirectoryGroup CreateGroup(NewGroup group, JsonObject extension);
+
+    /// <summary>Replaces the group's extension document.</summary>
+    void SetGroupExtension(string groupId, JsonObject extension);
+
+    /// <summary>Adds a member. False when the user already was one (not an error).</summary>
+    bool AddMember(string groupId, string userId);
+
+    /// <summary>Removes a member. False when the user was not one (not an error).</summary>
+    bool RemoveMember(string groupId, string userId);
+
+    /// <summary>Replaces the user's extension document.</summary>
+    void SetUserExtension(string userId, JsonObject extension);
+}
+
+/// <summary>A person in the directory.</summary>
+public sealed class DirectoryUser
+{
+    public DirectoryUser(string id, string userPrincipalName, string displayName, string? mail, bool accountEnabled,
+        string? employeeType, string userType, string? managerId, string? jobTitle, JsonObject? extension)
+    {
+        Id = id;
+        UserPrincipalName = userPrincipalName;
+        DisplayName = displayName;
+        Mail = mail;
+        AccountEnabled = accountEnabled;
+        EmployeeType = employeeType;
+        UserType = userType;
+        ManagerId = managerId;
+        JobTitle = jobTitle;
+        Extension = extension;
+    }
+
+    public string Id { get; }
+    public string UserPrincipalName { get; }
+    public string DisplayName { get; }
+    public string? Mail { get; }
+    public bool AccountEnabled { get; }
+    public string? EmployeeType { get; }
+    /// <summary><c>Member</c> or <c>Guest</c>.</summary>
+    public string UserType { get; }
+    public string? ManagerId { get; }
+    public string? JobTitle { get; }
+    public JsonObject? Extension { get; }
+    public bool IsGuest => string.Equals(UserType, "Guest", System.StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>A security group and its members' ids.</summary>
+public sealed class DirectoryGroup
+{
+    public DirectoryGroup(string id, string displayName, string? description, string mailNickname,
+        IReadOnlyList<string> memberIds, JsonObject? extension)
+    {
+        Id = id;
+        DisplayName = displayName;
+        Description = description;
+        MailNickname = mailNickname;
+        MemberIds = memberIds;
+        Extension = extension;
+    }
+
+    public string Id { get; }
+    public string DisplayName { get; }
+    public string? Description { get; }
+    public string MailNickname { get; }
+    public IReadOnlyList<string> MemberIds { get; }
+    public JsonObject? Extension { get; }
+}
+
+/// <summary>What a new security group is made of.</summary>
+public sealed class NewGroup
+{
+    public NewGroup(string displayName, string mailNickname, string description)
+    {
+        DisplayName = displayName;
+        MailNickname = mailNickname;
+        Description = description;
+    }
+
+    public string DisplayName { get; }
+    public string MailNickname { get; }
+    public string Description { get; }
+}

@@ -1,0 +1,17 @@
+using System.Collections.Generic;
+using HealthwatchPolicy.Engine.Journal;
+
+namespace HealthwatchPolicy.Engine.Ports;
+
+/// <summary>The journal port: an append-only, hash-chained record of every change the module makes.</summary>
+public interface IJournal
+{
+    /// <summary>Appends one entry; fills in sequence, time and hashes; returns the entry as stored.</summary>
+    JournalEntry Append(JournalRecord record);
+
+    /// <summary>Every entry, oldest first.</summary>
+    IReadOnlyList<JournalEntry> ReadAll();
+
+    /// <summary>Checks the chain; names the first bad entry.</summary>
+    JournalVerification Verify();
+}

@@ -1,0 +1,183 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Journal;
+using HealthwatchPolicy.Engine.Policy;
+using HealthwatchPolicy.Engine.Ports;
+using HealthwatchPolicy.Engine.Sessions;
+
+namespace HealthwatchPolicy.Engine.Register;
+
+/// <summary>The official-account register: one posting group per account, the entry riding on the group.</summary>
+public sealed class RegisterService
+{
+    private readonly HwSession _session;
+    private IReadOnlyList<OfficialAccount>? _accountCache;
+    private IReadOnlyList<DirectoryUser>? _userCache;
+
+    internal RegisterService(HwSession session) => _session = session;
+
+    /// <summary>The accounts as last read (read once if never): for tab completion, which must not wait on the network.</summary>
+    public IReadOnlyList<OfficialAccount> CachedAccounts() => _accountCache ?? GetAccounts(includeRetired: true);
+
+    /// <summary>The users as last read (read once if never): for tab completion.</summary>
+    public IReadOnlyList<DirectoryUser> CachedUsers() => _userCache ??= Directory.GetUsers();
+
+    private PolicyDocument Policy => _session.Policy;
+    private IDirectory Directory => _session.Directory;
+    internal string GroupPrefix => Policy.Parameters.PostingGroupPrefix + "-";
+
+    /// <summary>Every account in the register (one bulk read of groups and users).</summary>
+    public IReadOnlyList<OfficialAccount> GetAccounts(bool includeRetired = false)
+    {
+        IReadOnlyList<DirectoryUser> all = Directory.GetUsers();
+        _userCache = all;
+        Dictionary<string, DirectoryUser> users = all.ToDictionary(u => u.Id, StringComparer.OrdinalIgnoreCase);
+        List<OfficialAccount> accounts = Accounts(users).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        _accountCache = accounts;
+        return accounts.Where(a => includeRetired || a.IsActive).ToList();
+    }
+
+    internal IEnumerable<OfficialAccount> Accounts(IReadOnlyDictionary<string, DirectoryUser> users) =>
+        Directory.GetGroups(GroupPrefix)
+            .Select(g => (Group: g, Entry: RegisterEntry.FromJson(g.Extension)))
+            .Where(x => x.Entry is not null)
+            .Select(x => new OfficialAccount(x.Entry!, x.Group, users));
+
+    /// <summary>An account by register name or posting-group name; throws AccountNotFound.</summary>
+    public OfficialAccount GetAccount(string name, bool includeRetired = true)
+    {
+        OfficialAccount? account = GetAccounts(includeRetired: true).FirstOrDefault(a =>
+            string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(a.GroupName, name, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(a.GroupId, name, StringComparison.OrdinalIgnoreCase));
+        if (account is null || (!includeRetired && !account.IsActive))
+            throw new HwException("AccountNotFound", HwErrorKind.ObjectNotFound,
+                account is null
+                    ? $"There is no official account '{name}' in the register. Get-HwOfficialAccount lists them."
+                    : $"The official account '{name}' is retired.",
+                name);
+        return account;
+    }
+
+    internal DirectoryUser ResolveUser(string reference, string parameter)
+    {
+        if (string.IsNullOrWhiteSpace(reference))
+            throw new HwException("UserNotFound", HwErrorKind.InvalidArgument, $"-{parameter} is empty.", reference);
+        return Directory.FindUser(reference.Trim())
+            ?? throw new HwException("UserNotFound", HwErrorKind.ObjectNotFound,
+                $"-{parameter}: there is no user '{reference}' in the directory ({Directory.Description}).", reference);
+    }
+
+    /// <summary>Sets up a new official account: its posting group and register entry together, or neither.</summary>
+    public OfficialAccount Create(string platform, string handle, string? url, string? purpose, string owner, string consentBy,
+        DateTime? consentDate, string reason)
+    {
+        using IDisposable _ = _session.LockState();
+        string name = OfficialAccount.MakeName(platform, handle);
+        if (name.Length == 0 || string.IsNullOrWhiteSpace(handle))
+            throw new HwException("AccountHandleInvalid", HwErrorKind.InvalidArgument, "-Handle must contain letters or digits.", handle);
+        if (Accounts(new Dictionary<string, DirectoryUser>()).Any(a => a.Name == name))
+            throw new HwException("AccountExists", HwErrorKind.InvalidOperation,
+                $"The official account '{name}' is already in the register.", name);
+        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme != Uri.UriSchemeHttps))
+            throw new HwException("AccountUrlInvalid", HwErrorKind.InvalidArgument, $"-Url must be an absolute https:// address; '{url}' is not.", url);
+
+        DirectoryUser ownerUser = ResolveUser(owner, "Owner");
+        DirectoryUser consenter = ResolveUser(consentBy, "ConsentBy");
+        CheckConsent(name, ownerUser, consenter);
+
+        DateTimeOffset now = _session.Clock.UtcNow;
+        var entry = new RegisterEntry
+        {
+            Name = name,
+            Platform = platform.Trim(),
+            Handle = handle.Trim(),
+            Url = url,
+            Purpose = purpose,
+            OwnerId = ownerUser.Id,
+            ConsentById = consenter.Id,
+            ConsentDate = (consentDate ?? now.UtcDateTime).Date,
+            CreatedAt = now,
+        };
+        string groupName = GroupPrefix + name;
+        string nickname = groupName.Length > 64 ? groupName.Substring(0, 64) : groupName;
+        DirectoryGroup group = Directory.CreateGroup(
+            new NewGroup(groupName, nickname, $"People who may post to the official {entry.Platform} account {entry.Handle} (HealthwatchPolicy register)."),
+            entry.ToJson());
+        _session.Record(JournalActions.AccountCreated, name, ownerUser.UserPrincipalName, reason, null, entry.ToJson());
+        return new OfficialAccount(entry, group, new Dictionary<string, DirectoryUser> { [ownerUser.Id] = ownerUser, [consenter.Id] = consenter });
+    }
+
+    /// <summary>SMP-3.1: consent from the owner's line manager (or a role the policy allows), never from the owner.</summary>
+    private void CheckConsent(string account, DirectoryUser owner, DirectoryUser consenter)
+    {
+        PolicyClause? clause = PolicyRefusalException.ClauseFor(Policy, "LineManagerConsent");
+        if (!owner.AccountEnabled)
+            throw new PolicyRefusalException("AccountOwnerDisabled", HwErrorKind.InvalidOperation, PolicyRefusalException.ClauseFor(Policy, "AccountOwner"),
+                account, owner.UserPrincipalName, $"The owner '{owner.UserPrincipalName}' is disabled in the directory.");
+        if (consenter.Id == owner.Id)
+            throw new PolicyRefusalException("AccountConsentInvalid", HwErrorKind.PermissionDenied, clause, account, owner.UserPrincipalName,
+                $"'{owner.UserPrincipalName}' cannot consent to their own account.");
+        if (!consenter.AccountEnabled)
+            throw new PolicyRefusalException("AccountConsentInvalid", HwErrorKind.PermissionDenied, clause, account, consenter.UserPrincipalName,
+                $"The consenting person '{consenter.UserPrincipalName}' is disabled in the directory.");
+        foreach (string allowed in Policy.Parameters.AccountConsentFrom)
+        {
+            if (allowed == PolicyLoader.LineManager && owner.ManagerId is not null
+                && string.Equals(owner.ManagerId, consenter.Id, StringComparison.OrdinalIgnoreCase))
+                return;
+            if (Policy.FindRole(allowed) is { User: { } roleUser } && string.Equals(roleUser, consenter.UserPrincipalName, StringComparison.OrdinalIgnoreCase))
+                return;
+        }
+        DirectoryUser? manager = owner.ManagerId is null ? null : Directory.FindUser(owner.ManagerId);
+        throw new PolicyRefusalException("AccountConsentInvalid", HwErrorKind.PermissionDenied, clause, account, consenter.UserPrincipalName,
+            $"'{consenter.UserPrincipalName}' is not the line manager of the owner '{owner.UserPrincipalName}' "
+            + (manager is null ? "(the owner has no manager in the directory)." : $"(their line manager is '{manager.UserPrincipalName}')."));
+    }
+
+    /// <summary>Changes the URL, purpose or owner of an account; journals before and after.</summary>
+    public OfficialAccount Update(string name, string? url, string? purpose, string? owner, string reason)
+    {
+        using IDisposable _ = _session.LockState();
+        OfficialAccount account = GetAccount(name, includeRetired: false);
+        RegisterEntry before = account.Entry.Clone();
+        RegisterEntry after = account.Entry.Clone();
+        if (url is not null) after.Url = url;
+        if (purpose is not null) after.Purpose = purpose;
+        if (owner is not null)
+        {
+            DirectoryUser newOwner = ResolveUser(owner, "Owner");
+            if (!newOwner.AccountEnabled)
+                throw new PolicyRefusalException("AccountOwnerDisabled", HwErrorKind.InvalidOperation, PolicyRefusalException.ClauseFor(Policy, "AccountOwner"),
+                    account.Name, newOwner.UserPrincipalName, $"The new owner '{newOwner.UserPrincipalName}' is disabled in the directory.");
+            after.OwnerId = newOwner.Id;
+        }
+        if (after.ToJson().ToJsonString() == before.ToJson().ToJsonString())
+            return account;
+        Directory.SetGroupExtension(account.GroupId, after.ToJson());
+        _session.Record(JournalActions.AccountUpdated, account.Name, null, reason, before.ToJson(), after.ToJson());
+        return GetAccount(account.Name);
+    }
+
+    /// <summary>Retires an account: revokes every poster (each journaled), keeps the record marked Retired.</summary>
+    public OfficialAccount Retire(string name, string reason)
+    {
+        using IDisposable _ = _session.LockState();
+        OfficialAccount account = GetAccount(name, includeRetired: true);
+        if (!account.IsActive)
+            return account;
+        foreach ((string id, string upn) in account.PosterIds.Zip(account.Posters, (id, upn) => (id, upn)))
+            if (Directory.RemoveMember(account.GroupId, id))
+                _session.Record(JournalActions.PostingAccessRevoked, account.Name, upn, "Account retired: " + reason,
+                    new() { ["member"] = true }, new() { ["member"] = false });
+        RegisterEntry before = account.Entry.Clone();
+        RegisterEntry after = account.Entry.Clone();
+        after.Status = RegisterEntry.Retired;
+        after.RetiredAt = _session.Clock.UtcNow;
+        Directory.SetGroupExtension(account.GroupId, after.ToJson());
+        _session.Record(JournalActions.AccountRetired, account.Name, null, reason, before.ToJson(), after.ToJson());
+        return GetAccount(account.Name);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Management.Automation;
+using HealthwatchPolicy.Completers;
+using HealthwatchPolicy.Engine.Access;
+using HealthwatchPolicy.Engine.Errors;
+
+namespace HealthwatchPolicy.Commands;
+
+[Cmdlet(VerbsSecurity.Grant, "HwPostingAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(PostingAccess))]
+public sealed class GrantHwPostingAccessCommand : HwCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("AccountName", "Name")]
+    [ArgumentCompleter(typeof(OfficialAccountCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Account { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Alias("UserPrincipalName", "Mail", "UserId")]
+    [ArgumentCompleter(typeof(DirectoryUserCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string User { get; set; } = "";
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Reason { get; set; } = "";
+
+    protected override void BeginProcessing() => _ = Session;
+
+    protected override void ProcessRecord()
+    {
+        ReportProgress("Granting posting access", $"{User} on {Account}");
+        if (!ShouldProcess($"'{User}' on official account '{Account}'", "Grant posting access"))
+            return;
+        AccessOutcome? outcome = TryEngine(() => Session.Access.Grant(Account, User, Reason), User);
+        if (outcome is null)
+            return;
+        foreach (PolicyRefusalException refusal in outcome.Refusals)
+            WriteHwError(refusal, User);     // one error per failing check; nothing changed
+        if (outcome.Access is { } access)
+        {
+            if (!outcome.Changed)
+                WriteVerbose($"'{access.User}' can already post to '{access.Account}': nothing changed, nothing journaled.");
+            WriteObject(access);
+        }
+    }
+
+    protected override void EndProcessing() => CompleteProgress();
+}

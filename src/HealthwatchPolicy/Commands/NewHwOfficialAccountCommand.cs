@@ -1,0 +1,60 @@
+using System;
+using System.Management.Automation;
+using HealthwatchPolicy.Completers;
+using HealthwatchPolicy.Engine.Register;
+
+namespace HealthwatchPolicy.Commands;
+
+[Cmdlet(VerbsCommon.New, "HwOfficialAccount", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(OfficialAccount))]
+public sealed class NewHwOfficialAccountCommand : HwCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(PlatformCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Platform { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Handle { get; set; } = "";
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Url { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Purpose { get; set; }
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(DirectoryUserCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Owner { get; set; } = "";
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(DirectoryUserCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string ConsentBy { get; set; } = "";
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public DateTime? ConsentDate { get; set; }
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Reason { get; set; } = "";
+
+    protected override void BeginProcessing() => _ = Session;
+
+    protected override void ProcessRecord()
+    {
+        string name = OfficialAccount.MakeName(Platform, Handle);
+        ReportProgress("Setting up official accounts", name);
+        if (!ShouldProcess($"official {Platform} account '{Handle}' ({name}), owner '{Owner}', consent by '{ConsentBy}'", "Create the posting group and register entry"))
+            return;
+        OfficialAccount? account = TryEngine(() => Session.Register.Create(Platform, Handle, Url, Purpose, Owner, ConsentBy, ConsentDate, Reason), name);
+        if (account is not null)
+            WriteObject(account);
+    }
+
+    protected override void EndProcessing() => CompleteProgress();
+}

@@ -1,0 +1,50 @@
+using System.Management.Automation;
+using HealthwatchPolicy.Completers;
+using HealthwatchPolicy.Engine.Register;
+
+namespace HealthwatchPolicy.Commands;
+
+[Cmdlet(VerbsCommon.Set, "HwOfficialAccount", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(OfficialAccount))]
+public sealed class SetHwOfficialAccountCommand : HwCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Account", "AccountName")]
+    [ArgumentCompleter(typeof(OfficialAccountCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Name { get; set; } = "";
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Url { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? Purpose { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(DirectoryUserCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? Owner { get; set; }
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Reason { get; set; } = "";
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing() => _ = Session;
+
+    protected override void ProcessRecord()
+    {
+        ReportProgress("Updating official accounts", Name);
+        if (!ShouldProcess($"official account '{Name}'", "Update the register entry"))
+            return;
+        OfficialAccount? account = TryEngine(() => Session.Register.Update(Name, Url, Purpose, Owner, Reason), Name);
+        if (account is not null && PassThru)
+            WriteObject(account);
+    }
+
+    protected override void EndProcessing() => CompleteProgress();
+}

@@ -1,0 +1,107 @@
+using System;
+using System.Linq;
+using System.Text.Json.Nodes;
+using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Local;
+using HealthwatchPolicy.Engine.Ports;
+
+namespace HealthwatchPolicy.Engine.Tests.Adapters;
+
+/// <summary>
+/// What every directory adapter must do, the same way. Each adapter's test class supplies the directory over
+/// the same test organisation; the Graph adapter's class runs these against the loopback fake Graph.
+/// </summary>
+public abstract class DirectoryContract : IDisposable
+{
+    private protected readonly TestOrg Org = new();
+    private IDirectory? _directory;
+
+    protected abstract IDirectory Create(string organisationFolder);
+    protected IDirectory Dir => _directory ??= Create(Org.Folder);
+
+    [Fact]
+    public void Lists_every_user_with_the_fields_the_policy_needs()
+    {
+        var users = Dir.GetUsers();
+        Assert.Equal(11, users.Count);
+        DirectoryUser guest = users.Single(u => u.UserPrincipalName == TestOrg.Guest);
+        Assert.True(guest.IsGuest);
+        Assert.Equal("Volunteer", guest.EmployeeType);
+        DirectoryUser leaver = users.Single(u => u.UserPrincipalName == TestOrg.Leaver);
+        Assert.False(leaver.AccountEnabled);
+        Assert.Equal("u-manager", leaver.ManagerId);
+    }
+
+    [Theory]
+    [InlineData("u-emma")]
+    [InlineData("emma.clarke@hwsefton.example")]
+    [InlineData("EMMA.CLARKE@hwsefton.example")]
+    public void Finds_a_user_by_id_or_name(string reference) => Assert.Equal("u-emma", Dir.FindUser(reference)!.Id);
+
+    [Fact]
+    public void Finds_no_one_for_an_unknown_user() => Assert.Null(Dir.FindUser("nobody@hwsefton.example"));
+
+    [Fact]
+    public void Creates_a_group_with_its_extension_and_lists_it_by_prefix()
+    {
+        DirectoryGroup g = Dir.CreateGroup(new NewGroup("HW-Posting-test-o'brien", "HW-Posting-test-obrien", "d"), new JsonObject { ["k"] = "v" });
+        Assert.Contains(Dir.GetGroups("HW-Posting-"), x => x.Id == g.Id && (string?)x.Extension!["k"] == "v");
+        Assert.Empty(Dir.GetGroups("Other-"));
+        Assert.Equal("HW-Posting-test-o'brien", Dir.GetGroup(g.Id)!.DisplayName);
+    }
+
+    [Fact]
+    public void Membership_writes_are_idempotent()
+    {
+        DirectoryGroup g = Dir.CreateGroup(new NewGroup("HW-Posting-x", "HW-Posting-x", "d"), new JsonObject());
+        Assert.True(Dir.AddMember(g.Id, "u-emma"));
+        Assert.False(Dir.AddMember(g.Id, "u-emma"));
+        Assert.Equal(new[] { "u-emma" }, Dir.GetGroup(g.Id)!.MemberIds);
+        Assert.True(Dir.RemoveMember(g.Id, "u-emma"));
+        Assert.False(Dir.RemoveMember(g.Id, "u-emma"));
+        Assert.Empty(Dir.GetGroup(g.Id)!.MemberIds);
+    }
+
+    [Fact]
+    public void Extensions_round_trip_on_groups_and_users()
+    {
+        DirectoryGroup g = Dir.CreateGroup(new NewGroup("HW-Posting-y", "HW-Posting-y", "d"), new JsonObject { ["a"] = 1 });
+        Dir.SetGroupExtension(g.Id, new JsonObject { ["a"] = 2, ["b"] = "it’s" });
+        Assert.Equal(2, (int)Dir.GetGroup(g.Id)!.Extension!["a"]!);
+        Assert.Equal("it’s", (string?)Dir.GetGroup(g.Id)!.Extension!["b"]);
+        Dir.SetUserExtension("u-ben", new JsonObject { ["x"] = true });
+        Assert.True((bool)Dir.FindUser("u-ben")!.Extension!["x"]!);
+    }
+
+    [Fact]
+    public void Writing_to_an_unknown_group_is_GroupNotFound()
+    {
+        var ex = Assert.Throws<HwException>(() => Dir.AddMember("no-such-group", "u-emma"));
+        Assert.Equal("GroupNotFound", ex.ErrorId);
+        Assert.Equal(HwErrorKind.ObjectNotFound, ex.Kind);
+    }
+
+    public void Dispose() => Org.Dispose();
+}
+
+public sealed class LocalDirectoryContractTests : DirectoryContract
+{
+    protected override IDirectory Create(string organisationFolder) => new LocalDirectory(organisationFolder);
+
+    [Fact]
+    public void A_folder_without_directory_json_is_DirectoryNotFound()
+    {
+        var ex = Assert.Throws<HwException>(() => new LocalDirectory(System.IO.Path.GetTempPath()));
+        Assert.Equal("DirectoryNotFound", ex.ErrorId);
+    }
+
+    [Fact]
+    public void A_malformed_directory_json_names_the_file_and_line()
+    {
+        System.IO.File.WriteAllText(System.IO.Path.Combine(Org.Folder, "directory.json"), "{\n \"users\": [\n  {\"id\": }\n ]\n}");
+        var ex = Assert.Throws<HwException>(() => new LocalDirectory(Org.Folder));
+        Assert.Equal("DirectoryInvalid", ex.ErrorId);
+        Assert.Contains("directory.json", ex.Message);
+        Assert.Contains("line 3", ex.Message);
+    }
+}
