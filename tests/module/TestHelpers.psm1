@@ -28,3 +28,24 @@ function Invoke-HwChildPwsh {
 }
 
 Export-ModuleMember -Function Get-HwRepoRoot, Get-HwBuiltManifest, Import-HwBuiltModule, Get-HwBundledPolicyPath, Invoke-HwChildPwsh
+
+# A fresh, writable copy of the sample organisation for each test that changes things.
+function Connect-HwTestSample {
+    $path = Join-Path ([IO.Path]::GetTempPath()) ("hw-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 10))
+    Connect-HwDirectory -Sample -Path $path
+}
+Export-ModuleMember -Function Connect-HwTestSample
+
+# Starts a fresh pwsh running a script, without waiting; output goes to the returned process's streams.
+function Start-HwChildPwsh {
+    param([Parameter(Mandatory)] [string] $Command)
+    $exe = [Environment]::ProcessPath
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
+    if ((Split-Path -Leaf $exe) -like 'dotnet*') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
+    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $Command) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    [System.Diagnostics.Process]::Start($psi)
+}
+Export-ModuleMember -Function Start-HwChildPwsh

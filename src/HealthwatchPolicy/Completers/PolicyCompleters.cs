@@ -19,8 +19,11 @@ internal static class Completion
             .ToList();
     }
 
+    /// <summary>Quotes a value only where PowerShell would otherwise read it differently ('@' and '#' matter only at the start).</summary>
     public static string Quote(string s) =>
-        s.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', ',', ';', '(', ')', '{', '}', '@', '#' }) < 0 ? s : "'" + s.Replace("'", "''") + "'";
+        s.Length > 0 && s.IndexOfAny(new[] { ' ', '\'', '"', '$', '`', ',', ';', '(', ')', '{', '}', '|', '&', '<', '>' }) < 0 && s[0] != '@' && s[0] != '#' && s[0] != '-'
+            ? s
+            : "'" + s.Replace("'", "''") + "'";
 
     /// <summary>The policy named by -Path on the command line, else the bundled one; null if it does not load.</summary>
     public static PolicyDocument? Policy(IDictionary fakeBoundParameters)
