@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
-    The main job, on the bundled policy: validate it, summarise it, write its alternative formats.
+    The main job on the bundled sample organisation: validate and publish the policy, then run the register,
+    posting access and audit flow on a copy of the sample organisation (no tenant needed).
     Run through build.ps1 -Task Demo, which builds the module first and passes its manifest.
 #>
 param(
@@ -14,16 +15,16 @@ Import-Module $ModulePath
 Write-Host "`n== The policy ==" -ForegroundColor Cyan
 $policyPath = Join-Path (Split-Path $ModulePath) 'policy/social-media-policy.yaml'
 if (-not (Test-HwPolicy -Path $policyPath)) {
-    Test-HwPolicy -Path $policyPath -Detailed | Format-Table | Out-Host
+    Test-HwPolicy -Path $policyPath -Detailed | Format-Table | Out-String -Width 200 | Write-Host
     throw "The bundled policy does not validate: $policyPath"
 }
 $policy = Get-HwPolicy
-$policy | Format-List | Out-Host
+$policy | Format-List | Out-String -Width 200 | Write-Host
 
 Write-Host '== Clauses by kind ==' -ForegroundColor Cyan
-$policy.Clauses | Group-Object Kind | Select-Object Name, Count | Format-Table -AutoSize | Out-Host
+$policy.Clauses | Group-Object Kind | Select-Object Name, Count | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 Write-Host '== Enforced clauses and the checks behind them ==' -ForegroundColor Cyan
-Get-HwPolicy -Kind Enforced | Select-Object Id, @{ n = 'Checks'; e = { $_.Checks -join ', ' } }, Text | Format-Table -Wrap | Out-Host
+Get-HwPolicy -Kind Enforced | Select-Object Id, @{ n = 'Checks'; e = { $_.Checks -join ', ' } }, Text | Format-Table -Wrap | Out-String -Width 200 | Write-Host
 
 Write-Host '== Alternative formats ==' -ForegroundColor Cyan
 New-Item -ItemType Directory -Force $OutputPath | Out-Null
@@ -33,5 +34,40 @@ $files = @(
     ConvertTo-HwPolicyDocument -Format Markdown -OutFile (Join-Path $OutputPath 'social-media-policy.md')
     ConvertTo-HwPolicyDocument -Format Text -OutFile (Join-Path $OutputPath 'social-media-policy.txt')
 )
-$files | Select-Object Name, Length, FullName | Format-Table -AutoSize | Out-Host
-Write-Host "Demo complete: $($policy.Title) v$($policy.Version), $($policy.Clauses.Count) clauses; documents in $OutputPath" -ForegroundColor Green
+$files | Select-Object Name, Length, FullName | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+
+Write-Host "`n== The sample organisation (a writable copy) ==" -ForegroundColor Cyan
+$sample = Join-Path $OutputPath 'sample-org'
+if (Test-Path $sample) { Remove-Item -Recurse -Force $sample }
+Connect-HwDirectory -Sample -Path $sample | Format-List | Out-String -Width 200 | Write-Host
+
+Write-Host '== The official-account register ==' -ForegroundColor Cyan
+Get-HwOfficialAccount | Format-Table | Out-String -Width 200 | Write-Host
+Write-Host '== Who can post where ==' -ForegroundColor Cyan
+Get-HwPostingAccess | Format-Table | Out-String -Width 200 | Write-Host
+
+$account = 'facebook-seftonyounglisteners'
+Write-Host "== Grant posting access on ${account}: -WhatIf first, then for real ==" -ForegroundColor Cyan
+Grant-HwPostingAccess -Account $account -User rebecca.lloyd@hwsefton.example -Reason 'Runs the young listeners panel' -WhatIf
+Grant-HwPostingAccess -Account $account -User rebecca.lloyd@hwsefton.example -Reason 'Runs the young listeners panel' | Format-Table | Out-String -Width 200 | Write-Host
+
+Write-Host '== A grant the policy refuses (a guest account) ==' -ForegroundColor Cyan
+Grant-HwPostingAccess -Account twitter-hw-sefton -User 'priya.shah_gmail.com#EXT#@hwsefton.example' -Reason 'Volunteer rota' `
+    -ErrorAction SilentlyContinue -ErrorVariable refused | Out-Null
+foreach ($e in $refused) { Write-Host "  $($e.FullyQualifiedErrorId) [$($e.CategoryInfo.Category)] $($e.Exception.Message)" -ForegroundColor Yellow }
+if (-not $refused) { throw 'The guest grant should have been refused.' }
+
+Write-Host '== Revoke ==' -ForegroundColor Cyan
+Get-HwPostingAccess -Account twitter-hw-sefton -User tom.gallagher@hwsefton.example |
+    Revoke-HwPostingAccess -Reason 'Added outside the module; removed after review' | Format-Table | Out-String -Width 200 | Write-Host
+
+Write-Host '== Who has not acknowledged the current policy ==' -ForegroundColor Cyan
+Get-HwPolicyAcknowledgement -Missing | Format-Table | Out-String -Width 200 | Write-Host
+
+Write-Host '== The journal: the latest entries, and its verification ==' -ForegroundColor Cyan
+Get-HwAuditLog -Last 5 | Format-Table | Out-String -Width 200 | Write-Host
+$verification = Test-HwAuditLog -Detailed
+$verification | Format-List | Out-String -Width 200 | Write-Host
+if (-not $verification.IsValid) { throw 'The journal does not verify.' }
+
+Write-Host "Demo complete: $($policy.Title) v$($policy.Version), $($policy.Clauses.Count) clauses; documents in $OutputPath; sample organisation copy in $sample" -ForegroundColor Green
