@@ -23,7 +23,8 @@ public sealed class AcknowledgementItem
 
 /// <summary>
 /// The acknowledgements a person has made, kept with the person (the user's extension document), so the fact
-/// has one home. Graph open extensions hold 2 KB: only the latest ten versions are kept (the journal keeps all).
+/// has one home. Graph open extensions hold primitives or arrays of primitives, up to 2 KB: the record is three
+/// parallel arrays (versions, times, who recorded them) of the latest ten versions (the journal keeps all).
 /// </summary>
 public sealed class AcknowledgementRecord
 {
@@ -41,11 +42,14 @@ public sealed class AcknowledgementRecord
     public static AcknowledgementRecord Read(JsonObject? extension)
     {
         var items = new List<AcknowledgementItem>();
-        if (extension?["acknowledgements"] is JsonArray array)
-            foreach (JsonNode? node in array)
-                if (node is JsonObject o && (string?)o["version"] is { } version
-                    && DateTimeOffset.TryParse((string?)o["at"], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset at))
-                    items.Add(new AcknowledgementItem(version, at, (string?)o["recordedBy"] ?? ""));
+        if (extension?["versions"] is JsonArray versions && extension["acknowledgedAt"] is JsonArray times)
+        {
+            var recorders = extension["recordedBy"] as JsonArray;
+            for (int i = 0; i < versions.Count && i < times.Count; i++)
+                if (Text(versions[i]) is { } version
+                    && DateTimeOffset.TryParse(Text(times[i]), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset at))
+                    items.Add(new AcknowledgementItem(version, at, (recorders is not null && i < recorders.Count ? Text(recorders[i]) : null) ?? ""));
+        }
         return new AcknowledgementRecord(items);
     }
 
@@ -55,11 +59,10 @@ public sealed class AcknowledgementRecord
     public JsonObject ToJson() => new()
     {
         ["extensionName"] = ExtensionName,
-        ["acknowledgements"] = new JsonArray(Items.Select(i => (JsonNode)new JsonObject
-        {
-            ["version"] = i.Version,
-            ["at"] = i.At.ToString("o", CultureInfo.InvariantCulture),
-            ["recordedBy"] = i.RecordedBy,
-        }).ToArray()),
+        ["versions"] = new JsonArray(Items.Select(i => (JsonNode?)JsonValue.Create(i.Version)).ToArray()),
+        ["acknowledgedAt"] = new JsonArray(Items.Select(i => (JsonNode?)JsonValue.Create(i.At.ToString("o", CultureInfo.InvariantCulture))).ToArray()),
+        ["recordedBy"] = new JsonArray(Items.Select(i => (JsonNode?)JsonValue.Create(i.RecordedBy)).ToArray()),
     };
+
+    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue(out string? s) ? s : null;
 }

@@ -8,6 +8,8 @@ namespace HealthwatchPolicy.Engine.Ports;
 /// (the register entry) and on a user (policy acknowledgements). Shaped for Microsoft Graph: whole-collection
 /// reads in one call (the adapter pages and batches), no per-member chatter, idempotent membership writes.
 /// Implementations: <c>Local.LocalDirectory</c> (a folder) and the Graph adapter.
+/// Extension documents follow Graph's open-extension rules so both adapters store them alike: an
+/// <c>extensionName</c> string, and properties that are primitives or arrays of primitives, 2 KB at most.
 /// </summary>
 public interface IDirectory
 {
