@@ -62,6 +62,24 @@ $DependencyFiles = @(
     'Microsoft.Bcl.AsyncInterfaces.dll'
     'System.Threading.Tasks.Extensions.dll'
 )
+# The Microsoft Graph adapter and what only it needs: dependencies/graph/, loaded at the first Graph connection.
+$GraphDependencyFiles = @(
+    'HealthwatchPolicy.Engine.Graph.dll'
+    'Azure.Core.dll', 'Azure.Identity.dll', 'System.ClientModel.dll', 'System.Memory.Data.dll'
+    'Microsoft.Graph.dll', 'Microsoft.Graph.Core.dll', 'Std.UriTemplate.dll'
+    'Microsoft.Kiota.Abstractions.dll', 'Microsoft.Kiota.Authentication.Azure.dll', 'Microsoft.Kiota.Http.HttpClientLibrary.dll'
+    'Microsoft.Kiota.Serialization.Form.dll', 'Microsoft.Kiota.Serialization.Json.dll', 'Microsoft.Kiota.Serialization.Multipart.dll'
+    'Microsoft.Kiota.Serialization.Text.dll'
+    'Microsoft.Identity.Client.dll', 'Microsoft.Identity.Client.Extensions.Msal.dll', 'Microsoft.IdentityModel.Abstractions.dll'
+    'Microsoft.IdentityModel.JsonWebTokens.dll', 'Microsoft.IdentityModel.Logging.dll', 'Microsoft.IdentityModel.Protocols.dll'
+    'Microsoft.IdentityModel.Protocols.OpenIdConnect.dll', 'Microsoft.IdentityModel.Tokens.dll', 'Microsoft.IdentityModel.Validators.dll'
+    'System.IdentityModel.Tokens.Jwt.dll'
+    'Microsoft.Bcl.Cryptography.dll', 'Microsoft.Bcl.TimeProvider.dll', 'Microsoft.CSharp.dll', 'Microsoft.IO.RecyclableMemoryStream.dll'
+    'Microsoft.Extensions.DependencyInjection.Abstractions.dll', 'Microsoft.Extensions.Logging.Abstractions.dll'
+    'System.Diagnostics.DiagnosticSource.dll', 'System.Formats.Asn1.dll', 'System.IO.FileSystem.AccessControl.dll'
+    'System.Security.AccessControl.dll', 'System.Security.Cryptography.Cng.dll', 'System.Security.Cryptography.ProtectedData.dll'
+    'System.Security.Principal.Windows.dll'
+)
 
 function Invoke-Clean {
     if (Test-Path $Out) { Remove-Item -Recurse -Force $Out }
@@ -75,20 +93,24 @@ function Invoke-Build {
     if (Test-Path (Join-Path $Out $ModuleName)) { Remove-Item -Recurse -Force (Join-Path $Out $ModuleName) }
     if (Test-Path $staging) { Remove-Item -Recurse -Force $staging }
 
-    Invoke-DotNet publish (Join-Path $Root 'src/HealthwatchPolicy.Engine') -c $Configuration -o (Join-Path $staging 'engine') --nologo -v quiet
+    # Publishing the Graph adapter publishes the engine too, with one (the highest) version of every shared dll.
+    Invoke-DotNet publish (Join-Path $Root 'src/HealthwatchPolicy.Engine.Graph') -c $Configuration -o (Join-Path $staging 'engine') --nologo -v quiet
     Invoke-DotNet build (Join-Path $Root 'src/HealthwatchPolicy') -c $Configuration --nologo -v quiet
     $cmdletBin = Join-Path $Root "src/HealthwatchPolicy/bin/$Configuration/netstandard2.0"
 
     $deps = New-Item -ItemType Directory -Force (Join-Path $moduleOut 'dependencies')
     Copy-Item (Join-Path $cmdletBin 'HealthwatchPolicy.dll') $moduleOut
     Copy-Item (Join-Path $Root 'module/HealthwatchPolicy.format.ps1xml') $moduleOut
+    $graphDeps = New-Item -ItemType Directory -Force (Join-Path $deps 'graph')
     $published = Get-ChildItem (Join-Path $staging 'engine') -Filter *.dll | ForEach-Object Name
-    $unexpected = $published | Where-Object { $_ -notin $DependencyFiles }
+    $unexpected = $published | Where-Object { $_ -notin $DependencyFiles -and $_ -notin $GraphDependencyFiles }
     if ($unexpected) { throw "The engine publishes dlls that are not on the allowlist in build.ps1: $($unexpected -join ', ')" }
-    foreach ($file in $DependencyFiles) {
-        $source = Join-Path $staging "engine/$file"
-        if (-not (Test-Path $source)) { throw "Allowlisted dependency '$file' was not produced by the engine build." }
-        Copy-Item $source $deps
+    foreach ($set in @(@{ Files = $DependencyFiles; To = $deps }, @{ Files = $GraphDependencyFiles; To = $graphDeps })) {
+        foreach ($file in $set.Files) {
+            $source = Join-Path $staging "engine/$file"
+            if (-not (Test-Path $source)) { throw "Allowlisted dependency '$file' was not produced by the engine build." }
+            Copy-Item $source $set.To
+        }
     }
 
     # The bundled policy, its schema and the sample organisation travel with the module.

@@ -57,6 +57,30 @@ public sealed class HwEngine
         return ConnectLocal(target, null, policyPath, clock, isSample: true);
     }
 
+    /// <summary>
+    /// Connects to Microsoft 365 through Microsoft Graph. The Graph adapter is reached by name, so its assembly
+    /// and the Graph SDK load now, not at Import-Module. The state folder (journal, reviews) defaults to
+    /// LocalApplicationData/HealthwatchPolicy/&lt;tenant&gt;.
+    /// </summary>
+    public HwSession ConnectGraph(GraphConnectionOptions options, string? statePath, string? policyPath, IClock? clock = null)
+    {
+        Type factory = Type.GetType("HealthwatchPolicy.Engine.Graph.GraphDirectoryFactory, HealthwatchPolicy.Engine.Graph", throwOnError: false)
+            ?? throw new HwException("GraphAdapterMissing", HwErrorKind.ResourceUnavailable,
+                "The Microsoft Graph adapter (HealthwatchPolicy.Engine.Graph) is not installed with the module.");
+        IDirectory directory;
+        try
+        {
+            directory = (IDirectory)factory.GetMethod("Create")!.Invoke(null, new object[] { options })!;
+        }
+        catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is HwException inner)
+        {
+            throw inner;
+        }
+        string state = statePath ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+            "HealthwatchPolicy", options.TenantId ?? "tenant");
+        return Open(directory, "Graph", directory.Description, Path.GetFullPath(state), policyPath, clock, isSample: false);
+    }
+
     public void Disconnect() => _session = null;
 
     /// <summary>Connects over any directory adapter (tests use it to run one contract suite over every adapter).</summary>

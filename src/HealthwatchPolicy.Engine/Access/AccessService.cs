@@ -64,8 +64,9 @@ public sealed class AccessService
     /// <summary>Who can post where: every poster of every (or the named) active account.</summary>
     public IEnumerable<PostingAccess> Get(string? accountPattern, string? userPattern)
     {
-        Dictionary<string, DirectoryUser> users = _session.Directory.GetUsers().ToDictionary(u => u.Id, StringComparer.OrdinalIgnoreCase);
-        foreach (OfficialAccount account in _session.Register.Accounts(users).Where(a => a.IsActive).OrderBy(a => a.Name, StringComparer.Ordinal))
+        RegisterSnapshot register = _session.Register.ReadRegister();
+        Dictionary<string, DirectoryUser> users = register.Users;
+        foreach (OfficialAccount account in register.Accounts.Where(a => a.IsActive))
         {
             if (accountPattern is not null && !Wildcard.IsMatch(account.Name, accountPattern) && !Wildcard.IsMatch(account.GroupName, accountPattern))
                 continue;

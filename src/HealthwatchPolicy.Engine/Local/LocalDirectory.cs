@@ -49,6 +49,12 @@ public sealed class LocalDirectory : IDirectory
 
     public IReadOnlyList<DirectoryUser> GetUsers() => Read().Users.Select(ToUser).ToList();
 
+    public IReadOnlyList<DirectoryUser> GetUsers(IReadOnlyCollection<string> ids)
+    {
+        var wanted = new HashSet<string>(ids, StringComparer.OrdinalIgnoreCase);
+        return Read().Users.Where(u => wanted.Contains(u.Id)).Select(ToUser).ToList();
+    }
+
     public DirectoryUser? FindUser(string idOrName)
     {
         LocalUser? u = Read().Users.FirstOrDefault(x => Matches(x, idOrName));

@@ -19,6 +19,9 @@ public interface IDirectory
     /// <summary>Every user, with manager id and acknowledgement extension.</summary>
     IReadOnlyList<DirectoryUser> GetUsers();
 
+    /// <summary>The users with these object ids (unknown ids are left out), in as few round trips as the adapter can.</summary>
+    IReadOnlyList<DirectoryUser> GetUsers(IReadOnlyCollection<string> ids);
+
     /// <summary>A user by object id, user principal name or mail (case-insensitive); null if there is none.</summary>
     DirectoryUser? FindUser(string idOrName);
 

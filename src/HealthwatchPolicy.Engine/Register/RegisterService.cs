@@ -31,19 +31,38 @@ public sealed class RegisterService
     /// <summary>Every account in the register (one bulk read of groups and users).</summary>
     public IReadOnlyList<OfficialAccount> GetAccounts(bool includeRetired = false)
     {
-        IReadOnlyList<DirectoryUser> all = Directory.GetUsers();
-        _userCache = all;
-        Dictionary<string, DirectoryUser> users = all.ToDictionary(u => u.Id, StringComparer.OrdinalIgnoreCase);
-        List<OfficialAccount> accounts = Accounts(users).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        List<OfficialAccount> accounts = ReadRegister().Accounts;
         _accountCache = accounts;
         return accounts.Where(a => includeRetired || a.IsActive).ToList();
     }
 
-    internal IEnumerable<OfficialAccount> Accounts(IReadOnlyDictionary<string, DirectoryUser> users) =>
-        Directory.GetGroups(GroupPrefix)
+    /// <summary>
+    /// The whole register in bulk: the posting groups (with entries and members), then only the users behind
+    /// them (owners, consenters, posters). Two reads however many accounts there are; the adapter batches them.
+    /// </summary>
+    internal RegisterSnapshot ReadRegister()
+    {
+        var groups = Directory.GetGroups(GroupPrefix)
             .Select(g => (Group: g, Entry: RegisterEntry.FromJson(g.Extension)))
-            .Where(x => x.Entry is not null)
-            .Select(x => new OfficialAccount(x.Entry!, x.Group, users));
+            .ToList();
+        var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach ((DirectoryGroup g, RegisterEntry? e) in groups)
+        {
+            ids.UnionWith(g.MemberIds);
+            if (e is not null)
+            {
+                ids.Add(e.OwnerId);
+                if (e.ConsentById is not null)
+                    ids.Add(e.ConsentById);
+            }
+        }
+        ids.RemoveWhere(string.IsNullOrEmpty);
+        Dictionary<string, DirectoryUser> users = Directory.GetUsers(ids).ToDictionary(u => u.Id, StringComparer.OrdinalIgnoreCase);
+        List<OfficialAccount> accounts = groups.Where(x => x.Entry is not null)
+            .Select(x => new OfficialAccount(x.Entry!, x.Group, users))
+            .OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
+        return new RegisterSnapshot(accounts, groups.Where(x => x.Entry is null).Select(x => x.Group).ToList(), users);
+    }
 
     /// <summary>An account by register name or posting-group name; throws AccountNotFound.</summary>
     public OfficialAccount GetAccount(string name, bool includeRetired = true)
@@ -78,7 +97,7 @@ public sealed class RegisterService
         string name = OfficialAccount.MakeName(platform, handle);
         if (name.Length == 0 || string.IsNullOrWhiteSpace(handle))
             throw new HwException("AccountHandleInvalid", HwErrorKind.InvalidArgument, "-Handle must contain letters or digits.", handle);
-        if (Accounts(new Dictionary<string, DirectoryUser>()).Any(a => a.Name == name))
+        if (Directory.GetGroups(GroupPrefix + name).Any(g => RegisterEntry.FromJson(g.Extension)?.Name == name))
             throw new HwException("AccountExists", HwErrorKind.InvalidOperation,
                 $"The official account '{name}' is already in the register.", name);
         if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme != Uri.UriSchemeHttps))
@@ -180,4 +199,19 @@ public sealed class RegisterService
         _session.Record(JournalActions.AccountRetired, account.Name, null, reason, before.ToJson(), after.ToJson());
         return GetAccount(account.Name);
     }
+}
+
+/// <summary>The register as read in one go: the accounts, the posting-prefixed groups with no register entry, and the users behind them.</summary>
+internal sealed class RegisterSnapshot
+{
+    public RegisterSnapshot(List<OfficialAccount> accounts, List<DirectoryGroup> unregisteredGroups, Dictionary<string, DirectoryUser> users)
+    {
+        Accounts = accounts;
+        UnregisteredGroups = unregisteredGroups;
+        Users = users;
+    }
+
+    public List<OfficialAccount> Accounts { get; }
+    public List<DirectoryGroup> UnregisteredGroups { get; }
+    public Dictionary<string, DirectoryUser> Users { get; }
 }

@@ -1,6 +1,12 @@
+using System;
+using System.Collections.Concurrent;
 using System.Management.Automation;
+using System.Security;
+using System.Threading.Tasks;
 using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Sessions;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -10,6 +16,11 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
 {
     private const string LocalSet = "Local";
     private const string SampleSet = "Sample";
+    private const string ThumbprintSet = "CertificateThumbprint";
+    private const string CertificateFileSet = "CertificatePath";
+    private const string DeviceCodeSet = "DeviceCode";
+    private const string ManagedIdentitySet = "ManagedIdentity";
+    private const string AccessTokenSet = "AccessToken";
 
     /// <summary>The organisation folder (directory.json); with -Sample, where to put the copy.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = LocalSet, ValueFromPipelineByPropertyName = true)]
@@ -21,8 +32,58 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
     [Parameter(Mandatory = true, ParameterSetName = SampleSet)]
     public SwitchParameter Sample { get; set; }
 
-    /// <summary>Where the journal and reviews live (default: the organisation folder's state/ subfolder).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateFileSet)]
+    [Parameter(Mandatory = true, ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    [Parameter(ParameterSetName = AccessTokenSet)]
+    [ValidateNotNullOrEmpty]
+    public string? TenantId { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
+    [Parameter(Mandatory = true, ParameterSetName = CertificateFileSet)]
+    [Parameter(Mandatory = true, ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    [Alias("ApplicationId", "AppId")]
+    [ValidateNotNullOrEmpty]
+    public string? ClientId { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
+    [ValidateNotNullOrEmpty]
+    public string? CertificateThumbprint { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = CertificateFileSet)]
+    [ValidateNotNullOrEmpty]
+    public string? CertificatePath { get; set; }
+
+    [Parameter(ParameterSetName = CertificateFileSet)]
+    public SecureString? CertificatePassword { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = DeviceCodeSet)]
+    public SwitchParameter DeviceCode { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ManagedIdentitySet)]
+    public SwitchParameter ManagedIdentity { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
+    public SecureString? AccessToken { get; set; }
+
+    /// <summary>The Microsoft Graph base URL, for national clouds (https://graph.microsoft.us/v1.0) and tests.</summary>
+    [Parameter(ParameterSetName = ThumbprintSet)]
+    [Parameter(ParameterSetName = CertificateFileSet)]
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    [Parameter(ParameterSetName = AccessTokenSet)]
+    [ValidateNotNull]
+    public Uri? GraphEndpoint { get; set; }
+
+    /// <summary>Where the journal and reviews live (local default: the organisation folder's state/ subfolder).</summary>
     [Parameter(ParameterSetName = LocalSet)]
+    [Parameter(ParameterSetName = ThumbprintSet)]
+    [Parameter(ParameterSetName = CertificateFileSet)]
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    [Parameter(ParameterSetName = AccessTokenSet)]
     [ValidateNotNullOrEmpty]
     public string? StatePath { get; set; }
 
@@ -35,19 +96,56 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
     {
         string? path = Path is null ? null : ResolvePath(Path);
         string? policy = PolicyPath is null ? null : ResolvePath(PolicyPath);
-        string target = Sample ? (path ?? "a new temporary folder") : path!;
-        if (!ShouldProcess(target, Sample ? "Copy the bundled sample organisation and connect to the copy" : "Connect to the local directory"))
+        string? state = StatePath is null ? null : ResolvePath(StatePath);
+        bool graph = ParameterSetName is not (LocalSet or SampleSet);
+        string target = graph ? $"Microsoft Graph tenant {TenantId ?? "(from the token)"}" : Sample ? path ?? "a new temporary folder" : path!;
+        if (!ShouldProcess(target, Sample ? "Copy the bundled sample organisation and connect to the copy" : "Connect"))
             return;
         try
         {
-            HwSession session = Sample
-                ? Engine.ConnectSample(path, policy)
-                : Engine.ConnectLocal(path!, StatePath is null ? null : ResolvePath(StatePath), policy);
+            HwSession session = graph ? ConnectGraph(state, policy)
+                : Sample ? Engine.ConnectSample(path, policy)
+                : Engine.ConnectLocal(path!, state, policy);
             WriteObject(session.Connection);
         }
         catch (HwException ex)
         {
-            ThrowHwError(ex, ex.ErrorId == "PolicyInvalid" ? policy ?? ex.Target : path ?? ex.Target);
+            ThrowHwError(ex, ex.ErrorId == "PolicyInvalid" ? policy ?? ex.Target : ex.Target ?? path ?? (object?)TenantId);
         }
+    }
+
+    /// <summary>Connects on a worker thread while this (pipeline) thread shows any device-code prompt.</summary>
+    private HwSession ConnectGraph(string? state, string? policy)
+    {
+        var prompts = new BlockingCollection<string>();
+        var options = new GraphConnectionOptions
+        {
+            TenantId = TenantId,
+            ClientId = ClientId,
+            CertificateThumbprint = CertificateThumbprint,
+            CertificatePath = CertificatePath is null ? null : ResolvePath(CertificatePath),
+            CertificatePassword = CertificatePassword,
+            DeviceCode = DeviceCode,
+            ManagedIdentity = ManagedIdentity,
+            AccessToken = AccessToken,
+            Prompt = prompts.Add,
+        };
+        if (GraphEndpoint is not null)
+            options.GraphEndpoint = GraphEndpoint;
+        DependencyLoader.PreloadGraph();
+        Task<HwSession> connecting = Task.Run(() =>
+        {
+            try
+            {
+                return Engine.ConnectGraph(options, state, policy);
+            }
+            finally
+            {
+                prompts.CompleteAdding();
+            }
+        });
+        foreach (string prompt in prompts.GetConsumingEnumerable())
+            WriteWarning(prompt);
+        return connecting.GetAwaiter().GetResult();
     }
 }

@@ -25,17 +25,50 @@ internal static class DependencyLoader
     private static readonly Assembly s_self = typeof(DependencyLoader).Assembly;
     internal static readonly string ModuleBase = Path.GetDirectoryName(s_self.Location)!;
     private static readonly string s_dir = Path.Combine(ModuleBase, "dependencies");
+    // The Graph adapter, the Graph SDK and Azure.Identity: loaded only when a Graph connection is made.
+    private static readonly string s_graphDir = Path.Combine(s_dir, "graph");
     private static readonly Lazy<Func<string, Assembly>?> s_isolated = new(CreateIsolatedContext);
+    private static readonly object s_graphGate = new();
+    private static bool s_graphLoaded;
 
     internal static Assembly? Resolve(object? sender, ResolveEventArgs args)
     {
-        string path = Path.Combine(s_dir, new AssemblyName(args.Name).Name + ".dll");
+        string file = new AssemblyName(args.Name).Name + ".dll";
         Assembly? requester = args.RequestingAssembly;
         bool ours = requester is null || requester == s_self
                     || (!requester.IsDynamic && requester.Location.StartsWith(s_dir, StringComparison.OrdinalIgnoreCase));
+        string path = Path.Combine(s_dir, file);
+        if (!File.Exists(path))
+            path = Path.Combine(s_graphDir, file);
         if (!ours || !File.Exists(path))
             return null; // never answer for another module
         return s_isolated.Value is { } load ? load(path) : Assembly.LoadFrom(path);
+    }
+
+    /// <summary>
+    /// Before the first Graph connection: load the Graph set into our context, so another module's Graph SDK,
+    /// Azure.Core or MSAL already in the session cannot be bound in its place.
+    /// </summary>
+    internal static void PreloadGraph()
+    {
+        lock (s_graphGate)
+        {
+            if (s_graphLoaded || s_isolated.Value is not { } load || !Directory.Exists(s_graphDir))
+                return;
+            Preload(load, s_graphDir);
+            s_graphLoaded = true;
+        }
+    }
+
+    /// <summary>Whether the Graph set has been loaded (the benchmark reports it after Import-Module).</summary>
+    internal static bool GraphLoaded => s_graphLoaded;
+
+    private static void Preload(Func<string, Assembly> load, string folder)
+    {
+        string runtimeDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        foreach (string dll in Directory.EnumerateFiles(folder, "*.dll"))
+            if (!File.Exists(Path.Combine(runtimeDir, Path.GetFileName(dll))))
+                load(dll);
     }
 
     private static Func<string, Assembly>? CreateIsolatedContext()
@@ -50,10 +83,7 @@ internal static class DependencyLoader
 
         // A plain ALC asks the default context first, so another module's copy would win: preload ours,
         // except the names the runtime itself ships (polyfills such as System.Memory belong to PowerShell).
-        string runtimeDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
-        foreach (string dll in Directory.EnumerateFiles(s_dir, "*.dll"))
-            if (!File.Exists(Path.Combine(runtimeDir, Path.GetFileName(dll))))
-                load(dll);
+        Preload(load, s_dir);
         return load;
     }
 }

@@ -1,0 +1,483 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Ports;
+using Microsoft.Graph;
+using Microsoft.Graph.Models;
+using Microsoft.Graph.Models.ODataErrors;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Serialization;
+
+namespace HealthwatchPolicy.Engine.Graph;
+
+/// <summary>
+/// The directory port on Microsoft Graph v1.0 (Microsoft.Graph SDK 6). Reads in bulk (paging followed, $batch of
+/// 20, $select only what the policy needs); membership through members/$ref, with "already a member" and
+/// "not a member" as the no-ops they are; throttling retried by the SDK's RetryHandler for single requests and,
+/// for $batch items (which the SDK does not retry), by resubmitting just those items after their Retry-After.
+/// Replication lag is ridden out only in the write path that created the group.
+/// </summary>
+public sealed class GraphDirectory : IDirectory
+{
+    internal static readonly string[] UserSelect = { "id", "displayName", "userPrincipalName", "mail", "accountEnabled", "employeeType", "userType", "jobTitle" };
+    private static readonly string[] s_groupSelect = { "id", "displayName", "description", "mailNickname" };
+    private const int IdsPerFilter = 15;        // Graph's limit on values in an 'in' filter
+    private const int MaxBatchRounds = 6;
+
+    private readonly GraphServiceClient _client;
+    private readonly GraphConnectionOptions _options;
+    private readonly string _directoryObjectsBase;
+
+    public GraphDirectory(GraphServiceClient client, GraphConnectionOptions options)
+    {
+        _client = client;
+        _options = options;
+        _directoryObjectsBase = options.GraphEndpoint.ToString().TrimEnd('/') + "/directoryObjects/";
+        Description = options.Describe();
+    }
+
+    public string Description { get; }
+
+    // ---------- users ----------
+
+    /// <summary>One light read that proves the connection and the permission to read users.</summary>
+    internal void GetUsersPage1() => Run("read users (connection check)", null, ct =>
+        _client.Users.GetAsync(rc =>
+        {
+            rc.QueryParameters.Select = new[] { "id" };
+            rc.QueryParameters.Top = 1;
+        }, ct));
+
+    public IReadOnlyList<DirectoryUser> GetUsers() => Run("list users", null, async ct =>
+    {
+        var users = new List<User>();
+        UserCollectionResponse? page = await _client.Users.GetAsync(rc =>
+        {
+            rc.QueryParameters.Select = UserSelect;
+            rc.QueryParameters.Expand = new[] { "manager($select=id)" };
+            rc.QueryParameters.Top = 999;
+        }, ct).ConfigureAwait(false);
+        await Pages<User, UserCollectionResponse>(page, users.Add, ct).ConfigureAwait(false);
+
+        var extensions = new Dictionary<string, JsonObject?>(StringComparer.OrdinalIgnoreCase);
+        UserCollectionResponse? extPage = await _client.Users.GetAsync(rc =>
+        {
+            rc.QueryParameters.Select = new[] { "id" };
+            rc.QueryParameters.Expand = new[] { "extensions" };
+            rc.QueryParameters.Top = 999;
+        }, ct).ConfigureAwait(false);
+        await Pages<User, UserCollectionResponse>(extPage, u => extensions[u.Id!] = OurExtension(u.Extensions), ct).ConfigureAwait(false);
+        return users.Select(u => ToUser(u, extensions.TryGetValue(u.Id!, out JsonObject? e) ? e : null)).ToList();
+    });
+
+    public IReadOnlyList<DirectoryUser> GetUsers(IReadOnlyCollection<string> ids) => Run("read users", null, async ct =>
+    {
+        var requests = new List<RequestInformation>();
+        foreach (List<string> chunk in Chunk(ids.Distinct(StringComparer.OrdinalIgnoreCase), IdsPerFilter))
+        {
+            string filter = "id in (" + string.Join(",", chunk.Select(Literal)) + ")";
+            requests.Add(_client.Users.ToGetRequestInformation(rc =>
+            {
+                rc.QueryParameters.Filter = filter;
+                rc.QueryParameters.Select = UserSelect;
+                rc.QueryParameters.Expand = new[] { "manager($select=id)" };
+                rc.QueryParameters.Top = IdsPerFilter;
+            }));
+            requests.Add(_client.Users.ToGetRequestInformation(rc =>
+            {
+                rc.QueryParameters.Filter = filter;
+                rc.QueryParameters.Select = new[] { "id" };
+                rc.QueryParameters.Expand = new[] { "extensions" };
+                rc.QueryParameters.Top = IdsPerFilter;
+            }));
+        }
+        List<UserCollectionResponse> responses = await BatchAsync<UserCollectionResponse>(requests, "read users", ct).ConfigureAwait(false);
+        var users = new Dictionary<string, User>(StringComparer.OrdinalIgnoreCase);
+        var extensions = new Dictionary<string, JsonObject?>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < responses.Count; i += 2)
+        {
+            foreach (User u in responses[i].Value ?? new List<User>())
+                users[u.Id!] = u;
+            foreach (User u in responses[i + 1].Value ?? new List<User>())
+                extensions[u.Id!] = OurExtension(u.Extensions);
+        }
+        return users.Values.Select(u => ToUser(u, extensions.TryGetValue(u.Id!, out JsonObject? e) ? e : null)).ToList();
+    });
+
+    public DirectoryUser? FindUser(string idOrName) => Run("find a user", idOrName, async ct =>
+    {
+        User? user;
+        try
+        {
+            user = await _client.Users[idOrName].GetAsync(rc =>
+            {
+                rc.QueryParameters.Select = UserSelect;
+                rc.QueryParameters.Expand = new[] { "manager($select=id)" };
+            }, ct).ConfigureAwait(false);
+        }
+        catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound) || GraphErrors.IsStatus(e, HttpStatusCode.BadRequest))
+        {
+            user = null;
+        }
+        if (user is null && idOrName.Contains("@"))
+        {
+            UserCollectionResponse? byMail = await _client.Users.GetAsync(rc =>
+            {
+                rc.QueryParameters.Filter = "mail eq " + Literal(idOrName);
+                rc.QueryParameters.Select = UserSelect;
+                rc.QueryParameters.Expand = new[] { "manager($select=id)" };
+            }, ct).ConfigureAwait(false);
+            user = byMail?.Value?.FirstOrDefault();
+        }
+        if (user is null)
+            return null;
+        ExtensionCollectionResponse? ext = await _client.Users[user.Id].Extensions.GetAsync(cancellationToken: ct).ConfigureAwait(false);
+        return ToUser(user, OurExtension(ext?.Value));
+    });
+
+    public void SetUserExtension(string userId, JsonObject extension) =>
+        Run("write the user's acknowledgement record", userId, ct => PutExtensionAsync(_client.Users[userId].Extensions, extension, ct));
+
+    // ---------- groups ----------
+
+    public IReadOnlyList<DirectoryGroup> GetGroups(string displayNamePrefix) => Run("list posting groups", displayNamePrefix, async ct =>
+    {
+        var groups = new List<Group>();
+        GroupCollectionResponse? page = await _client.Groups.GetAsync(rc =>
+        {
+            rc.QueryParameters.Filter = $"startswith(displayName,{Literal(displayNamePrefix)})";
+            rc.QueryParameters.Select = s_groupSelect;
+            rc.QueryParameters.Expand = new[] { "extensions" };
+            rc.QueryParameters.Top = 999;
+        }, ct).ConfigureAwait(false);
+        await Pages<Group, GroupCollectionResponse>(page, groups.Add, ct).ConfigureAwait(false);
+        Dictionary<string, List<string>> members = await MembersAsync(groups.Select(g => g.Id!).ToList(), ct).ConfigureAwait(false);
+        return groups.Where(g => g.DisplayName?.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase) == true)
+            .Select(g => ToGroup(g, members[g.Id!])).ToList();
+    });
+
+    public DirectoryGroup? GetGroup(string groupId) => Run("read a group", groupId, async ct =>
+    {
+        Group? g;
+        try
+        {
+            g = await _client.Groups[groupId].GetAsync(rc =>
+            {
+                rc.QueryParameters.Select = s_groupSelect;
+                rc.QueryParameters.Expand = new[] { "extensions" };
+            }, ct).ConfigureAwait(false);
+        }
+        catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound))
+        {
+            return null;
+        }
+        if (g is null)
+            return null;
+        Dictionary<string, List<string>> members = await MembersAsync(new List<string> { g.Id! }, ct).ConfigureAwait(false);
+        return ToGroup(g, members[g.Id!]);
+    });
+
+    public DirectoryGroup CreateGroup(NewGroup group, JsonObject extension) => Run("create the posting group", group.DisplayName, async ct =>
+    {
+        Group created = (await _client.Groups.PostAsync(new Group
+        {
+            DisplayName = group.DisplayName,
+            Description = group.Description,
+            MailEnabled = false,
+            MailNickname = group.MailNickname,
+            SecurityEnabled = true,
+            GroupTypes = new List<string>(),
+        }, cancellationToken: ct).ConfigureAwait(false))!;
+        try
+        {
+            // A group created a moment ago can answer 404: ride out replication lag here, and only here.
+            await RideOutLagAsync(() => _client.Groups[created.Id].Extensions.PostAsync(ToOpenExtension(extension), cancellationToken: ct), ct).ConfigureAwait(false);
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // Register entry and group together, or neither: take the group away again.
+            try
+            {
+                await RideOutLagAsync(() => _client.Groups[created.Id].DeleteAsync(cancellationToken: ct), ct).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // the original failure is the one to report; a leftover group without entry is found by RegisterIntegrity
+            }
+            throw;
+        }
+        return ToGroup(created, new List<string>(), extension);
+    });
+
+    public void SetGroupExtension(string groupId, JsonObject extension) =>
+        Run("write the register entry", groupId, ct => PutExtensionAsync(_client.Groups[groupId].Extensions, extension, ct));
+
+    public bool AddMember(string groupId, string userId) => Run("add a poster to the posting group", userId, async ct =>
+    {
+        try
+        {
+            await _client.Groups[groupId].Members.Ref.PostAsync(new ReferenceCreate { OdataId = _directoryObjectsBase + userId }, cancellationToken: ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.BadRequest) && GraphErrors.Mentions(e, "already exist"))
+        {
+            return false; // already a member: the no-op the domain expects
+        }
+    });
+
+    public bool RemoveMember(string groupId, string userId) => Run("remove a poster from the posting group", userId, async ct =>
+    {
+        try
+        {
+            await _client.Groups[groupId].Members[userId].Ref.DeleteAsync(cancellationToken: ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound)
+                                   || (GraphErrors.IsStatus(e, HttpStatusCode.BadRequest) && GraphErrors.Mentions(e, "do not exist")))
+        {
+            return false; // not a member: nothing to remove
+        }
+    });
+
+    // ---------- helpers ----------
+
+    /// <summary>Direct user members of each group: one $batch item per group, 20 groups a round trip.</summary>
+    private async Task<Dictionary<string, List<string>>> MembersAsync(List<string> groupIds, CancellationToken ct)
+    {
+        var requests = groupIds.Select(id => _client.Groups[id].Members.GraphUser.ToGetRequestInformation(rc =>
+        {
+            rc.QueryParameters.Select = new[] { "id" };
+            rc.QueryParameters.Top = 999;
+        })).ToList();
+        List<UserCollectionResponse> pages = await BatchAsync<UserCollectionResponse>(requests, "list posting-group members", ct).ConfigureAwait(false);
+        var result = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < groupIds.Count; i++)
+        {
+            var ids = new List<string>();
+            await Pages<User, UserCollectionResponse>(pages[i], u => ids.Add(u.Id!), ct).ConfigureAwait(false);
+            result[groupIds[i]] = ids;
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Sends the requests in $batch round trips of 20 and returns the typed responses in request order. Items the
+    /// service throttled (429/503/504 inside a 200 batch) are resubmitted, and only they, after their Retry-After.
+    /// </summary>
+    private async Task<List<T>> BatchAsync<T>(List<RequestInformation> requests, string what, CancellationToken ct) where T : IParsable, new()
+    {
+        var results = new T[requests.Count];
+        for (int start = 0; start < requests.Count; start += 20)
+        {
+            var content = new BatchRequestContentCollection(_client);
+            var stepToIndex = new Dictionary<string, int>();
+            for (int i = start; i < Math.Min(start + 20, requests.Count); i++)
+                stepToIndex[await content.AddBatchRequestStepAsync(requests[i]).ConfigureAwait(false)] = i;
+
+            for (int round = 1; ; round++)
+            {
+                BatchResponseContentCollection response = await _client.Batch.PostAsync(content, ct).ConfigureAwait(false);
+                Dictionary<string, HttpStatusCode> statuses = await response.GetResponsesStatusCodesAsync().ConfigureAwait(false);
+                var throttled = new Dictionary<string, HttpStatusCode>();
+                TimeSpan wait = TimeSpan.Zero;
+                foreach (KeyValuePair<string, HttpStatusCode> item in statuses)
+                {
+                    int code = (int)item.Value;
+                    if (code is >= 200 and < 300)
+                    {
+                        results[stepToIndex[item.Key]] = (await response.GetResponseByIdAsync<T>(item.Key).ConfigureAwait(false))!;
+                        continue;
+                    }
+                    using HttpResponseMessage message = await response.GetResponseByIdAsync(item.Key).ConfigureAwait(false);
+                    if (code is 429 or 503 or 504 && round < MaxBatchRounds)
+                    {
+                        throttled[item.Key] = item.Value;
+                        TimeSpan after = RetryAfter(message) ?? TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, round)));
+                        if (after > wait)
+                            wait = after;
+                        continue;
+                    }
+                    string? body = message.Content is null ? null : await message.Content.ReadAsStringAsync().ConfigureAwait(false);
+                    throw GraphErrors.FromBody(code, body, what, null);
+                }
+                if (throttled.Count == 0)
+                    break;
+                await Task.Delay(wait, ct).ConfigureAwait(false);
+                content = content.NewBatchWithFailedRequests(throttled);
+            }
+        }
+        return results.ToList();
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage message)
+    {
+        if (message.Headers.RetryAfter?.Delta is { } delta)
+            return delta;
+        if (message.Headers.RetryAfter?.Date is { } date)
+            return date - DateTimeOffset.UtcNow;
+        // Graph sometimes sends a decimal Retry-After (0.249) inside batches, which the typed header rejects.
+        if (message.Headers.TryGetValues("Retry-After", out IEnumerable<string>? values)
+            && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds))
+            return TimeSpan.FromSeconds(Math.Min(seconds, 120));
+        return null;
+    }
+
+    private async Task Pages<TItem, TPage>(TPage? page, Action<TItem> each, CancellationToken ct) where TPage : IParsable, IAdditionalDataHolder, new()
+    {
+        if (page is null)
+            return;
+        var iterator = PageIterator<TItem, TPage>.CreatePageIterator(_client, page, item =>
+        {
+            each(item);
+            return true;
+        });
+        await iterator.IterateAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task RideOutLagAsync(Func<Task> call, CancellationToken ct)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await call().ConfigureAwait(false);
+                return;
+            }
+            catch (ODataError e) when (attempt < _options.ReplicationRetries
+                                       && (GraphErrors.IsStatus(e, HttpStatusCode.NotFound)
+                                           || (GraphErrors.IsStatus(e, HttpStatusCode.BadRequest) && GraphErrors.Mentions(e, "do not exist"))))
+            {
+                TimeSpan delay = TimeSpan.FromMilliseconds(Math.Min(15000, _options.ReplicationRetryDelay.TotalMilliseconds * Math.Pow(2, attempt)));
+                await Task.Delay(delay, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task PutExtensionAsync(Microsoft.Graph.Groups.Item.Extensions.ExtensionsRequestBuilder builder, JsonObject extension, CancellationToken ct) =>
+        await PutExtensionCoreAsync(
+            () => builder[Name(extension)].PatchAsync(ToOpenExtension(extension), cancellationToken: ct),
+            () => builder.PostAsync(ToOpenExtension(extension), cancellationToken: ct)).ConfigureAwait(false);
+
+    private static async Task PutExtensionAsync(Microsoft.Graph.Users.Item.Extensions.ExtensionsRequestBuilder builder, JsonObject extension, CancellationToken ct) =>
+        await PutExtensionCoreAsync(
+            () => builder[Name(extension)].PatchAsync(ToOpenExtension(extension), cancellationToken: ct),
+            () => builder.PostAsync(ToOpenExtension(extension), cancellationToken: ct)).ConfigureAwait(false);
+
+    /// <summary>PATCH replaces the extension's whole property set; a 404 means it does not exist yet: create it.</summary>
+    private static async Task PutExtensionCoreAsync(Func<Task> patch, Func<Task> post)
+    {
+        try
+        {
+            await patch().ConfigureAwait(false);
+        }
+        catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound))
+        {
+            await post().ConfigureAwait(false);
+        }
+    }
+
+    private static string Name(JsonObject extension) =>
+        (string?)extension["extensionName"] ?? throw new HwException("ExtensionNameMissing", HwErrorKind.InvalidArgument, "An extension document needs an extensionName.");
+
+    private static IEnumerable<List<string>> Chunk(IEnumerable<string> items, int size)
+    {
+        var chunk = new List<string>(size);
+        foreach (string item in items)
+        {
+            chunk.Add(item);
+            if (chunk.Count == size)
+            {
+                yield return chunk;
+                chunk = new List<string>(size);
+            }
+        }
+        if (chunk.Count > 0)
+            yield return chunk;
+    }
+
+    /// <summary>An OData string literal: quoted, with a quote doubled.</summary>
+    internal static string Literal(string value) => "'" + value.Replace("'", "''") + "'";
+
+    private static DirectoryUser ToUser(User u, JsonObject? extension) => new(
+        u.Id!, u.UserPrincipalName ?? u.Id!, u.DisplayName ?? u.UserPrincipalName ?? u.Id!, u.Mail, u.AccountEnabled ?? false,
+        u.EmployeeType, u.UserType ?? "Member", u.Manager?.Id, u.JobTitle, extension);
+
+    private static DirectoryGroup ToGroup(Group g, List<string> members, JsonObject? extension = null) => new(
+        g.Id!, g.DisplayName ?? "", g.Description, g.MailNickname ?? "", members, extension ?? OurExtension(g.Extensions));
+
+    /// <summary>Our extension among a directory object's open extensions (ours carry our extensionName prefix).</summary>
+    private static JsonObject? OurExtension(IEnumerable<Extension>? extensions)
+    {
+        if (extensions is null)
+            return null;
+        foreach (Extension e in extensions)
+        {
+            string? name = (e as OpenTypeExtension)?.ExtensionName ?? e.Id;
+            if (name is null || !name.StartsWith("org.healthwatch.policy.", StringComparison.Ordinal))
+                continue;
+            string json = KiotaJsonSerializer.SerializeAsStringAsync(e).GetAwaiter().GetResult();
+            if (JsonNode.Parse(json) is not JsonObject o)
+                continue;
+            o.Remove("@odata.type");
+            o.Remove("id");
+            o["extensionName"] = name;
+            return o;
+        }
+        return null;
+    }
+
+    private static OpenTypeExtension ToOpenExtension(JsonObject extension)
+    {
+        var data = new Dictionary<string, object>();
+        foreach (KeyValuePair<string, JsonNode?> p in extension)
+            if (p.Key != "extensionName" && p.Value is not null)
+                data[p.Key] = Untyped(p.Value);
+        return new OpenTypeExtension { ExtensionName = Name(extension), AdditionalData = data };
+    }
+
+    private static UntypedNode Untyped(JsonNode node) => node switch
+    {
+        JsonArray a => new UntypedArray(a.Where(x => x is not null).Select(x => Untyped(x!)).ToList()),
+        JsonObject o => new UntypedObject(o.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => Untyped(p.Value!))),
+        JsonValue v when v.TryGetValue(out bool b) => new UntypedBoolean(b),
+        JsonValue v when v.TryGetValue(out long l) => new UntypedLong(l),
+        JsonValue v when v.TryGetValue(out double d) => new UntypedDouble(d),
+        JsonValue v when v.TryGetValue(out string? s) => new UntypedString(s),
+        _ => new UntypedString(node.ToJsonString()),
+    };
+
+    /// <summary>The engine is synchronous: run one Graph operation, mapping every failure to the engine's errors.</summary>
+    private T Run<T>(string what, object? target, Func<CancellationToken, Task<T>> call)
+    {
+        try
+        {
+            return call(CancellationToken.None).ConfigureAwait(false).GetAwaiter().GetResult();
+        }
+        catch (ODataError e)
+        {
+            throw GraphErrors.From(e, what, target);
+        }
+        catch (ServiceException e)
+        {
+            throw GraphErrors.FromBody(e.ResponseStatusCode, e.RawResponseBody, what, target);
+        }
+        catch (Exception e) when (GraphErrors.IsTransport(e))
+        {
+            throw GraphErrors.Unavailable(e, what, target);
+        }
+    }
+
+    private void Run(string what, object? target, Func<CancellationToken, Task> call) =>
+        Run<bool>(what, target, async ct =>
+        {
+            await call(ct).ConfigureAwait(false);
+            return true;
+        });
+}

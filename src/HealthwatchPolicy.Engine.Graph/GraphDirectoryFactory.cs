@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using System.Net.Http;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
+using Azure.Core;
+using Azure.Identity;
+using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Ports;
+using Microsoft.Graph;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Authentication;
+using Microsoft.Kiota.Authentication.Azure;
+
+namespace HealthwatchPolicy.Engine.Graph;
+
+/// <summary>
+/// Builds the Graph directory for a connection. HwEngine reaches this type by name, so the Graph SDK and
+/// Azure.Identity load only when someone connects to a tenant.
+/// </summary>
+public static class GraphDirectoryFactory
+{
+    public static IDirectory Create(GraphConnectionOptions options)
+    {
+        var directory = new GraphDirectory(CreateClient(options), options);
+        directory.GetUsersPage1(); // prove the connection and the read permission now, with a clear error
+        return directory;
+    }
+
+    /// <summary>The SDK client with its default middleware (RetryHandler, redirect, parameter decoding, ...).</summary>
+    public static GraphServiceClient CreateClient(GraphConnectionOptions options, HttpMessageHandler? finalHandler = null)
+    {
+        HttpClient http = GraphClientFactory.Create(GraphClientFactory.CreateDefaultHandlers(), finalHandler: finalHandler ?? new HttpClientHandler());
+        return new GraphServiceClient(http, CreateAuthentication(options), options.GraphEndpoint.ToString().TrimEnd('/'));
+    }
+
+    private static IAuthenticationProvider CreateAuthentication(GraphConnectionOptions o)
+    {
+        string host = o.GraphEndpoint.Host;
+        if (o.AccessToken is not null)
+            return new BaseBearerTokenAuthenticationProvider(new StaticTokenProvider(o.AccessToken, host));
+        string scope = $"{o.GraphEndpoint.Scheme}://{host}/.default";
+        return new AzureIdentityAuthenticationProvider(Credential(o), new[] { host }, null, true, scope);
+    }
+
+    private static TokenCredential Credential(GraphConnectionOptions o)
+    {
+        if (o.ManagedIdentity)
+            return o.ClientId is null ? new ManagedIdentityCredential() : new ManagedIdentityCredential(o.ClientId);
+        string tenant = o.TenantId ?? throw Missing("-TenantId");
+        string client = o.ClientId ?? throw Missing("-ClientId");
+        if (o.DeviceCode)
+            return new DeviceCodeCredential(new DeviceCodeCredentialOptions
+            {
+                TenantId = tenant,
+                ClientId = client,
+                DeviceCodeCallback = (info, _) =>
+                {
+                    o.Prompt?.Invoke(info.Message);
+                    return Task.CompletedTask;
+                },
+            });
+        if (o.CertificateThumbprint is not null)
+            return new ClientCertificateCredential(tenant, client, FromStore(o.CertificateThumbprint));
+        if (o.CertificatePath is not null)
+        {
+            try
+            {
+                var certificate = o.CertificatePassword is null
+                    ? new X509Certificate2(o.CertificatePath)
+                    : new X509Certificate2(o.CertificatePath, o.CertificatePassword);
+                return new ClientCertificateCredential(tenant, client, certificate);
+            }
+            catch (System.Security.Cryptography.CryptographicException ex)
+            {
+                // never echo the password; name the file
+                throw new HwException("CertificateUnreadable", HwErrorKind.InvalidArgument,
+                    $"-CertificatePath: cannot read the certificate '{o.CertificatePath}' (wrong password, or not a .pfx with a private key).",
+                    o.CertificatePath, ex);
+            }
+        }
+        throw Missing("-CertificateThumbprint, -CertificatePath, -DeviceCode, -ManagedIdentity or -AccessToken");
+    }
+
+    private static X509Certificate2 FromStore(string thumbprint)
+    {
+        foreach (StoreLocation location in new[] { StoreLocation.CurrentUser, StoreLocation.LocalMachine })
+        {
+            using var store = new X509Store(StoreName.My, location);
+            store.Open(OpenFlags.ReadOnly);
+            X509Certificate2Collection found = store.Certificates.Find(X509FindType.FindByThumbprint, thumbprint, validOnly: false);
+            if (found.Count > 0)
+                return found[0];
+        }
+        throw new HwException("CertificateNotFound", HwErrorKind.ObjectNotFound,
+            $"-CertificateThumbprint: no certificate '{thumbprint}' in the CurrentUser or LocalMachine personal store.", thumbprint);
+    }
+
+    private static HwException Missing(string what) =>
+        new("GraphConnectionIncomplete", HwErrorKind.InvalidArgument, $"A Microsoft Graph connection needs {what}.");
+
+    /// <summary>A bearer token given by the caller, sent only to the Graph host it was meant for.</summary>
+    private sealed class StaticTokenProvider : IAccessTokenProvider
+    {
+        private readonly System.Security.SecureString _token;
+
+        public StaticTokenProvider(System.Security.SecureString token, string host)
+        {
+            _token = token;
+            AllowedHostsValidator = new AllowedHostsValidator(new[] { host });
+        }
+
+        public AllowedHostsValidator AllowedHostsValidator { get; }
+
+        public Task<string> GetAuthorizationTokenAsync(Uri uri, Dictionary<string, object>? additionalAuthenticationContext = null,
+            CancellationToken cancellationToken = default)
+        {
+            if (!AllowedHostsValidator.IsUrlHostValid(uri))
+                return Task.FromResult(string.Empty);
+            IntPtr ptr = System.Runtime.InteropServices.Marshal.SecureStringToGlobalAllocUnicode(_token);
+            try
+            {
+                return Task.FromResult(System.Runtime.InteropServices.Marshal.PtrToStringUni(ptr) ?? "");
+            }
+            finally
+            {
+                System.Runtime.InteropServices.Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System;
+using System.Net;
+using System.Net.Http;
+using System.Text.Json;
+using HealthwatchPolicy.Engine.Errors;
+using Microsoft.Graph.Models.ODataErrors;
+
+namespace HealthwatchPolicy.Engine.Graph;
+
+/// <summary>A Graph failure in the engine's terms, with Graph's request id kept for a support case.</summary>
+public sealed class GraphRequestException : HwException
+{
+    public GraphRequestException(string errorId, HwErrorKind kind, string message, object? target, string? requestId, int status, string? code, Exception? inner)
+        : base(errorId, kind, message, target, inner)
+    {
+        RequestId = requestId;
+        Status = status;
+        Code = code;
+    }
+
+    public string? RequestId { get; }
+    public int Status { get; }
+    public string? Code { get; }
+}
+
+internal static class GraphErrors
+{
+    public static bool IsStatus(ODataError e, HttpStatusCode status) => e.ResponseStatusCode == (int)status;
+
+    public static bool Mentions(ODataError e, string text) =>
+        (e.Error?.Message ?? e.Message ?? "").IndexOf(text, StringComparison.OrdinalIgnoreCase) >= 0;
+
+    public static GraphRequestException From(ODataError e, string what, object? target) =>
+        Create(e.ResponseStatusCode, e.Error?.Code, e.Error?.Message ?? e.Message, e.Error?.InnerError?.RequestId, what, target, e);
+
+    public static GraphRequestException FromBody(int status, string? body, string what, object? target)
+    {
+        string? code = null, message = null, requestId = null;
+        try
+        {
+            if (!string.IsNullOrEmpty(body))
+            {
+                using JsonDocument doc = JsonDocument.Parse(body!);
+                if (doc.RootElement.TryGetProperty("error", out JsonElement error))
+                {
+                    code = error.TryGetProperty("code", out JsonElement c) ? c.GetString() : null;
+                    message = error.TryGetProperty("message", out JsonElement m) ? m.GetString() : null;
+                    if (error.TryGetProperty("innerError", out JsonElement inner) && inner.TryGetProperty("request-id", out JsonElement r))
+                        requestId = r.GetString();
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            message = "(the error body was not JSON)";
+        }
+        return Create(status, code, message, requestId, what, target, null);
+    }
+
+    public static GraphRequestException Unavailable(Exception e, string what, object? target) =>
+        new("GraphUnavailable", HwErrorKind.ConnectionError,
+            $"Microsoft Graph could not be reached to {what}: {e.Message}", target, null, 0, null, e);
+
+    private static GraphRequestException Create(int status, string? code, string? message, string? requestId, string what, object? target, Exception? inner)
+    {
+        (string id, HwErrorKind kind, string hint) = status switch
+        {
+            401 => ("GraphUnauthorized", HwErrorKind.PermissionDenied, " Sign in again (Connect-HwDirectory)."),
+            403 => ("GraphAccessDenied", HwErrorKind.PermissionDenied, " The app or account lacks a Graph permission: see docs/graph-permissions.md."),
+            404 => ("GraphObjectNotFound", HwErrorKind.ObjectNotFound, ""),
+            429 or 503 or 504 => ("GraphThrottled", HwErrorKind.ResourceUnavailable, " Graph stayed busy after the SDK's retries; try again later."),
+            400 => ("GraphBadRequest", HwErrorKind.InvalidArgument, ""),
+            _ => ("GraphRequestFailed", HwErrorKind.NotSpecified, ""),
+        };
+        string text = $"Microsoft Graph refused to {what} ({status} {code}: {message}).{hint}"
+                      + (requestId is null ? "" : $" Graph request id: {requestId}.");
+        return new GraphRequestException(id, kind, text, target, requestId, status, code, inner);
+    }
+
+    public static bool IsTransport(Exception e) => e is HttpRequestException or System.Threading.Tasks.TaskCanceledException;
+}

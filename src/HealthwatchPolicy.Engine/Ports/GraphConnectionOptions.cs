@@ -1,0 +1,40 @@
+using System;
+using System.Security;
+
+namespace HealthwatchPolicy.Engine.Ports;
+
+/// <summary>How to reach a Microsoft 365 tenant. Exactly one way to authenticate is set.</summary>
+public sealed class GraphConnectionOptions
+{
+    public string? TenantId { get; set; }
+    public string? ClientId { get; set; }
+    /// <summary>App-only: a certificate in the current user's (or local machine's) personal store.</summary>
+    public string? CertificateThumbprint { get; set; }
+    /// <summary>App-only: a .pfx file, with <see cref="CertificatePassword"/> if it has one.</summary>
+    public string? CertificatePath { get; set; }
+    public SecureString? CertificatePassword { get; set; }
+    /// <summary>Delegated: the device-code flow; the prompt goes through <see cref="Prompt"/>.</summary>
+    public bool DeviceCode { get; set; }
+    /// <summary>Azure Automation / Azure VM: the managed identity (user-assigned when <see cref="ClientId"/> is set).</summary>
+    public bool ManagedIdentity { get; set; }
+    /// <summary>A bearer token obtained elsewhere (never shown, logged or journaled).</summary>
+    public SecureString? AccessToken { get; set; }
+    /// <summary>The Graph base URL (default https://graph.microsoft.com/v1.0; national clouds and tests set another).</summary>
+    public Uri GraphEndpoint { get; set; } = new("https://graph.microsoft.com/v1.0");
+    /// <summary>Receives the device-code sign-in instructions (the cmdlet shows them on the pipeline thread).</summary>
+    public Action<string>? Prompt { get; set; }
+    /// <summary>How long to ride out replication lag after creating a group (default about 60 s in all).</summary>
+    public TimeSpan ReplicationRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+    public int ReplicationRetries { get; set; } = 6;
+
+    /// <summary>A description for Get-HwConnection that carries no secret.</summary>
+    public string Describe()
+    {
+        string how = AccessToken is not null ? "access token"
+            : DeviceCode ? "device code (delegated)"
+            : ManagedIdentity ? "managed identity"
+            : CertificateThumbprint is not null ? $"certificate {CertificateThumbprint}"
+            : CertificatePath is not null ? "certificate file" : "unknown";
+        return $"graph: tenant {TenantId ?? "(from token)"} at {GraphEndpoint.GetLeftPart(UriPartial.Authority)}, app {ClientId ?? "-"}, {how}";
+    }
+}
