@@ -53,6 +53,7 @@ public sealed class HwEngine
             throw new HwException("SampleTargetNotEmpty", HwErrorKind.InvalidArgument,
                 $"-Path '{target}' is not empty. Give a new or empty folder for the sample organisation, or connect to an existing copy with Connect-HwDirectory -Path.",
                 target);
+        Policies.Load(policyPath); // a bad -PolicyPath fails before anything is copied
         CopyFolder(_sampleOrganisationPath, target);
         return ConnectLocal(target, null, policyPath, clock, isSample: true);
     }

@@ -20,7 +20,7 @@ public sealed class AccessService
 
     public AccessOutcome Grant(string accountName, string userReference, string reason)
     {
-        using IDisposable _ = _session.LockState();
+        using IDisposable _ = _session.BeginChange();
         OfficialAccount account = _session.Register.GetAccount(accountName, includeRetired: false);
         DirectoryUser user = _session.Register.ResolveUser(userReference, "User");
         if (account.PosterIds.Contains(user.Id, StringComparer.OrdinalIgnoreCase))
@@ -41,7 +41,7 @@ public sealed class AccessService
 
     public AccessOutcome Revoke(string accountName, string userReference, string reason)
     {
-        using IDisposable _ = _session.LockState();
+        using IDisposable _ = _session.BeginChange();
         OfficialAccount account = _session.Register.GetAccount(accountName, includeRetired: true);
         DirectoryUser? user = _session.Directory.FindUser(userReference);
         // A poster who has since left the directory is still removable by object id.
@@ -65,6 +65,10 @@ public sealed class AccessService
     public IEnumerable<PostingAccess> Get(string? accountPattern, string? userPattern)
     {
         RegisterSnapshot register = _session.Register.ReadRegister();
+        if (accountPattern is not null && accountPattern.IndexOfAny(new[] { '*', '?' }) < 0
+            && !register.Accounts.Any(a => a.IsActive && (Wildcard.IsMatch(a.Name, accountPattern) || Wildcard.IsMatch(a.GroupName, accountPattern))))
+            throw new HwException("AccountNotFound", HwErrorKind.ObjectNotFound,
+                $"There is no active official account '{accountPattern}' in the register. Get-HwOfficialAccount lists them.", accountPattern);
         Dictionary<string, DirectoryUser> users = register.Users;
         foreach (OfficialAccount account in register.Accounts.Where(a => a.IsActive))
         {

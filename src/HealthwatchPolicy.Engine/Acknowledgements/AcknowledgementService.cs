@@ -40,7 +40,7 @@ public sealed class AcknowledgementService
     /// <summary>Records that the user read the policy version (default: the current one). Idempotent.</summary>
     public (PolicyAcknowledgement Acknowledgement, bool Changed) Add(string userReference, string? version, string reason)
     {
-        using IDisposable _ = _session.LockState();
+        using IDisposable _ = _session.BeginChange();
         DirectoryUser user = _session.Register.ResolveUser(userReference, "User");
         string v = string.IsNullOrWhiteSpace(version) ? _session.Policy.Version : version!.Trim();
         AcknowledgementRecord record = AcknowledgementRecord.Read(user.Extension);

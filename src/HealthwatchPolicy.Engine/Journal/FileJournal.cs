@@ -63,6 +63,12 @@ public sealed class FileJournal : IJournal
         return new JournalEntry(seq, time, record, lastHash, hash, lines + 1);
     }
 
+    public void EnsureAppendable()
+    {
+        using FileLock _ = FileLock.Acquire(LockPath, s_lockTimeout);
+        ReadTail();
+    }
+
     public IReadOnlyList<JournalEntry> ReadAll()
     {
         var entries = new List<JournalEntry>();

@@ -75,7 +75,7 @@ public sealed class RegisterService
             throw new HwException("AccountNotFound", HwErrorKind.ObjectNotFound,
                 account is null
                     ? $"There is no official account '{name}' in the register. Get-HwOfficialAccount lists them."
-                    : $"The official account '{name}' is retired.",
+                    : $"The official account '{name}' is retired (Get-HwOfficialAccount -IncludeRetired shows it).",
                 name);
         return account;
     }
@@ -93,15 +93,17 @@ public sealed class RegisterService
     public OfficialAccount Create(string platform, string handle, string? url, string? purpose, string owner, string consentBy,
         DateTime? consentDate, string reason)
     {
-        using IDisposable _ = _session.LockState();
+        using IDisposable _ = _session.BeginChange();
+        if (OfficialAccount.MakeName("", handle).Length == 0)
+            throw new HwException("AccountHandleInvalid", HwErrorKind.InvalidArgument, $"-Handle '{handle}' must contain letters or digits.", handle);
+        if (OfficialAccount.MakeName(platform, "").Length == 0)
+            throw new HwException("AccountPlatformInvalid", HwErrorKind.InvalidArgument, $"-Platform '{platform}' must contain letters or digits.", platform);
         string name = OfficialAccount.MakeName(platform, handle);
-        if (name.Length == 0 || string.IsNullOrWhiteSpace(handle))
-            throw new HwException("AccountHandleInvalid", HwErrorKind.InvalidArgument, "-Handle must contain letters or digits.", handle);
         if (Directory.GetGroups(GroupPrefix + name).Any(g => RegisterEntry.FromJson(g.Extension)?.Name == name))
             throw new HwException("AccountExists", HwErrorKind.InvalidOperation,
                 $"The official account '{name}' is already in the register.", name);
-        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme != Uri.UriSchemeHttps))
-            throw new HwException("AccountUrlInvalid", HwErrorKind.InvalidArgument, $"-Url must be an absolute https:// address; '{url}' is not.", url);
+        url = CheckUrl(url);
+        purpose = Blank(purpose);
 
         DirectoryUser ownerUser = ResolveUser(owner, "Owner");
         DirectoryUser consenter = ResolveUser(consentBy, "ConsentBy");
@@ -127,6 +129,17 @@ public sealed class RegisterService
             entry.ToJson());
         _session.Record(JournalActions.AccountCreated, name, ownerUser.UserPrincipalName, reason, null, entry.ToJson());
         return new OfficialAccount(entry, group, new Dictionary<string, DirectoryUser> { [ownerUser.Id] = ownerUser, [consenter.Id] = consenter });
+    }
+
+    private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s!.Trim();
+
+    /// <summary>An account's address: absolute https, or nothing (an empty value, as Import-Csv gives, is nothing).</summary>
+    private static string? CheckUrl(string? url)
+    {
+        url = Blank(url);
+        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme != Uri.UriSchemeHttps))
+            throw new HwException("AccountUrlInvalid", HwErrorKind.InvalidArgument, $"-Url must be an absolute https:// address; '{url}' is not.", url);
+        return url;
     }
 
     /// <summary>SMP-3.1: consent from the owner's line manager (or a role the policy allows), never from the owner.</summary>
@@ -159,10 +172,12 @@ public sealed class RegisterService
     /// <summary>Changes the URL, purpose or owner of an account; journals before and after.</summary>
     public OfficialAccount Update(string name, string? url, string? purpose, string? owner, string reason)
     {
-        using IDisposable _ = _session.LockState();
+        using IDisposable _ = _session.BeginChange();
         OfficialAccount account = GetAccount(name, includeRetired: false);
         RegisterEntry before = account.Entry.Clone();
         RegisterEntry after = account.Entry.Clone();
+        url = CheckUrl(url);
+        purpose = Blank(purpose);
         if (url is not null) after.Url = url;
         if (purpose is not null) after.Purpose = purpose;
         if (owner is not null)
@@ -183,7 +198,7 @@ public sealed class RegisterService
     /// <summary>Retires an account: revokes every poster (each journaled), keeps the record marked Retired.</summary>
     public OfficialAccount Retire(string name, string reason)
     {
-        using IDisposable _ = _session.LockState();
+        using IDisposable _ = _session.BeginChange();
         OfficialAccount account = GetAccount(name, includeRetired: true);
         if (!account.IsActive)
             return account;

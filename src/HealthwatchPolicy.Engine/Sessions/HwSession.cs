@@ -71,6 +71,25 @@ public sealed class HwSession
     /// </summary>
     internal IDisposable LockState() => FileLock.Acquire(Path.Combine(Connection.StatePath, "state.lock"), s_lockTimeout);
 
+    /// <summary>
+    /// Starts a change: takes the state lock and checks that the journal can record it, so no change is ever
+    /// made that the journal cannot witness. Dispose to end the change.
+    /// </summary>
+    internal IDisposable BeginChange()
+    {
+        IDisposable held = LockState();
+        try
+        {
+            Journal.EnsureAppendable();
+            return held;
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
     internal JournalEntry Record(string action, string? account, string? user, string reason,
         System.Text.Json.Nodes.JsonObject? before, System.Text.Json.Nodes.JsonObject? after) =>
         Journal.Append(new JournalRecord(Actor, action, account, user, reason, Policy.Version, before, after));

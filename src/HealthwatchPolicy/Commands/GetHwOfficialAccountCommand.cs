@@ -20,6 +20,7 @@ public sealed class GetHwOfficialAccountCommand : HwCmdlet
 
     [Parameter]
     [ArgumentCompleter(typeof(PlatformCompleter))]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string? Platform { get; set; }
 

@@ -19,11 +19,11 @@ public sealed class NewHwOfficialAccountCommand : HwCmdlet
     public string Handle { get; set; } = "";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [AllowNull, AllowEmptyString]
     public string? Url { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [AllowNull, AllowEmptyString]
     public string? Purpose { get; set; }
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]

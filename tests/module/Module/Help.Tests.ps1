@@ -100,7 +100,9 @@ Describe '<CommandName>' -ForEach $commandCases -Tag 'Help' {
             $parameterHelp | Should -Not -BeNullOrEmpty
             $sets = @($parameter.ParameterSets.Values)
 
-            $typeNames = @($parameter.ParameterType.Name, $parameter.ParameterType.FullName)
+            $declared = $parameter.ParameterType
+            if ([Nullable]::GetUnderlyingType($declared)) { $declared = [Nullable]::GetUnderlyingType($declared) }
+            $typeNames = @($declared.Name, $declared.FullName)
             $parameterHelp.type.name | Should -BeIn $typeNames -Because "the command declares -$parameterName as $($parameter.ParameterType.Name)"
 
             $mandatory = [bool]($sets | Where-Object IsMandatory)

@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+
+namespace HealthwatchPolicy.FakeGraph;
+
+/// <summary>Fixed settings of a fake tenant (read at start).</summary>
+public sealed class FakeGraphOptions
+{
+    /// <summary>The tenant id served by <c>GET /organization</c>.</summary>
+    public string TenantId { get; init; } = "00000000-0000-4000-8000-00000000f4e1";
+
+    /// <summary>Organisation display name for <c>GET /organization</c> (LoadOrganisation replaces it).</summary>
+    public string OrganisationName { get; init; } = "Fake Tenant";
+
+    /// <summary>Page size when the request has no <c>$top</c> (Graph: 100).</summary>
+    public int DefaultPageSize { get; init; } = 100;
+
+    /// <summary>Largest page <c>GET /users?$expand=...</c> returns whatever <c>$top</c> says (Graph known issue: 100).</summary>
+    public int ExpandedUsersPageCap { get; init; } = 100;
+
+    /// <summary>How many related objects one <c>$expand=members</c>/<c>owners</c> returns (Graph: 20, no nextLink).</summary>
+    public int ExpandLimit { get; init; } = 20;
+
+    /// <summary>Largest number of values/OR clauses in one <c>$filter</c> (Graph: 15).</summary>
+    public int MaxFilterClauses { get; init; } = 15;
+
+    /// <summary>Groups per page of <c>GET /groups/delta</c>.</summary>
+    public int DeltaPageSize { get; init; } = 100;
+
+    /// <summary>Shuffle <c>$batch</c> responses (Graph answers in any order). Deterministic through <see cref="FakeGraphFaults.Seed"/>.</summary>
+    public bool ShuffleBatchResponses { get; init; } = true;
+
+    /// <summary>Log ASP.NET Core/Kestrel at Warning and above to the console (off by default: quiet).</summary>
+    public bool EnableServerLogging { get; init; }
+}
+
+/// <summary>Fault injection, changeable at any time while the server runs. All members are thread-safe to set.</summary>
+public sealed class FakeGraphFaults
+{
+    private readonly object _sync = new();
+    private Random _random;
+    private int _seed;
+    private double _throttleRate;
+    private IReadOnlyList<int> _throttleStatusCodes = new[] { 429, 503 };
+
+    public FakeGraphFaults(int seed = 12345)
+    {
+        _seed = seed;
+        _random = new Random(seed);
+    }
+
+    /// <summary>Added to every HTTP round trip (a <c>$batch</c> counts once).</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>Fraction 0..1 of eligible logical requests answered with a throttling status instead of being executed.</summary>
+    public double ThrottleRate
+    {
+        get => _throttleRate;
+        set => _throttleRate = value is < 0 or > 1 ? throw new ArgumentOutOfRangeException(nameof(value), "0..1") : value;
+    }
+
+    /// <summary>The next N eligible logical requests are throttled (deterministic; counts down).</summary>
+    public int ThrottleNextRequests { get; set; }
+
+    /// <summary>Statuses used in turn for throttled requests. Default 429 (<c>TooManyRequests</c>) then 503 (<c>serviceNotAvailable</c>).</summary>
+    public IReadOnlyList<int> ThrottleStatusCodes
+    {
+        get => _throttleStatusCodes;
+        set => _throttleStatusCodes = value is { Count: > 0 } ? value : throw new ArgumentException("At least one status.", nameof(value));
+    }
+
+    /// <summary>The integer <c>Retry-After</c> (seconds) on throttled answers; null sends none (the SDK then backs off 3, 6, 12 s).</summary>
+    public int? RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>Which logical requests may be throttled: (method, path-and-query after /v1.0) → eligible. Null: all.</summary>
+    public Func<string, string, bool>? ThrottleFilter { get; set; }
+
+    /// <summary>Seed of the random source behind <see cref="ThrottleRate"/> and batch shuffling; setting it restarts the sequence.</summary>
+    public int Seed
+    {
+        get => _seed;
+        set
+        {
+            lock (_sync)
+            {
+                _seed = value;
+                _random = new Random(value);
+            }
+        }
+    }
+
+    /// <summary>A group created through <c>POST /groups</c> (or <c>$batch</c>) answers 404 <c>Request_ResourceNotFound</c>
+    /// to its first N requests addressed by its id (GET/PATCH/DELETE, members, $ref, extensions).</summary>
+    public int ReplicationLagReads { get; set; }
+
+    /// <summary>During the lag window, adding a member answers 400 "The source resource object or one of the objects being
+    /// referenced do not exist." (the documented variant) instead of 404.</summary>
+    public bool ReplicationLagMemberAddReturns400 { get; set; }
+
+    /// <summary>Every request is answered 503 <c>serviceNotAvailable</c> with no Retry-After. (Use StopAsync for refused connections.)</summary>
+    public bool Unavailable { get; set; }
+
+    /// <summary>Clears every fault (seed kept, sequence restarted).</summary>
+    public void Reset()
+    {
+        Latency = TimeSpan.Zero;
+        ThrottleRate = 0;
+        ThrottleNextRequests = 0;
+        ThrottleStatusCodes = new[] { 429, 503 };
+        RetryAfterSeconds = 1;
+        ThrottleFilter = null;
+        ReplicationLagReads = 0;
+        ReplicationLagMemberAddReturns400 = false;
+        Unavailable = false;
+        Seed = _seed;
+    }
+
+    internal double NextDouble()
+    {
+        lock (_sync)
+            return _random.NextDouble();
+    }
+
+    internal int NextInt(int maxExclusive)
+    {
+        lock (_sync)
+            return _random.Next(maxExclusive);
+    }
+
+    internal bool TakeThrottleNext()
+    {
+        lock (_sync)
+        {
+            if (ThrottleNextRequests <= 0)
+                return false;
+            ThrottleNextRequests--;
+            return true;
+        }
+    }
+}
