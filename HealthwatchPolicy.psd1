@@ -33,6 +33,7 @@
         'Get-HwPolicyAcknowledgement'
         'Get-HwAuditLog'
         'Test-HwAuditLog'
+        'Export-HwDirectorySnapshot'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -53,6 +53,7 @@ public sealed class HwSession
         Register = new RegisterService(this);
         Access = new AccessService(this);
         Acknowledgements = new AcknowledgementService(this);
+        Compliance = new Compliance.ComplianceService(this);
     }
 
     public DirectoryConnection Connection { get; }
@@ -60,6 +61,7 @@ public sealed class HwSession
     public RegisterService Register { get; }
     public AccessService Access { get; }
     public AcknowledgementService Acknowledgements { get; }
+    public Compliance.ComplianceService Compliance { get; }
     public IJournal Journal { get; }
     internal IDirectory Directory { get; }
     internal IClock Clock { get; }
@@ -89,6 +91,9 @@ public sealed class HwSession
             throw;
         }
     }
+
+    /// <summary>Writes the directory as an organisation folder the local adapter can open (Export-HwDirectorySnapshot).</summary>
+    public DirectorySnapshot ExportSnapshot(string path) => DirectorySnapshotWriter.Write(this, path);
 
     internal JournalEntry Record(string action, string? account, string? user, string reason,
         System.Text.Json.Nodes.JsonObject? before, System.Text.Json.Nodes.JsonObject? after) =>

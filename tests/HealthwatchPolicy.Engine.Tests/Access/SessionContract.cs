@@ -193,6 +193,18 @@ public abstract class SessionContract : IDisposable
         Assert.Contains(TestOrg.Guest, missing);                   // an enabled volunteer, guest or not
     }
 
+    [Fact]
+    public void A_change_the_journal_cannot_record_is_refused_before_it_is_made()
+    {
+        OfficialAccount a = NewAccount();
+        Session.Access.Grant(a.Name, TestOrg.Staff1, "r");
+        string journal = System.IO.Path.Combine(Org.StateFolder, "journal.jsonl");
+        System.IO.File.WriteAllLines(journal, System.IO.File.ReadAllLines(journal).Take(1)); // cut the tail
+        var ex = Assert.Throws<HwException>(() => Session.Access.Grant(a.Name, TestOrg.Staff2, "r"));
+        Assert.Equal("JournalCorrupt", ex.ErrorId);
+        Assert.DoesNotContain(TestOrg.Staff2, Session.Access.Get(a.Name, null).Select(x => x.User));
+    }
+
     public void Dispose() => Org.Dispose();
 }
 
