@@ -407,15 +407,16 @@ internal sealed class SampleGroup
 /// </summary>
 internal static class Check
 {
+    // The planted breaches, as the compliance report names them (rule, account, subject).
     private static readonly string[] s_expected =
     {
-        "LineManagerConsent | whatsapp-hwseftonvolunteers | joanne.mckenna@hwsefton.example",
-        "PosterEligibility (PosterDisabled) | facebook-healthwatchsefton | jason.turner@hwsefton.example",
-        "PosterEligibility (PosterTypeNotEligible) | linkedin-healthwatch-sefton | graham.pritchard@hwsefton.example",
-        "PosterLimit | instagram-healthwatchsefton | 4 posters, at most 3",
-        "PosterEligibility (PolicyNotAcknowledged) | youtube-healthwatchsefton | liam.hughes@hwsefton.example",
-        "AuthorisedPosters | twitter-hw-sefton | tom.gallagher@hwsefton.example",
-        "PolicyReview | (policy) | next review was due 2019-10-01",
+        "HW-AUT-001 twitter-hw-sefton tom.gallagher@hwsefton.example",
+        "HW-CON-001 whatsapp-hwseftonvolunteers whatsapp-hwseftonvolunteers",
+        "HW-ELG-001 facebook-healthwatchsefton jason.turner@hwsefton.example",
+        "HW-ELG-003 linkedin-healthwatch-sefton graham.pritchard@hwsefton.example",
+        "HW-ELG-004 youtube-healthwatchsefton liam.hughes@hwsefton.example",
+        "HW-LIM-001 instagram-healthwatchsefton instagram-healthwatchsefton",
+        "HW-POL-001  Healthwatch Sefton Social Media Policy v2018.10",
     };
 
     public static bool Run(string org, string policyPath)
@@ -470,66 +471,23 @@ internal static class Check
                 + string.Join(", ", session.Acknowledgements.Get(null, null, missing: true).Select(a => a.User)));
             if (accounts.Count != 7)
                 Fail($"expected 7 accounts, found {accounts.Count}");
+
+            // The compliance report's own rules: exactly the planted problems, nothing else.
+            string[] problems = session.Compliance.Run().Select(f => $"{f.RuleId} {f.Account} {f.Subject}").ToArray();
+            Console.WriteLine();
+            Console.WriteLine("Compliance findings (rule account subject):");
+            foreach (string p in problems)
+                Console.WriteLine("  " + p);
+            foreach (string missing in s_expected.Except(problems, StringComparer.Ordinal))
+                Fail("planted problem not found: " + missing);
+            foreach (string extra in problems.Except(s_expected, StringComparer.Ordinal))
+                Fail("unplanned problem: " + extra);
         }
         finally
         {
             if (Directory.Exists(copy))
                 Directory.Delete(copy, recursive: true);
         }
-
-        // The problems the compliance checks should find.
-        var problems = new List<string>();
-        var registered = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (DirectoryGroup group in groups)
-        {
-            RegisterEntry? entry = RegisterEntry.FromJson(group.Extension);
-            if (entry is null)
-            {
-                problems.Add($"RegisterIntegrity | {group.DisplayName} | group without a register entry");
-                continue;
-            }
-            registered.Add(entry.Name);
-            byId.TryGetValue(entry.OwnerId, out DirectoryUser? owner);
-            if (owner is null || !owner.AccountEnabled)
-                problems.Add($"AccountOwner | {entry.Name} | {owner?.UserPrincipalName ?? entry.OwnerId}");
-            bool consentOk = entry.ConsentById is not null && owner is not null && entry.ConsentDate is not null
-                && (string.Equals(owner.ManagerId, entry.ConsentById, StringComparison.OrdinalIgnoreCase)
-                    || policy.Roles.Any(r => r.User is not null && byId.TryGetValue(entry.ConsentById, out DirectoryUser? c)
-                        && string.Equals(c.UserPrincipalName, r.User, StringComparison.OrdinalIgnoreCase)));
-            if (!consentOk)
-                problems.Add($"LineManagerConsent | {entry.Name} | {owner?.UserPrincipalName}");
-            if (group.MemberIds.Count > policy.Parameters.MaxPostersPerAccount)
-                problems.Add($"PosterLimit | {entry.Name} | {group.MemberIds.Count} posters, at most {policy.Parameters.MaxPostersPerAccount}");
-            foreach (string id in group.MemberIds)
-            {
-                if (!byId.TryGetValue(id, out DirectoryUser? user))
-                {
-                    problems.Add($"PosterEligibility (UserMissing) | {entry.Name} | {id}");
-                    continue;
-                }
-                foreach (PolicyRefusalException r in Eligibility.Check(policy, user, entry.Name))
-                    problems.Add($"PosterEligibility ({r.ErrorId}) | {entry.Name} | {user.UserPrincipalName}");
-                JournalEntry? last = entries.LastOrDefault(e => e.Account == entry.Name
-                    && string.Equals(e.User, user.UserPrincipalName, StringComparison.OrdinalIgnoreCase)
-                    && (e.Action == JournalActions.PostingAccessGranted || e.Action == JournalActions.PostingAccessRevoked));
-                if (last?.Action != JournalActions.PostingAccessGranted)
-                    problems.Add($"AuthorisedPosters | {entry.Name} | {user.UserPrincipalName}");
-            }
-        }
-        foreach (PolicyRole role in policy.Roles)
-            if (role.User is not null && !users.Any(u => u.AccountEnabled && string.Equals(u.UserPrincipalName, role.User, StringComparison.OrdinalIgnoreCase)))
-                problems.Add($"EscalationContacts | {role.Id} | {role.User}");
-        if (policy.NextReviewDue < DateTime.UtcNow.Date)
-            problems.Add($"PolicyReview | (policy) | next review was due {policy.NextReviewDue:yyyy-MM-dd}");
-
-        Console.WriteLine();
-        Console.WriteLine("Problems found (check | account | who):");
-        foreach (string p in problems)
-            Console.WriteLine("  " + p);
-        foreach (string missing in s_expected.Except(problems, StringComparer.Ordinal))
-            Fail("planted problem not found: " + missing);
-        foreach (string extra in problems.Except(s_expected, StringComparer.Ordinal))
-            Fail("unplanned problem: " + extra);
 
         // Demo expectations: the guest is refused (and only for being a guest), Rebecca Lloyd may be granted.
         DirectoryUser guest = users.Single(u => u.IsGuest);

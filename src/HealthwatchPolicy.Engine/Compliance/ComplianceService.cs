@@ -135,7 +135,7 @@ public sealed class ComplianceService
         // SMP-7.4: the policy itself
         if (policy.NextReviewDue < now.UtcDateTime)
             Add(ComplianceRules.PolicyReviewOverdue, null, $"{policy.Title} v{policy.Version}",
-                $"The policy (version {policy.Version}, dated {policy.Effective:MMMM yyyy}) was due for review on {policy.NextReviewDue.ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB"))}.",
+                $"The policy (version {policy.Version}, dated {Storage.EnglishDate.MonthYear(policy.Effective)}) was due for review on {Storage.EnglishDate.Long(policy.NextReviewDue)}.",
                 "Review the policy, publish a new version (Compare-HwPolicy shows what changed), and ask staff to acknowledge it.");
 
         return findings.OrderBy(f => f.Severity).ThenBy(f => f.Account, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal)

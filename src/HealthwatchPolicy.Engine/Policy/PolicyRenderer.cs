@@ -117,7 +117,7 @@ This policy is available in alternative formats on request{(policy.Metadata.Alte
 
     private static string Paragraph(PolicyClause c) => $"**{c.Id}** {Escape(c.Text)}";
 
-    private static string Date(DateTime d) => d.ToString("d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB"));
+    private static string Date(DateTime d) => Storage.EnglishDate.Long(d);
 
     private static string Cell(string s) => Escape(s).Replace("|", "\\|");
 
