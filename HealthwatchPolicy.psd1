@@ -34,6 +34,8 @@
         'Get-HwAuditLog'
         'Test-HwAuditLog'
         'Export-HwDirectorySnapshot'
+        'Get-HwComplianceReport'
+        'Export-HwComplianceReport'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

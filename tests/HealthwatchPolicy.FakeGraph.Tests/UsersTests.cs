@@ -135,7 +135,7 @@ public sealed class UsersTests : FakeGraphTest
         });
         User w = listed!.Value!.Single(u => u.Id == worker.Id);
         Assert.Equal(boss.Id, Assert.IsType<User>(w.Manager).Id);
-        Assert.Null(listed.Value.Single(u => u.Id == boss.Id).Manager);
+        Assert.Null(listed.Value!.Single(u => u.Id == boss.Id).Manager);
 
         var unknown = await Assert.ThrowsAsync<ODataError>(() => Client.Users["nobody@hwsefton.example"].GetAsync());
         Assert.Equal("Resource 'nobody@hwsefton.example' does not exist or one of its queried reference-property objects are not present.", unknown.Error!.Message);

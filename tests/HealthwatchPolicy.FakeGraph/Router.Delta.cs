@@ -83,7 +83,7 @@ internal sealed partial class Router
             bool propsChanged = full || (g.ChangedSeq > state.Since && g.ChangedSeq <= state.Upto);
             if (!propsChanged && (!withMembers || memberDelta.Count == 0))
                 continue;
-            JsonObject json = RenderGroup(g, props, Array.Empty<ExpandItem>(), false);
+            JsonObject json = RenderGroup(g, props.Contains("id") ? props : props.Prepend("id").ToList(), Array.Empty<ExpandItem>(), false);
             if (withMembers && memberDelta.Count > 0)
                 json["members@delta"] = new JsonArray(memberDelta.Select(m => (JsonNode?)m).ToArray());
             changes.Add(json);

@@ -23,7 +23,7 @@ internal sealed partial class Router
 
     internal static readonly string[] GroupDefault =
     {
-        "id", "deletedDateTime", "classification", "createdDateTime", "creationOptions", "description", "displayName",
+        "id", "deletedDateTime", "classification", "createdDateTime", "description", "displayName",
         "expirationDateTime", "groupTypes", "isAssignableToRole", "mail", "mailEnabled", "mailNickname", "membershipRule",
         "membershipRuleProcessingState", "onPremisesDomainName", "onPremisesLastSyncDateTime", "onPremisesNetBiosName",
         "onPremisesSamAccountName", "onPremisesSecurityIdentifier", "onPremisesSyncEnabled", "preferredDataLocation",
@@ -136,7 +136,7 @@ internal sealed partial class Router
         "id" => g.Id,
         "deletedDateTime" => g.DeletedDateTime is { } d ? Json.Iso(d) : null,
         "createdDateTime" or "renewedDateTime" => Json.Iso(g.CreatedDateTime),
-        "creationOptions" or "proxyAddresses" or "resourceBehaviorOptions" or "resourceProvisioningOptions"
+        "proxyAddresses" or "resourceBehaviorOptions" or "resourceProvisioningOptions"
             or "onPremisesProvisioningErrors" or "serviceProvisioningErrors" => new JsonArray(),
         "description" => g.Description,
         "displayName" => g.DisplayName,

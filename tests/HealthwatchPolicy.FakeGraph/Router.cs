@@ -87,7 +87,7 @@ internal sealed partial class Router
                 if (!Is(r, "GET") || s.Count > 4)
                     throw MethodNotAllowed();
                 var groups = _t.Groups.Where(g => !g.IsDeleted && g.Members.Contains(u.Id, StringComparer.OrdinalIgnoreCase)).ToList();
-                bool cast = s.Count == 4 && Lower(s[3]) == "microsoft.graph.group";
+                bool cast = s.Count == 4 && CastSet(s[3]) == "groups";
                 if (s.Count == 4 && !cast)
                     throw SegmentNotFound(s[3]);
                 return ObjectPage(r, groups.Cast<DirectoryObjectRecord>().ToList(), cast ? "groups" : "directoryObjects");
@@ -448,13 +448,7 @@ internal sealed partial class Router
             return Is(r, "GET") ? ObjectPage(r, Related(group, isMembers), "directoryObjects") : throw MethodNotAllowed();
         if (s.Count == 4 && s[3] == "$count")
             return Is(r, "GET") ? CountOf(r, Related(group, isMembers).Count) : throw MethodNotAllowed();
-        string? cast = Lower(s[3]) switch
-        {
-            "microsoft.graph.user" => "users",
-            "microsoft.graph.group" => "groups",
-            "microsoft.graph.serviceprincipal" => "servicePrincipals",
-            _ => null,
-        };
+        string? cast = CastSet(s[3]);
         if (cast is not null)
         {
             var objs = Related(group, isMembers).Where(o => CollectionOf(o) == cast).ToList();
@@ -463,6 +457,14 @@ internal sealed partial class Router
             if (s.Count != 4 || !Is(r, "GET"))
                 throw MethodNotAllowed();
             return ObjectPage(r, objs, cast);
+        }
+        if (s.Count == 5 && CastSet(s[4]) is { } itemCast && Is(r, "GET"))
+        {
+            DirectoryObjectRecord o = Related(group, isMembers).FirstOrDefault(x => string.Equals(x.Id, s[3], StringComparison.OrdinalIgnoreCase) && CollectionOf(x) == itemCast)
+                ?? throw GraphError.NotFound(s[3]);
+            JsonObject json = RenderObject(o, Select(r.Query["$select"], AllObjectProps, "microsoft.graph.directoryObject"));
+            json.Insert(0, "@odata.context", $"{Base}/$metadata#{itemCast}/$entity");
+            return GraphResponse.Ok(json);
         }
         if (s.Count == 4)
         {
@@ -489,6 +491,15 @@ internal sealed partial class Router
 
     private List<DirectoryObjectRecord> Related(GroupRecord g, bool members) =>
         (members ? g.Members : g.Owners).Select(_t.FindObject).OfType<DirectoryObjectRecord>().ToList();
+
+    /// <summary>An OData type cast segment (the SDK sends <c>graph.user</c>, docs show <c>microsoft.graph.user</c>) → entity set.</summary>
+    private static string? CastSet(string segment) => Lower(segment) switch
+    {
+        "microsoft.graph.user" or "graph.user" => "users",
+        "microsoft.graph.group" or "graph.group" => "groups",
+        "microsoft.graph.serviceprincipal" or "graph.serviceprincipal" => "servicePrincipals",
+        _ => null,
+    };
 
     private static string CollectionOf(DirectoryObjectRecord o) => o switch
     {

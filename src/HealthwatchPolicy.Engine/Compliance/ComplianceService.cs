@@ -33,6 +33,14 @@ public sealed class ComplianceService
         return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow);
     }
 
+    /// <summary>The findings (all of them, or those given) with their summary and the context a reader needs.</summary>
+    public ComplianceReport BuildReport(IReadOnlyList<ComplianceFinding>? findings = null, PolicyDocument? policy = null)
+    {
+        PolicyDocument p = policy ?? _session.Policy;
+        IReadOnlyList<ComplianceFinding> f = findings ?? Run(p);
+        return new ComplianceReport(f, Summarise(f, p), p, ComplianceReport.ContactsFor(p, _session.Directory.FindUser));
+    }
+
     public ComplianceSummary Summarise(IReadOnlyList<ComplianceFinding> findings, PolicyDocument? policy = null) =>
         new((policy ?? _session.Policy).Version, _session.Connection.Directory, _session.Clock.UtcNow, findings,
             ComplianceRules.All.Select(r => new ComplianceRuleCount(r, findings.Count(f => f.RuleId == r.Id))).ToList());

@@ -47,7 +47,7 @@ public sealed class ConvertToHwPolicyDocumentCommand : HwCmdlet
             if (!ShouldProcess(target, $"Write the {Format}{(LargePrint ? " large-print" : "")} policy document"))
                 return;
             AtomicFile.WriteAllText(target, document);
-            WriteObject(new FileInfo(target));
+            WriteObject(InvokeProvider.Item.Get(new[] { target }, force: false, literalPath: true), enumerateCollection: true);
         }
         catch (HwException ex)
         {

@@ -1,0 +1,207 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Net;
+using System.Text;
+using HealthwatchPolicy.Engine.Storage;
+
+namespace HealthwatchPolicy.Engine.Compliance;
+
+/// <summary>
+/// The report as one self-contained file a person reads: HTML (summary at a glance, an inline SVG chart by rule
+/// with a table twin, findings grouped by account; nothing fetched from the network) or Markdown for wikis and Teams.
+/// </summary>
+public static class ComplianceReportRenderer
+{
+    private static readonly Severity[] s_severities = { Severity.Critical, Severity.High, Severity.Medium, Severity.Low, Severity.Info };
+
+    private static string H(string? s) => WebUtility.HtmlEncode(s ?? "");
+    private static string When(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+    private static string AccountHeading(string? account) => account ?? "Organisation-wide";
+
+    public static string ToHtml(ComplianceReport report)
+    {
+        ComplianceSummary s = report.Summary;
+        var html = new StringBuilder();
+        html.Append($@"<!DOCTYPE html>
+<html lang=""en-GB"">
+<head>
+<meta charset=""utf-8"">
+<meta name=""viewport"" content=""width=device-width, initial-scale=1"">
+<title>Social media policy compliance: {H(s.Result)} ({H(report.Organisation)}, {H(When(s.GeneratedAt))})</title>
+<style>{Css}</style>
+</head>
+<body>
+<header>
+<p class=""org"">{H(report.Organisation)}</p>
+<h1>Social media policy compliance report</h1>
+<p>Generated {H(When(s.GeneratedAt))} from {H(s.Directory)}, against {H(report.PolicyTitle)} version {H(report.PolicyVersion)}.</p>
+</header>
+<main id=""content"">
+<section aria-labelledby=""glance"">
+<h2 id=""glance"">At a glance</h2>
+<p class=""result result-{(s.Passed ? "pass" : "fail")}""><strong>Result: {(s.Passed ? "Pass" : "Fail")}</strong> &ndash; {s.Total} finding{(s.Total == 1 ? "" : "s")}.</p>
+<table class=""counts"">
+<caption>Findings by severity</caption>
+<thead><tr>{string.Concat(s_severities.Select(v => $"<th scope=\"col\">{v}</th>"))}</tr></thead>
+<tbody><tr>{string.Concat(s_severities.Select(v => $"<td>{Count(s, v)}</td>"))}</tr></tbody>
+</table>
+");
+        AppendChart(html, s);
+        html.Append($@"</section>
+<section aria-labelledby=""context"">
+<h2 id=""context"">Policy and contacts</h2>
+<ul>
+<li>Policy: {H(report.PolicyTitle)}, version {H(report.PolicyVersion)}; next review due {H(EnglishDate.Long(report.PolicyNextReviewDue))}{(report.PolicyNextReviewDue < s.GeneratedAt.UtcDateTime ? " <strong>(overdue)</strong>" : "")}.</li>
+{string.Concat(report.Contacts.Select(c => $"<li>{H(c.Role)}: {(c.Holder is null ? "<strong>not assigned</strong>" : H(c.DisplayName is null ? c.Holder : $"{c.DisplayName} ({c.Holder})"))} &ndash; {H(c.Status)}</li>\n"))}</ul>
+</section>
+<section aria-labelledby=""findings"">
+<h2 id=""findings"">Findings by account</h2>
+");
+        if (report.Findings.Count == 0)
+            html.Append("<p>No findings: every enforced clause of the policy is met.</p>\n");
+        foreach (var group in report.Findings.GroupBy(f => f.Account).OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal))
+        {
+            html.Append($"<h3>{H(AccountHeading(group.Key))}</h3>\n<ul class=\"findings\">\n");
+            foreach (ComplianceFinding f in group)
+                html.Append($@"<li class=""finding sev-{f.Severity.ToString().ToLowerInvariant()}"">
+<p class=""title""><span class=""sev"">{f.Severity}</span> <span class=""rule"">{H(f.RuleId)}</span> {H(f.Title)}</p>
+<dl>
+<dt>Who or what</dt><dd>{H(f.Subject)}</dd>
+<dt>Evidence</dt><dd>{H(f.Evidence)}</dd>
+<dt>What to do</dt><dd>{H(f.Remediation)}</dd>
+<dt>Policy clause</dt><dd>{(f.ClauseId is null ? "(none)" : $"{H(f.ClauseId)}: &ldquo;{H(f.ClauseText)}&rdquo;")}</dd>
+</dl>
+</li>
+");
+            html.Append("</ul>\n");
+        }
+        html.Append($@"</section>
+</main>
+<footer>
+<p>HealthwatchPolicy compliance report. Rule ids are stable: scripts and follow-up notes can refer to them. Policy version {H(report.PolicyVersion)}.</p>
+</footer>
+</body>
+</html>
+");
+        return html.ToString();
+    }
+
+    /// <summary>A horizontal bar per rule that found something; the same numbers stand in a table just after it.</summary>
+    private static void AppendChart(StringBuilder html, ComplianceSummary s)
+    {
+        var rows = s.Rules.Where(r => r.Count > 0).ToList();
+        if (rows.Count == 0)
+            return;
+        int max = rows.Max(r => r.Count);
+        const int rowHeight = 28, labelWidth = 110, barWidth = 180;
+        int height = rows.Count * rowHeight + 8;
+        html.Append($@"<figure>
+<svg role=""img"" aria-labelledby=""chart-title"" viewBox=""0 0 {labelWidth + barWidth + 40} {height}"" width=""100%"" style=""max-width:32rem"" xmlns=""http://www.w3.org/2000/svg"">
+<title id=""chart-title"">Findings by rule: {H(string.Join("; ", rows.Select(r => $"{r.RuleId} {r.Count}")))}</title>
+");
+        for (int i = 0; i < rows.Count; i++)
+        {
+            int y = i * rowHeight + 4;
+            int w = Math.Max(4, rows[i].Count * barWidth / max);
+            html.Append($@"<text x=""0"" y=""{y + 18}"" font-size=""14"" fill=""#1b1b1b"">{H(rows[i].RuleId)}</text>
+<rect x=""{labelWidth}"" y=""{y + 4}"" width=""{w}"" height=""18"" fill=""{BarColour(rows[i].Severity)}""/>
+<text x=""{labelWidth + w + 6}"" y=""{y + 18}"" font-size=""14"" fill=""#1b1b1b"">{rows[i].Count}</text>
+");
+        }
+        html.Append($@"</svg>
+<figcaption>Findings by rule (the table below gives the same numbers).</figcaption>
+</figure>
+<table class=""rules"">
+<caption>Findings by rule</caption>
+<thead><tr><th scope=""col"">Rule</th><th scope=""col"">What it checks</th><th scope=""col"">Severity</th><th scope=""col"">Findings</th></tr></thead>
+<tbody>
+{string.Concat(rows.Select(r => $"<tr><td>{H(r.RuleId)}</td><td>{H(r.Title)}</td><td>{r.Severity}</td><td>{r.Count}</td></tr>\n"))}</tbody>
+</table>
+");
+    }
+
+    public static string ToMarkdown(ComplianceReport report)
+    {
+        ComplianceSummary s = report.Summary;
+        var md = new StringBuilder();
+        md.AppendLine("# Social media policy compliance report").AppendLine();
+        md.AppendLine($"{Esc(report.Organisation)}. Generated {When(s.GeneratedAt)} from {Esc(s.Directory)}, against {Esc(report.PolicyTitle)} version {Esc(report.PolicyVersion)}.").AppendLine();
+        md.AppendLine("## At a glance").AppendLine();
+        md.AppendLine($"**Result: {(s.Passed ? "Pass" : "Fail")}** ({s.Total} finding{(s.Total == 1 ? "" : "s")}).").AppendLine();
+        md.AppendLine("| " + string.Join(" | ", s_severities) + " |");
+        md.AppendLine("|" + string.Concat(s_severities.Select(_ => " --- |")));
+        md.AppendLine("| " + string.Join(" | ", s_severities.Select(v => Count(s, v))) + " |").AppendLine();
+        var rows = s.Rules.Where(r => r.Count > 0).ToList();
+        if (rows.Count > 0)
+        {
+            md.AppendLine("| Rule | What it checks | Severity | Findings |").AppendLine("| --- | --- | --- | --- |");
+            foreach (ComplianceRuleCount r in rows)
+                md.AppendLine($"| {r.RuleId} | {Esc(r.Title)} | {r.Severity} | {r.Count} |");
+            md.AppendLine();
+        }
+        md.AppendLine("## Policy and contacts").AppendLine();
+        md.AppendLine($"- Policy: {Esc(report.PolicyTitle)}, version {Esc(report.PolicyVersion)}; next review due {EnglishDate.Long(report.PolicyNextReviewDue)}.");
+        foreach (ReportContact c in report.Contacts)
+            md.AppendLine($"- {Esc(c.Role)}: {Esc(c.Holder is null ? "not assigned" : c.DisplayName is null ? c.Holder : $"{c.DisplayName} ({c.Holder})")} ({Esc(c.Status)})");
+        md.AppendLine().AppendLine("## Findings by account").AppendLine();
+        if (report.Findings.Count == 0)
+            md.AppendLine("No findings: every enforced clause of the policy is met.");
+        foreach (var group in report.Findings.GroupBy(f => f.Account).OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal))
+        {
+            md.AppendLine($"### {Esc(AccountHeading(group.Key))}").AppendLine();
+            md.AppendLine("| Severity | Rule | Who or what | Evidence | What to do | Clause |").AppendLine("| --- | --- | --- | --- | --- | --- |");
+            foreach (ComplianceFinding f in group)
+                md.AppendLine($"| {f.Severity} | {f.RuleId} | {Esc(f.Subject)} | {Esc(f.Evidence)} | {Esc(f.Remediation)} | {Esc(f.ClauseId ?? "")} |");
+            md.AppendLine();
+        }
+        return md.ToString();
+    }
+
+    private static int Count(ComplianceSummary s, Severity v) => v switch
+    {
+        Severity.Critical => s.Critical,
+        Severity.High => s.High,
+        Severity.Medium => s.Medium,
+        Severity.Low => s.Low,
+        _ => s.Info,
+    };
+
+    private static string Esc(string s) => Policy.PolicyRenderer.Escape(s).Replace("\n", " ");
+
+    private static string BarColour(Severity s) => s switch
+    {
+        Severity.Critical => "#8b0000",
+        Severity.High => "#b33c00",
+        Severity.Medium => "#7a5c00",
+        Severity.Low => "#2f5d8a",
+        _ => "#555555",
+    };
+
+    private const string Css = @"
+:root { color-scheme: light; }
+body { margin: 0 auto; padding: 1rem 1.25rem; max-width: 60rem; font-family: Arial, Helvetica, sans-serif; color: #1b1b1b;
+       background: #ffffff; line-height: 1.5; overflow-wrap: break-word; }
+header .org { font-weight: bold; color: #004b87; margin: 0; }
+h1, h2, h3 { color: #002d55; line-height: 1.25; }
+h3 { border-bottom: 2px solid #002d55; padding-bottom: .2rem; }
+table { border-collapse: collapse; margin: .5rem 0 1rem; }
+caption { text-align: left; font-weight: bold; padding: .3rem 0; }
+th, td { border: 1px solid #6b6b6b; padding: .35rem .6rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+.result { font-size: 1.25rem; padding: .5rem .75rem; border-left: .5rem solid; }
+.result-pass { border-color: #1e6b30; background: #eef7ef; }
+.result-fail { border-color: #8b0000; background: #fbeeee; }
+ul.findings { list-style: none; padding: 0; }
+li.finding { border: 1px solid #6b6b6b; border-left-width: .5rem; padding: .5rem .75rem; margin: 0 0 .75rem; break-inside: avoid; }
+li.sev-critical { border-left-color: #8b0000; } li.sev-high { border-left-color: #b33c00; }
+li.sev-medium { border-left-color: #7a5c00; } li.sev-low { border-left-color: #2f5d8a; }
+.finding .title { margin: 0 0 .4rem; font-weight: bold; }
+.sev { display: inline-block; padding: 0 .4rem; border: 1px solid #1b1b1b; }
+.rule { font-family: Consolas, 'Courier New', monospace; }
+dl { margin: 0; display: grid; grid-template-columns: 9rem 1fr; gap: .2rem .75rem; }
+dt { font-weight: bold; } dd { margin: 0; }
+figure { margin: .5rem 0; }
+footer { border-top: 1px solid #6b6b6b; margin-top: 2rem; font-size: .95em; color: #333333; }
+@media (max-width: 30rem) { dl { grid-template-columns: 1fr; } dd { margin-bottom: .3rem; } body { padding: .75rem; } }
+@media print { body { max-width: none; font-size: 11pt; } figure { break-inside: avoid; } h3 { break-after: avoid; } }";
+}

@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Management.Automation;
+using HealthwatchPolicy.Engine.Compliance;
+using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Policy;
+using HealthwatchPolicy.Engine.Storage;
+
+namespace HealthwatchPolicy.Commands;
+
+/// <summary>
+/// Writes the report a person reads: one self-contained HTML file (or Markdown). For CSV and JSON use
+/// PowerShell's own: Get-HwComplianceReport | Export-Csv / ConvertTo-Json.
+/// </summary>
+[Cmdlet(VerbsData.Export, "HwComplianceReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(FileInfo))]
+public sealed class ExportHwComplianceReportCommand : HwCmdlet
+{
+    private readonly List<ComplianceFinding> _piped = new();
+    private bool _sawInput;
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = "";
+
+    [Parameter]
+    [ValidateSet("Html", "Markdown")]
+    public string Format { get; set; } = "Html";
+
+    /// <summary>Findings from Get-HwComplianceReport (filtered as you like); without them the whole report is run.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
+    [Parameter]
+    [Alias("PolicyPath")]
+    [ValidateNotNullOrEmpty]
+    public string? Policy { get; set; }
+
+    protected override void BeginProcessing() => _ = Session;
+
+    protected override void ProcessRecord()
+    {
+        if (InputObject is null)
+            return;
+        _sawInput = true;
+        if (InputObject.BaseObject is ComplianceFinding finding)
+            _piped.Add(finding);
+        else
+            WriteError(new ErrorRecord(new ArgumentException("Only findings from Get-HwComplianceReport can be exported."),
+                "InputNotAFinding", ErrorCategory.InvalidType, InputObject));
+    }
+
+    protected override void EndProcessing()
+    {
+        string target = ResolvePath(Path);
+        if (!ShouldProcess(target, $"Write the {Format} compliance report"))
+            return;
+        try
+        {
+            PolicyDocument? policy = Policy is null ? null : Engine.Policies.Load(ResolvePath(Policy));
+            ComplianceReport report = Session.Compliance.BuildReport(_sawInput ? _piped : null, policy);
+            string text = Format == "Markdown" ? ComplianceReportRenderer.ToMarkdown(report) : ComplianceReportRenderer.ToHtml(report);
+            AtomicFile.WriteAllText(target, text);
+            WriteObject(InvokeProvider.Item.Get(new[] { target }, force: false, literalPath: true), enumerateCollection: true);
+        }
+        catch (HwException ex)
+        {
+            ThrowHwError(ex, ex.ErrorId == "PolicyInvalid" ? Policy : target);
+        }
+    }
+}
