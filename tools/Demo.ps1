@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
-    The main job on the bundled sample organisation: validate and publish the policy, then run the register,
-    posting access and audit flow on a copy of the sample organisation (no tenant needed).
+    The main job on the bundled sample organisation: validate and publish the policy, run the register,
+    posting access and audit flow on a copy of the sample organisation (no tenant needed), and end with the
+    compliance report: its summary on screen, HTML/Markdown/CSV/JSON in out/demo/.
     Run through build.ps1 -Task Demo, which builds the module first and passes its manifest.
 #>
 param(
@@ -69,5 +70,16 @@ Get-HwAuditLog -Last 5 | Format-Table | Out-String -Width 200 | Write-Host
 $verification = Test-HwAuditLog -Detailed
 $verification | Format-List | Out-String -Width 200 | Write-Host
 if (-not $verification.IsValid) { throw 'The journal does not verify.' }
+
+Write-Host '== The compliance report ==' -ForegroundColor Cyan
+Get-HwComplianceReport | Format-Table | Out-String -Width 200 | Write-Host
+$summary = Get-HwComplianceReport -Summary
+$summary | Format-List | Out-String -Width 200 | Write-Host
+$report = Export-HwComplianceReport -Path (Join-Path $OutputPath 'compliance-report.html')
+Export-HwComplianceReport -Path (Join-Path $OutputPath 'compliance-report.md') -Format Markdown | Out-Null
+Get-HwComplianceReport | Export-Csv (Join-Path $OutputPath 'compliance-findings.csv') -NoTypeInformation
+Get-HwComplianceReport | ConvertTo-Json -Depth 3 | Set-Content (Join-Path $OutputPath 'compliance-findings.json')
+Write-Host "Compliance: $($summary.Result) with $($summary.Total) findings ($($summary.Critical) critical, $($summary.High) high, $($summary.Medium) medium)."
+Write-Host "HTML report: $($report.FullName)" -ForegroundColor Green
 
 Write-Host "Demo complete: $($policy.Title) v$($policy.Version), $($policy.Clauses.Count) clauses; documents in $OutputPath; sample organisation copy in $sample" -ForegroundColor Green

@@ -1,0 +1,147 @@
+BeforeAll {
+    Set-StrictMode -Version Latest
+    $ErrorActionPreference = 'Stop'
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    Import-HwBuiltModule
+}
+
+Describe 'Get-HwComplianceReport' -Tag 'Compliance' {
+    BeforeAll {
+        Connect-HwTestSample | Out-Null
+        $findings = @(Get-HwComplianceReport)
+    }
+
+    It 'finds every planted breach of the sample organisation and nothing else' {
+        $findings[0].PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Compliance.ComplianceFinding'
+        ($findings | ForEach-Object { "$($_.RuleId) $($_.Account) $($_.Subject)" } | Sort-Object) | Should -Be @(
+            'HW-AUT-001 twitter-hw-sefton tom.gallagher@hwsefton.example'
+            'HW-CON-001 whatsapp-hwseftonvolunteers whatsapp-hwseftonvolunteers'
+            'HW-ELG-001 facebook-healthwatchsefton jason.turner@hwsefton.example'
+            'HW-ELG-003 linkedin-healthwatch-sefton graham.pritchard@hwsefton.example'
+            'HW-ELG-004 youtube-healthwatchsefton liam.hughes@hwsefton.example'
+            'HW-LIM-001 instagram-healthwatchsefton instagram-healthwatchsefton'
+            'HW-POL-001  Healthwatch Sefton Social Media Policy v2018.10'
+        )
+    }
+
+    It 'gives each finding its clause, evidence and remediation' {
+        $f = $findings | Where-Object RuleId -EQ 'HW-ELG-001'
+        $f.ClauseId | Should -Be 'SMP-3.2'
+        $f.ClauseText | Should -BeLike 'Only authorised staff*'
+        "$($f.Severity)" | Should -Be 'Critical'
+        $f.Evidence | Should -BeLike '*jason.turner@hwsefton.example is disabled*'
+        $f.Remediation | Should -BeLike 'Revoke-HwPostingAccess*'
+        $f.DetectedAt | Should -Not -BeNullOrEmpty
+    }
+
+    It 'filters by account, rule and severity' {
+        (Get-HwComplianceReport -Account instagram-healthwatchsefton).RuleId | Should -Be 'HW-LIM-001'
+        @(Get-HwComplianceReport -RuleId 'HW-ELG-*').Count | Should -Be 3
+        @(Get-HwComplianceReport -Severity Critical, High).Count | Should -Be 4
+    }
+
+    It 'completes rule ids' {
+        $line = 'Get-HwComplianceReport -RuleId HW-ELG'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
+            Should -Be @('HW-ELG-001', 'HW-ELG-002', 'HW-ELG-003', 'HW-ELG-004')
+    }
+
+    It 'summarises counts per severity and rule, with pass or fail' {
+        $s = Get-HwComplianceReport -Summary
+        $s.PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Compliance.ComplianceSummary'
+        $s.Passed | Should -BeFalse
+        $s.Result | Should -Be 'Fail'
+        ($s.Critical, $s.High, $s.Medium) | Should -Be @(1, 3, 3)
+        ($s.Rules | Where-Object RuleId -EQ 'HW-LIM-001').Count | Should -Be 1
+    }
+
+    It 'works with PowerShell''s own Where-Object, Group-Object, Export-Csv and ConvertTo-Json' {
+        @($findings | Where-Object { "$($_.Severity)" -eq 'Medium' }).Count | Should -Be 3
+        ($findings | Group-Object Account | Where-Object Name -EQ 'instagram-healthwatchsefton').Count | Should -Be 1
+        $csv = Join-Path $TestDrive 'findings.csv'
+        $findings | Export-Csv $csv -NoTypeInformation
+        $rows = Import-Csv $csv
+        $rows.Count | Should -Be 7
+        ($rows | Where-Object RuleId -EQ 'HW-CON-001').ClauseId | Should -Be 'SMP-3.1'
+        $json = $findings | ConvertTo-Json -Depth 3 | ConvertFrom-Json
+        $json.Count | Should -Be 7
+        ($json | Where-Object RuleId -EQ 'HW-AUT-001').Subject | Should -Be 'tom.gallagher@hwsefton.example'
+    }
+
+    It 'checks against another policy version with -Policy' {
+        $draft = Join-Path $TestDrive 'draft.yaml'
+        (Get-Content -Raw (Get-HwBundledPolicyPath)).Replace('maxPostersPerAccount: 3', 'maxPostersPerAccount: 4').
+            Replace('nextReviewDue: 2019-10-01', 'nextReviewDue: 2030-10-01') | Set-Content $draft
+        $r = @(Get-HwComplianceReport -Policy $draft).RuleId
+        $r | Should -Not -Contain 'HW-LIM-001'
+        $r | Should -Not -Contain 'HW-POL-001'
+        $r.Count | Should -Be 5
+    }
+
+    It 'fails with PolicyInvalid for a bad -Policy file' {
+        $bad = Join-Path $TestDrive 'bad.yaml'
+        'apiVersion: nope' | Set-Content $bad
+        $err = { Get-HwComplianceReport -Policy $bad } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Be 'PolicyInvalid,HealthwatchPolicy.Commands.GetHwComplianceReportCommand'
+    }
+
+    It 'follows a remediation: revoking the disabled poster clears that finding' {
+        Revoke-HwPostingAccess -Account facebook-healthwatchsefton -User jason.turner@hwsefton.example -Reason 'Leaver' | Out-Null
+        Get-HwComplianceReport -RuleId HW-ELG-001 | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Export-HwComplianceReport' -Tag 'Compliance' {
+    BeforeAll { Connect-HwTestSample | Out-Null }
+
+    It 'writes one self-contained HTML file and returns it' {
+        $path = Join-Path $TestDrive 'report.html'
+        $file = Export-HwComplianceReport -Path $path
+        $file.FullName | Should -Be $path
+        $html = Get-Content -Raw $path
+        $html | Should -Match '<html lang="en-GB">'
+        $html | Should -Match 'Result: Fail'
+        $html | Should -Match '<svg role="img"'
+        $html | Should -Not -Match '<script|<link|src="http'
+        ([regex]::Matches($html, 'class="finding ')).Count | Should -Be 7
+    }
+
+    It 'exports piped findings only, as Markdown' {
+        $path = Join-Path $TestDrive 'critical.md'
+        Get-HwComplianceReport -Severity Critical | Export-HwComplianceReport -Path $path -Format Markdown | Out-Null
+        $md = Get-Content -Raw $path
+        $md | Should -Match '# Social media policy compliance report'
+        $md | Should -Match 'HW-ELG-001'
+        $md | Should -Not -Match 'HW-LIM-001'
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $path = Join-Path $TestDrive 'whatif.html'
+        Export-HwComplianceReport -Path $path -WhatIf
+        Test-Path $path | Should -BeFalse
+    }
+}
+
+Describe 'Export-HwDirectorySnapshot' -Tag 'Compliance' {
+    It 'writes an organisation folder the local adapter opens, with the same register, access and journal' {
+        Connect-HwTestSample | Out-Null
+        $before = Get-HwComplianceReport | ForEach-Object { "$($_.RuleId) $($_.Account) $($_.Subject)" }
+        $access = Get-HwPostingAccess | ForEach-Object { "$($_.Account) $($_.User)" }
+        $target = Join-Path $TestDrive 'snapshot'
+        $s = Export-HwDirectorySnapshot -Path $target
+        $s.PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Sessions.DirectorySnapshot'
+        $s.Users | Should -Be 24
+        $s.PostingGroups | Should -Be 7
+        $s.JournalEntries | Should -Be 44
+        Connect-HwDirectory -Path $target | Out-Null
+        Get-HwPostingAccess | ForEach-Object { "$($_.Account) $($_.User)" } | Should -Be $access
+        Get-HwComplianceReport | ForEach-Object { "$($_.RuleId) $($_.Account) $($_.Subject)" } | Should -Be $before
+        Test-HwAuditLog | Should -BeTrue
+    }
+
+    It 'refuses a folder that is not empty' {
+        Connect-HwTestSample | Out-Null
+        Export-HwDirectorySnapshot -Path $TestDrive -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'SnapshotTargetNotEmpty,HealthwatchPolicy.Commands.ExportHwDirectorySnapshotCommand'
+    }
+}
