@@ -61,7 +61,7 @@ public sealed class GraphDirectory : IDirectory
         UserCollectionResponse? page = await _client.Users.GetAsync(rc =>
         {
             rc.QueryParameters.Select = UserSelect;
-            rc.QueryParameters.Expand = new[] { "manager($select=id)" };
+            rc.QueryParameters.Expand = new[] { "manager" };
             rc.QueryParameters.Top = 999;
         }, ct).ConfigureAwait(false);
         await Pages<User, UserCollectionResponse>(page, users.Add, ct).ConfigureAwait(false);
@@ -87,7 +87,7 @@ public sealed class GraphDirectory : IDirectory
             {
                 rc.QueryParameters.Filter = filter;
                 rc.QueryParameters.Select = UserSelect;
-                rc.QueryParameters.Expand = new[] { "manager($select=id)" };
+                rc.QueryParameters.Expand = new[] { "manager" };
                 rc.QueryParameters.Top = IdsPerFilter;
             }));
             requests.Add(_client.Users.ToGetRequestInformation(rc =>
@@ -119,7 +119,7 @@ public sealed class GraphDirectory : IDirectory
             user = await _client.Users[idOrName].GetAsync(rc =>
             {
                 rc.QueryParameters.Select = UserSelect;
-                rc.QueryParameters.Expand = new[] { "manager($select=id)" };
+                rc.QueryParameters.Expand = new[] { "manager" };
             }, ct).ConfigureAwait(false);
         }
         catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound) || GraphErrors.IsStatus(e, HttpStatusCode.BadRequest))
@@ -132,7 +132,7 @@ public sealed class GraphDirectory : IDirectory
             {
                 rc.QueryParameters.Filter = "mail eq " + Literal(idOrName);
                 rc.QueryParameters.Select = UserSelect;
-                rc.QueryParameters.Expand = new[] { "manager($select=id)" };
+                rc.QueryParameters.Expand = new[] { "manager" };
             }, ct).ConfigureAwait(false);
             user = byMail?.Value?.FirstOrDefault();
         }
@@ -229,6 +229,14 @@ public sealed class GraphDirectory : IDirectory
         catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.BadRequest) && GraphErrors.Mentions(e, "already exist"))
         {
             return false; // already a member: the no-op the domain expects
+        }
+        catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound))
+        {
+            // The port's own ids, so callers handle both adapters alike; Graph's request id is kept in the message.
+            bool group = GraphErrors.Mentions(e, groupId);
+            GraphRequestException g = GraphErrors.From(e, "add a poster to the posting group", group ? groupId : userId);
+            throw new GraphRequestException(group ? "GroupNotFound" : "UserNotFound", HwErrorKind.ObjectNotFound, g.Message,
+                group ? groupId : userId, g.RequestId, g.Status, g.Code, e);
         }
     });
 
@@ -446,11 +454,17 @@ public sealed class GraphDirectory : IDirectory
     {
         JsonArray a => new UntypedArray(a.Where(x => x is not null).Select(x => Untyped(x!)).ToList()),
         JsonObject o => new UntypedObject(o.Where(p => p.Value is not null).ToDictionary(p => p.Key, p => Untyped(p.Value!))),
-        JsonValue v when v.TryGetValue(out bool b) => new UntypedBoolean(b),
-        JsonValue v when v.TryGetValue(out long l) => new UntypedLong(l),
-        JsonValue v when v.TryGetValue(out double d) => new UntypedDouble(d),
-        JsonValue v when v.TryGetValue(out string? s) => new UntypedString(s),
-        _ => new UntypedString(node.ToJsonString()),
+        JsonValue v => v.GetValueKind() switch
+        {
+            System.Text.Json.JsonValueKind.True => new UntypedBoolean(true),
+            System.Text.Json.JsonValueKind.False => new UntypedBoolean(false),
+            System.Text.Json.JsonValueKind.Number => long.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out long l)
+                ? new UntypedLong(l)
+                : new UntypedDouble(double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture)),
+            System.Text.Json.JsonValueKind.String => new UntypedString(v.GetValue<string>()),
+            _ => new UntypedNull(),
+        },
+        _ => new UntypedNull(),
     };
 
     /// <summary>The engine is synchronous: run one Graph operation, mapping every failure to the engine's errors.</summary>
@@ -471,6 +485,12 @@ public sealed class GraphDirectory : IDirectory
         catch (Exception e) when (GraphErrors.IsTransport(e))
         {
             throw GraphErrors.Unavailable(e, what, target);
+        }
+        catch (Azure.Identity.AuthenticationFailedException e)
+        {
+            // AADSTS errors, a missing managed identity, an expired device code: say so plainly (no secret is in these messages)
+            throw new GraphRequestException("GraphSignInFailed", HwErrorKind.PermissionDenied,
+                $"Signing in to Microsoft Entra failed, so Graph could not {what}: {e.Message}", target, null, 0, null, e);
         }
     }
 

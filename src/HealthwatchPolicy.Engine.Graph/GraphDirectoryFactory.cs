@@ -50,11 +50,13 @@ public static class GraphDirectoryFactory
             return o.ClientId is null ? new ManagedIdentityCredential() : new ManagedIdentityCredential(o.ClientId);
         string tenant = o.TenantId ?? throw Missing("-TenantId");
         string client = o.ClientId ?? throw Missing("-ClientId");
+        Uri authority = AuthorityFor(o.GraphEndpoint);
         if (o.DeviceCode)
             return new DeviceCodeCredential(new DeviceCodeCredentialOptions
             {
                 TenantId = tenant,
                 ClientId = client,
+                AuthorityHost = authority,
                 DeviceCodeCallback = (info, _) =>
                 {
                     o.Prompt?.Invoke(info.Message);
@@ -62,7 +64,8 @@ public static class GraphDirectoryFactory
                 },
             });
         if (o.CertificateThumbprint is not null)
-            return new ClientCertificateCredential(tenant, client, FromStore(o.CertificateThumbprint));
+            return new ClientCertificateCredential(tenant, client, FromStore(o.CertificateThumbprint),
+                new ClientCertificateCredentialOptions { AuthorityHost = authority });
         if (o.CertificatePath is not null)
         {
             try
@@ -70,7 +73,7 @@ public static class GraphDirectoryFactory
                 var certificate = o.CertificatePassword is null
                     ? new X509Certificate2(o.CertificatePath)
                     : new X509Certificate2(o.CertificatePath, o.CertificatePassword);
-                return new ClientCertificateCredential(tenant, client, certificate);
+                return new ClientCertificateCredential(tenant, client, certificate, new ClientCertificateCredentialOptions { AuthorityHost = authority });
             }
             catch (System.Security.Cryptography.CryptographicException ex)
             {
@@ -87,15 +90,30 @@ public static class GraphDirectoryFactory
     {
         foreach (StoreLocation location in new[] { StoreLocation.CurrentUser, StoreLocation.LocalMachine })
         {
-            using var store = new X509Store(StoreName.My, location);
-            store.Open(OpenFlags.ReadOnly);
-            X509Certificate2Collection found = store.Certificates.Find(X509FindType.FindByThumbprint, thumbprint, validOnly: false);
-            if (found.Count > 0)
-                return found[0];
+            try
+            {
+                using var store = new X509Store(StoreName.My, location);
+                store.Open(OpenFlags.ReadOnly);
+                X509Certificate2Collection found = store.Certificates.Find(X509FindType.FindByThumbprint, thumbprint, validOnly: false);
+                if (found.Count > 0)
+                    return found[0];
+            }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or PlatformNotSupportedException)
+            {
+                // LocalMachine\My does not exist on Linux and macOS: look no further there
+            }
         }
         throw new HwException("CertificateNotFound", HwErrorKind.ObjectNotFound,
             $"-CertificateThumbprint: no certificate '{thumbprint}' in the CurrentUser or LocalMachine personal store.", thumbprint);
     }
+
+    /// <summary>The Entra sign-in address that goes with a Graph endpoint (national clouds sign in elsewhere).</summary>
+    internal static Uri AuthorityFor(Uri graphEndpoint) => graphEndpoint.Host.ToLowerInvariant() switch
+    {
+        "graph.microsoft.us" or "dod-graph.microsoft.us" => AzureAuthorityHosts.AzureGovernment,
+        "microsoftgraph.chinacloudapi.cn" => AzureAuthorityHosts.AzureChina,
+        _ => AzureAuthorityHosts.AzurePublicCloud,
+    };
 
     private static HwException Missing(string what) =>
         new("GraphConnectionIncomplete", HwErrorKind.InvalidArgument, $"A Microsoft Graph connection needs {what}.");

@@ -77,9 +77,15 @@ public sealed class HwEngine
         {
             throw inner;
         }
+        catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            throw new HwException("GraphConnectFailed", HwErrorKind.ConnectionError,
+                $"Could not connect to Microsoft Graph: {ex.InnerException.Message}", options.TenantId, ex.InnerException);
+        }
         string state = statePath ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
             "HealthwatchPolicy", options.TenantId ?? "tenant");
-        return Open(directory, "Graph", directory.Description, Path.GetFullPath(state), policyPath, clock, isSample: false);
+        return Open(directory, "Graph", directory.Description, Path.GetFullPath(state), policyPath, clock, isSample: false,
+            actor: $"{Environment.UserName}@{Environment.MachineName} via {options.AuthenticationMethod} (app {options.ClientId ?? "-"})");
     }
 
     public void Disconnect() => _session = null;
@@ -88,7 +94,8 @@ public sealed class HwEngine
     internal HwSession ConnectTo(IDirectory directory, string kind, string statePath, string? policyPath, IClock? clock) =>
         Open(directory, kind, directory.Description, Path.GetFullPath(statePath), policyPath, clock, isSample: false);
 
-    private HwSession Open(IDirectory directory, string kind, string description, string statePath, string? policyPath, IClock? clock, bool isSample)
+    private HwSession Open(IDirectory directory, string kind, string description, string statePath, string? policyPath, IClock? clock, bool isSample,
+        string? actor = null)
     {
         PolicyDocument policy = Policies.Load(policyPath);
         try
@@ -101,7 +108,7 @@ public sealed class HwEngine
         }
         IClock c = clock ?? SystemClock.Instance;
         var connection = new DirectoryConnection(kind, description, statePath, policy.Path, policy.Version,
-            Environment.UserName + "@" + Environment.MachineName, c.UtcNow, isSample);
+            actor ?? Environment.UserName + "@" + Environment.MachineName, c.UtcNow, isSample);
         _session = new HwSession(connection, directory, new FileJournal(statePath, c), policy, c);
         return _session;
     }

@@ -110,6 +110,10 @@ public sealed class GroupsTests : FakeGraphTest
         Assert.False(string.IsNullOrEmpty(e.Error.InnerError!.RequestId));
         Assert.False(string.IsNullOrEmpty(e.Error.InnerError.ClientRequestId));
         Assert.NotNull(e.Error.InnerError.Date);
+        string? sent = Fake.RequestLog[^1].Header("client-request-id"); // GraphTelemetryHandler sends one
+        Assert.False(string.IsNullOrEmpty(sent));
+        Assert.Equal(sent, e.Error.InnerError.ClientRequestId);
+        Assert.Equal(sent, e.ResponseHeaders["client-request-id"].Single());
 
         FakeGroup g = Fake.AddGroup("HW-delete-me");
         await Client.Groups[g.Id].DeleteAsync();

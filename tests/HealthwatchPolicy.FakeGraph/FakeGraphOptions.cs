@@ -75,6 +75,10 @@ public sealed class FakeGraphFaults
     /// <summary>Which logical requests may be throttled: (method, path-and-query after /v1.0) → eligible. Null: all.</summary>
     public Func<string, string, bool>? ThrottleFilter { get; set; }
 
+    /// <summary>When true, a <c>$batch</c> round trip itself is also subject to throttling (eligible as ("POST", "/$batch")),
+    /// so the whole batch is answered 429/503 and the SDK's RetryHandler resends it. Default false: only items are throttled.</summary>
+    public bool ThrottleBatchEnvelopes { get; set; }
+
     /// <summary>Seed of the random source behind <see cref="ThrottleRate"/> and batch shuffling; setting it restarts the sequence.</summary>
     public int Seed
     {
@@ -109,6 +113,7 @@ public sealed class FakeGraphFaults
         ThrottleStatusCodes = new[] { 429, 503 };
         RetryAfterSeconds = 1;
         ThrottleFilter = null;
+        ThrottleBatchEnvelopes = false;
         ReplicationLagReads = 0;
         ReplicationLagMemberAddReturns400 = false;
         Unavailable = false;

@@ -490,7 +490,9 @@ public sealed class FakeGraphServer : IAsyncDisposable
                 relative = "/" + relative;
             string pathOnly = relative.Split('?')[0].Trim('/');
             if ((pathOnly == "$batch" || pathOnly == "%24batch") && HttpMethods.IsPost(ctx.Request.Method))
-                response = Faults.Unavailable ? Unavailable(headers) : ExecuteBatch(headers, body, authorization);
+                response = Faults.Unavailable ? Unavailable(headers)
+                    : Faults.ThrottleBatchEnvelopes && ShouldThrottle("POST", "/$batch") ? ThrottledEnvelope(headers)
+                    : ExecuteBatch(headers, body, authorization);
             else
                 response = Execute(ctx.Request.Method, relative, headers, body, false, null, authorization);
         }
@@ -529,6 +531,19 @@ public sealed class FakeGraphServer : IAsyncDisposable
             Status = 503,
             Json = Json.ErrorBody("serviceNotAvailable", "The service is temporarily unavailable. Please retry later.", requestId, clientRequestId, DateTimeOffset.UtcNow),
         };
+        resp.Headers["request-id"] = requestId;
+        resp.Headers["client-request-id"] = clientRequestId;
+        return resp;
+    }
+
+    private GraphResponse ThrottledEnvelope(Dictionary<string, string> headers)
+    {
+        string requestId = Guid.NewGuid().ToString();
+        string clientRequestId = headers.TryGetValue("client-request-id", out string? c) ? c : Guid.NewGuid().ToString();
+        GraphError e = Throttled();
+        var resp = new GraphResponse { Status = e.Status, Json = Json.ErrorBody(e.Code, e.Message, requestId, clientRequestId, DateTimeOffset.UtcNow, e.InnerExtra) };
+        foreach (var h in e.Headers!)
+            resp.Headers[h.Key] = h.Value;
         resp.Headers["request-id"] = requestId;
         resp.Headers["client-request-id"] = clientRequestId;
         return resp;
@@ -583,7 +598,8 @@ public sealed class FakeGraphServer : IAsyncDisposable
         response.Headers["request-id"] = requestId;
         response.Headers["client-request-id"] = clientRequestId;
         lock (_logSync)
-            _log.Add(new RequestLogEntry(method.ToUpperInvariant(), pathAndQuery, response.Status, inBatch, itemId, authorization, now));
+            _log.Add(new RequestLogEntry(method.ToUpperInvariant(), pathAndQuery, response.Status, inBatch, itemId, authorization,
+                new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase), now));
         return response;
     }
 

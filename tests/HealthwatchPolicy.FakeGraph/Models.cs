@@ -74,6 +74,7 @@ public sealed record SentMail(
 
 /// <summary>One logical request (a plain HTTP request or one item of a <c>$batch</c>) and how it was answered.</summary>
 /// <param name="PathAndQuery">The path after <c>/v1.0</c> with the query as received (batch items: the item url).</param>
+/// <param name="Headers">The request headers (batch items: the item's own headers), names case-insensitive.</param>
 public sealed record RequestLogEntry(
     string Method,
     string PathAndQuery,
@@ -81,4 +82,8 @@ public sealed record RequestLogEntry(
     bool InBatch,
     string? BatchItemId,
     string? Authorization,
-    DateTimeOffset At);
+    IReadOnlyDictionary<string, string> Headers,
+    DateTimeOffset At)
+{
+    public string? Header(string name) => Headers.TryGetValue(name, out string? v) ? v : null;
+}

@@ -27,14 +27,15 @@ public sealed class GraphConnectionOptions
     public TimeSpan ReplicationRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
     public int ReplicationRetries { get; set; } = 6;
 
+    /// <summary>How this connection signs in, in words (no secret).</summary>
+    public string AuthenticationMethod =>
+        AccessToken is not null ? "access token"
+        : DeviceCode ? "device code (delegated)"
+        : ManagedIdentity ? "managed identity"
+        : CertificateThumbprint is not null ? $"certificate {CertificateThumbprint}"
+        : CertificatePath is not null ? "certificate file" : "unknown";
+
     /// <summary>A description for Get-HwConnection that carries no secret.</summary>
-    public string Describe()
-    {
-        string how = AccessToken is not null ? "access token"
-            : DeviceCode ? "device code (delegated)"
-            : ManagedIdentity ? "managed identity"
-            : CertificateThumbprint is not null ? $"certificate {CertificateThumbprint}"
-            : CertificatePath is not null ? "certificate file" : "unknown";
-        return $"graph: tenant {TenantId ?? "(from token)"} at {GraphEndpoint.GetLeftPart(UriPartial.Authority)}, app {ClientId ?? "-"}, {how}";
-    }
+    public string Describe() =>
+        $"graph: tenant {TenantId ?? "(from token)"} at {GraphEndpoint.GetLeftPart(UriPartial.Authority)}, app {ClientId ?? "-"}, {AuthenticationMethod}";
 }

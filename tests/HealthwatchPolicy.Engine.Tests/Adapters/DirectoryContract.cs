@@ -17,6 +17,15 @@ public abstract class DirectoryContract : IDisposable
     private IDirectory? _directory;
 
     protected abstract IDirectory Create(string organisationFolder);
+
+    /// <summary>An extension document as the port defines it: an extensionName and primitive properties.</summary>
+    private protected static JsonObject Ext(params (string Key, JsonNode? Value)[] properties)
+    {
+        var o = new JsonObject { ["extensionName"] = "org.healthwatch.policy.test" };
+        foreach ((string key, JsonNode? value) in properties)
+            o[key] = value;
+        return o;
+    }
     protected IDirectory Dir => _directory ??= Create(Org.Folder);
 
     [Fact]
@@ -44,7 +53,7 @@ public abstract class DirectoryContract : IDisposable
     [Fact]
     public void Creates_a_group_with_its_extension_and_lists_it_by_prefix()
     {
-        DirectoryGroup g = Dir.CreateGroup(new NewGroup("HW-Posting-test-o'brien", "HW-Posting-test-obrien", "d"), new JsonObject { ["k"] = "v" });
+        DirectoryGroup g = Dir.CreateGroup(new NewGroup("HW-Posting-test-o'brien", "HW-Posting-test-obrien", "d"), Ext(("k", "v")));
         Assert.Contains(Dir.GetGroups("HW-Posting-"), x => x.Id == g.Id && (string?)x.Extension!["k"] == "v");
         Assert.Empty(Dir.GetGroups("Other-"));
         Assert.Equal("HW-Posting-test-o'brien", Dir.GetGroup(g.Id)!.DisplayName);
@@ -53,7 +62,7 @@ public abstract class DirectoryContract : IDisposable
     [Fact]
     public void Membership_writes_are_idempotent()
     {
-        DirectoryGroup g = Dir.CreateGroup(new NewGroup("HW-Posting-x", "HW-Posting-x", "d"), new JsonObject());
+        DirectoryGroup g = Dir.CreateGroup(new NewGroup("HW-Posting-x", "HW-Posting-x", "d"), Ext());
         Assert.True(Dir.AddMember(g.Id, "u-emma"));
         Assert.False(Dir.AddMember(g.Id, "u-emma"));
         Assert.Equal(new[] { "u-emma" }, Dir.GetGroup(g.Id)!.MemberIds);
@@ -65,23 +74,26 @@ public abstract class DirectoryContract : IDisposable
     [Fact]
     public void Extensions_round_trip_on_groups_and_users()
     {
-        DirectoryGroup g = Dir.CreateGroup(new NewGroup("HW-Posting-y", "HW-Posting-y", "d"), new JsonObject { ["a"] = 1 });
-        Dir.SetGroupExtension(g.Id, new JsonObject { ["a"] = 2, ["b"] = "it’s" });
+        DirectoryGroup g = Dir.CreateGroup(new NewGroup("HW-Posting-y", "HW-Posting-y", "d"), Ext(("a", 1)));
+        Dir.SetGroupExtension(g.Id, Ext(("a", 2), ("b", "it’s")));
         Assert.Equal(2, (int)Dir.GetGroup(g.Id)!.Extension!["a"]!);
         Assert.Equal("it’s", (string?)Dir.GetGroup(g.Id)!.Extension!["b"]);
-        Dir.SetUserExtension("u-ben", new JsonObject { ["x"] = true });
+        // one extension document per object: the user's acknowledgement record is replaced, not joined by another
+        var ack = Ext(("x", true));
+        ack["extensionName"] = HealthwatchPolicy.Engine.Acknowledgements.AcknowledgementRecord.ExtensionName;
+        Dir.SetUserExtension("u-ben", ack);
         Assert.True((bool)Dir.FindUser("u-ben")!.Extension!["x"]!);
     }
 
     [Fact]
     public void Writing_to_an_unknown_group_is_GroupNotFound()
     {
-        var ex = Assert.Throws<HwException>(() => Dir.AddMember("no-such-group", "u-emma"));
+        var ex = Assert.ThrowsAny<HwException>(() => Dir.AddMember("no-such-group", "u-emma"));
         Assert.Equal("GroupNotFound", ex.ErrorId);
         Assert.Equal(HwErrorKind.ObjectNotFound, ex.Kind);
     }
 
-    public void Dispose() => Org.Dispose();
+    public virtual void Dispose() => Org.Dispose();
 }
 
 public sealed class LocalDirectoryContractTests : DirectoryContract
