@@ -284,29 +284,31 @@ public sealed class GraphDirectory : IDirectory
         var results = new T[requests.Count];
         for (int start = 0; start < requests.Count; start += 20)
         {
-            var content = new BatchRequestContentCollection(_client);
-            var stepToIndex = new Dictionary<string, int>();
-            for (int i = start; i < Math.Min(start + 20, requests.Count); i++)
-                stepToIndex[await content.AddBatchRequestStepAsync(requests[i]).ConfigureAwait(false)] = i;
-
+            // Our own step ids (the request's index), so a resubmitted item keeps its id. (The SDK's
+            // NewBatchWithFailedRequests gives resubmitted steps new ids in Graph.Core 4.0.1.)
+            var pending = Enumerable.Range(start, Math.Min(20, requests.Count - start)).ToList();
             for (int round = 1; ; round++)
             {
+                var content = new BatchRequestContentCollection(_client);
+                foreach (int i in pending)
+                    await content.AddBatchRequestStepAsync(requests[i], i.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
                 BatchResponseContentCollection response = await _client.Batch.PostAsync(content, ct).ConfigureAwait(false);
                 Dictionary<string, HttpStatusCode> statuses = await response.GetResponsesStatusCodesAsync().ConfigureAwait(false);
-                var throttled = new Dictionary<string, HttpStatusCode>();
+                var throttled = new List<int>();
                 TimeSpan wait = TimeSpan.Zero;
                 foreach (KeyValuePair<string, HttpStatusCode> item in statuses)
                 {
+                    int index = int.Parse(item.Key, CultureInfo.InvariantCulture);
                     int code = (int)item.Value;
                     if (code is >= 200 and < 300)
                     {
-                        results[stepToIndex[item.Key]] = (await response.GetResponseByIdAsync<T>(item.Key).ConfigureAwait(false))!;
+                        results[index] = (await response.GetResponseByIdAsync<T>(item.Key).ConfigureAwait(false))!;
                         continue;
                     }
                     using HttpResponseMessage message = await response.GetResponseByIdAsync(item.Key).ConfigureAwait(false);
                     if (code is 429 or 503 or 504 && round < MaxBatchRounds)
                     {
-                        throttled[item.Key] = item.Value;
+                        throttled.Add(index);
                         TimeSpan after = RetryAfter(message) ?? TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, round)));
                         if (after > wait)
                             wait = after;
@@ -318,7 +320,7 @@ public sealed class GraphDirectory : IDirectory
                 if (throttled.Count == 0)
                     break;
                 await Task.Delay(wait, ct).ConfigureAwait(false);
-                content = content.NewBatchWithFailedRequests(throttled);
+                pending = throttled;
             }
         }
         return results.ToList();

@@ -49,3 +49,104 @@ function Start-HwChildPwsh {
     [System.Diagnostics.Process]::Start($psi)
 }
 Export-ModuleMember -Function Start-HwChildPwsh
+
+# ---------------------------------------------------------------------------------------------------------------
+# The fake Microsoft Graph (tests/HealthwatchPolicy.FakeGraph.Host) as a child process, for running the cmdlets on
+# the Graph adapter. build.ps1 sets HW_FAKEGRAPH_HOST to the host dll it built.
+
+# The bearer token the Graph tests connect with; Secrets.Tests.ps1 greps every output for it.
+$script:HwTestGraphToken = 'hw-secret-token-7Qz9'
+$script:HwTestGraphTenant = '00000000-0000-4000-8000-00000000f4e1'
+function Get-HwTestGraphToken { $script:HwTestGraphToken }
+
+function Get-HwFakeGraphHostPath {
+    if ($env:HW_FAKEGRAPH_HOST) {
+        if (-not (Test-Path $env:HW_FAKEGRAPH_HOST)) { throw "HW_FAKEGRAPH_HOST names '$($env:HW_FAKEGRAPH_HOST)', which does not exist." }
+        return (Resolve-Path $env:HW_FAKEGRAPH_HOST).Path
+    }
+    foreach ($configuration in 'Release', 'Debug') {
+        $dll = Join-Path (Get-HwRepoRoot) "tests/HealthwatchPolicy.FakeGraph.Host/bin/$configuration/net10.0/HealthwatchPolicy.FakeGraph.Host.dll"
+        if (Test-Path $dll) { return $dll }
+    }
+    throw 'The fake Graph host is not built: run dotnet build tests/HealthwatchPolicy.FakeGraph.Host -c Release (build.ps1 -Task Test does).'
+}
+
+# Starts the fake Graph. Returns BaseUrl, Process, and Send('command') which answers the host's one reply line.
+function Start-HwFakeGraph {
+    param([int] $TimeoutSeconds = 60)
+    $dll = Get-HwFakeGraphHostPath
+    $exe = [Environment]::ProcessPath
+    if ((Split-Path -Leaf $exe) -notlike 'dotnet*') { $exe = (Get-Command dotnet -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source }
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
+    $psi.ArgumentList.Add($dll)
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    $psi.Environment['DOTNET_NOLOGO'] = '1'
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $stderr = $process.StandardError.ReadToEndAsync()   # drained in the background, shown if the host fails
+    $ready = $process.StandardOutput.ReadLineAsync()
+    if (-not $ready.Wait([TimeSpan]::FromSeconds($TimeoutSeconds)) -or -not $ready.Result -or -not $ready.Result.StartsWith('READY ')) {
+        $got = if ($ready.IsCompleted) { $ready.Result } else { '(nothing)' }
+        try { $process.Kill($true) } catch { }
+        $process.WaitForExit(5000) | Out-Null
+        $err = if ($stderr.Wait(2000)) { $stderr.Result } else { '' }
+        throw "The fake Graph host did not say READY within $TimeoutSeconds s (got: $got). $err"
+    }
+    $fake = [pscustomobject]@{
+        PSTypeName = 'HwTest.FakeGraph'
+        BaseUrl    = $ready.Result.Substring(6).Trim()
+        Process    = $process
+        Stderr     = $stderr
+    }
+    # One command line in, one reply line out; a reply starting 'ERR ' throws.
+    $fake | Add-Member -MemberType ScriptMethod -Name Send -Value {
+        param([string] $Line, [int] $TimeoutSeconds = 30)
+        if ($this.Process.HasExited) { throw "The fake Graph host has exited (code $($this.Process.ExitCode)). $($this.Stderr.Result)" }
+        $this.Process.StandardInput.WriteLine($Line)
+        $this.Process.StandardInput.Flush()
+        $reply = $this.Process.StandardOutput.ReadLineAsync()
+        if (-not $reply.Wait([TimeSpan]::FromSeconds($TimeoutSeconds))) { throw "The fake Graph host did not answer '$Line' within $TimeoutSeconds s." }
+        if ($null -eq $reply.Result) { throw "The fake Graph host closed its output while answering '$Line'." }
+        if ($reply.Result.StartsWith('ERR ')) { throw "The fake Graph host refused '$Line': $($reply.Result.Substring(4))" }
+        $reply.Result
+    }
+    $fake
+}
+
+# Stops a fake started by Start-HwFakeGraph (quit, then kill if it does not exit).
+function Stop-HwFakeGraph {
+    param([Parameter(ValueFromPipeline)] $Fake)
+    process {
+        if (-not $Fake -or -not $Fake.Process) { return }
+        $p = $Fake.Process
+        if (-not $p.HasExited) {
+            try { $p.StandardInput.WriteLine('quit'); $p.StandardInput.Close() } catch { }
+            if (-not $p.WaitForExit(10000)) {
+                try { $p.Kill($true) } catch { }
+                $p.WaitForExit(5000) | Out-Null
+            }
+        }
+        $p.Dispose()
+    }
+}
+
+# Connects the module to the fake Graph holding a fresh copy of the BUILT module's sample organisation, with a
+# fresh state folder holding the sample's journal: the Graph twin of Connect-HwTestSample.
+function Connect-HwTestGraph {
+    param([Parameter(Mandatory)] $Fake, [string] $PolicyPath)
+    $sample = Join-Path (Split-Path (Get-HwBuiltManifest)) 'policy/sample-org'
+    $root = Join-Path ([IO.Path]::GetTempPath()) ('hw-pester-graph-' + [guid]::NewGuid().ToString('N').Substring(0, 10))
+    $org = New-Item -ItemType Directory -Force (Join-Path $root 'org')
+    Copy-Item (Join-Path $sample 'directory.json') $org
+    $state = New-Item -ItemType Directory -Force (Join-Path $root 'state')
+    Get-ChildItem (Join-Path $sample 'state') -File | Where-Object Extension -NE '.lock' | Copy-Item -Destination $state
+    $Fake.Send('faults reset') | Out-Null
+    $Fake.Send("load $(Join-Path $org 'directory.json')") | Out-Null
+    $secure = ConvertTo-SecureString $script:HwTestGraphToken -AsPlainText -Force
+    $connect = @{ TenantId = $script:HwTestGraphTenant; AccessToken = $secure; GraphEndpoint = $Fake.BaseUrl; StatePath = $state.FullName }
+    if ($PolicyPath) { $connect.PolicyPath = $PolicyPath }
+    Connect-HwDirectory @connect
+}
+Export-ModuleMember -Function Get-HwTestGraphToken, Get-HwFakeGraphHostPath, Start-HwFakeGraph, Stop-HwFakeGraph, Connect-HwTestGraph

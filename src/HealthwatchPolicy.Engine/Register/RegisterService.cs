@@ -40,9 +40,9 @@ public sealed class RegisterService
     /// The whole register in bulk: the posting groups (with entries and members), then only the users behind
     /// them (owners, consenters, posters). Two reads however many accounts there are; the adapter batches them.
     /// </summary>
-    internal RegisterSnapshot ReadRegister()
+    internal RegisterSnapshot ReadRegister(string? namePrefix = null)
     {
-        var groups = Directory.GetGroups(GroupPrefix)
+        var groups = Directory.GetGroups(GroupPrefix + (namePrefix ?? ""))
             .Select(g => (Group: g, Entry: RegisterEntry.FromJson(g.Extension)))
             .ToList();
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -67,10 +67,15 @@ public sealed class RegisterService
     /// <summary>An account by register name or posting-group name; throws AccountNotFound.</summary>
     public OfficialAccount GetAccount(string name, bool includeRetired = true)
     {
-        OfficialAccount? account = GetAccounts(includeRetired: true).FirstOrDefault(a =>
+        bool Matches(OfficialAccount a) =>
             string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)
             || string.Equals(a.GroupName, name, StringComparison.OrdinalIgnoreCase)
-            || string.Equals(a.GroupId, name, StringComparison.OrdinalIgnoreCase));
+            || string.Equals(a.GroupId, name, StringComparison.OrdinalIgnoreCase);
+        // Read just the groups whose name could be this account's (a register name or a posting-group name);
+        // only a group id needs the whole register.
+        string registerName = name.StartsWith(GroupPrefix, StringComparison.OrdinalIgnoreCase) ? name.Substring(GroupPrefix.Length) : name;
+        OfficialAccount? account = ReadRegister(registerName).Accounts.FirstOrDefault(Matches)
+                                   ?? GetAccounts(includeRetired: true).FirstOrDefault(Matches);
         if (account is null || (!includeRetired && !account.IsActive))
             throw new HwException("AccountNotFound", HwErrorKind.ObjectNotFound,
                 account is null

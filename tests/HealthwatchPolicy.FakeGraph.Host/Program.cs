@@ -1,0 +1,149 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using HealthwatchPolicy.FakeGraph;
+
+namespace HealthwatchPolicy.FakeGraph.Host;
+
+/// <summary>
+/// The fake Graph as a child process for the Pester suite. Prints one line <c>READY &lt;BaseUrl&gt;</c>, then answers
+/// one line per command line read from stdin:
+/// <list type="bullet">
+/// <item><c>load &lt;directory.json&gt;</c> → replaces the tenant (LoadOrganisation); <c>OK</c></item>
+/// <item><c>auth</c> → the distinct Authorization headers seen so far, as a JSON array</item>
+/// <item><c>mail</c> → the mail accepted by sendMail, as a JSON array</item>
+/// <item><c>count</c> → HTTP round trips so far</item>
+/// <item><c>snapshot</c> → the tenant in the directory.json shape (SnapshotOrganisation), as one JSON line</item>
+/// <item><c>faults {"ThrottleRate":0.2,"Latency":50,"RetryAfterSeconds":0,"Unavailable":true}</c> → sets those faults
+///   (members left out keep their value; <c>faults reset</c> clears them all); <c>OK</c></item>
+/// <item><c>reset</c> → zeroes the counters and the request/authorization history; <c>OK</c></item>
+/// <item><c>quit</c> or end of stdin → stops, exit code 0</item>
+/// </list>
+/// A failing command answers <c>ERR &lt;message&gt;</c> on one line; the process keeps serving.
+/// </summary>
+public static class Program
+{
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = false };
+
+    public static async Task<int> Main()
+    {
+        await using FakeGraphServer fake = await FakeGraphServer.StartAsync().ConfigureAwait(false);
+        // Only commands answer on stdout: one line each.
+        TextWriter stdout = Console.Out;
+        stdout.WriteLine($"READY {fake.BaseUrl}");
+        stdout.Flush();
+        // Authorization headers seen so far, distinct, in order of first sight (the fake itself keeps only the last 100).
+        var seen = new System.Collections.Generic.List<string>();
+        int seenUpTo = 0;
+
+        string? line;
+        while ((line = await Console.In.ReadLineAsync().ConfigureAwait(false)) is not null)
+        {
+            line = line.Trim();
+            if (line.Length == 0)
+                continue;
+            int space = line.IndexOf(' ', StringComparison.Ordinal);
+            string command = (space < 0 ? line : line.Substring(0, space)).ToLowerInvariant();
+            string argument = space < 0 ? "" : line.Substring(space + 1).Trim();
+            string answer;
+            try
+            {
+                switch (command)
+                {
+                    case "quit":
+                    case "exit":
+                        stdout.WriteLine("OK");
+                        stdout.Flush();
+                        return 0;
+                    case "load":
+                        if (argument.Length == 0)
+                            throw new ArgumentException("load needs the path of a directory.json.");
+                        fake.LoadOrganisation(argument.Trim('"', '\''));
+                        answer = "OK";
+                        break;
+                    case "auth":
+                        var log = fake.RequestLog;
+                        foreach (string? a in log.Skip(seenUpTo).Select(e => e.Authorization))
+                            if (a is not null && !seen.Contains(a, StringComparer.Ordinal))
+                                seen.Add(a);
+                        seenUpTo = log.Count;
+                        foreach (string? a in fake.LastAuthorizationHeaders)
+                            if (a is not null && !seen.Contains(a, StringComparer.Ordinal))
+                                seen.Add(a);
+                        answer = JsonSerializer.Serialize(seen, s_json);
+                        break;
+                    case "mail":
+                        answer = JsonSerializer.Serialize(fake.SentMail, s_json);
+                        break;
+                    case "snapshot":
+                        answer = fake.SnapshotOrganisation().ToJsonString();
+                        break;
+                    case "count":
+                        answer = fake.HttpRequestCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        break;
+                    case "reset":
+                        fake.ResetCounters();
+                        seen.Clear();
+                        seenUpTo = 0;
+                        answer = "OK";
+                        break;
+                    case "faults":
+                        SetFaults(fake.Faults, argument);
+                        answer = "OK";
+                        break;
+                    default:
+                        throw new ArgumentException($"Unknown command '{command}' (load, auth, mail, count, snapshot, faults, reset, quit).");
+                }
+            }
+#pragma warning disable CA1031 // every failure is an answer; the process keeps serving
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                answer = "ERR " + ex.Message.Replace('\r', ' ').Replace('\n', ' ');
+            }
+            stdout.WriteLine(answer);
+            stdout.Flush();
+        }
+        return 0;
+    }
+
+    private static void SetFaults(FakeGraphFaults faults, string argument)
+    {
+        if (argument.Equals("reset", StringComparison.OrdinalIgnoreCase))
+        {
+            faults.Reset();
+            return;
+        }
+        if (JsonNode.Parse(argument) is not JsonObject o)
+            throw new ArgumentException("faults needs a JSON object, e.g. {\"Unavailable\":true}.");
+        foreach (var (key, value) in o)
+        {
+            switch (key.ToLowerInvariant())
+            {
+                case "throttlerate":
+                    faults.ThrottleRate = value!.GetValue<double>();
+                    break;
+                case "throttlenextrequests":
+                    faults.ThrottleNextRequests = value!.GetValue<int>();
+                    break;
+                case "latency":
+                    faults.Latency = TimeSpan.FromMilliseconds(value!.GetValue<double>());
+                    break;
+                case "retryafterseconds":
+                    faults.RetryAfterSeconds = value is null ? null : value.GetValue<int>();
+                    break;
+                case "unavailable":
+                    faults.Unavailable = value!.GetValue<bool>();
+                    break;
+                case "replicationlagreads":
+                    faults.ReplicationLagReads = value!.GetValue<int>();
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown fault '{key}' (ThrottleRate, ThrottleNextRequests, Latency, RetryAfterSeconds, Unavailable, ReplicationLagReads).");
+            }
+        }
+    }
+}
