@@ -175,7 +175,8 @@ public sealed class RegisterService
     }
 
     /// <summary>Changes the URL, purpose or owner of an account; journals before and after.</summary>
-    public OfficialAccount Update(string name, string? url, string? purpose, string? owner, string reason)
+    public OfficialAccount Update(string name, string? url, string? purpose, string? owner, string reason,
+        string? consentBy = null, DateTime? consentDate = null)
     {
         using IDisposable _ = _session.BeginChange();
         OfficialAccount account = GetAccount(name, includeRetired: false);
@@ -192,6 +193,16 @@ public sealed class RegisterService
                 throw new PolicyRefusalException("AccountOwnerDisabled", HwErrorKind.InvalidOperation, PolicyRefusalException.ClauseFor(Policy, "AccountOwner"),
                     account.Name, newOwner.UserPrincipalName, $"The new owner '{newOwner.UserPrincipalName}' is disabled in the directory.");
             after.OwnerId = newOwner.Id;
+        }
+        if (consentBy is not null)
+        {
+            // Recording consent after the fact (an imported account): the same rule as for a new account.
+            DirectoryUser ownerUser = Directory.FindUser(after.OwnerId)
+                ?? throw new HwException("UserNotFound", HwErrorKind.ObjectNotFound, $"The owner of '{account.Name}' is not in the directory; set -Owner first.", account.Name);
+            DirectoryUser consenter = ResolveUser(consentBy, "ConsentBy");
+            CheckConsent(account.Name, ownerUser, consenter);
+            after.ConsentById = consenter.Id;
+            after.ConsentDate = (consentDate ?? _session.Clock.UtcNow.UtcDateTime).Date;
         }
         if (after.ToJson().ToJsonString() == before.ToJson().ToJsonString())
             return account;

@@ -66,12 +66,19 @@ internal static class DirectorySnapshotWriter
 
         var journal = session.Journal.ReadAll();
         string state = System.IO.Path.Combine(target, "state");
-        Directory.CreateDirectory(state);
-        foreach (string file in new[] { "journal.jsonl", "journal.head" })
+        try
         {
-            string source = System.IO.Path.Combine(session.Connection.StatePath, file);
-            if (File.Exists(source))
-                File.Copy(source, System.IO.Path.Combine(state, file));
+            Directory.CreateDirectory(state);
+            foreach (string file in new[] { "journal.jsonl", "journal.head" })
+            {
+                string source = System.IO.Path.Combine(session.Connection.StatePath, file);
+                if (File.Exists(source))
+                    File.Copy(source, System.IO.Path.Combine(state, file));
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new HwException("FileWriteFailed", HwErrorKind.WriteError, $"Cannot write the snapshot to '{target}': {ex.Message}", target, ex);
         }
         // directory.json last: a folder without it is not an organisation folder, so a failed export is never mistaken for one
         AtomicFile.WriteAllText(System.IO.Path.Combine(target, LocalDirectory.FileName), JsonSerializer.Serialize(document, LocalDirectory.Json));

@@ -18,15 +18,16 @@ namespace HealthwatchPolicy.Commands;
 public sealed class ExportHwComplianceReportCommand : HwCmdlet
 {
     private readonly List<ComplianceFinding> _piped = new();
-    private bool _sawInput;
+    private bool _sawInvalidInput;
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = "";
 
+    /// <summary>Html or Markdown; by default, Markdown for a .md path and Html otherwise.</summary>
     [Parameter]
     [ValidateSet("Html", "Markdown")]
-    public string Format { get; set; } = "Html";
+    public string? Format { get; set; }
 
     /// <summary>Findings from Get-HwComplianceReport (filtered as you like); without them the whole report is run.</summary>
     [Parameter(ValueFromPipeline = true)]
@@ -43,24 +44,30 @@ public sealed class ExportHwComplianceReportCommand : HwCmdlet
     {
         if (InputObject is null)
             return;
-        _sawInput = true;
         if (InputObject.BaseObject is ComplianceFinding finding)
             _piped.Add(finding);
         else
+        {
+            _sawInvalidInput = true;
             WriteError(new ErrorRecord(new ArgumentException("Only findings from Get-HwComplianceReport can be exported."),
                 "InputNotAFinding", ErrorCategory.InvalidType, InputObject));
+        }
     }
 
     protected override void EndProcessing()
     {
         string target = ResolvePath(Path);
-        if (!ShouldProcess(target, $"Write the {Format} compliance report"))
+        string format = Format ?? (target.EndsWith(".md", StringComparison.OrdinalIgnoreCase) ? "Markdown" : "Html");
+        if (_sawInvalidInput)
+            return; // never write a report that silently left something out
+        if (!ShouldProcess(target, $"Write the {format} compliance report"))
             return;
         try
         {
             PolicyDocument? policy = Policy is null ? null : Engine.Policies.Load(ResolvePath(Policy));
-            ComplianceReport report = Session.Compliance.BuildReport(_sawInput ? _piped : null, policy);
-            string text = Format == "Markdown" ? ComplianceReportRenderer.ToMarkdown(report) : ComplianceReportRenderer.ToHtml(report);
+            // Piped findings (even none, when a filter matched nothing) are the report; no pipeline runs the whole report.
+            ComplianceReport report = Session.Compliance.BuildReport(MyInvocation.ExpectingInput ? _piped : null, policy);
+            string text = format == "Markdown" ? ComplianceReportRenderer.ToMarkdown(report) : ComplianceReportRenderer.ToHtml(report);
             AtomicFile.WriteAllText(target, text);
             WriteObject(InvokeProvider.Item.Get(new[] { target }, force: false, literalPath: true), enumerateCollection: true);
         }

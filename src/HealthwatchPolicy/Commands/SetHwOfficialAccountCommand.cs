@@ -27,6 +27,15 @@ public sealed class SetHwOfficialAccountCommand : HwCmdlet
     [ValidateNotNullOrEmpty]
     public string? Owner { get; set; }
 
+    /// <summary>Record line-manager consent for an account that has none (for example one imported from an old register).</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(DirectoryUserCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? ConsentBy { get; set; }
+
+    [Parameter]
+    public System.DateTime? ConsentDate { get; set; }
+
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Reason { get; set; } = "";
@@ -41,7 +50,7 @@ public sealed class SetHwOfficialAccountCommand : HwCmdlet
         ReportProgress("Updating official accounts", Name);
         if (!ShouldProcess($"official account '{Name}'", "Update the register entry"))
             return;
-        OfficialAccount? account = TryEngine(() => Session.Register.Update(Name, Url, Purpose, Owner, Reason), Name);
+        OfficialAccount? account = TryEngine(() => Session.Register.Update(Name, Url, Purpose, Owner, Reason, ConsentBy, ConsentDate), Name);
         if (account is not null && PassThru)
             WriteObject(account);
     }

@@ -145,3 +145,35 @@ Describe 'Export-HwDirectorySnapshot' -Tag 'Compliance' {
         $e[0].FullyQualifiedErrorId | Should -Be 'SnapshotTargetNotEmpty,HealthwatchPolicy.Commands.ExportHwDirectorySnapshotCommand'
     }
 }
+
+Describe 'Clearing findings through the module' -Tag 'Compliance' {
+    BeforeEach { Connect-HwTestSample | Out-Null }
+
+    It 'records line-manager consent for an imported account, which clears HW-CON-001' {
+        Set-HwOfficialAccount whatsapp-hwseftonvolunteers -ConsentBy daniel.okafor@hwsefton.example -Reason 'Consent from the manager' -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'AccountConsentInvalid,*'
+        Get-HwComplianceReport -RuleId HW-CON-001 | Should -Not -BeNullOrEmpty
+        Set-HwOfficialAccount whatsapp-hwseftonvolunteers -ConsentBy sarah.whitfield@hwsefton.example -ConsentDate 2026-11-01 -Reason 'Consent confirmed by the line manager'
+        Get-HwComplianceReport -RuleId HW-CON-001 | Should -BeNullOrEmpty
+        (Get-HwOfficialAccount whatsapp-hwseftonvolunteers).ConsentDate | Should -Be ([datetime]'2026-11-01')
+    }
+
+    It 'exports an empty report when a filter matches nothing, not the whole report' {
+        $path = Join-Path $TestDrive 'none.html'
+        Get-HwComplianceReport -Severity Low | Export-HwComplianceReport -Path $path | Out-Null
+        Get-Content -Raw $path | Should -Match 'Result: Pass'
+    }
+
+    It 'writes nothing when something other than findings is piped in' {
+        $path = Join-Path $TestDrive 'wrong.html'
+        Get-HwComplianceReport -Summary | Export-HwComplianceReport -Path $path -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'InputNotAFinding,*'
+        Test-Path $path | Should -BeFalse
+    }
+
+    It 'chooses Markdown for a .md path' {
+        $path = Join-Path $TestDrive 'report.md'
+        Export-HwComplianceReport -Path $path | Out-Null
+        Get-Content -Raw $path | Should -Match '^# Social media policy compliance report'
+    }
+}

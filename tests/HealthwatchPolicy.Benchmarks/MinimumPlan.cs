@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json.Nodes;
+
+namespace HealthwatchPolicy.Benchmarks;
+
+/// <summary>
+/// The fewest round trips the compliance report's register read can take on an organisation, computed from its
+/// directory.json (not from what the adapter did). It is the Graph adapter's own plan counted from the data:
+/// <list type="bullet">
+/// <item>group pages: the posting groups (display name starts with the prefix) with their extensions, 999 to a page;</item>
+/// <item>member batches: one <c>$batch</c> item per posting group (its direct user members, 999 to a page), 20 items to a
+/// <c>$batch</c>; a group with more than 999 members needs one more request per extra page;</item>
+/// <item>user batches: the distinct users behind the register (posters, owners, consenters) 15 ids to an <c>id in (...)</c>
+/// filter (Graph's limit), two items per filter (users with <c>$expand=manager</c>; their <c>$expand=extensions</c>;
+/// Graph expands one relationship per request), 20 items to a <c>$batch</c>: ceil(2 * ceil(users / 15) / 20).</item>
+/// </list>
+/// It leaves out the policy role-holder look-ups (<c>FindUser</c> per role): they are not part of the register read.
+/// </summary>
+internal sealed class MinimumPlan
+{
+    public const int PageSize = 999;
+    public const int BatchSize = 20;
+    public const int IdsPerFilter = 15;
+
+    public int PostingGroups { get; private init; }
+    public int RegisteredGroups { get; private init; }
+    public int DistinctUsers { get; private init; }
+    public int GroupPages { get; private init; }
+    public int MemberBatches { get; private init; }
+    public int ExtraMemberPages { get; private init; }
+    public int UserBatches { get; private init; }
+    public int Total => GroupPages + MemberBatches + ExtraMemberPages + UserBatches;
+
+    public static MinimumPlan FromDirectory(string directoryJson, string postingGroupPrefix)
+    {
+        var doc = (JsonObject)JsonNode.Parse(File.ReadAllText(directoryJson))!;
+        var userIds = new HashSet<string>(
+            (doc["users"] as JsonArray ?? new JsonArray()).OfType<JsonObject>().Select(u => (string)u["id"]!), StringComparer.OrdinalIgnoreCase);
+        var posting = (doc["groups"] as JsonArray ?? new JsonArray()).OfType<JsonObject>()
+            .Where(g => ((string?)g["displayName"] ?? "").StartsWith(postingGroupPrefix, StringComparison.OrdinalIgnoreCase)).ToList();
+
+        var referenced = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        int extraPages = 0, registered = 0;
+        foreach (JsonObject g in posting)
+        {
+            // members/microsoft.graph.user: only the user members come back
+            List<string> members = (g["members"] as JsonArray ?? new JsonArray()).Select(m => (string)m!).Where(userIds.Contains).ToList();
+            referenced.UnionWith(members);
+            extraPages += Math.Max(0, Ceiling(members.Count, PageSize) - 1);
+            if (g["extension"] is JsonObject e && (string?)e["extensionName"] == "org.healthwatch.policy.register" && e["name"] is not null)
+            {
+                registered++;
+                foreach (string key in new[] { "ownerId", "consentById" })
+                    if ((string?)e[key] is { Length: > 0 } id)
+                        referenced.Add(id);
+            }
+        }
+        return new MinimumPlan
+        {
+            PostingGroups = posting.Count,
+            RegisteredGroups = registered,
+            DistinctUsers = referenced.Count,
+            GroupPages = Math.Max(1, Ceiling(posting.Count, PageSize)),
+            MemberBatches = Ceiling(posting.Count, BatchSize),
+            ExtraMemberPages = extraPages,
+            UserBatches = Ceiling(2 * Ceiling(referenced.Count, IdsPerFilter), BatchSize),
+        };
+    }
+
+    private static int Ceiling(int n, int size) => (n + size - 1) / size;
+}

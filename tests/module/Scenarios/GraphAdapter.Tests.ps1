@@ -1,0 +1,436 @@
+# The main cmdlet flows on both directory adapters: the local folder (Connect-HwTestSample) and Microsoft Graph
+# (Connect-HwTestGraph, against the fake Graph host loaded with the same sample organisation, same ids). The same
+# expectations hold on both: ids, FullyQualifiedErrorIds, -WhatIf, pipelines, idempotence, journal entries.
+BeforeDiscovery {
+    $adapters = @(@{ Adapter = 'Local' }, @{ Adapter = 'Graph' })
+}
+
+BeforeAll {
+    Set-StrictMode -Version Latest
+    $ErrorActionPreference = 'Stop'
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    Import-HwBuiltModule
+    $fake = Start-HwFakeGraph
+    $clean = 'facebook-seftonyounglisteners'   # 2 posters, room for 1
+
+    function Connect-HwTestAdapter {
+        param([Parameter(Mandatory)] [string] $Adapter)
+        if ($Adapter -eq 'Graph') { Connect-HwTestGraph -Fake $fake } else { Connect-HwTestSample }
+    }
+
+    # Everything a change could touch: the directory (directory.json, or the fake tenant) and the journal.
+    function Get-HwTestState {
+        $c = Get-HwConnection
+        $directory = if ($c.Kind -eq 'Graph') { $fake.Send('snapshot') } else {
+            Get-Content -Raw (Join-Path ($c.Directory -replace '^local: ', '') 'directory.json')
+        }
+        $journal = Get-ChildItem $c.StatePath -File | Where-Object Extension -NE '.lock' | Sort-Object Name |
+            ForEach-Object { "$($_.Name)`n$(Get-Content -Raw $_.FullName)" }
+        "$directory`n$($journal -join "`n")"
+    }
+}
+
+AfterAll {
+    Disconnect-HwDirectory
+    Stop-HwFakeGraph $fake
+}
+
+Describe 'Get-HwConnection on Graph' -Tag 'Graph' {
+    It 'shows Kind Graph and a directory description without the token' {
+        $c = Connect-HwTestGraph -Fake $fake
+        $c.PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Sessions.DirectoryConnection'
+        $shown = Get-HwConnection
+        $shown.Kind | Should -Be 'Graph'
+        $shown.IsSample | Should -BeFalse
+        $shown.PolicyVersion | Should -Be '2018.10'
+        $port = ([uri]$fake.BaseUrl).Port
+        $shown.Directory | Should -Be "graph: tenant 00000000-0000-4000-8000-00000000f4e1 at http://127.0.0.1:$port, app -, access token"
+        $shown.Actor | Should -BeLike '*via access token*'
+        ($shown | Format-List * | Out-String) + ($shown | ConvertTo-Json) | Should -Not -BeLike "*$(Get-HwTestGraphToken)*"
+    }
+}
+
+Describe 'Grant-HwPostingAccess on <Adapter>' -Tag 'Graph' -ForEach $adapters {
+    BeforeEach { Connect-HwTestAdapter $Adapter | Out-Null }
+
+    It 'grants an eligible person, journaled with who, when and why' {
+        $g = Grant-HwPostingAccess -Account $clean -User rebecca.lloyd@hwsefton.example -Reason 'Covers the youth panel'
+        $g.PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Access.PostingAccess'
+        $g.Status | Should -Be 'Granted'
+        (Get-HwPostingAccess -Account $clean).User | Should -Contain 'rebecca.lloyd@hwsefton.example'
+        $e = Get-HwAuditLog -Last 1
+        $e.Action | Should -Be 'PostingAccessGranted'
+        $e.User | Should -Be 'rebecca.lloyd@hwsefton.example'
+        $e.Account | Should -Be $clean
+        $e.Reason | Should -Be 'Covers the youth panel'
+        $e.Actor | Should -Not -BeNullOrEmpty
+        $e.Time | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddMinutes(-5))
+        Test-HwAuditLog | Should -BeTrue
+    }
+
+    It 'is idempotent: a second grant changes nothing, journals nothing and says so with -Verbose' {
+        Grant-HwPostingAccess -Account $clean -User rebecca.lloyd@hwsefton.example -Reason r | Out-Null
+        $before = Get-HwTestState
+        $verbose = Grant-HwPostingAccess -Account $clean -User rebecca.lloyd@hwsefton.example -Reason r -Verbose 4>&1
+        ($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*already*' }).Message |
+            Should -BeLike '*already*nothing changed*nothing journaled*'
+        ($verbose | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Status | Should -Be 'AlreadyGranted'
+        Get-HwTestState | Should -Be $before
+    }
+
+    It 'refuses <User> with <Id> naming SMP-3.2, the user and the account; nothing changes' -ForEach @(
+        @{ User = 'jason.turner@hwsefton.example'; Id = 'PosterDisabled'; Category = 'InvalidOperation' }
+        @{ User = 'graham.pritchard@hwsefton.example'; Id = 'PosterTypeNotEligible'; Category = 'PermissionDenied' }
+        @{ User = 'frank.roberts@hwsefton.example'; Id = 'PolicyNotAcknowledged'; Category = 'PermissionDenied' }
+        @{ User = 'priya.shah_gmail.com#EXT#@hwsefton.example'; Id = 'PosterIsGuest'; Category = 'PermissionDenied' }
+    ) {
+        $before = Get-HwTestState
+        Grant-HwPostingAccess -Account $clean -User $User -Reason r -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $e.Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -Be "$Id,HealthwatchPolicy.Commands.GrantHwPostingAccessCommand"
+        "$($e[0].CategoryInfo.Category)" | Should -Be $Category
+        $e[0].TargetObject | Should -Be $User
+        $e[0].Exception.Message | Should -BeLike '*SMP-3.2*'
+        $e[0].Exception.Message | Should -BeLike "*$([WildcardPattern]::Escape($User))*$clean*"
+        Get-HwTestState | Should -Be $before
+    }
+
+    It 'refuses a poster over the limit with PosterLimitReached' {
+        Grant-HwPostingAccess -Account $clean -User rebecca.lloyd@hwsefton.example -Reason r | Out-Null
+        Grant-HwPostingAccess -Account $clean -User kate.singleton@hwsefton.example -Reason r -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'PosterLimitReached,HealthwatchPolicy.Commands.GrantHwPostingAccessCommand'
+        $e[0].CategoryInfo.Category | Should -Be 'LimitsExceeded'
+        $e[0].Exception.Message | Should -BeLike '*SMP-3.2*'
+        (Get-HwPostingAccess -Account $clean).User | Should -Not -Contain 'kate.singleton@hwsefton.example'
+    }
+
+    It 'names an unknown account and an unknown user' {
+        Grant-HwPostingAccess -Account nope -User rebecca.lloyd@hwsefton.example -Reason r -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'AccountNotFound,HealthwatchPolicy.Commands.GrantHwPostingAccessCommand'
+        $e[0].TargetObject | Should -Be 'nope'
+        Grant-HwPostingAccess -Account $clean -User nobody@hwsefton.example -Reason r -ErrorVariable e2 -ErrorAction SilentlyContinue
+        $e2[0].FullyQualifiedErrorId | Should -Be 'UserNotFound,HealthwatchPolicy.Commands.GrantHwPostingAccessCommand'
+        $e2[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $e2[0].TargetObject | Should -Be 'nobody@hwsefton.example'
+    }
+
+    It 'changes nothing with -WhatIf' {
+        $before = Get-HwTestState
+        Grant-HwPostingAccess -Account $clean -User rebecca.lloyd@hwsefton.example -Reason r -WhatIf
+        (Get-HwPostingAccess -Account $clean).User | Should -Not -Contain 'rebecca.lloyd@hwsefton.example'
+        Get-HwTestState | Should -Be $before
+    }
+
+    It 'takes rows from Import-Csv by property name: one error per bad row, the good rows applied' {
+        $csv = Join-Path $TestDrive "grants-$Adapter.csv"
+        @(
+            [pscustomobject]@{ Account = 'twitter-hw-sefton'; User = 'rebecca.lloyd@hwsefton.example'; Reason = 'Rota' }
+            [pscustomobject]@{ Account = 'twitter-hw-sefton'; User = 'graham.pritchard@hwsefton.example'; Reason = 'Rota' }
+            [pscustomobject]@{ Account = 'no-such-account'; User = 'kate.singleton@hwsefton.example'; Reason = 'Rota' }
+            [pscustomobject]@{ Account = 'facebook-seftonyounglisteners'; User = 'kate.singleton@hwsefton.example'; Reason = 'Rota' }
+        ) | Export-Csv $csv
+        $granted = Import-Csv $csv | Grant-HwPostingAccess -ErrorVariable e -ErrorAction SilentlyContinue
+        $granted.User | Should -Be @('rebecca.lloyd@hwsefton.example', 'kate.singleton@hwsefton.example')
+        # Graham fails two checks (a trustee, and twitter-hw-sefton is now full): one error per failing check.
+        ($e | ForEach-Object { $_.FullyQualifiedErrorId.Split(',')[0] }) | Should -Be @('PosterTypeNotEligible', 'PosterLimitReached', 'AccountNotFound')
+        $e[0].TargetObject | Should -Be 'graham.pritchard@hwsefton.example'
+        (Get-HwPostingAccess -Account twitter-hw-sefton).User | Should -Contain 'rebecca.lloyd@hwsefton.example'
+        @(Get-HwAuditLog -Action PostingAccessGranted -After ([datetime]::UtcNow.AddMinutes(-5))).Count | Should -Be 2
+    }
+}
+
+Describe 'Revoke-HwPostingAccess and Get-HwPostingAccess on <Adapter>' -Tag 'Graph' -ForEach $adapters {
+    BeforeEach { Connect-HwTestAdapter $Adapter | Out-Null }
+
+    It 'shows who can post where, filtered by account and user' {
+        @(Get-HwPostingAccess).Count | Should -Be 17
+        (Get-HwPostingAccess -Account twitter-hw-sefton).User | Should -Be @('daniel.okafor@hwsefton.example', 'tom.gallagher@hwsefton.example')
+        (Get-HwPostingAccess -User daniel.okafor@hwsefton.example).Account.Count | Should -Be 4
+    }
+
+    It 'revokes through the pipeline from Get-HwPostingAccess, journaled; a second revoke is a no-op' {
+        Get-HwPostingAccess -Account twitter-hw-sefton -User tom.gallagher@hwsefton.example | Revoke-HwPostingAccess -Reason 'Off the rota' |
+            ForEach-Object Status | Should -Be 'Revoked'
+        (Get-HwPostingAccess -Account twitter-hw-sefton).User | Should -Be 'daniel.okafor@hwsefton.example'
+        $entry = Get-HwAuditLog -Last 1
+        $entry.Action | Should -Be 'PostingAccessRevoked'
+        $entry.Reason | Should -Be 'Off the rota'
+        $before = Get-HwTestState
+        (Revoke-HwPostingAccess -Account twitter-hw-sefton -User tom.gallagher@hwsefton.example -Reason r).Status | Should -Be 'NotGranted'
+        Get-HwTestState | Should -Be $before
+    }
+
+    It 'revokes nothing with -WhatIf' {
+        $before = Get-HwTestState
+        Revoke-HwPostingAccess -Account twitter-hw-sefton -User tom.gallagher@hwsefton.example -Reason r -WhatIf
+        (Get-HwPostingAccess -Account twitter-hw-sefton).User | Should -Contain 'tom.gallagher@hwsefton.example'
+        Get-HwTestState | Should -Be $before
+    }
+}
+
+Describe 'New-HwOfficialAccount on <Adapter>' -Tag 'Graph' -ForEach $adapters {
+    BeforeEach { Connect-HwTestAdapter $Adapter | Out-Null }
+
+    It 'sets up an account with consent from the owner''s line manager, journaled' {
+        $a = New-HwOfficialAccount -Platform Instagram -Handle '@seftoncarers' -Url 'https://www.instagram.com/seftoncarers' `
+            -Purpose 'Carers forum news' -Owner daniel.okafor@hwsefton.example -ConsentBy sarah.whitfield@hwsefton.example -Reason 'Carers forum launch'
+        $a.PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Register.OfficialAccount'
+        $a.Name | Should -Be 'instagram-seftoncarers'
+        $a.GroupName | Should -Be 'HW-Posting-instagram-seftoncarers'
+        $a.ConsentBy | Should -Be 'sarah.whitfield@hwsefton.example'
+        $found = Get-HwOfficialAccount -Name instagram-seftoncarers
+        $found.Purpose | Should -Be 'Carers forum news'
+        $found.GroupId | Should -Be $a.GroupId
+        $entry = Get-HwAuditLog -Last 1
+        $entry.Action | Should -Be 'AccountCreated'
+        $entry.Reason | Should -Be 'Carers forum launch'
+        if ($Adapter -eq 'Graph') {
+            $tenant = $fake.Send('snapshot') | ConvertFrom-Json
+            ($tenant.groups | Where-Object id -EQ $a.GroupId).displayName | Should -Be 'HW-Posting-instagram-seftoncarers'
+        }
+    }
+
+    It 'refuses consent from someone who is not the line manager, naming clause SMP-3.1, and creates nothing' {
+        $before = Get-HwTestState
+        New-HwOfficialAccount -Platform Instagram -Handle x -Owner daniel.okafor@hwsefton.example -ConsentBy rebecca.lloyd@hwsefton.example `
+            -Reason r -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $e[0].FullyQualifiedErrorId | Should -Be 'AccountConsentInvalid,HealthwatchPolicy.Commands.NewHwOfficialAccountCommand'
+        $e[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+        $e[0].Exception.Message | Should -BeLike '*SMP-3.1*'
+        $e[0].Exception.Message | Should -BeLike '*sarah.whitfield@hwsefton.example*'
+        Get-HwTestState | Should -Be $before
+    }
+
+    It 'names an unknown owner' {
+        New-HwOfficialAccount -Platform X -Handle y -Owner ghost@hwsefton.example -ConsentBy sarah.whitfield@hwsefton.example -Reason r `
+            -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'UserNotFound,HealthwatchPolicy.Commands.NewHwOfficialAccountCommand'
+        $e[0].Exception.Message | Should -BeLike '*-Owner*ghost@hwsefton.example*'
+    }
+
+    It 'creates nothing with -WhatIf' {
+        $before = Get-HwTestState
+        New-HwOfficialAccount -Platform Instagram -Handle w -Owner daniel.okafor@hwsefton.example -ConsentBy sarah.whitfield@hwsefton.example -Reason r -WhatIf
+        Get-HwOfficialAccount -Name 'instagram-w*' | Should -BeNullOrEmpty
+        Get-HwTestState | Should -Be $before
+    }
+
+    It 'takes accounts from Import-Csv, one error per bad row, good rows created' {
+        $csv = Join-Path $TestDrive "accounts-$Adapter.csv"
+        @(
+            [pscustomobject]@{ Platform = 'LinkedIn'; Handle = 'hw-events'; Owner = 'daniel.okafor@hwsefton.example'; ConsentBy = 'sarah.whitfield@hwsefton.example'; Reason = 'Events' }
+            [pscustomobject]@{ Platform = 'YouTube'; Handle = 'bad'; Owner = 'daniel.okafor@hwsefton.example'; ConsentBy = 'daniel.okafor@hwsefton.example'; Reason = 'Self' }
+            [pscustomobject]@{ Platform = 'Facebook'; Handle = 'hw-carers'; Owner = 'daniel.okafor@hwsefton.example'; ConsentBy = 'sarah.whitfield@hwsefton.example'; Reason = 'Carers' }
+        ) | Export-Csv $csv
+        $made = Import-Csv $csv | New-HwOfficialAccount -ErrorVariable e -ErrorAction SilentlyContinue
+        $made.Name | Should -Be @('linkedin-hw-events', 'facebook-hw-carers')
+        $e.Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -Be 'AccountConsentInvalid,HealthwatchPolicy.Commands.NewHwOfficialAccountCommand'
+        @(Get-HwOfficialAccount).Count | Should -Be 9
+    }
+}
+
+Describe 'Get-HwOfficialAccount on <Adapter>' -Tag 'Graph' -ForEach $adapters {
+    BeforeAll { Connect-HwTestAdapter $Adapter | Out-Null }
+
+    It 'lists the register with filters' {
+        @(Get-HwOfficialAccount).Count | Should -Be 7
+        (Get-HwOfficialAccount -Platform Facebook).Name | Should -Be @('facebook-healthwatchsefton', 'facebook-seftonyounglisteners')
+        (Get-HwOfficialAccount -Name 'you*').Name | Should -Be 'youtube-healthwatchsefton'
+        @(Get-HwOfficialAccount -Owner daniel.okafor@hwsefton.example).Count | Should -Be 3
+    }
+
+    It 'reports a name that matches nothing' {
+        Get-HwOfficialAccount -Name nope -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'AccountNotFound,HealthwatchPolicy.Commands.GetHwOfficialAccountCommand'
+        $e[0].TargetObject | Should -Be 'nope'
+    }
+
+    It 'completes account and user names with Tab' {
+        $line = 'Get-HwOfficialAccount -Name face'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText |
+            Should -Be @('facebook-healthwatchsefton', 'facebook-seftonyounglisteners')
+        $line = 'Grant-HwPostingAccess -Account twitter-hw-sefton -User rebecca'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'rebecca.lloyd@hwsefton.example'
+    }
+}
+
+Describe 'Set-HwOfficialAccount and Remove-HwOfficialAccount on <Adapter>' -Tag 'Graph' -ForEach $adapters {
+    BeforeEach { Connect-HwTestAdapter $Adapter | Out-Null }
+
+    It 'updates the purpose and journals before and after' {
+        $a = Set-HwOfficialAccount -Name youtube-healthwatchsefton -Purpose 'Recorded events' -Reason 'Clarified' -PassThru
+        $a.Purpose | Should -Be 'Recorded events'
+        (Get-HwOfficialAccount -Name youtube-healthwatchsefton).Purpose | Should -Be 'Recorded events'
+        $entry = Get-HwAuditLog -Action AccountUpdated -Last 1
+        $entry.After | Should -BeLike '*Recorded events*'
+    }
+
+    It 'retires an account: posters revoked, record kept, each revocation journaled' {
+        Remove-HwOfficialAccount -Name twitter-hw-sefton -Reason 'Leaving X' -Confirm:$false
+        Get-HwOfficialAccount -Name twitter-hw-sefton -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $retired = Get-HwOfficialAccount -Name twitter-hw-sefton -IncludeRetired
+        $retired.Status | Should -Be 'Retired'
+        $retired.PosterCount | Should -Be 0
+        Get-HwPostingAccess -Account twitter-hw-sefton -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        @(Get-HwAuditLog -Account twitter-hw-sefton -Action PostingAccessRevoked).Count | Should -Be 2
+        Test-HwAuditLog | Should -BeTrue
+    }
+
+    It 'retires nothing with -WhatIf' {
+        $before = Get-HwTestState
+        Remove-HwOfficialAccount -Name twitter-hw-sefton -Reason r -WhatIf
+        (Get-HwOfficialAccount -Name twitter-hw-sefton).PosterCount | Should -Be 2
+        Get-HwTestState | Should -Be $before
+    }
+}
+
+Describe 'Add-HwPolicyAcknowledgement and Get-HwPolicyAcknowledgement on <Adapter>' -Tag 'Graph' -ForEach $adapters {
+    BeforeEach { Connect-HwTestAdapter $Adapter | Out-Null }
+
+    It 'lists who has not acknowledged the current version' {
+        $missing = Get-HwPolicyAcknowledgement -Missing
+        $missing[0].PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Acknowledgements.PolicyAcknowledgement'
+        $missing.User | Should -Be @('anne.clarke@hwsefton.example', 'frank.roberts@hwsefton.example', 'helen.brennan@hwsefton.example', 'liam.hughes@hwsefton.example')
+        $missing | ForEach-Object Status | Sort-Object -Unique | Should -Be 'Missing'
+    }
+
+    It 'records an acknowledgement of the current version, journaled, which then allows posting' {
+        $a = Add-HwPolicyAcknowledgement -User frank.roberts@hwsefton.example
+        $a.Version | Should -Be '2018.10'
+        $a.Status | Should -Be 'Acknowledged'
+        (Get-HwAuditLog -Last 1).Action | Should -Be 'PolicyAcknowledged'
+        (Get-HwPolicyAcknowledgement -Missing).User | Should -Not -Contain 'frank.roberts@hwsefton.example'
+        (Grant-HwPostingAccess -Account $clean -User frank.roberts@hwsefton.example -Reason r).Status | Should -Be 'Granted'
+    }
+
+    It 'takes users from the pipeline, is idempotent, and does nothing with -WhatIf' {
+        $before = Get-HwTestState
+        'anne.clarke@hwsefton.example' | Add-HwPolicyAcknowledgement -WhatIf
+        (Get-HwPolicyAcknowledgement -Missing).User | Should -Contain 'anne.clarke@hwsefton.example'
+        Get-HwTestState | Should -Be $before
+        Get-HwPolicyAcknowledgement -Missing | Add-HwPolicyAcknowledgement | Should -HaveCount 4
+        $after = Get-HwTestState
+        (Add-HwPolicyAcknowledgement -User anne.clarke@hwsefton.example).Status | Should -Be 'AlreadyAcknowledged'
+        Get-HwTestState | Should -Be $after
+        Get-HwPolicyAcknowledgement -Missing | Should -BeNullOrEmpty
+    }
+
+    It 'names an unknown user' {
+        Add-HwPolicyAcknowledgement -User nobody@hwsefton.example -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'UserNotFound,HealthwatchPolicy.Commands.AddHwPolicyAcknowledgementCommand'
+    }
+}
+
+Describe 'Get-HwAuditLog and Test-HwAuditLog on <Adapter>' -Tag 'Graph' -ForEach $adapters {
+    BeforeAll { Connect-HwTestAdapter $Adapter | Out-Null }
+
+    It 'reads the sample''s journal and filters it' {
+        $all = Get-HwAuditLog
+        $all.Count | Should -Be 44
+        $all[0].PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Journal.JournalEntry'
+        (Get-HwAuditLog -Action AccountCreated).Count | Should -Be 7
+        Get-HwAuditLog -Account instagram-healthwatchsefton -Action PostingAccessGranted | Should -HaveCount 4
+        Get-HwAuditLog -User 'liam.hughes*' | ForEach-Object User | Sort-Object -Unique | Should -Be 'liam.hughes@hwsefton.example'
+        Get-HwAuditLog -Last 3 | Should -HaveCount 3
+        Get-HwOfficialAccount -Name twitter-hw-sefton | Get-HwAuditLog | ForEach-Object Account | Sort-Object -Unique | Should -Be 'twitter-hw-sefton'
+    }
+
+    It 'verifies the untouched journal' {
+        Test-HwAuditLog | Should -BeTrue
+        $d = Test-HwAuditLog -Detailed
+        $d.IsValid | Should -BeTrue
+        $d.EntryCount | Should -Be 44
+    }
+}
+
+Describe 'Get-HwComplianceReport and Export-HwComplianceReport on <Adapter>' -Tag 'Graph' -ForEach $adapters {
+    BeforeAll {
+        Connect-HwTestAdapter $Adapter | Out-Null
+        $findings = @(Get-HwComplianceReport)
+    }
+
+    It 'finds the sample''s 7 planted breaches and nothing else' {
+        $findings[0].PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Compliance.ComplianceFinding'
+        ($findings | ForEach-Object { "$($_.RuleId) $($_.Account) $($_.Subject)" } | Sort-Object) | Should -Be @(
+            'HW-AUT-001 twitter-hw-sefton tom.gallagher@hwsefton.example'
+            'HW-CON-001 whatsapp-hwseftonvolunteers whatsapp-hwseftonvolunteers'
+            'HW-ELG-001 facebook-healthwatchsefton jason.turner@hwsefton.example'
+            'HW-ELG-003 linkedin-healthwatch-sefton graham.pritchard@hwsefton.example'
+            'HW-ELG-004 youtube-healthwatchsefton liam.hughes@hwsefton.example'
+            'HW-LIM-001 instagram-healthwatchsefton instagram-healthwatchsefton'
+            'HW-POL-001  Healthwatch Sefton Social Media Policy v2018.10'
+        )
+        $f = $findings | Where-Object RuleId -EQ 'HW-ELG-001'
+        $f.ClauseId | Should -Be 'SMP-3.2'
+        $f.Evidence | Should -BeLike '*jason.turner@hwsefton.example is disabled*'
+    }
+
+    It 'summarises 1 critical, 3 high, 3 medium: Fail' {
+        $s = Get-HwComplianceReport -Summary
+        $s.Result | Should -Be 'Fail'
+        ($s.Critical, $s.High, $s.Medium) | Should -Be @(1, 3, 3)
+    }
+
+    It 'exports the report to one self-contained HTML file' {
+        $path = Join-Path $TestDrive "report-$Adapter.html"
+        $file = Export-HwComplianceReport -Path $path
+        $file.FullName | Should -Be $path
+        $html = Get-Content -Raw $path
+        $html | Should -Match '<html lang="en-GB">'
+        $html | Should -Match 'Result: Fail'
+        ([regex]::Matches($html, 'class="finding ')).Count | Should -Be 7
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $path = Join-Path $TestDrive "whatif-$Adapter.html"
+        Export-HwComplianceReport -Path $path -WhatIf
+        Test-Path $path | Should -BeFalse
+    }
+
+    It 'follows a remediation: revoking the disabled poster clears that finding' {
+        Revoke-HwPostingAccess -Account facebook-healthwatchsefton -User jason.turner@hwsefton.example -Reason 'Leaver' | Out-Null
+        Get-HwComplianceReport -RuleId HW-ELG-001 | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'The two adapters give the same answers' -Tag 'Graph' {
+    BeforeAll {
+        # What each read command returns, as JSON without the times that differ from run to run.
+        function Get-HwTestReadings {
+            $volatile = 'DetectedAt', 'GeneratedAt', 'Directory', 'CreatedAt', 'RetiredAt'
+            [ordered]@{
+                Accounts         = Get-HwOfficialAccount -IncludeRetired | Select-Object * -ExcludeProperty $volatile | ConvertTo-Json -Depth 4
+                Access           = Get-HwPostingAccess | ConvertTo-Json -Depth 4
+                Acknowledgements = Get-HwPolicyAcknowledgement | ConvertTo-Json -Depth 4
+                Findings         = Get-HwComplianceReport | Select-Object * -ExcludeProperty $volatile | ConvertTo-Json -Depth 4
+                Journal          = Get-HwAuditLog | Select-Object Sequence, Action, Account, User, Reason, PolicyVersion, Before, After | ConvertTo-Json -Depth 4
+            }
+        }
+        # The same changes on each adapter: a grant, a refused grant, a revoke, an acknowledgement, an update, a retirement.
+        function Invoke-HwTestChanges {
+            Grant-HwPostingAccess -Account $clean -User rebecca.lloyd@hwsefton.example -Reason 'Parity' | Out-Null
+            Grant-HwPostingAccess -Account $clean -User jason.turner@hwsefton.example -Reason 'Parity' -ErrorAction SilentlyContinue
+            Revoke-HwPostingAccess -Account facebook-healthwatchsefton -User jason.turner@hwsefton.example -Reason 'Leaver' | Out-Null
+            Add-HwPolicyAcknowledgement -User frank.roberts@hwsefton.example | Out-Null
+            Set-HwOfficialAccount -Name youtube-healthwatchsefton -Purpose 'Recorded events' -Reason 'Clarified'
+            Remove-HwOfficialAccount -Name twitter-hw-sefton -Reason 'Leaving X' -Confirm:$false
+        }
+    }
+
+    It 'reads the same register, access, acknowledgements, findings and journal, before and after the same changes' {
+        Connect-HwTestSample | Out-Null
+        $local = Get-HwTestReadings
+        Invoke-HwTestChanges
+        $localAfter = Get-HwTestReadings
+        Connect-HwTestGraph -Fake $fake | Out-Null
+        $graph = Get-HwTestReadings
+        Invoke-HwTestChanges
+        $graphAfter = Get-HwTestReadings
+        foreach ($key in $local.Keys) {
+            $graph[$key] | Should -Be $local[$key] -Because "$key before the changes"
+            $graphAfter[$key] | Should -Be $localAfter[$key] -Because "$key after the changes"
+        }
+        $localAfter.Journal | Should -Not -Be $local.Journal
+    }
+}
