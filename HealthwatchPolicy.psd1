@@ -36,6 +36,13 @@
         'Export-HwDirectorySnapshot'
         'Get-HwComplianceReport'
         'Export-HwComplianceReport'
+        'Send-HwComplianceReport'
+        'Start-HwAccessReview'
+        'Get-HwAccessReview'
+        'Send-HwAccessReview'
+        'Complete-HwAccessReview'
+        'Close-HwAccessReview'
+        'Register-HwAccessReviewTask'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

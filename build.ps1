@@ -16,7 +16,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Clean', 'Build', 'Test', 'Demo')]
+    [ValidateSet('Clean', 'Build', 'Test', 'Demo', 'Bench')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -47,7 +47,7 @@ function Invoke-DotNet {
 }
 
 # What ships. A missing file fails the build; an unexpected one fails it too (add it here on purpose).
-$RootFiles = @('HealthwatchPolicy.dll', 'HealthwatchPolicy.psd1', 'HealthwatchPolicy.format.ps1xml')
+$RootFiles = @('HealthwatchPolicy.dll', 'HealthwatchPolicy.psd1', 'HealthwatchPolicy.format.ps1xml', 'Invoke-HwMonthlyAccessReview.ps1')
 $DependencyFiles = @(
     'HealthwatchPolicy.Engine.dll'
     'YamlDotNet.dll'
@@ -61,6 +61,9 @@ $DependencyFiles = @(
     'System.Text.Encodings.Web.dll'
     'Microsoft.Bcl.AsyncInterfaces.dll'
     'System.Threading.Tasks.Extensions.dll'
+    # review mail: MimeKit messages, MailKit SMTP
+    'MimeKit.dll', 'MailKit.dll', 'BouncyCastle.Cryptography.dll', 'System.Formats.Asn1.dll', 'System.Security.Cryptography.Pkcs.dll'
+    'System.Security.Cryptography.Cng.dll', 'Microsoft.Bcl.Cryptography.dll', 'System.Text.Encoding.CodePages.dll', 'System.Data.DataSetExtensions.dll'
 )
 # The Microsoft Graph adapter and what only it needs: dependencies/graph/, loaded at the first Graph connection.
 $GraphDependencyFiles = @(
@@ -74,10 +77,10 @@ $GraphDependencyFiles = @(
     'Microsoft.IdentityModel.JsonWebTokens.dll', 'Microsoft.IdentityModel.Logging.dll', 'Microsoft.IdentityModel.Protocols.dll'
     'Microsoft.IdentityModel.Protocols.OpenIdConnect.dll', 'Microsoft.IdentityModel.Tokens.dll', 'Microsoft.IdentityModel.Validators.dll'
     'System.IdentityModel.Tokens.Jwt.dll'
-    'Microsoft.Bcl.Cryptography.dll', 'Microsoft.Bcl.TimeProvider.dll', 'Microsoft.CSharp.dll', 'Microsoft.IO.RecyclableMemoryStream.dll'
+    'Microsoft.Bcl.TimeProvider.dll', 'Microsoft.CSharp.dll', 'Microsoft.IO.RecyclableMemoryStream.dll'
     'Microsoft.Extensions.DependencyInjection.Abstractions.dll', 'Microsoft.Extensions.Logging.Abstractions.dll'
-    'System.Diagnostics.DiagnosticSource.dll', 'System.Formats.Asn1.dll', 'System.IO.FileSystem.AccessControl.dll'
-    'System.Security.AccessControl.dll', 'System.Security.Cryptography.Cng.dll', 'System.Security.Cryptography.ProtectedData.dll'
+    'System.Diagnostics.DiagnosticSource.dll', 'System.IO.FileSystem.AccessControl.dll'
+    'System.Security.AccessControl.dll', 'System.Security.Cryptography.ProtectedData.dll'
     'System.Security.Principal.Windows.dll'
 )
 
@@ -100,7 +103,7 @@ function Invoke-Build {
 
     $deps = New-Item -ItemType Directory -Force (Join-Path $moduleOut 'dependencies')
     Copy-Item (Join-Path $cmdletBin 'HealthwatchPolicy.dll') $moduleOut
-    Copy-Item (Join-Path $Root 'module/HealthwatchPolicy.format.ps1xml') $moduleOut
+    Copy-Item (Join-Path $Root 'module/HealthwatchPolicy.format.ps1xml'), (Join-Path $Root 'module/Invoke-HwMonthlyAccessReview.ps1') $moduleOut
     $graphDeps = New-Item -ItemType Directory -Force (Join-Path $deps 'graph')
     $published = Get-ChildItem (Join-Path $staging 'engine') -Filter *.dll | ForEach-Object Name
     $unexpected = $published | Where-Object { $_ -notin $DependencyFiles -and $_ -notin $GraphDependencyFiles }
@@ -200,6 +203,13 @@ function Invoke-Demo {
     if ($LASTEXITCODE) { throw "The demo failed (exit code $LASTEXITCODE)." }
 }
 
+function Invoke-Bench {
+    # Performance figures (docs/performance.md): the compliance report on the loopback fake Graph against a naive
+    # reference, Import-Module time and what it loads, the local report, peak memory. Prints a table; writes out/bench/results.json.
+    Invoke-DotNet run --project (Join-Path $Root 'tests/HealthwatchPolicy.Benchmarks') -c $Configuration -v quiet -- `
+        --module (Join-Path (Get-ModuleOutput) "$ModuleName.psd1") --out (Join-Path $Out 'bench/results.json')
+}
+
 Push-Location $Root
 try {
     foreach ($t in $Task) {
@@ -208,6 +218,7 @@ try {
             'Build' { Invoke-Build }
             'Test' { Invoke-Build; Invoke-Test }
             'Demo' { Invoke-Build; Invoke-Demo }
+            'Bench' { Invoke-Build; Invoke-Bench }
         }
     }
 }

@@ -22,7 +22,7 @@ internal sealed class GeneratedOrganisation
     public required int PostingGroups { get; init; }
     public required int OtherGroups { get; init; }
     public required int JournalEntries { get; init; }
-    public long DirectoryBytes => new FileInfo(DirectoryJson).Length;
+    public required long DirectoryBytes { get; init; }
 }
 
 /// <summary>
@@ -221,6 +221,7 @@ internal static class OrganisationGenerator
             PostingGroups = accountCount + 2,
             OtherGroups = otherGroups,
             JournalEntries = journalEntries,
+            DirectoryBytes = new FileInfo(Path.Combine(folder, "directory.json")).Length,
         };
     }
 

@@ -53,7 +53,10 @@ public sealed record MailRecipient(string Address, string? Name);
 /// <summary>One attachment of a sent mail (<c>contentBytes</c> decoded).</summary>
 public sealed record MailAttachment(string? ODataType, string? Name, string? ContentType, byte[] ContentBytes);
 
-/// <summary>A mail accepted by <c>POST /users/{id}/sendMail</c>: everything the request carried.</summary>
+/// <summary>
+/// A mail accepted by <c>POST /users/{id}/sendMail</c>: everything the request carried. A MIME send is recorded in
+/// the same shape (parsed with MimeKit; <see cref="Request"/> is then an empty object) plus <see cref="TextBody"/> and <see cref="Mime"/>.
+/// </summary>
 public sealed record SentMail(
     string FromUserId,
     string FromUserPrincipalName,
@@ -70,6 +73,18 @@ public sealed record SentMail(
 {
     /// <summary>True when the body content type is HTML (compared case-insensitively: the SDK sends <c>html</c>, docs show <c>HTML</c>).</summary>
     public bool IsHtml => string.Equals(BodyContentType, "html", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// MIME sends only: the message's plain-text part (its alternative to the HTML in <see cref="BodyContent"/>,
+    /// or the only body, then also in <see cref="BodyContent"/> with <see cref="BodyContentType"/> <c>text</c>).
+    /// </summary>
+    public string? TextBody { get; init; }
+
+    /// <summary>MIME sends only: the message as sent, base64-decoded (UTF-8 text). Null for JSON sends.</summary>
+    public string? Mime { get; init; }
+
+    /// <summary>True when the mail came in MIME form (<c>Content-Type: text/plain</c>, base64 body) rather than JSON.</summary>
+    public bool IsMime => Mime is not null;
 }
 
 /// <summary>One logical request (a plain HTTP request or one item of a <c>$batch</c>) and how it was answered.</summary>

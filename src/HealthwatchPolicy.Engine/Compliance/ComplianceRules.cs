@@ -22,12 +22,13 @@ public static class ComplianceRules
     public static readonly ComplianceRule RoleHolderUnavailable = new("HW-ESC-002", "EscalationContacts", Severity.High, "Escalation contact is missing or disabled");
     public static readonly ComplianceRule PolicyReviewOverdue = new("HW-POL-001", "PolicyReview", Severity.Medium, "The policy is past its review date");
     public static readonly ComplianceRule AccessReviewOverdue = new("HW-REV-001", "AccessReview", Severity.Medium, "The monthly access review is overdue");
+    public static readonly ComplianceRule AccessNotConfirmed = new("HW-REV-002", "AccessReview", Severity.Medium, "Access was not confirmed in the last access review");
 
     public static IReadOnlyList<ComplianceRule> All { get; } = new[]
     {
         ConsentMissing, ConsentNotManager, OwnerMissing, OwnerDisabled, GroupNotInRegister, RegisterGroupGone, PosterNotJournaled,
         PosterDisabled, PosterIsGuest, PosterTypeNotEligible, PosterNotAcknowledged, PosterLimit, RoleUnassigned, RoleHolderUnavailable,
-        PolicyReviewOverdue, AccessReviewOverdue,
+        PolicyReviewOverdue, AccessReviewOverdue, AccessNotConfirmed,
     };
 
     public static ComplianceRule? Find(string id) => All.FirstOrDefault(r => r.Id == id);

@@ -9,6 +9,7 @@ using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Register;
 using HealthwatchPolicy.Engine.Sessions;
+using HealthwatchPolicy.Engine.Storage;
 
 namespace HealthwatchPolicy.Engine.Compliance;
 
@@ -30,7 +31,7 @@ public sealed class ComplianceService
         IReadOnlyList<JournalEntry> journal = _session.Journal.ReadAll();
         var roleHolders = p.Roles.Where(r => r.User is not null)
             .ToDictionary(r => r.Id, r => _session.Directory.FindUser(r.User!));
-        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow);
+        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _session.Reviews.Latest());
     }
 
     /// <summary>The findings (all of them, or those given) with their summary and the context a reader needs.</summary>
@@ -46,7 +47,7 @@ public sealed class ComplianceService
             ComplianceRules.All.Select(r => new ComplianceRuleCount(r, findings.Count(f => f.RuleId == r.Id))).ToList());
 
     internal static List<ComplianceFinding> Evaluate(PolicyDocument policy, RegisterSnapshot register, IReadOnlyList<JournalEntry> journal,
-        IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now)
+        IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now, Reviews.AccessReview? latestReview = null)
     {
         var findings = new List<ComplianceFinding>();
         void Add(ComplianceRule rule, string? account, string subject, string evidence, string remediation)
@@ -138,6 +139,31 @@ public sealed class ComplianceService
                 Add(ComplianceRules.RoleHolderUnavailable, null, role.User,
                     $"The {role.Title}, {role.User}, is {(roleHolders.TryGetValue(role.Id, out DirectoryUser? h) && h is not null ? "disabled" : "not in the directory")}.",
                     $"Name the current {role.Title} in the policy file's spec.roles.");
+        }
+
+        // SMP-3.2 over time: the monthly access review (once reviews exist)
+        if (latestReview is not null)
+        {
+            Reviews.AccessReview r = latestReview;
+            int interval = policy.Parameters.AccessReview.IntervalMonths;
+            DateTime periodStart = DateTime.ParseExact(r.Period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+            DateTime nextDue = periodStart.AddMonths(interval).AddDays(policy.Parameters.AccessReview.DueDays);
+            if (r.ClosedAt is null && r.Undecided > 0 && now > r.DueAt)
+                Add(ComplianceRules.AccessReviewOverdue, null, $"Access review {r.Period}",
+                    $"The {r.Period} access review was due on {EnglishDate.Long(r.DueAt.UtcDateTime)} and {r.Undecided} decision(s) are still missing.",
+                    "Ask the reviewers to decide (Get-HwAccessReview -Pending), or record decisions with Complete-HwAccessReview.");
+            else if (now.UtcDateTime > nextDue)
+                Add(ComplianceRules.AccessReviewOverdue, null, "Access review",
+                    $"The last access review was for {r.Period}; the next was due to start within {interval} month(s) and finish by {EnglishDate.Long(nextDue)}.",
+                    "Start this month's review: Start-HwAccessReview, then Send-HwAccessReview.");
+            if (r.ClosedAt is not null)
+            {
+                var current = new HashSet<(string, string)>(register.Accounts.SelectMany(a => a.PosterIds.Select(id => (a.Name.ToLowerInvariant(), id.ToLowerInvariant()))));
+                foreach (Reviews.AccessReviewItem i in r.Items.Where(i => i.Outcome == "Flagged" && current.Contains((i.Account.ToLowerInvariant(), i.UserId.ToLowerInvariant()))))
+                    Add(ComplianceRules.AccessNotConfirmed, i.Account, i.User,
+                        $"Nobody confirmed {i.User}'s access to '{i.Account}' in the {r.Period} review (reviewer {i.Reviewer}); the policy flags undecided access.",
+                        $"Decide in the next review, or revoke it now: Revoke-HwPostingAccess -Account {i.Account} -User {i.User}.");
+            }
         }
 
         // SMP-7.4: the policy itself

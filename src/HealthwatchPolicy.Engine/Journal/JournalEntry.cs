@@ -12,6 +12,11 @@ public static class JournalActions
     public const string PostingAccessGranted = "PostingAccessGranted";
     public const string PostingAccessRevoked = "PostingAccessRevoked";
     public const string PolicyAcknowledged = "PolicyAcknowledged";
+    public const string AccessReviewStarted = "AccessReviewStarted";
+    public const string AccessReviewMailSent = "AccessReviewMailSent";
+    public const string AccessReviewDecided = "AccessReviewDecided";
+    public const string AccessReviewEscalated = "AccessReviewEscalated";
+    public const string AccessReviewClosed = "AccessReviewClosed";
 }
 
 /// <summary>What a caller journals: who did what to which account or user, why, under which policy version.</summary>

@@ -7,6 +7,7 @@ using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Register;
 using HealthwatchPolicy.Engine.Storage;
+using HealthwatchPolicy.Engine.Errors;
 
 namespace HealthwatchPolicy.Engine.Sessions;
 
@@ -54,6 +55,7 @@ public sealed class HwSession
         Access = new AccessService(this);
         Acknowledgements = new AcknowledgementService(this);
         Compliance = new Compliance.ComplianceService(this);
+        Reviews = new Reviews.ReviewService(this);
     }
 
     public DirectoryConnection Connection { get; }
@@ -62,6 +64,7 @@ public sealed class HwSession
     public AccessService Access { get; }
     public AcknowledgementService Acknowledgements { get; }
     public Compliance.ComplianceService Compliance { get; }
+    public Reviews.ReviewService Reviews { get; }
     public IJournal Journal { get; }
     internal IDirectory Directory { get; }
     internal IClock Clock { get; }
@@ -71,7 +74,50 @@ public sealed class HwSession
     /// Serialises every decide-and-change sequence of this module across processes (the state folder's lock),
     /// so two admins cannot both pass the poster limit or lose each other's journal entries.
     /// </summary>
-    internal IDisposable LockState() => FileLock.Acquire(Path.Combine(Connection.StatePath, "state.lock"), s_lockTimeout);
+    internal IDisposable LockState()
+    {
+        // Re-entrant within this process (a review decision revokes through AccessService, which locks too);
+        // the lock file makes it exclusive across processes.
+        System.Threading.Monitor.Enter(_gate);
+        if (_depth++ == 0)
+        {
+            try
+            {
+                _fileLock = FileLock.Acquire(Path.Combine(Connection.StatePath, "state.lock"), s_lockTimeout);
+            }
+            catch
+            {
+                _depth--;
+                System.Threading.Monitor.Exit(_gate);
+                throw;
+            }
+        }
+        return new Releaser(this);
+    }
+
+    private readonly object _gate = new();
+    private int _depth;
+    private IDisposable? _fileLock;
+
+    private sealed class Releaser : IDisposable
+    {
+        private HwSession? _session;
+
+        public Releaser(HwSession session) => _session = session;
+
+        public void Dispose()
+        {
+            HwSession? s = System.Threading.Interlocked.Exchange(ref _session, null);
+            if (s is null)
+                return;
+            if (--s._depth == 0)
+            {
+                s._fileLock?.Dispose();
+                s._fileLock = null;
+            }
+            System.Threading.Monitor.Exit(s._gate);
+        }
+    }
 
     /// <summary>
     /// Starts a change: takes the state lock and checks that the journal can record it, so no change is ever
@@ -90,6 +136,50 @@ public sealed class HwSession
             held.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// How mail leaves: SMTP when a server is given; else Graph sendMail as <paramref name="from"/> on a Graph
+    /// connection; else .eml files in the outbox folder (default state/outbox) on the local directory.
+    /// </summary>
+    public IMailer CreateMailer(string? from, string? smtpServer, int smtpPort, System.Net.NetworkCredential? smtpCredential, string? outboxPath)
+    {
+        if (!string.IsNullOrEmpty(smtpServer))
+            return new Mail.SmtpMailer(smtpServer!, smtpPort, smtpCredential);
+        if (Directory is IMailCapableDirectory graph)
+            return graph.CreateMailer(from ?? throw new HwException("MailFromRequired", HwErrorKind.InvalidArgument,
+                "-From: on a Microsoft Graph connection, name the mailbox the review mail is sent from (Mail.Send is scoped to it)."));
+        return new Mail.OutboxMailer(outboxPath ?? System.IO.Path.Combine(Connection.StatePath, "outbox"));
+    }
+
+    /// <summary>The From address when none is given: a review mailbox in the Manager's domain.</summary>
+    public string DefaultFrom =>
+        "social-media-review@" + (Policy.FindRole("Manager")?.User is { } upn && upn.Contains("@") ? upn.Substring(upn.IndexOf('@') + 1) : "localhost");
+
+    /// <summary>Mails the compliance report (HTML with a Markdown text alternative) to the Manager, or to <paramref name="to"/>.</summary>
+    public Reviews.ReviewMailRecord SendComplianceReport(IMailer mailer, string from, string? to)
+    {
+        HealthwatchPolicy.Engine.Compliance.ComplianceReport report = Compliance.BuildReport();
+        DirectoryUser? recipient = Directory.FindUser(to ?? Policy.FindRole("Manager")?.User ?? "")
+            ?? throw new HwException("RecipientNotFound", HwErrorKind.ObjectNotFound,
+                to is null ? "The policy's Manager role names nobody in the directory: give -To." : $"-To: there is no user '{to}' in the directory.", to);
+        string address = recipient.Mail ?? throw new HwException("RecipientHasNoMailbox", HwErrorKind.InvalidOperation,
+            $"'{recipient.UserPrincipalName}' has no mailbox: give -To a person who has one.", recipient.UserPrincipalName);
+        var message = new MimeKit.MimeMessage { Subject = $"Social media policy compliance: {report.Summary.Result} ({report.Summary.Total} findings)" };
+        message.From.Add(new MimeKit.MailboxAddress(Policy.Organisation, from));
+        message.To.Add(new MimeKit.MailboxAddress(recipient.DisplayName, address));
+        message.Body = new MimeKit.BodyBuilder
+        {
+            HtmlBody = HealthwatchPolicy.Engine.Compliance.ComplianceReportRenderer.ToHtml(report),
+            TextBody = HealthwatchPolicy.Engine.Compliance.ComplianceReportRenderer.ToMarkdown(report),
+        }.ToMessageBody();
+        mailer.Send(message);
+        return new Reviews.ReviewMailRecord
+        {
+            Period = Clock.UtcNow.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), Kind = "ComplianceReport",
+            Recipient = recipient.UserPrincipalName, To = new() { address }, Subject = message.Subject ?? "", Items = report.Findings.Count,
+            SentAt = Clock.UtcNow, Transport = mailer.Description,
+        };
     }
 
     /// <summary>Writes the directory as an organisation folder the local adapter can open (Export-HwDirectorySnapshot).</summary>

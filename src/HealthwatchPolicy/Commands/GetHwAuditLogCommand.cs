@@ -26,7 +26,9 @@ public sealed class GetHwAuditLogCommand : HwCmdlet
 
     [Parameter]
     [ValidateSet(JournalActions.AccountCreated, JournalActions.AccountUpdated, JournalActions.AccountRetired,
-        JournalActions.PostingAccessGranted, JournalActions.PostingAccessRevoked, JournalActions.PolicyAcknowledged)]
+        JournalActions.PostingAccessGranted, JournalActions.PostingAccessRevoked, JournalActions.PolicyAcknowledged,
+        JournalActions.AccessReviewStarted, JournalActions.AccessReviewMailSent, JournalActions.AccessReviewDecided,
+        JournalActions.AccessReviewEscalated, JournalActions.AccessReviewClosed)]
     public string? Action { get; set; }
 
     /// <summary>Entries at or after this time.</summary>

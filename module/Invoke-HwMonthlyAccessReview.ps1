@@ -1,0 +1,101 @@
+<#
+.SYNOPSIS
+    The monthly social media access review, unattended: connect, start, send, remind, escalate, close,
+    export and mail the compliance report to the Manager.
+.DESCRIPTION
+    Run it daily from Windows Task Scheduler (Register-HwAccessReviewTask), cron or a systemd timer, or an
+    Azure Automation runbook. Each step is idempotent, so a daily run does the right thing on every day of the month:
+      - Start-HwAccessReview opens this month's review once (later runs open nothing new);
+      - Send-HwAccessReview mails the reviewers once (on the day the review starts);
+      - halfway to the due date, reviewers with undecided items get one reminder;
+      - after the due date, the Manager and Communications Officer get one escalation;
+      - after the grace period, Close-HwAccessReview flags or revokes undecided access as the policy says;
+      - the compliance report is exported (HTML) and, on the 1st, mailed to the Manager.
+    A transcript goes to the log folder. Exit codes: 0 all done and compliant; 1 a step failed;
+    2 done, but the compliance report found Critical or High findings.
+.EXAMPLE
+    ./Invoke-HwMonthlyAccessReview.ps1 -TenantId contoso.onmicrosoft.com -ClientId 11111111-2222-3333-4444-555555555555 `
+        -CertificateThumbprint 0123456789ABCDEF0123456789ABCDEF01234567 -From social-media-review@hwsefton.org.uk -StatePath D:\HealthwatchPolicy\state
+.EXAMPLE
+    ./Invoke-HwMonthlyAccessReview.ps1 -ManagedIdentity -TenantId contoso.onmicrosoft.com -From social-media-review@hwsefton.org.uk -StatePath /mnt/state
+#>
+[CmdletBinding(DefaultParameterSetName = 'Certificate')]
+param(
+    [Parameter(Mandatory, ParameterSetName = 'Certificate')]
+    [Parameter(ParameterSetName = 'ManagedIdentity')]
+    [string] $TenantId,
+    [Parameter(Mandatory, ParameterSetName = 'Certificate')]
+    [Parameter(ParameterSetName = 'ManagedIdentity')]
+    [string] $ClientId,
+    [Parameter(Mandatory, ParameterSetName = 'Certificate')]
+    [string] $CertificateThumbprint,
+    [Parameter(Mandatory, ParameterSetName = 'ManagedIdentity')]
+    [switch] $ManagedIdentity,
+    # The local directory instead of a tenant (the bundled sample organisation, or a snapshot): for trials.
+    [Parameter(Mandatory, ParameterSetName = 'Local')]
+    [string] $OrganisationPath,
+    [Parameter(Mandatory)]
+    [string] $StatePath,
+    [string] $From,
+    [string] $PolicyPath,
+    [string] $LogPath = (Join-Path $StatePath 'logs'),
+    [string] $ReportPath = (Join-Path $StatePath 'reports'),
+    # Mail through SMTP instead of Graph sendMail (credential from SecretManagement, for example).
+    [string] $SmtpServer,
+    [int] $SmtpPort = 587,
+    [pscredential] $SmtpCredential
+)
+
+$ErrorActionPreference = 'Stop'
+New-Item -ItemType Directory -Force $LogPath, $ReportPath | Out-Null
+$stamp = (Get-Date).ToUniversalTime().ToString('yyyyMMdd-HHmmss')
+Start-Transcript -Path (Join-Path $LogPath "monthly-access-review-$stamp.log") | Out-Null
+$exitCode = 0
+try {
+    Import-Module (Join-Path $PSScriptRoot 'HealthwatchPolicy.psd1')
+    $connect = @{ StatePath = $StatePath }
+    if ($PolicyPath) { $connect.PolicyPath = $PolicyPath }
+    switch ($PSCmdlet.ParameterSetName) {
+        'Certificate' { Connect-HwDirectory @connect -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint | Out-Null }
+        'ManagedIdentity' {
+            $mi = @{ ManagedIdentity = $true }
+            if ($TenantId) { $mi.TenantId = $TenantId }
+            if ($ClientId) { $mi.ClientId = $ClientId }
+            Connect-HwDirectory @connect @mi | Out-Null
+        }
+        'Local' { Connect-HwDirectory -Path $OrganisationPath @connect | Out-Null }
+    }
+    Write-Output "Connected: $((Get-HwConnection).Directory)"
+
+    $mail = @{}
+    if ($From) { $mail.From = $From }
+    if ($SmtpServer) { $mail.SmtpServer = $SmtpServer; $mail.SmtpPort = $SmtpPort }
+    if ($SmtpCredential) { $mail.SmtpCredential = $SmtpCredential }
+
+    $review = Start-HwAccessReview -Verbose
+    $now = [DateTimeOffset]::UtcNow
+    if (-not ($review.Mail | Where-Object Kind -EQ 'Initial')) {
+        Send-HwAccessReview -Period $review.Period @mail | ForEach-Object { "Sent to $($_.Recipient): $($_.Subject)" }
+    }
+    $halfway = $review.StartedAt + [TimeSpan]::FromTicks(($review.DueAt - $review.StartedAt).Ticks / 2)
+    if ($now -gt $halfway -and $review.ClosedAt -eq $null -and -not ($review.Mail | Where-Object Kind -EQ 'Reminder')) {
+        Send-HwAccessReview -Period $review.Period -Reminder @mail | ForEach-Object { "Reminded $($_.Recipient)" }
+    }
+    if ($review.ClosedAt -eq $null) {
+        Send-HwAccessReview -Period $review.Period -Escalate @mail | ForEach-Object { "Escalated to $($_.Recipient)" }
+        if ($now -gt $review.GraceEndsAt) { Close-HwAccessReview -Period $review.Period -Confirm:$false | Out-Null; "Closed review $($review.Period)" }
+    }
+
+    $report = Export-HwComplianceReport -Path (Join-Path $ReportPath "compliance-$stamp.html")
+    $summary = Get-HwComplianceReport -Summary
+    Write-Output "Compliance: $($summary.Result) ($($summary.Critical) critical, $($summary.High) high, $($summary.Medium) medium). Report: $($report.FullName)"
+    if ($summary.Critical + $summary.High -gt 0) { $exitCode = 2 }
+}
+catch {
+    Write-Error -ErrorRecord $_ -ErrorAction Continue
+    $exitCode = 1
+}
+finally {
+    Stop-Transcript | Out-Null
+}
+exit $exitCode

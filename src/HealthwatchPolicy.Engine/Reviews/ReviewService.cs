@@ -1,0 +1,272 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.RegularExpressions;
+using HealthwatchPolicy.Engine.Access;
+using HealthwatchPolicy.Engine.Acknowledgements;
+using HealthwatchPolicy.Engine.Compliance;
+using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Journal;
+using HealthwatchPolicy.Engine.Policy;
+using HealthwatchPolicy.Engine.Ports;
+using HealthwatchPolicy.Engine.Register;
+using HealthwatchPolicy.Engine.Sessions;
+using MimeKit;
+
+namespace HealthwatchPolicy.Engine.Reviews;
+
+/// <summary>
+/// The monthly access review (SMP-3.2, "access ... strictly limited", kept true over time): start (snapshot and
+/// reviewers), send (one mail per reviewer), decide (Remove revokes through the same path as Revoke-HwPostingAccess),
+/// remind, escalate to the Manager and Communications Officer, and close (undecided access flagged or revoked).
+/// </summary>
+public sealed class ReviewService
+{
+    private static readonly Regex s_period = new(@"^\d{4}-(0[1-9]|1[0-2])$", RegexOptions.CultureInvariant);
+    private readonly HwSession _session;
+    private readonly ReviewStore _store;
+
+    internal ReviewService(HwSession session)
+    {
+        _session = session;
+        _store = new ReviewStore(session.Connection.StatePath);
+    }
+
+    private PolicyDocument Policy => _session.Policy;
+    private DateTimeOffset Now => _session.Clock.UtcNow;
+
+    /// <summary>The latest review (for compliance), or null when none was ever started.</summary>
+    internal AccessReview? Latest() => _store.Latest();
+
+    public string CurrentPeriod => Now.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+    /// <summary>Starts the period's review; a second start in the same period opens nothing new.</summary>
+    public (AccessReview Review, bool Created) Start(string? period)
+    {
+        string p = CheckPeriod(period ?? CurrentPeriod);
+        using IDisposable _ = _session.BeginChange();
+        if (_store.Find(p) is { } existing)
+            return (existing, false);
+
+        RegisterSnapshot register = _session.Register.ReadRegister();
+        ILookup<(string?, string), string> findings = _session.Compliance.Run()
+            .Where(f => f.Account is not null)
+            .ToLookup(f => (f.Account, f.Subject.ToLowerInvariant()), f => f.RuleId);
+        DirectoryUser? manager = RoleHolder("Manager");
+        DirectoryUser? comms = RoleHolder("CommunicationsOfficer");
+        AccessReviewParameters rp = Policy.Parameters.AccessReview;
+        var review = new AccessReview
+        {
+            Period = p,
+            StartedAt = Now,
+            StartedBy = _session.Actor,
+            DueAt = Now.AddDays(rp.DueDays),
+            GraceEndsAt = Now.AddDays(rp.DueDays + rp.GraceDays),
+            PolicyVersion = Policy.Version,
+            UndecidedAction = rp.UndecidedAction,
+        };
+        foreach (OfficialAccount account in register.Accounts.Where(a => a.IsActive))
+        {
+            register.Users.TryGetValue(account.OwnerId, out DirectoryUser? owner);
+            foreach (string id in account.PosterIds)
+            {
+                register.Users.TryGetValue(id, out DirectoryUser? poster);
+                (DirectoryUser? reviewer, string role) = ChooseReviewer(owner, id, manager, comms);
+                string upn = poster?.UserPrincipalName ?? id;
+                review.Items.Add(new AccessReviewItem
+                {
+                    Period = p,
+                    Account = account.Name,
+                    Platform = account.Platform,
+                    User = upn,
+                    UserId = id,
+                    DisplayName = poster?.DisplayName,
+                    EmployeeType = poster?.EmployeeType,
+                    Enabled = poster?.AccountEnabled,
+                    AcknowledgedVersion = AcknowledgementRecord.Read(poster?.Extension).Latest?.Version,
+                    OpenFindings = findings[(account.Name, upn.ToLowerInvariant())].Distinct().ToList(),
+                    Reviewer = reviewer?.UserPrincipalName ?? "(no reviewer: assign the Manager role in the policy)",
+                    ReviewerDisplayName = reviewer?.DisplayName,
+                    ReviewerRole = role,
+                });
+            }
+        }
+        _store.Save(review);
+        _session.Record(JournalActions.AccessReviewStarted, null, null, $"Monthly access review {p}", null,
+            new() { ["period"] = p, ["items"] = review.Items.Count, ["reviewers"] = review.Reviewers.Count(), ["due"] = review.DueAt.ToString("o", CultureInfo.InvariantCulture) });
+        return (review, true);
+    }
+
+    /// <summary>The owner reviews their account; the Manager where the owner is gone or the item is the owner's own access.</summary>
+    private static (DirectoryUser? Reviewer, string Role) ChooseReviewer(DirectoryUser? owner, string posterId, DirectoryUser? manager, DirectoryUser? comms)
+    {
+        if (owner is { AccountEnabled: true } && owner.Id != posterId)
+            return (owner, "Owner");
+        string why = owner is null || !owner.AccountEnabled ? "owner gone" : "owner's own access";
+        if (manager is { AccountEnabled: true } && manager.Id != posterId)
+            return (manager, $"Manager ({why})");
+        if (comms is { AccountEnabled: true } && comms.Id != posterId)
+            return (comms, $"Communications Officer ({why}; the Manager cannot review it)");
+        return (null, "Unassigned");
+    }
+
+    private DirectoryUser? RoleHolder(string roleId) =>
+        Policy.FindRole(roleId) is { User: { } upn } ? _session.Directory.FindUser(upn) : null;
+
+    public IReadOnlyList<AccessReview> Get(string? period) =>
+        period is null ? _store.All() : (_store.Find(CheckPeriod(period)) is { } r ? new[] { r } : Array.Empty<AccessReview>());
+
+    /// <summary>The items of a review (default: every review not closed), optionally only the undecided ones.</summary>
+    public IEnumerable<AccessReviewItem> Items(string? period, bool pendingOnly) =>
+        (period is null ? _store.All().Where(r => r.ClosedAt is null) : Get(period))
+        .SelectMany(r => r.Items)
+        .Where(i => !pendingOnly || i.Decision is null);
+
+    /// <summary>One mail per reviewer (Reminder: only reviewers with undecided items, listing those).</summary>
+    public IReadOnlyList<ReviewMailRecord> Send(string? period, IMailer mailer, string from, bool reminder)
+    {
+        using IDisposable _ = _session.BeginChange();
+        AccessReview review = Open(period);
+        var sent = new List<ReviewMailRecord>();
+        foreach (IGrouping<string, AccessReviewItem> group in review.Items
+                     .Where(i => !reminder || i.Decision is null)
+                     .GroupBy(i => i.Reviewer, StringComparer.OrdinalIgnoreCase))
+        {
+            DirectoryUser? reviewer = _session.Directory.FindUser(group.Key);
+            List<MailboxAddress> to = MailboxesFor(reviewer);
+            if (to.Count == 0)
+                continue;
+            MimeMessage message = ReviewMailBuilder.ForReviewer(review, Policy, reviewer?.DisplayName ?? group.Key, group.ToList(),
+                reminder, new MailboxAddress(Policy.Organisation, from), to);
+            sent.Add(Deliver(review, mailer, message, reminder ? "Reminder" : "Initial", group.Key, to, group.Count()));
+        }
+        _store.Save(review);
+        return sent;
+    }
+
+    /// <summary>Past the due date with undecided items: one mail to the Manager and Communications Officer (once per review).</summary>
+    public IReadOnlyList<ReviewMailRecord> Escalate(string? period, IMailer mailer, string from)
+    {
+        using IDisposable _ = _session.BeginChange();
+        AccessReview review = Open(period);
+        if (review.EscalatedAt is not null || Now <= review.DueAt || review.Undecided == 0)
+            return Array.Empty<ReviewMailRecord>();
+        var recipients = new[] { RoleHolder("Manager"), RoleHolder("CommunicationsOfficer") }
+            .Where(u => u is { AccountEnabled: true }).SelectMany(u => MailboxesFor(u)).GroupBy(m => m.Address.ToLowerInvariant()).Select(g => g.First()).ToList();
+        if (recipients.Count == 0)
+            throw new HwException("EscalationContactsMissing", HwErrorKind.InvalidOperation,
+                "The review is overdue but neither the Manager nor the Communications Officer can be mailed: assign them in the policy's spec.roles.");
+        var overdue = review.Items.Where(i => i.Decision is null).ToList();
+        MimeMessage message = ReviewMailBuilder.ForEscalation(review, Policy, overdue, new MailboxAddress(Policy.Organisation, from), recipients);
+        ReviewMailRecord record = Deliver(review, mailer, message, "Escalation", string.Join(", ", recipients.Select(r => r.Address)), recipients, overdue.Count);
+        review.EscalatedAt = Now;
+        _store.Save(review);
+        _session.Record(JournalActions.AccessReviewEscalated, null, null, $"Access review {review.Period} overdue: {overdue.Count} undecided", null,
+            new() { ["period"] = review.Period, ["undecided"] = overdue.Count });
+        return new[] { record };
+    }
+
+    /// <summary>Records a decision; Remove revokes the access at once, journaled like Revoke-HwPostingAccess.</summary>
+    public AccessReviewItem Decide(string? period, string account, string user, string decision, string justification)
+    {
+        if (decision != ReviewDecisions.Keep && decision != ReviewDecisions.Remove)
+            throw new HwException("DecisionInvalid", HwErrorKind.InvalidArgument, $"-Decision is Keep or Remove; '{decision}' is neither.", decision);
+        using IDisposable _ = _session.BeginChange();
+        AccessReview review = Open(period);
+        AccessReviewItem item = review.Items.FirstOrDefault(i => string.Equals(i.Account, account, StringComparison.OrdinalIgnoreCase)
+                                    && (string.Equals(i.User, user, StringComparison.OrdinalIgnoreCase) || string.Equals(i.UserId, user, StringComparison.OrdinalIgnoreCase)))
+            ?? throw new HwException("ReviewItemNotFound", HwErrorKind.ObjectNotFound,
+                $"The access review {review.Period} has no item for '{user}' on '{account}'. Get-HwAccessReview -Pending lists them.", user);
+        if (item.Decision == decision)
+            return item; // the same decision again changes nothing
+        if (item.Outcome is "Revoked")
+            throw new HwException("DecisionAlreadyApplied", HwErrorKind.InvalidOperation,
+                $"'{item.User}' was already removed from '{item.Account}' in this review; grant access again with Grant-HwPostingAccess if they need it.", user);
+
+        item.Decision = decision;
+        item.Justification = justification;
+        item.DecidedBy = _session.Actor;
+        item.DecidedAt = Now;
+        if (decision == ReviewDecisions.Remove)
+        {
+            AccessOutcome outcome = _session.Access.Revoke(item.Account, item.UserId, $"Access review {review.Period}: {justification}");
+            item.Outcome = outcome.Changed ? "Revoked" : "AlreadyRemoved";
+        }
+        else
+            item.Outcome = "Kept";
+        item.AppliedAt = Now;
+        _store.Save(review);
+        _session.Record(JournalActions.AccessReviewDecided, item.Account, item.User, justification, null,
+            new() { ["period"] = review.Period, ["decision"] = decision, ["outcome"] = item.Outcome });
+        return item;
+    }
+
+    /// <summary>After the grace period: undecided access is flagged or revoked, as the policy says; the review closes.</summary>
+    public AccessReview Close(string? period)
+    {
+        using IDisposable _ = _session.BeginChange();
+        AccessReview review = Open(period);
+        if (Now <= review.GraceEndsAt && review.Undecided > 0)
+            throw new HwException("ReviewNotDue", HwErrorKind.InvalidOperation,
+                $"The access review {review.Period} has {review.Undecided} undecided item(s) and its grace period runs to {review.GraceEndsAt:yyyy-MM-dd}; it can close then.", review.Period);
+        foreach (AccessReviewItem item in review.Items.Where(i => i.Decision is null))
+        {
+            if (review.UndecidedAction == "Revoke")
+            {
+                AccessOutcome outcome = _session.Access.Revoke(item.Account, item.UserId,
+                    $"Access review {review.Period}: no decision by {review.GraceEndsAt:yyyy-MM-dd} (the policy revokes undecided access)");
+                item.Outcome = outcome.Changed ? "RevokedUndecided" : "AlreadyRemoved";
+            }
+            else
+                item.Outcome = "Flagged";
+            item.AppliedAt = Now;
+        }
+        review.ClosedAt = Now;
+        _store.Save(review);
+        _session.Record(JournalActions.AccessReviewClosed, null, null, $"Access review {review.Period} closed", null,
+            new() { ["period"] = review.Period, ["undecided"] = review.Undecided, ["action"] = review.UndecidedAction });
+        return review;
+    }
+
+    private AccessReview Open(string? period)
+    {
+        AccessReview? review = period is null
+            ? _store.All().LastOrDefault(r => r.ClosedAt is null)
+            : _store.Find(CheckPeriod(period));
+        if (review is null)
+            throw new HwException("ReviewNotFound", HwErrorKind.ObjectNotFound,
+                period is null ? "There is no open access review: Start-HwAccessReview starts this month's." : $"There is no access review for {period}.", period);
+        if (review.ClosedAt is not null)
+            throw new HwException("ReviewClosed", HwErrorKind.InvalidOperation, $"The access review {review.Period} is closed.", review.Period);
+        return review;
+    }
+
+    /// <summary>Never assume a mailbox: the person's own, else their line manager's, else the Manager role's.</summary>
+    private List<MailboxAddress> MailboxesFor(DirectoryUser? user)
+    {
+        DirectoryUser? manager = user?.ManagerId is null ? null : _session.Directory.FindUser(user.ManagerId);
+        foreach (DirectoryUser? candidate in new[] { user, manager, RoleHolder("Manager") })
+            if (candidate is { AccountEnabled: true, Mail: { Length: > 0 } mail })
+                return new List<MailboxAddress> { new(candidate.DisplayName, mail) };
+        return new List<MailboxAddress>();
+    }
+
+    private ReviewMailRecord Deliver(AccessReview review, IMailer mailer, MimeMessage message, string kind, string recipient, List<MailboxAddress> to, int items)
+    {
+        mailer.Send(message);
+        var record = new ReviewMailRecord
+        {
+            Period = review.Period, Kind = kind, Recipient = recipient, To = to.Select(m => m.Address).ToList(),
+            Subject = message.Subject ?? "", Items = items, SentAt = Now, Transport = mailer.Description,
+        };
+        review.Mail.Add(record);
+        _session.Record(JournalActions.AccessReviewMailSent, null, recipient, $"{kind} mail for access review {review.Period}", null,
+            new() { ["period"] = review.Period, ["kind"] = kind, ["items"] = items });
+        return record;
+    }
+
+    private static string CheckPeriod(string period) =>
+        s_period.IsMatch(period) ? period
+        : throw new HwException("PeriodInvalid", HwErrorKind.InvalidArgument, $"-Period is a month written yyyy-MM (for example 2026-11); '{period}' is not.", period);
+}

@@ -1,0 +1,25 @@
+using System.Management.Automation;
+using HealthwatchPolicy.Engine.Reviews;
+
+namespace HealthwatchPolicy.Commands;
+
+/// <summary>After the grace period: undecided access is flagged or revoked, as the policy says, and the review closes.</summary>
+[Cmdlet(VerbsCommon.Close, "HwAccessReview", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(AccessReview))]
+public sealed class CloseHwAccessReviewCommand : HwCmdlet
+{
+    [Parameter(Position = 0)]
+    [ValidatePattern(@"^\d{4}-(0[1-9]|1[0-2])$")]
+    public string? Period { get; set; }
+
+    protected override void BeginProcessing() => _ = Session;
+
+    protected override void EndProcessing()
+    {
+        if (!ShouldProcess($"access review {Period ?? "(the open one)"}", $"Close it, and {Session.Policy.Parameters.AccessReview.UndecidedAction.ToLowerInvariant()} undecided access"))
+            return;
+        AccessReview? review = TryEngine(() => Session.Reviews.Close(Period), Period);
+        if (review is not null)
+            WriteObject(review);
+    }
+}

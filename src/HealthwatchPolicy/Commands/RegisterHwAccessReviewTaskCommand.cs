@@ -1,0 +1,55 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using System.Runtime.InteropServices;
+using HealthwatchPolicy.Hosting;
+
+namespace HealthwatchPolicy.Commands;
+
+/// <summary>
+/// Registers a daily Windows scheduled task that runs Invoke-HwMonthlyAccessReview.ps1 with certificate sign-in.
+/// On Linux and macOS it refuses and points to the cron/systemd recipes in docs/scheduling.md.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Register, "HwAccessReviewTask", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(PSObject))]
+public sealed class RegisterHwAccessReviewTaskCommand : HwCmdlet
+{
+    [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] public string TenantId { get; set; } = "";
+    [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] public string ClientId { get; set; } = "";
+    [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] public string CertificateThumbprint { get; set; } = "";
+    [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] public string From { get; set; } = "";
+    [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] public string StatePath { get; set; } = "";
+
+    /// <summary>The time of day the task runs (default 07:00).</summary>
+    [Parameter] public DateTime At { get; set; } = DateTime.Today.AddHours(7);
+
+    [Parameter] [ValidateNotNullOrEmpty] public string TaskName { get; set; } = "HealthwatchPolicy monthly access review";
+
+    /// <summary>The account the task runs as (default: the current user; use a dedicated service account).</summary>
+    [Parameter] public PSCredential? RunAs { get; set; }
+
+    protected override void EndProcessing()
+    {
+        string script = System.IO.Path.Combine(DependencyLoader.ModuleBase, "Invoke-HwMonthlyAccessReview.ps1");
+        string arguments = $"-NoProfile -NonInteractive -File \"{script}\" -TenantId {TenantId} -ClientId {ClientId} "
+                           + $"-CertificateThumbprint {CertificateThumbprint} -From {From} -StatePath \"{ResolvePath(StatePath)}\"";
+        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+        {
+            ThrowTerminatingError(new ErrorRecord(new PlatformNotSupportedException(
+                    "Task Scheduler is Windows-only. On Linux or macOS schedule this daily instead (see docs/scheduling.md): pwsh " + arguments),
+                "TaskSchedulerUnavailable", ErrorCategory.NotImplemented, TaskName));
+            return;
+        }
+        if (!ShouldProcess(TaskName, $"Register a daily scheduled task at {At:HH:mm} running {System.IO.Path.GetFileName(script)}"))
+            return;
+        // ScheduledTasks is Windows' own module; run it through PowerShell rather than re-implementing it.
+        const string register = @"param($name, $arguments, $at, $cred)
+$action = New-ScheduledTaskAction -Execute (Join-Path $PSHOME 'pwsh.exe') -Argument $arguments
+$trigger = New-ScheduledTaskTrigger -Daily -At $at
+$settings = New-ScheduledTaskSettingsSet -StartWhenAvailable -ExecutionTimeLimit (New-TimeSpan -Hours 2)
+if ($cred) { Register-ScheduledTask -TaskName $name -Action $action -Trigger $trigger -Settings $settings -User $cred.UserName -Password $cred.GetNetworkCredential().Password -Force }
+else { Register-ScheduledTask -TaskName $name -Action $action -Trigger $trigger -Settings $settings -Force }";
+        foreach (PSObject result in InvokeCommand.InvokeScript(register, TaskName, arguments, At, RunAs!))
+            WriteObject(result);
+    }
+}

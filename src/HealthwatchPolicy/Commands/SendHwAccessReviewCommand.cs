@@ -1,0 +1,68 @@
+using System.Management.Automation;
+using HealthwatchPolicy.Engine.Ports;
+using HealthwatchPolicy.Engine.Reviews;
+
+namespace HealthwatchPolicy.Commands;
+
+[Cmdlet(VerbsCommunications.Send, "HwAccessReview", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ReviewerSet)]
+[OutputType(typeof(ReviewMailRecord))]
+public sealed class SendHwAccessReviewCommand : HwCmdlet
+{
+    private const string ReviewerSet = "Reviewers";
+    private const string EscalateSet = "Escalate";
+
+    [Parameter(Position = 0)]
+    [ValidatePattern(@"^\d{4}-(0[1-9]|1[0-2])$")]
+    public string? Period { get; set; }
+
+    /// <summary>Mail only the reviewers who still have undecided items, listing those.</summary>
+    [Parameter(ParameterSetName = ReviewerSet)]
+    public SwitchParameter Reminder { get; set; }
+
+    /// <summary>If the review is past its due date with undecided items, mail the Manager and Communications Officer (once).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = EscalateSet)]
+    public SwitchParameter Escalate { get; set; }
+
+    /// <summary>The mailbox the review mail comes from (required on a Graph connection; Mail.Send should be scoped to it).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? From { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SmtpServer { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 65535)]
+    public int SmtpPort { get; set; } = 587;
+
+    [Parameter]
+    [Credential]
+    public PSCredential? SmtpCredential { get; set; }
+
+    /// <summary>Where the local directory's .eml files go (default: the state folder's outbox/).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OutboxPath { get; set; }
+
+    protected override void BeginProcessing() => _ = Session;
+
+    protected override void EndProcessing()
+    {
+        string what = Escalate ? "Mail the Manager and Communications Officer about overdue decisions"
+            : Reminder ? "Remind reviewers with undecided items" : "Mail each reviewer their accounts and posters";
+        if (!ShouldProcess($"access review {Period ?? "(the open one)"}", what))
+            return;
+        ReportProgress("Sending access review mail", what);
+        var sent = TryEngine(() =>
+        {
+            IMailer mailer = Session.CreateMailer(From, SmtpServer, SmtpPort, SmtpCredential?.GetNetworkCredential(),
+                OutboxPath is null ? null : ResolvePath(OutboxPath));
+            string from = From ?? Session.DefaultFrom;
+            return Escalate ? Session.Reviews.Escalate(Period, mailer, from) : Session.Reviews.Send(Period, mailer, from, Reminder);
+        }, Period);
+        CompleteProgress();
+        if (sent is not null)
+            WriteObject(sent, enumerateCollection: true);
+    }
+}

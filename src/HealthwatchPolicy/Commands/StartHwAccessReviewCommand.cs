@@ -1,0 +1,31 @@
+using System.Management.Automation;
+using HealthwatchPolicy.Engine.Reviews;
+
+namespace HealthwatchPolicy.Commands;
+
+[Cmdlet(VerbsLifecycle.Start, "HwAccessReview", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(AccessReview))]
+public sealed class StartHwAccessReviewCommand : HwCmdlet
+{
+    /// <summary>The month, yyyy-MM (default: this month).</summary>
+    [Parameter(Position = 0)]
+    [ValidatePattern(@"^\d{4}-(0[1-9]|1[0-2])$")]
+    public string? Period { get; set; }
+
+    protected override void BeginProcessing() => _ = Session;
+
+    protected override void EndProcessing()
+    {
+        string period = Period ?? Session.Reviews.CurrentPeriod;
+        if (!ShouldProcess($"access review {period}", "Snapshot every account's posters and assign reviewers"))
+            return;
+        ReportProgress("Starting the access review", period);
+        var result = TryEngine(() => Session.Reviews.Start(period), period);
+        CompleteProgress();
+        if (result.Review is null)
+            return;
+        if (!result.Created)
+            WriteVerbose($"The access review {period} was already started on {result.Review.StartedAt:yyyy-MM-dd}: nothing new was opened.");
+        WriteObject(result.Review);
+    }
+}

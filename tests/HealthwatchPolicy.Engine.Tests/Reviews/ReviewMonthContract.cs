@@ -1,0 +1,165 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Journal;
+using HealthwatchPolicy.Engine.Local;
+using HealthwatchPolicy.Engine.Ports;
+using HealthwatchPolicy.Engine.Reviews;
+using HealthwatchPolicy.Engine.Sessions;
+using MimeKit;
+
+namespace HealthwatchPolicy.Engine.Tests.Reviews;
+
+/// <summary>A whole month of access review with an injected clock, written once and run on each adapter.</summary>
+public abstract class ReviewMonthContract : IDisposable
+{
+    private protected readonly TestOrg Org = new();
+    private protected readonly TestClock Clock = new() { UtcNow = new DateTimeOffset(2026, 11, 2, 7, 0, 0, TimeSpan.Zero) };
+    private HwSession? _session;
+    private readonly string _policy;
+
+    protected ReviewMonthContract()
+    {
+        _policy = Path.Combine(Org.Folder, "policy.yaml");
+        File.WriteAllText(_policy, File.ReadAllText(Repo.PolicyPath).Replace("nextReviewDue: 2019-10-01", "nextReviewDue: 2030-10-01"));
+    }
+
+    protected abstract IDirectory CreateDirectory(string organisationFolder);
+    /// <summary>The mailer the month uses, and every message it delivered so far.</summary>
+    protected abstract IMailer Mailer(HwSession session);
+    protected abstract IReadOnlyList<MimeMessage> Delivered();
+
+    private protected HwSession Session => _session ??=
+        new HwEngine(Repo.PolicyPath, "unused").ConnectTo(CreateDirectory(Org.Folder), "Test", Org.StateFolder, _policy, Clock);
+
+    private void Organisation()
+    {
+        Session.Register.Create("Facebook", "hw", null, null, TestOrg.Comms, TestOrg.Manager, null, "r");
+        Session.Register.Create("Instagram", "hw", null, null, TestOrg.Staff3, TestOrg.Manager, null, "r");
+        foreach (string u in new[] { TestOrg.Staff1, TestOrg.Staff2, TestOrg.Comms })
+            Session.Access.Grant("facebook-hw", u, "r");
+        Session.Access.Grant("instagram-hw", TestOrg.Volunteer, "r");
+    }
+
+    private static string[] Recipients(IEnumerable<MimeMessage> messages) =>
+        messages.SelectMany(m => m.To.Mailboxes.Select(b => b.Address)).OrderBy(a => a, StringComparer.Ordinal).ToArray();
+
+    [Fact]
+    public void A_month_start_send_decide_remind_escalate_close_and_the_report_is_current()
+    {
+        Organisation();
+        IMailer mailer = Mailer(Session);
+
+        // Day 1: start (once) and mail each reviewer
+        var (review, created) = Session.Reviews.Start(null);
+        Assert.True(created);
+        Assert.Equal("2026-11", review.Period);
+        Assert.Equal(4, review.Items.Count);
+        Assert.Equal(TestOrg.Manager, review.Items.Single(i => i.User == TestOrg.Comms).Reviewer);      // the owner's own access
+        Assert.Equal(TestOrg.Comms, review.Items.Single(i => i.User == TestOrg.Staff1).Reviewer);
+        Assert.Equal(TestOrg.Staff3, review.Items.Single(i => i.User == TestOrg.Volunteer).Reviewer);
+        Assert.False(Session.Reviews.Start(null).Created);                                                // idempotent per period
+        var sent = Session.Reviews.Send(null, mailer, "social-media-review@hwsefton.example", reminder: false);
+        Assert.Equal(3, sent.Count);
+        Assert.Equal(new[] { TestOrg.Staff3, TestOrg.Comms, TestOrg.Manager }.OrderBy(x => x, StringComparer.Ordinal), Recipients(Delivered()));
+        MimeMessage toComms = Delivered().Single(m => m.To.Mailboxes.Any(b => b.Address == TestOrg.Comms));
+        Assert.Contains("2026-11", toComms.Subject);
+        Assert.Contains("2 decisions", toComms.Subject);
+        Assert.Contains(TestOrg.Staff1, toComms.HtmlBody);
+        Assert.Contains(TestOrg.Staff2, toComms.TextBody);
+        Assert.Equal("social-media-review@hwsefton.example", toComms.From.Mailboxes.Single().Address);
+
+        // Day 4: two decisions; Remove revokes through the access path, journaled
+        Session.Reviews.Decide(null, "facebook-hw", TestOrg.Staff1, ReviewDecisions.Keep, "Runs the events page");
+        Clock.UtcNow = Clock.UtcNow.AddDays(3);
+        AccessReviewItem removed = Session.Reviews.Decide(null, "facebook-hw", TestOrg.Staff2, ReviewDecisions.Remove, "Moved to the finance team");
+        Assert.Equal("Revoked", removed.Outcome);
+        Assert.DoesNotContain(TestOrg.Staff2, Session.Access.Get("facebook-hw", null).Select(a => a.User));
+        JournalEntry revoke = Session.Journal.ReadAll().Last(e => e.Action == JournalActions.PostingAccessRevoked);
+        Assert.Equal("Access review 2026-11: Moved to the finance team", revoke.Reason);
+
+        // Day 9: reminder only to the reviewers who still have undecided items
+        Clock.UtcNow = Clock.UtcNow.AddDays(5);
+        int before = Delivered().Count;
+        var reminders = Session.Reviews.Send(null, mailer, "social-media-review@hwsefton.example", reminder: true);
+        Assert.Equal(new[] { TestOrg.Staff3, TestOrg.Manager }.OrderBy(x => x, StringComparer.Ordinal), Recipients(Delivered().Skip(before)));
+        Assert.All(reminders, r => Assert.Equal("Reminder", r.Kind));
+        Assert.Empty(Session.Compliance.Run());                                                            // not yet overdue
+
+        // Day 17: overdue: the report says so, and one escalation goes to the Manager and Communications Officer
+        Clock.UtcNow = Clock.UtcNow.AddDays(8);
+        Assert.Equal(new[] { "HW-REV-001" }, Session.Compliance.Run().Select(f => f.RuleId));
+        before = Delivered().Count;
+        var escalation = Assert.Single(Session.Reviews.Escalate(null, mailer, "social-media-review@hwsefton.example"));
+        Assert.Equal(new[] { TestOrg.Comms, TestOrg.Manager }.OrderBy(x => x, StringComparer.Ordinal), Recipients(Delivered().Skip(before)));
+        Assert.Contains("Overdue", Delivered().Last().Subject);
+        Assert.Empty(Session.Reviews.Escalate(null, mailer, "social-media-review@hwsefton.example"));    // once
+
+        // Day 18: the last decisions, apply, close: the report shows the review current
+        Clock.UtcNow = Clock.UtcNow.AddDays(1);
+        Session.Reviews.Decide(null, "facebook-hw", TestOrg.Comms, ReviewDecisions.Keep, "Communications Officer");
+        Session.Reviews.Decide(null, "instagram-hw", TestOrg.Volunteer, ReviewDecisions.Remove, "Placement ended");
+        AccessReview closed = Session.Reviews.Close(null);
+        Assert.NotNull(closed.ClosedAt);
+        Assert.Equal(0, closed.Undecided);
+        Assert.Empty(Session.Compliance.Run());
+        Assert.Equal(new[] { TestOrg.Comms, TestOrg.Staff1 }.OrderBy(x => x), Session.Access.Get(null, null).Select(a => a.User).OrderBy(x => x));
+        Assert.True(Session.Journal.Verify().IsValid);
+        var actions = Session.Journal.ReadAll().Select(e => e.Action).ToList();
+        Assert.Equal(1, actions.Count(a => a == JournalActions.AccessReviewStarted));
+        Assert.Equal(4, actions.Count(a => a == JournalActions.AccessReviewDecided));
+        Assert.Equal(1, actions.Count(a => a == JournalActions.AccessReviewClosed));
+
+        // Next month, until the new review starts, the report says the review is due
+        Clock.UtcNow = new DateTimeOffset(2026, 12, 20, 7, 0, 0, TimeSpan.Zero);
+        Assert.Equal(new[] { "HW-REV-001" }, Session.Compliance.Run().Select(f => f.RuleId));
+        Session.Reviews.Start(null);
+        Assert.Empty(Session.Compliance.Run());
+    }
+
+    [Fact]
+    public void Undecided_access_after_the_grace_period_is_flagged_as_the_policy_says()
+    {
+        Organisation();
+        Session.Reviews.Start(null);
+        Clock.UtcNow = Clock.UtcNow.AddDays(10);
+        Assert.Equal("ReviewNotDue", Assert.ThrowsAny<HwException>(() => Session.Reviews.Close(null)).ErrorId);
+        Clock.UtcNow = Clock.UtcNow.AddDays(15);                                                          // past due (14) + grace (7)
+        AccessReview closed = Session.Reviews.Close(null);
+        Assert.All(closed.Items, i => Assert.Equal("Flagged", i.Outcome));
+        Assert.Equal(4, Session.Compliance.Run().Count(f => f.RuleId == "HW-REV-002"));
+        Assert.Equal(4, Session.Access.Get(null, null).Count());                                          // flagged, not revoked
+        Assert.Equal("ReviewClosed", Assert.ThrowsAny<HwException>(() =>
+            Session.Reviews.Decide("2026-11", "facebook-hw", TestOrg.Staff1, ReviewDecisions.Keep, "late")).ErrorId);
+    }
+
+    [Fact]
+    public void Bad_decisions_are_named()
+    {
+        Organisation();
+        Session.Reviews.Start(null);
+        Assert.Equal("ReviewItemNotFound", Assert.ThrowsAny<HwException>(() =>
+            Session.Reviews.Decide(null, "facebook-hw", TestOrg.Trustee, ReviewDecisions.Keep, "x")).ErrorId);
+        Assert.Equal("DecisionInvalid", Assert.ThrowsAny<HwException>(() =>
+            Session.Reviews.Decide(null, "facebook-hw", TestOrg.Staff1, "Maybe", "x")).ErrorId);
+        Assert.Equal("PeriodInvalid", Assert.ThrowsAny<HwException>(() => Session.Reviews.Start("2026-13")).ErrorId);
+    }
+
+    public virtual void Dispose() => Org.Dispose();
+}
+
+public sealed class LocalReviewMonthTests : ReviewMonthContract
+{
+    private string Outbox => Path.Combine(Org.Folder, "outbox");
+
+    protected override IDirectory CreateDirectory(string organisationFolder) => new LocalDirectory(organisationFolder);
+
+    protected override IMailer Mailer(HwSession session) => session.CreateMailer(null, null, 0, null, Outbox);
+
+    protected override IReadOnlyList<MimeMessage> Delivered() =>
+        Directory.Exists(Outbox)
+            ? Directory.GetFiles(Outbox, "*.eml").OrderBy(f => f, StringComparer.Ordinal).Select(f => MimeMessage.Load(f)).ToList()
+            : new List<MimeMessage>();
+}
