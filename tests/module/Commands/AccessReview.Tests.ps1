@@ -1,0 +1,113 @@
+BeforeAll {
+    Set-StrictMode -Version Latest
+    $ErrorActionPreference = 'Stop'
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    Import-HwBuiltModule
+}
+
+Describe 'The monthly access review cmdlets' -Tag 'Review' {
+    BeforeEach {
+        $connection = Connect-HwTestSample
+        $outbox = Join-Path $connection.StatePath 'outbox'
+    }
+
+    It 'starts once per month, snapshotting every poster with a reviewer' {
+        $r = Start-HwAccessReview -Period 2026-11
+        $r.PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Reviews.AccessReview'
+        $r.Items.Count | Should -Be 17
+        ($r.Items | Where-Object { $_.Account -eq 'facebook-healthwatchsefton' -and $_.User -eq 'daniel.okafor@hwsefton.example' }).Reviewer |
+            Should -Be 'sarah.whitfield@hwsefton.example'   # the owner's own access goes to the Manager
+        $again = Start-HwAccessReview -Period 2026-11 -Verbose 4>&1
+        ($again | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*already*' }).Message |
+            Should -BeLike '*already started*nothing new*'
+        @(Get-HwAccessReview).Count | Should -Be 1
+        (Get-HwAuditLog -Action AccessReviewStarted).Count | Should -Be 1
+    }
+
+    It 'mails each reviewer once (.eml files in the outbox on the local directory), then reminds only those with undecided items' {
+        Start-HwAccessReview -Period 2026-11 | Out-Null
+        $sent = Send-HwAccessReview
+        $sent[0].PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Reviews.ReviewMailRecord'
+        $reviewers = (Get-HwAccessReview -Item).Reviewer | Sort-Object -Unique
+        ($sent.Recipient | Sort-Object) | Should -Be $reviewers
+        @(Get-ChildItem $outbox -Filter *.eml).Count | Should -Be $sent.Count
+        Get-Content -Raw (Get-ChildItem $outbox -Filter *.eml | Select-Object -First 1) | Should -Match 'Content-Type: text/html'
+        Get-HwAccessReview -Pending | Where-Object Reviewer -NE 'sarah.whitfield@hwsefton.example' |
+            ForEach-Object { Complete-HwAccessReview -Account $_.Account -User $_.User -Decision Keep -Justification 'Still on the rota' } | Out-Null
+        (Send-HwAccessReview -Reminder).Recipient | Should -Be 'sarah.whitfield@hwsefton.example'
+    }
+
+    It 'records decisions from Import-Csv; Remove revokes at once and is journaled; a bad row is one error' {
+        Start-HwAccessReview | Out-Null
+        $csv = Join-Path $TestDrive 'decisions.csv'
+        Get-HwAccessReview -Pending | Where-Object Account -EQ 'facebook-healthwatchsefton' |
+            Select-Object Account, User, @{ n = 'Decision'; e = { if ($_.User -like 'jason*') { 'Remove' } else { 'Keep' } } }, @{ n = 'Justification'; e = { 'Monthly review' } } |
+            Export-Csv $csv -NoTypeInformation
+        Add-Content $csv '"facebook-healthwatchsefton","nobody@hwsefton.example","Keep","x"'
+        $done = Import-Csv $csv | Complete-HwAccessReview -ErrorVariable e -ErrorAction SilentlyContinue
+        $done.Count | Should -Be 3
+        $e.Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -Be 'ReviewItemNotFound,HealthwatchPolicy.Commands.CompleteHwAccessReviewCommand'
+        ($done | Where-Object User -Like 'jason*').Outcome | Should -Be 'Revoked'
+        (Get-HwPostingAccess -Account facebook-healthwatchsefton).User | Should -Not -Contain 'jason.turner@hwsefton.example'
+        (Get-HwAuditLog -Action PostingAccessRevoked -Last 1).Reason | Should -BeLike 'Access review *: Monthly review'
+        Get-HwComplianceReport -RuleId HW-ELG-001 | Should -BeNullOrEmpty
+    }
+
+    It 'changes nothing with -WhatIf' {
+        Start-HwAccessReview | Out-Null
+        Complete-HwAccessReview -Account facebook-healthwatchsefton -User jason.turner@hwsefton.example -Decision Remove -Justification x -WhatIf
+        (Get-HwPostingAccess -Account facebook-healthwatchsefton).User | Should -Contain 'jason.turner@hwsefton.example'
+        Send-HwAccessReview -WhatIf
+        Test-Path $outbox | Should -BeFalse
+    }
+
+    It 'does not escalate or close before the dates the policy sets' {
+        Start-HwAccessReview | Out-Null
+        Send-HwAccessReview -Escalate | Should -BeNullOrEmpty
+        Close-HwAccessReview -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'ReviewNotDue,HealthwatchPolicy.Commands.CloseHwAccessReviewCommand'
+    }
+
+    It 'says when there is no review to work on' {
+        Send-HwAccessReview -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'ReviewNotFound,HealthwatchPolicy.Commands.SendHwAccessReviewCommand'
+        $e[0].Exception.Message | Should -BeLike '*Start-HwAccessReview*'
+    }
+
+    It 'mails the compliance report to the Manager' {
+        $m = Send-HwComplianceReport
+        $m.Recipient | Should -Be 'sarah.whitfield@hwsefton.example'
+        $m.Subject | Should -BeLike 'Social media policy compliance: Fail*'
+        $eml = Get-ChildItem $outbox -Filter *.eml | Select-Object -First 1
+        Get-Content -Raw $eml | Should -Match 'To: .*sarah.whitfield@hwsefton.example'
+    }
+
+    It 'explains how to schedule on a system without Task Scheduler' -Skip:$IsWindows {
+        $err = { Register-HwAccessReviewTask -TenantId t -ClientId c -CertificateThumbprint x -From f@x -StatePath $TestDrive } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Be 'TaskSchedulerUnavailable,HealthwatchPolicy.Commands.RegisterHwAccessReviewTaskCommand'
+        $err.Exception.Message | Should -BeLike '*docs/scheduling.md*'
+    }
+}
+
+Describe 'Invoke-HwMonthlyAccessReview.ps1, the unattended job' -Tag 'Review', 'Scenario' {
+    It 'runs the month''s steps on a local organisation, logs a transcript and exits 2 when the report finds High findings' {
+        $org = Join-Path $TestDrive 'org'
+        Connect-HwDirectory -Sample -Path $org | Out-Null
+        $state = Join-Path $TestDrive 'state'
+        $script = Join-Path (Split-Path (Get-HwBuiltManifest)) 'Invoke-HwMonthlyAccessReview.ps1'
+        $r = Invoke-HwChildPwsh -Command "& '$script' -OrganisationPath '$org' -StatePath '$state'; exit `$LASTEXITCODE"
+        $r.ExitCode | Should -Be 2 -Because ($r.Output -join "`n")
+        ($r.Output -join "`n") | Should -Match 'Compliance: Fail'
+        @(Get-ChildItem (Join-Path $state 'logs') -Filter 'monthly-access-review-*.log').Count | Should -Be 1
+        @(Get-ChildItem (Join-Path $state 'reports') -Filter '*.html').Count | Should -Be 1
+        @(Get-ChildItem (Join-Path $state 'outbox') -Filter '*.eml').Count | Should -BeGreaterThan 0
+        @(Get-ChildItem (Join-Path $state 'reviews') -Filter '*.json').Count | Should -Be 1
+        # a second run the same day opens nothing new and sends nothing new
+        $mails = @(Get-ChildItem (Join-Path $state 'outbox') -Filter '*.eml').Count
+        $r2 = Invoke-HwChildPwsh -Command "& '$script' -OrganisationPath '$org' -StatePath '$state'; exit `$LASTEXITCODE"
+        $r2.ExitCode | Should -Be 2
+        @(Get-ChildItem (Join-Path $state 'outbox') -Filter '*.eml').Count | Should -Be $mails
+        @(Get-ChildItem (Join-Path $state 'reviews') -Filter '*.json').Count | Should -Be 1
+    }
+}
