@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using HealthwatchPolicy.Completers;
 using HealthwatchPolicy.Engine.Access;
 using HealthwatchPolicy.Engine.Errors;
 
@@ -7,26 +6,8 @@ namespace HealthwatchPolicy.Commands;
 
 [Cmdlet(VerbsSecurity.Grant, "HwPostingAccess", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PostingAccess))]
-public sealed class GrantHwPostingAccessCommand : HwCmdlet
+public sealed class GrantHwPostingAccessCommand : PostingAccessCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("AccountName", "Name")]
-    [ArgumentCompleter(typeof(OfficialAccountCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string Account { get; set; } = "";
-
-    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
-    [Alias("UserPrincipalName", "Mail", "UserId")]
-    [ArgumentCompleter(typeof(DirectoryUserCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string User { get; set; } = "";
-
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string Reason { get; set; } = "";
-
-    protected override void BeginProcessing() => _ = Session;
-
     protected override void ProcessRecord()
     {
         ReportProgress("Granting posting access", $"{User} on {Account}");
@@ -44,6 +25,4 @@ public sealed class GrantHwPostingAccessCommand : HwCmdlet
             WriteObject(access);
         }
     }
-
-    protected override void EndProcessing() => CompleteProgress();
 }

@@ -6,7 +6,7 @@ namespace HealthwatchPolicy.Commands;
 
 [Cmdlet(VerbsCommunications.Send, "HwAccessReview", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ReviewerSet)]
 [OutputType(typeof(ReviewMailRecord))]
-public sealed class SendHwAccessReviewCommand : HwCmdlet
+public sealed class SendHwAccessReviewCommand : MailCmdlet
 {
     private const string ReviewerSet = "Reviewers";
     private const string EscalateSet = "Escalate";
@@ -23,28 +23,6 @@ public sealed class SendHwAccessReviewCommand : HwCmdlet
     [Parameter(Mandatory = true, ParameterSetName = EscalateSet)]
     public SwitchParameter Escalate { get; set; }
 
-    /// <summary>The mailbox the review mail comes from (required on a Graph connection; Mail.Send should be scoped to it).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? From { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? SmtpServer { get; set; }
-
-    [Parameter]
-    [ValidateRange(1, 65535)]
-    public int SmtpPort { get; set; } = 587;
-
-    [Parameter]
-    [Credential]
-    public PSCredential? SmtpCredential { get; set; }
-
-    /// <summary>Where the local directory's .eml files go (default: the state folder's outbox/).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? OutboxPath { get; set; }
-
     protected override void BeginProcessing() => _ = Session;
 
     protected override void EndProcessing()
@@ -56,9 +34,8 @@ public sealed class SendHwAccessReviewCommand : HwCmdlet
         ReportProgress("Sending access review mail", what);
         var sent = TryEngine(() =>
         {
-            IMailer mailer = Session.CreateMailer(From, SmtpServer, SmtpPort, SmtpCredential?.GetNetworkCredential(),
-                OutboxPath is null ? null : ResolvePath(OutboxPath));
-            string from = From ?? Session.DefaultFrom;
+            IMailer mailer = CreateMailer();
+            string from = FromAddress;
             return Escalate ? Session.Reviews.Escalate(Period, mailer, from) : Session.Reviews.Send(Period, mailer, from, Reminder);
         }, Period);
         CompleteProgress();

@@ -1,0 +1,28 @@
+using System.Management.Automation;
+using HealthwatchPolicy.Completers;
+
+namespace HealthwatchPolicy;
+
+/// <summary>Account, User and Reason, as Grant-HwPostingAccess and Revoke-HwPostingAccess take them (by property name from Import-Csv and Get-HwPostingAccess).</summary>
+public abstract class PostingAccessCmdlet : HwCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("AccountName", "Name")]
+    [ArgumentCompleter(typeof(OfficialAccountCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Account { get; set; } = "";
+
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [Alias("UserPrincipalName", "Mail", "UserId")]
+    [ArgumentCompleter(typeof(DirectoryUserCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string User { get; set; } = "";
+
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string Reason { get; set; } = "";
+
+    protected override void BeginProcessing() => _ = Session;
+
+    protected override void EndProcessing() => CompleteProgress();
+}
