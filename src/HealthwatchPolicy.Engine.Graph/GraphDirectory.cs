@@ -484,6 +484,11 @@ public sealed class GraphDirectory : IDirectory
         {
             throw GraphErrors.FromBody(e.ResponseStatusCode, e.RawResponseBody, what, target);
         }
+        catch (AggregateException e) when (GraphErrors.RetriesExhausted(e) is { } last)
+        {
+            // The SDK's RetryHandler gave up (429/503/504 every time): GraphThrottled, not a raw AggregateException.
+            throw GraphErrors.FromBody(last.ResponseStatusCode, (last as ServiceException)?.RawResponseBody, what, target);
+        }
         catch (Exception e) when (GraphErrors.IsTransport(e))
         {
             throw GraphErrors.Unavailable(e, what, target);

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Net;
 using System.Net.Http;
 using System.Text.Json;
@@ -76,6 +77,12 @@ internal static class GraphErrors
                       + (requestId is null ? "" : $" Graph request id: {requestId}.");
         return new GraphRequestException(id, kind, text, target, requestId, status, code, inner);
     }
+
+    /// <summary>The last attempt's error when the SDK's RetryHandler ran out of retries (it throws an AggregateException of them).</summary>
+    public static Microsoft.Kiota.Abstractions.ApiException? RetriesExhausted(AggregateException e) =>
+        e.InnerExceptions.Count > 0 && e.InnerExceptions.All(x => x is Microsoft.Kiota.Abstractions.ApiException)
+            ? (Microsoft.Kiota.Abstractions.ApiException)e.InnerExceptions[e.InnerExceptions.Count - 1]
+            : null;
 
     public static bool IsTransport(Exception e) => e is HttpRequestException or System.Threading.Tasks.TaskCanceledException;
 }

@@ -1,107 +1,555 @@
+using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
+using HealthwatchPolicy.Engine.Compliance;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Storage;
 using MimeKit;
 
 namespace HealthwatchPolicy.Engine.Reviews;
 
-/// <summary>The review's messages: accessible HTML with a plain-text alternative, built with MimeKit.</summary>
+/// <summary>
+/// The review's messages, written for a busy manager who may use a screen reader: what is asked, by when and what
+/// happens otherwise come first; then why (SMP-3.2); a data table per account (caption, row and column headers);
+/// then how to answer. Each message is HTML (lang en-GB, inline styles only, no images, nothing fetched, reflows at
+/// 320 CSS px) with a plain-text alternative carrying the same content: both are rendered from one list of blocks.
+/// Dates come from <see cref="EnglishDate"/>, never from a named culture (the engine runs globalization-invariant).
+/// </summary>
 public static class ReviewMailBuilder
 {
+    private const string ClauseId = "SMP-3.2";
+
     public static MimeMessage ForReviewer(AccessReview review, PolicyDocument policy, string reviewerName, IReadOnlyList<AccessReviewItem> items,
         bool reminder, MailboxAddress from, IReadOnlyList<MailboxAddress> to)
     {
-        string subject = $"{(reminder ? "Reminder: " : "")}Social media access review {review.Period}: {items.Count} decision{(items.Count == 1 ? "" : "s")} due {EnglishDate.Long(review.DueAt.UtcDateTime)}";
-        string intro = reminder
-            ? $"This is a reminder: the decisions below are still needed for the {review.Period} social media access review."
-            : $"Please confirm who still needs to post to the official social media accounts below, for the {review.Period} access review.";
-        var text = new StringBuilder();
-        text.AppendLine($"Dear {reviewerName},").AppendLine().AppendLine(intro);
-        text.AppendLine($"Please decide by {EnglishDate.Long(review.DueAt.UtcDateTime)}. Policy: {policy.Title}, version {policy.Version}, clause SMP-3.2 (access strictly limited).").AppendLine();
-        foreach (AccessReviewItem i in items)
-            text.AppendLine($"- {i.Account}: {i.DisplayName ?? i.User} ({i.User}), {i.EmployeeType ?? "no employee type"}, policy acknowledged: {i.AcknowledgedVersion ?? "never"}"
-                            + (i.OpenFindings.Count > 0 ? $", open findings: {string.Join(", ", i.OpenFindings)}" : ""));
-        text.AppendLine().AppendLine(HowToDecide(review));
+        string period = PeriodName(review.Period);
+        string due = Day(review.DueAt);
+        int n = items.Count;
+        List<IGrouping<string, AccessReviewItem>> accounts = ByAccount(items);
+        string decisions = Count(n, "decision", "decisions");
+        string subject = reminder
+            ? $"Reminder: social media access review {period}: {decisions} still needed by {due}"
+            : $"Social media access review {period}: {decisions} needed by {due}";
 
-        var rows = new StringBuilder();
-        foreach (AccessReviewItem i in items)
-            rows.Append($"<tr><td>{H(i.Account)}</td><td>{H(i.DisplayName ?? i.User)}<br><span class=\"upn\">{H(i.User)}</span></td><td>{H(i.EmployeeType ?? "none")}</td>"
-                        + $"<td>{H(i.AcknowledgedVersion ?? "never")}</td><td>{H(i.OpenFindings.Count > 0 ? string.Join(", ", i.OpenFindings) : "none")}</td></tr>\n");
-        string html = Page(subject, $@"<p>Dear {H(reviewerName)},</p>
-<p>{H(intro)}</p>
-<p>Please decide by <strong>{H(EnglishDate.Long(review.DueAt.UtcDateTime))}</strong>. Policy: {H(policy.Title)}, version {H(policy.Version)}, clause SMP-3.2 (access strictly limited).</p>
-<table>
-<caption>People who can post, for your decision</caption>
-<thead><tr><th scope=""col"">Account</th><th scope=""col"">Person</th><th scope=""col"">Employee type</th><th scope=""col"">Policy acknowledged</th><th scope=""col"">Open findings</th></tr></thead>
-<tbody>
-{rows}</tbody>
-</table>
-<h2>How to record your decisions</h2>
-<p>{H(HowToDecide(review))}</p>");
-        return Message(subject, from, to, text.ToString(), html);
+        var doc = new List<Block>
+        {
+            new Heading(1, (reminder ? "Reminder: social media access review, " : "Social media access review, ") + period),
+            new Para($"Dear {reviewerName},"),
+            new Para(reminder
+                ? $"We still need **{decisions}** from you for the {period} social media access review. Please make {(n == 1 ? "it" : "them")} by **{due}**."
+                : $"Please tell us whether each person below still needs to post on {policy.Organisation}'s official social media accounts. "
+                  + $"There {(n == 1 ? "is" : "are")} **{decisions}** to make, and we need {(n == 1 ? "it" : "them")} by **{due}**."),
+            new Heading(2, "At a glance"),
+            new Facts(
+                ("What to decide", "Keep or Remove for each person, with a short reason"),
+                ("Decisions needed", $"{n} (on {Count(accounts.Count, "account", "accounts")})"),
+                ("Please decide by", due),
+                ("If there is no decision", Consequence(review, brief: true))),
+        };
+        doc.AddRange(Why(policy, "Each month the person responsible for each official account confirms who still needs to post. "
+                                 + "Removing access someone no longer needs keeps the accounts safe; it is not a judgement on the person."));
+
+        doc.Add(new Heading(2, "People to review"));
+        doc.Add(new Para("“Open findings” are problems the compliance check found with that person’s access when the review started, "
+                         + "such as not having acknowledged the current policy. They may help your decision."));
+        foreach (IGrouping<string, AccessReviewItem> account in accounts)
+        {
+            AccessReviewItem first = account.First();
+            doc.Add(new Heading(3, AccountTitle(first)));
+            doc.Add(new Para(WhyYou(account.Select(i => i.ReviewerRole))));
+            doc.Add(PeopleTable(account.ToList(), policy, $"{Count(account.Count(), "person", "people")} who can post to {first.Account}"));
+        }
+
+        doc.Add(new Heading(2, "What happens if there is no decision"));
+        doc.Add(new Para(Consequence(review, brief: false)));
+        doc.AddRange(HowToDecide(review, items, "your"));
+        return Message(subject, from, to, doc, Footer(review, policy), MessageImportance.Normal);
     }
 
     public static MimeMessage ForEscalation(AccessReview review, PolicyDocument policy, IReadOnlyList<AccessReviewItem> overdue,
         MailboxAddress from, IReadOnlyList<MailboxAddress> to)
     {
-        string subject = $"Overdue: social media access review {review.Period} has {overdue.Count} undecided item{(overdue.Count == 1 ? "" : "s")}";
-        string action = review.UndecidedAction == "Revoke"
-            ? $"If no decision is recorded by {EnglishDate.Long(review.GraceEndsAt.UtcDateTime)}, the access will be revoked."
-            : $"If no decision is recorded by {EnglishDate.Long(review.GraceEndsAt.UtcDateTime)}, the access will be flagged in the compliance report.";
-        var text = new StringBuilder();
-        text.AppendLine($"The {review.Period} access review was due on {EnglishDate.Long(review.DueAt.UtcDateTime)}. These decisions are still missing:").AppendLine();
-        foreach (AccessReviewItem i in overdue)
-            text.AppendLine($"- {i.Account}: {i.User} (reviewer {i.ReviewerDisplayName ?? i.Reviewer})");
-        text.AppendLine().AppendLine(action).AppendLine(HowToDecide(review));
-        var items = string.Concat(overdue.Select(i => $"<li>{H(i.Account)}: {H(i.DisplayName ?? i.User)} ({H(i.User)}), reviewer {H(i.ReviewerDisplayName ?? i.Reviewer)}</li>\n"));
-        string html = Page(subject, $@"<p>The {H(review.Period)} social media access review was due on <strong>{H(EnglishDate.Long(review.DueAt.UtcDateTime))}</strong>. These decisions are still missing:</p>
-<ul>
-{items}</ul>
-<p>{H(action)}</p>
-<h2>How to record decisions</h2>
-<p>{H(HowToDecide(review))}</p>");
-        return Message(subject, from, to, text.ToString(), html);
+        string period = PeriodName(review.Period);
+        string due = Day(review.DueAt);
+        int n = overdue.Count;
+        var reviewers = overdue.GroupBy(i => i.Reviewer, StringComparer.OrdinalIgnoreCase).ToList();
+        string missing = Count(n, "decision", "decisions");
+        string subject = $"Overdue: social media access review {period}: {missing} missing (due {due})";
+        string names = JoinAnd(to.Select(m => string.IsNullOrWhiteSpace(m.Name) ? m.Address : m.Name!).ToList());
+
+        var doc = new List<Block>
+        {
+            new Heading(1, "Overdue: social media access review, " + period),
+            new Para($"Dear {(names.Length > 0 ? names : "Manager and Communications Officer")},"),
+            new Para($"The {period} social media access review was due on **{due}**. **{missing}** {(n == 1 ? "is" : "are")} still missing, "
+                     + $"from {Count(reviewers.Count, "reviewer", "reviewers")}. You are receiving this because the policy names the Manager "
+                     + "and the Communications Officer as the people to tell when the review is overdue."),
+            new Heading(2, "At a glance"),
+            new Facts(
+                ("Decisions missing", $"{n} (from {Count(reviewers.Count, "reviewer", "reviewers")})"),
+                ("Was due", due),
+                ("Last day to decide", Day(review.GraceEndsAt)),
+                ("If there is still no decision", Consequence(review, brief: true))),
+        };
+        doc.AddRange(Why(policy, "Until each person's access is confirmed or removed, we cannot show that access to our accounts is strictly limited."));
+
+        doc.Add(new Heading(2, "Decisions still missing"));
+        foreach (IGrouping<string, AccessReviewItem> reviewer in reviewers)
+        {
+            AccessReviewItem first = reviewer.First();
+            string who = first.ReviewerDisplayName is { Length: > 0 } dn ? $"{dn} ({first.Reviewer})" : first.Reviewer;
+            doc.Add(new Heading(3, $"Waiting for {who}"));
+            foreach (IGrouping<string, AccessReviewItem> account in ByAccount(reviewer.ToList()))
+                doc.Add(PeopleTable(account.ToList(), policy,
+                    $"{AccountTitle(account.First())}: {Count(account.Count(), "person", "people")} waiting for {first.ReviewerDisplayName ?? first.Reviewer}"));
+        }
+
+        doc.Add(new Heading(2, "What you can do"));
+        doc.Add(new Bullets(ordered: true,
+            $"Remind the {(reviewers.Count == 1 ? "reviewer" : "reviewers")}: ask your IT administrator to run Send-HwAccessReview -Period {review.Period} -Reminder, or contact them yourself.",
+            "Or decide yourself, if you know whether each person still needs to post: record the decisions as described below."));
+        doc.Add(new Heading(2, "What happens if there is still no decision"));
+        doc.Add(new Para(Consequence(review, brief: false, escalated: true)));
+        doc.AddRange(HowToDecide(review, overdue, "the"));
+        return Message(subject, from, to, doc, Footer(review, policy), MessageImportance.High);
     }
 
-    private static string HowToDecide(AccessReview review) =>
-        $"Reply to this message with Keep or Remove and a reason for each person, or ask your IT administrator to run: "
-        + $"Complete-HwAccessReview -Period {review.Period} -Account <account> -User <person> -Decision Keep|Remove -Justification <reason>.";
+    // ---------------------------------------------------------------------------------------------- content
 
-    private static MimeMessage Message(string subject, MailboxAddress from, IReadOnlyList<MailboxAddress> to, string text, string html)
+    private static IEnumerable<Block> Why(PolicyDocument policy, string purpose)
     {
-        var message = new MimeMessage { Subject = subject };
+        yield return new Heading(2, "Why we ask");
+        string clause = policy.FindClause(ClauseId)?.Text
+                        ?? "Only authorised staff may use the organisation's accounts to post online and access to the account should be strictly limited.";
+        yield return new Para($"Our {policy.Title} (version {policy.Version}) says, in clause {ClauseId}:");
+        yield return new Quote(clause, $"{policy.Title}, clause {ClauseId}");
+        yield return new Para(purpose);
+    }
+
+    private static string Consequence(AccessReview review, bool brief, bool escalated = false)
+    {
+        string grace = Day(review.GraceEndsAt);
+        bool revoke = string.Equals(review.UndecidedAction, "Revoke", StringComparison.OrdinalIgnoreCase);
+        if (brief)
+            return revoke
+                ? $"after {grace} the person's access to post is removed automatically"
+                : $"after {grace} the access is reported as not confirmed in the compliance report";
+        return (escalated ? "" : $"After {Day(review.DueAt)}, the Manager and the Communications Officer are told which decisions are missing. ")
+               + (revoke
+                   ? $"If there is still no decision by {grace}, the person's access to post is removed automatically, as the policy says. They can be given access again later if they need it."
+                   : $"If there is still no decision by {grace}, the person keeps their access, but it is reported as not confirmed (rule {ComplianceRules.AccessNotConfirmed.Id}) in the compliance report until someone decides.");
+    }
+
+    private static string WhyYou(IEnumerable<string> roles)
+    {
+        List<string> distinct = roles.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (distinct.Count == 0 || distinct.All(r => r == "Owner"))
+            return "You are asked because you are responsible for this account.";
+        return "You are asked as: " + JoinAnd(distinct.Select(r => r == "Owner" ? "the account's owner" : r).ToList()) + ".";
+    }
+
+    private static IEnumerable<Block> HowToDecide(AccessReview review, IReadOnlyList<AccessReviewItem> items, string whose)
+    {
+        yield return new Heading(2, $"How to record {whose} decisions");
+        yield return new Para("For each person, choose **Keep** (they still need to post) or **Remove** (they do not), and give a short reason. "
+                              + "Remove takes away their access to post straight away; nothing else about their Microsoft 365 account changes.");
+        AccessReviewItem? example = items.FirstOrDefault();
+        string exampleName = example is null ? "Alex Smith" : example.DisplayName ?? example.User;
+        string exampleAccount = example?.Account ?? "our Facebook page";
+        yield return new Bullets(ordered: true,
+            $"Reply to this email with your decisions, for example: “{exampleName} on {exampleAccount}: Keep, runs our event posts.” The person who runs the review records them for you.",
+            "Or ask your IT administrator to record them with the HealthwatchPolicy PowerShell module, as shown below.");
+        yield return new Heading(3, "For your IT administrator");
+        yield return new Para("One decision at a time (-Decision is Keep or Remove), for example:");
+        yield return new Code(PowerShellExample(review, example));
+        yield return new Para("Several at once: save the lines below as decisions.csv, fill in Decision (Keep or Remove) and Justification on each line, then run the command after it.");
+        yield return new Code(Csv(items));
+        yield return new Code($"Import-Csv decisions.csv | Complete-HwAccessReview -Period {review.Period}");
+    }
+
+    private static string PowerShellExample(AccessReview review, AccessReviewItem? item) =>
+        $"Complete-HwAccessReview -Period {review.Period} -Account {Ps(item?.Account ?? "<account>")} -User {Ps(item?.User ?? "<person>")} "
+        + "-Decision Keep -Justification 'Still runs our event posts'";
+
+    private static string Csv(IReadOnlyList<AccessReviewItem> items)
+    {
+        var sb = new StringBuilder("Account,User,Decision,Justification");
+        foreach (AccessReviewItem i in items)
+            sb.Append('\n').Append(CsvField(i.Account)).Append(',').Append(CsvField(i.User)).Append(",,");
+        return sb.ToString();
+    }
+
+    private static Table PeopleTable(IReadOnlyList<AccessReviewItem> items, PolicyDocument policy, string caption)
+    {
+        var rows = new List<Row>();
+        foreach (AccessReviewItem i in items)
+        {
+            var notes = new List<string>();
+            if (i.Enabled == false)
+                notes.Add("Account disabled");
+            if (i.Decision is { } d)
+                notes.Add($"Decision recorded: {d}");
+            bool named = i.DisplayName is { Length: > 0 } && !string.Equals(i.DisplayName, i.User, StringComparison.OrdinalIgnoreCase);
+            rows.Add(new Row(named ? i.DisplayName! : i.User, named ? i.User : null, notes, new[]
+            {
+                new[] { string.IsNullOrWhiteSpace(i.EmployeeType) ? "Not recorded" : i.EmployeeType! },
+                new[] { Acknowledged(i.AcknowledgedVersion, policy.Version) },
+                Findings(i.OpenFindings),
+            }));
+        }
+        return new Table(caption, new[] { "Person", "Employee type", "Policy acknowledged", "Open findings" }, rows);
+    }
+
+    private static string Acknowledged(string? version, string current) =>
+        string.IsNullOrWhiteSpace(version) ? "Never"
+        : version == current ? $"Version {version} (current)"
+        : $"Version {version} (not the current version, {current})";
+
+    private static string[] Findings(IReadOnlyCollection<string> ruleIds) =>
+        ruleIds.Count == 0
+            ? new[] { "None" }
+            : ruleIds.Select(id => ComplianceRules.Find(id) is { } rule ? $"{rule.Title} ({rule.Id})" : id).ToArray();
+
+    private static Para Footer(AccessReview review, PolicyDocument policy) =>
+        new($"Sent for {policy.Organisation} by the HealthwatchPolicy module: access review {review.Period}, started {EnglishDate.Long(review.StartedAt.UtcDateTime)}; "
+            + $"{policy.Title}, version {policy.Version}. Need this in another format, such as large print? Contact {policy.Metadata.AlternativeFormatsContact ?? "the Manager"}.");
+
+    // ---------------------------------------------------------------------------------------------- the message
+
+    private static MimeMessage Message(string subject, MailboxAddress from, IReadOnlyList<MailboxAddress> to, List<Block> doc, Para footer, MessageImportance importance)
+    {
+        var message = new MimeMessage { Subject = subject, Importance = importance };
         message.From.Add(from);
         message.To.AddRange(to);
-        var body = new BodyBuilder { TextBody = text, HtmlBody = html };
+        // Machine-sent (RFC 3834): out-of-office replies are not wanted; people can still reply with their decisions.
+        message.Headers.Add("Auto-Submitted", "auto-generated");
+        message.Headers.Add("X-Auto-Response-Suppress", "OOF, AutoReply");
+        message.Headers.Add(HeaderId.ContentLanguage, "en-GB");
+        var body = new BodyBuilder { TextBody = RenderText(doc, footer), HtmlBody = RenderHtml(subject, doc, footer) };
         message.Body = body.ToMessageBody();
+        foreach (TextPart part in message.BodyParts.OfType<TextPart>())
+            part.ContentTransferEncoding = ContentEncoding.QuotedPrintable; // 7-bit clean and short lines on every transport
         return message;
+    }
+
+    // ---------------------------------------------------------------------------------------------- blocks
+
+    private abstract class Block
+    {
+    }
+
+    private sealed class Heading : Block
+    {
+        public Heading(int level, string text)
+        {
+            Level = level;
+            Text = text;
+        }
+
+        public int Level { get; }
+        public string Text { get; }
+    }
+
+    /// <summary>A paragraph; <c>**text**</c> is strong in HTML and plain in the text part.</summary>
+    private sealed class Para : Block
+    {
+        public Para(string text) => Text = text;
+
+        public string Text { get; }
+    }
+
+    private sealed class Facts : Block
+    {
+        public Facts(params (string Label, string Value)[] items) => Items = items;
+
+        public IReadOnlyList<(string Label, string Value)> Items { get; }
+    }
+
+    private sealed class Bullets : Block
+    {
+        public Bullets(bool ordered, params string[] items)
+        {
+            Ordered = ordered;
+            Items = items;
+        }
+
+        public bool Ordered { get; }
+        public IReadOnlyList<string> Items { get; }
+    }
+
+    private sealed class Quote : Block
+    {
+        public Quote(string text, string source)
+        {
+            Text = text;
+            Source = source;
+        }
+
+        public string Text { get; }
+        public string Source { get; }
+    }
+
+    private sealed class Code : Block
+    {
+        public Code(string text) => Text = text;
+
+        public string Text { get; }
+    }
+
+    private sealed class Table : Block
+    {
+        public Table(string caption, IReadOnlyList<string> columns, IReadOnlyList<Row> rows)
+        {
+            Caption = caption;
+            Columns = columns;
+            Rows = rows;
+        }
+
+        public string Caption { get; }
+        public IReadOnlyList<string> Columns { get; }
+        public IReadOnlyList<Row> Rows { get; }
+    }
+
+    private sealed class Row
+    {
+        public Row(string header, string? address, IReadOnlyList<string> notes, IReadOnlyList<IReadOnlyList<string>> cells)
+        {
+            Header = header;
+            Address = address;
+            Notes = notes;
+            Cells = cells;
+        }
+
+        /// <summary>The person's name (their sign-in name when they have none).</summary>
+        public string Header { get; }
+        /// <summary>Their sign-in name, when the header is their display name.</summary>
+        public string? Address { get; }
+        public IReadOnlyList<string> Notes { get; }
+        public IReadOnlyList<IReadOnlyList<string>> Cells { get; }
+    }
+
+    // ---------------------------------------------------------------------------------------------- plain text
+
+    private static string RenderText(List<Block> doc, Para footer)
+    {
+        var sb = new StringBuilder();
+        foreach (Block block in doc)
+        {
+            switch (block)
+            {
+                case Heading h:
+                    if (h.Level > 1)
+                        sb.Append('\n');
+                    sb.Append(h.Text).Append("\n\n");
+                    break;
+                case Para p:
+                    sb.Append(Plain(p.Text)).Append("\n\n");
+                    break;
+                case Facts f:
+                    foreach ((string label, string value) in f.Items)
+                        sb.Append("- ").Append(label).Append(": ").Append(value).Append('\n');
+                    sb.Append('\n');
+                    break;
+                case Bullets b:
+                    for (int i = 0; i < b.Items.Count; i++)
+                        sb.Append(b.Ordered ? (i + 1).ToString(CultureInfo.InvariantCulture) + ". " : "- ").Append(Plain(b.Items[i])).Append('\n');
+                    sb.Append('\n');
+                    break;
+                case Quote q:
+                    sb.Append("“").Append(q.Text).Append("”\n(").Append(q.Source).Append(")\n\n");
+                    break;
+                case Code c:
+                    foreach (string line in c.Text.Split('\n'))
+                        sb.Append("    ").Append(line).Append('\n');
+                    sb.Append('\n');
+                    break;
+                case Table t:
+                    sb.Append(t.Caption).Append(":\n\n");
+                    foreach (Row row in t.Rows)
+                    {
+                        sb.Append("* ").Append(row.Header);
+                        if (row.Address is not null)
+                            sb.Append(" (").Append(row.Address).Append(')');
+                        sb.Append('\n');
+                        foreach (string note in row.Notes)
+                            sb.Append("  ").Append(note).Append('\n');
+                        for (int c = 0; c < row.Cells.Count; c++)
+                        {
+                            IReadOnlyList<string> values = row.Cells[c];
+                            sb.Append("  ").Append(t.Columns[c + 1]).Append(':');
+                            if (values.Count == 1)
+                                sb.Append(' ').Append(values[0]).Append('\n');
+                            else
+                            {
+                                sb.Append('\n');
+                                foreach (string v in values)
+                                    sb.Append("    - ").Append(v).Append('\n');
+                            }
+                        }
+                        sb.Append('\n');
+                    }
+                    break;
+            }
+        }
+        sb.Append("-- \n").Append(Plain(footer.Text)).Append('\n');
+        return sb.ToString();
+    }
+
+    private static string Plain(string text) => text.Replace("**", "");
+
+    // ---------------------------------------------------------------------------------------------- HTML
+
+    // Inline styles only (mail clients drop <style> and linked sheets); colours meet WCAG AA on white.
+    private const string Ink = "#1b1b1b";
+    private const string Navy = "#002d55";
+    private const string SBody = "margin:0;padding:0;background-color:#ffffff;color:" + Ink + ";font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;";
+    private const string SWrap = "display:block;max-width:42rem;margin:0 auto;padding:12px;";
+    private const string SH1 = "font-size:24px;line-height:1.25;color:" + Navy + ";margin:8px 0 16px 0;";
+    private const string SH2 = "font-size:20px;line-height:1.3;color:" + Navy + ";margin:28px 0 8px 0;padding-bottom:4px;border-bottom:2px solid " + Navy + ";";
+    private const string SH3 = "font-size:18px;line-height:1.3;color:" + Ink + ";margin:20px 0 6px 0;";
+    private const string SP = "margin:0 0 12px 0;";
+    private const string SFacts = "margin:0 0 16px 0;padding:10px 12px 10px 30px;background-color:#eef3f8;border-left:4px solid " + Navy + ";";
+    private const string SList = "margin:0 0 12px 0;padding-left:26px;";
+    private const string SLi = "margin:0 0 6px 0;";
+    private const string SQuote = "margin:0 0 12px 0;padding:8px 12px;border-left:4px solid #595959;background-color:#f4f4f4;";
+    private const string SPre = "margin:0 0 12px 0;padding:8px 10px;background-color:#f4f4f4;border:1px solid #8a8a8a;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word;"
+                                + "font-family:Consolas,'Courier New',monospace;font-size:14px;line-height:1.45;";
+    private const string STable = "width:100%;border-collapse:collapse;margin:0 0 16px 0;font-size:15px;";
+    private const string SCaption = "text-align:left;font-weight:bold;padding:4px 0 6px 0;caption-side:top;";
+    private const string SCell = "text-align:left;vertical-align:top;padding:5px 6px;border:1px solid #6b6b6b;overflow-wrap:anywhere;word-break:break-word;";
+    private const string SColHead = SCell + "background-color:#e3ebf3;font-weight:bold;";
+    private const string SRowHead = SCell + "background-color:#f7f9fb;font-weight:bold;";
+    private const string SSmall = "font-weight:normal;font-size:14px;color:#3d3d3d;";
+    private const string SNote = "font-weight:bold;font-size:14px;color:#8a1c1c;";
+    private const string SFooter = "display:block;max-width:42rem;margin:0 auto;padding:0 12px 16px 12px;font-size:14px;color:#3d3d3d;";
+
+    private static string RenderHtml(string title, List<Block> doc, Para footer)
+    {
+        var sb = new StringBuilder();
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en-GB\" dir=\"ltr\">\n<head>\n<meta charset=\"utf-8\">\n")
+          .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+          .Append("<meta name=\"color-scheme\" content=\"light\">\n")
+          .Append("<title>").Append(H(title)).Append("</title>\n</head>\n")
+          .Append("<body style=\"").Append(SBody).Append("\">\n")
+          .Append("<main style=\"").Append(SWrap).Append("\">\n");
+        foreach (Block block in doc)
+        {
+            switch (block)
+            {
+                case Heading h:
+                    string style = h.Level == 1 ? SH1 : h.Level == 2 ? SH2 : SH3;
+                    sb.Append("<h").Append(h.Level).Append(" style=\"").Append(style).Append("\">").Append(H(h.Text)).Append("</h").Append(h.Level).Append(">\n");
+                    break;
+                case Para p:
+                    sb.Append("<p style=\"").Append(SP).Append("\">").Append(Inline(p.Text)).Append("</p>\n");
+                    break;
+                case Facts f:
+                    sb.Append("<ul style=\"").Append(SFacts).Append("\">\n");
+                    foreach ((string label, string value) in f.Items)
+                        sb.Append("<li style=\"").Append(SLi).Append("\"><strong>").Append(H(label)).Append(":</strong> ").Append(H(value)).Append("</li>\n");
+                    sb.Append("</ul>\n");
+                    break;
+                case Bullets b:
+                    string tag = b.Ordered ? "ol" : "ul";
+                    sb.Append('<').Append(tag).Append(" style=\"").Append(SList).Append("\">\n");
+                    foreach (string item in b.Items)
+                        sb.Append("<li style=\"").Append(SLi).Append("\">").Append(Inline(item)).Append("</li>\n");
+                    sb.Append("</").Append(tag).Append(">\n");
+                    break;
+                case Quote q:
+                    sb.Append("<blockquote style=\"").Append(SQuote).Append("\"><p style=\"margin:0 0 4px 0;\">“").Append(H(q.Text)).Append("”</p>")
+                      .Append("<p style=\"margin:0;font-size:14px;\">").Append(H(q.Source)).Append("</p></blockquote>\n");
+                    break;
+                case Code c:
+                    sb.Append("<pre style=\"").Append(SPre).Append("\"><code>").Append(H(c.Text)).Append("</code></pre>\n");
+                    break;
+                case Table t:
+                    sb.Append("<table style=\"").Append(STable).Append("\">\n<caption style=\"").Append(SCaption).Append("\">").Append(H(t.Caption)).Append("</caption>\n<thead><tr>");
+                    foreach (string column in t.Columns)
+                        sb.Append("<th scope=\"col\" style=\"").Append(SColHead).Append("\">").Append(H(column)).Append("</th>");
+                    sb.Append("</tr></thead>\n<tbody>\n");
+                    foreach (Row row in t.Rows)
+                    {
+                        sb.Append("<tr><th scope=\"row\" style=\"").Append(SRowHead).Append("\">").Append(H(row.Header));
+                        if (row.Address is not null)
+                            sb.Append("<br><span style=\"").Append(SSmall).Append("\">").Append(H(row.Address)).Append("</span>");
+                        foreach (string note in row.Notes)
+                            sb.Append("<br><span style=\"").Append(SNote).Append("\">").Append(H(note)).Append("</span>");
+                        sb.Append("</th>");
+                        foreach (IReadOnlyList<string> values in row.Cells)
+                        {
+                            sb.Append("<td style=\"").Append(SCell).Append("\">");
+                            if (values.Count == 1)
+                                sb.Append(H(values[0]));
+                            else
+                            {
+                                sb.Append("<ul style=\"margin:0;padding-left:18px;\">");
+                                foreach (string v in values)
+                                    sb.Append("<li style=\"margin:0 0 4px 0;\">").Append(H(v)).Append("</li>");
+                                sb.Append("</ul>");
+                            }
+                            sb.Append("</td>");
+                        }
+                        sb.Append("</tr>\n");
+                    }
+                    sb.Append("</tbody>\n</table>\n");
+                    break;
+            }
+        }
+        sb.Append("</main>\n<footer style=\"").Append(SFooter).Append("\">\n<p style=\"margin:0;border-top:1px solid #8a8a8a;padding-top:8px;\">")
+          .Append(H(footer.Text)).Append("</p>\n</footer>\n</body>\n</html>\n");
+        return sb.ToString();
+    }
+
+    /// <summary>HTML-encodes, then turns <c>**text**</c> into strong text.</summary>
+    private static string Inline(string text)
+    {
+        string[] parts = text.Split(new[] { "**" }, StringSplitOptions.None);
+        var sb = new StringBuilder();
+        for (int i = 0; i < parts.Length; i++)
+            sb.Append(i % 2 == 1 ? "<strong>" + H(parts[i]) + "</strong>" : H(parts[i]));
+        return sb.ToString();
     }
 
     private static string H(string s) => WebUtility.HtmlEncode(s);
 
-    private static string Page(string title, string content) => $@"<!DOCTYPE html>
-<html lang=""en-GB"">
-<head>
-<meta charset=""utf-8"">
-<meta name=""viewport"" content=""width=device-width, initial-scale=1"">
-<title>{H(title)}</title>
-<style>
-body {{ font-family: Arial, Helvetica, sans-serif; color: #1b1b1b; background: #ffffff; line-height: 1.5; max-width: 44rem; margin: 0 auto; padding: 1rem; overflow-wrap: break-word; }}
-h1 {{ font-size: 1.4rem; color: #002d55; }} h2 {{ font-size: 1.15rem; color: #002d55; }}
-table {{ border-collapse: collapse; width: 100%; }} caption {{ text-align: left; font-weight: bold; padding: .3rem 0; }}
-th, td {{ border: 1px solid #6b6b6b; padding: .3rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }}
-.upn {{ font-size: .9em; color: #333333; }}
-</style>
-</head>
-<body>
-<main>
-<h1>{H(title)}</h1>
-{content}
-</main>
-</body>
-</html>
-";
+    // ---------------------------------------------------------------------------------------------- small helpers
+
+    private static List<IGrouping<string, AccessReviewItem>> ByAccount(IReadOnlyList<AccessReviewItem> items) =>
+        items.GroupBy(i => i.Account, StringComparer.OrdinalIgnoreCase).ToList();
+
+    private static string AccountTitle(AccessReviewItem item) =>
+        string.IsNullOrWhiteSpace(item.Platform)
+        || Regex.IsMatch(item.Account, @"(?<!\w)" + Regex.Escape(item.Platform.Trim()) + @"(?!\w)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)
+            ? item.Account
+            : $"{item.Account} ({item.Platform})";
+
+    /// <summary>"2026-11" as "November 2026"; anything else as it is.</summary>
+    private static string PeriodName(string period) =>
+        DateTime.TryParseExact(period, "yyyy-MM", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime month)
+            ? EnglishDate.MonthYear(month)
+            : period;
+
+    /// <summary>"Tuesday 17 November 2026" (the weekday's English name comes from the enum, not from a culture).</summary>
+    private static string Day(DateTimeOffset when) => $"{when.UtcDateTime.DayOfWeek} {EnglishDate.Long(when.UtcDateTime)}";
+
+    private static string Count(int n, string one, string many) => $"{n} {(n == 1 ? one : many)}";
+
+    private static string JoinAnd(IReadOnlyList<string> items) =>
+        items.Count switch
+        {
+            0 => "",
+            1 => items[0],
+            _ => string.Join(", ", items.Take(items.Count - 1)) + " and " + items[items.Count - 1],
+        };
+
+    /// <summary>A PowerShell single-quoted string.</summary>
+    private static string Ps(string value) => "'" + value.Replace("'", "''") + "'";
+
+    private static string CsvField(string value) =>
+        value.IndexOfAny(new[] { ',', '"', '\n', '\r' }) >= 0 || value.Trim() != value ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 }

@@ -11,26 +11,6 @@ Describe 'Get-HwAuditLog and Test-HwAuditLog' -Tag 'Audit' {
         $journal = Join-Path $connection.StatePath 'journal.jsonl'
     }
 
-    It 'reads the sample''s genuine journal and filters it' {
-        $all = Get-HwAuditLog
-        $all.Count | Should -Be 44
-        $all[0].PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Journal.JournalEntry'
-        (Get-HwAuditLog -Action AccountCreated).Count | Should -Be 7
-        Get-HwAuditLog -Account instagram-healthwatchsefton -Action PostingAccessGranted | Should -HaveCount 4
-        Get-HwAuditLog -User 'liam.hughes*' | ForEach-Object User | Sort-Object -Unique | Should -Be 'liam.hughes@hwsefton.example'
-        $after = [datetime]'2026-06-01'
-        Get-HwAuditLog -After $after | ForEach-Object { $_.Time.UtcDateTime | Should -BeGreaterOrEqual $after }
-        Get-HwAuditLog -Last 3 | Should -HaveCount 3
-        Get-HwOfficialAccount -Name twitter-hw-sefton | Get-HwAuditLog | ForEach-Object Account | Sort-Object -Unique | Should -Be 'twitter-hw-sefton'
-    }
-
-    It 'verifies an untouched journal' {
-        Test-HwAuditLog | Should -BeTrue
-        $d = Test-HwAuditLog -Detailed
-        $d.IsValid | Should -BeTrue
-        $d.EntryCount | Should -Be 44
-    }
-
     It 'names the first bad entry when an entry is <Case>' -ForEach @(
         @{ Case = 'edited'; Edit = { param($l) $l[9] = $l[9].Replace('"reason":"', '"reason":"X'); $l }; Seq = 10 }
         @{ Case = 'deleted'; Edit = { param($l) $l | Select-Object -Index (@(0..19) + @(21..($l.Count - 1))) }; Seq = 21 }

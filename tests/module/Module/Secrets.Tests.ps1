@@ -14,9 +14,10 @@ BeforeAll {
     function ConvertTo-HwTestText {
         param([AllowNull()] [object[]] $Records)
         $text = [System.Text.StringBuilder]::new()
+        # Formatted as a whole: Format-List output is a sequence of format records that only renders in order.
+        [void]$text.AppendLine((@($Records) | Out-String -Width 4096))
         foreach ($r in @($Records)) {
-            if ($null -eq $r) { continue }
-            [void]$text.AppendLine(($r | Out-String -Width 4096))
+            if ($null -eq $r -or $r.GetType().FullName -like 'Microsoft.PowerShell.Commands.Internal.Format.*') { continue }
             [void]$text.AppendLine("$r")
             if ($r -is [System.Management.Automation.ErrorRecord]) {
                 [void]$text.AppendLine($r.Exception.ToString())
@@ -44,8 +45,8 @@ BeforeAll {
 }
 
 AfterAll {
-    Disconnect-HwDirectory
-    Stop-HwFakeGraph $fake
+    if (Get-Command Disconnect-HwDirectory -ErrorAction SilentlyContinue) { Disconnect-HwDirectory }
+    Get-Variable fake -ValueOnly -ErrorAction SilentlyContinue | Stop-HwFakeGraph
 }
 
 Describe 'Secrets never appear in output, streams, errors or the journal' -Tag 'Graph' {

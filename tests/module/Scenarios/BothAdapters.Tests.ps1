@@ -31,8 +31,8 @@ BeforeAll {
 }
 
 AfterAll {
-    Disconnect-HwDirectory
-    Stop-HwFakeGraph $fake
+    if (Get-Command Disconnect-HwDirectory -ErrorAction SilentlyContinue) { Disconnect-HwDirectory }
+    Get-Variable fake -ValueOnly -ErrorAction SilentlyContinue | Stop-HwFakeGraph
 }
 
 Describe 'Get-HwConnection on Graph' -Tag 'Graph' {
