@@ -135,7 +135,7 @@ public sealed class RegisterEntry
     // Written as yyyy-MM-dd; read leniently, because Graph's SDK turns a date-like extension value into a full timestamp.
     private static DateTime? Date(string? s) =>
         DateTime.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime d) ? d
-        : DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset t) ? t.UtcDateTime.Date : null;
+        : DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset t) ? DateTime.SpecifyKind(t.UtcDateTime.Date, DateTimeKind.Unspecified) : null;
 
     private static DateTimeOffset? Time(string? s) =>
         DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out DateTimeOffset t) ? t : null;

@@ -21,7 +21,7 @@ Describe 'The monthly access review cmdlets' -Tag 'Review' {
         ($again | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like '*already*' }).Message |
             Should -BeLike '*already started*nothing new*'
         @(Get-HwAccessReview).Count | Should -Be 1
-        (Get-HwAuditLog -Action AccessReviewStarted).Count | Should -Be 1
+        @(Get-HwAuditLog -Action AccessReviewStarted).Count | Should -Be 1
     }
 
     It 'mails each reviewer once (.eml files in the outbox on the local directory), then reminds only those with undecided items' {
