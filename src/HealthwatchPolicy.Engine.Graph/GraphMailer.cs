@@ -64,6 +64,13 @@ public sealed class GraphMailer : IMailer
             // An error answer Kiota could not read as an OData error (no JSON body): keep the status.
             throw Map(GraphErrors.FromBody(e.ResponseStatusCode, null, what, _from), e);
         }
+        catch (AggregateException e) when (GraphErrors.RetriesExhausted(e) is { } last)
+        {
+            // The SDK's RetryHandler gave up (429/503/504 every time); its last attempt's error body is in the message.
+            int brace = last.Message.IndexOf('{');
+            string? body = (last as ServiceException)?.RawResponseBody ?? (brace < 0 ? null : last.Message.Substring(brace));
+            throw Map(GraphErrors.FromBody(last.ResponseStatusCode, body, what, _from), e);
+        }
         catch (Exception e) when (GraphErrors.IsTransport(e))
         {
             GraphRequestException g = GraphErrors.Unavailable(e, what, _from);

@@ -36,7 +36,8 @@ public sealed class SmtpMailer : IMailer
             client.Disconnect(quit: true);
         }
         catch (Exception ex) when (ex is System.IO.IOException or System.Net.Sockets.SocketException or MailKit.ProtocolException
-                                       or MailKit.Security.AuthenticationException or SmtpCommandException or SslHandshakeException)
+                                       or MailKit.Security.AuthenticationException or SmtpCommandException or SslHandshakeException
+                                       or NotSupportedException or TimeoutException)
         {
             // MailKit's messages name the server and the SMTP status, never the password.
             throw new HwException("MailNotSent", HwErrorKind.ConnectionError, $"SMTP server {_host}:{_port} did not take the message: {ex.Message}", _host, ex);

@@ -228,11 +228,14 @@ public static class ReviewMailBuilder
         // Machine-sent (RFC 3834): out-of-office replies are not wanted; people can still reply with their decisions.
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("X-Auto-Response-Suppress", "OOF, AutoReply");
-        message.Headers.Add(HeaderId.ContentLanguage, "en-GB");
         var body = new BodyBuilder { TextBody = RenderText(doc, footer), HtmlBody = RenderHtml(subject, doc, footer) };
         message.Body = body.ToMessageBody();
+        message.Body.Headers.Add(HeaderId.ContentLanguage, "en-GB"); // on the entity: a message's own Content-* headers are not kept
         foreach (TextPart part in message.BodyParts.OfType<TextPart>())
+        {
             part.ContentTransferEncoding = ContentEncoding.QuotedPrintable; // 7-bit clean and short lines on every transport
+            part.Headers.Add(HeaderId.ContentLanguage, "en-GB");
+        }
         return message;
     }
 
@@ -406,7 +409,8 @@ public static class ReviewMailBuilder
     // Inline styles only (mail clients drop <style> and linked sheets); colours meet WCAG AA on white.
     private const string Ink = "#1b1b1b";
     private const string Navy = "#002d55";
-    private const string SBody = "margin:0;padding:0;background-color:#ffffff;color:" + Ink + ";font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;";
+    private const string SBody = "margin:0;padding:0;background-color:#ffffff;color:" + Ink + ";font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;"
+                                 + "overflow-wrap:anywhere;word-break:break-word;";
     private const string SWrap = "display:block;max-width:42rem;margin:0 auto;padding:12px;";
     private const string SH1 = "font-size:24px;line-height:1.25;color:" + Navy + ";margin:8px 0 16px 0;";
     private const string SH2 = "font-size:20px;line-height:1.3;color:" + Navy + ";margin:28px 0 8px 0;padding-bottom:4px;border-bottom:2px solid " + Navy + ";";
@@ -469,8 +473,10 @@ public static class ReviewMailBuilder
                     break;
                 case Table t:
                     sb.Append("<table style=\"").Append(STable).Append("\">\n<caption style=\"").Append(SCaption).Append("\">").Append(H(t.Caption)).Append("</caption>\n<thead><tr>");
-                    foreach (string column in t.Columns)
-                        sb.Append("<th scope=\"col\" style=\"").Append(SColHead).Append("\">").Append(H(column)).Append("</th>");
+                    // Two columns, the person and what is known about their access as labelled lines: a grid of four
+                    // columns cannot reflow to 320 CSS px without breaking words, and mail clients ignore media queries.
+                    sb.Append("<th scope=\"col\" style=\"").Append(SColHead).Append("width:36%;\">").Append(H(t.Columns[0])).Append("</th>")
+                      .Append("<th scope=\"col\" style=\"").Append(SColHead).Append("\">Details</th>");
                     sb.Append("</tr></thead>\n<tbody>\n");
                     foreach (Row row in t.Rows)
                     {
@@ -479,22 +485,23 @@ public static class ReviewMailBuilder
                             sb.Append("<br><span style=\"").Append(SSmall).Append("\">").Append(H(row.Address)).Append("</span>");
                         foreach (string note in row.Notes)
                             sb.Append("<br><span style=\"").Append(SNote).Append("\">").Append(H(note)).Append("</span>");
-                        sb.Append("</th>");
-                        foreach (IReadOnlyList<string> values in row.Cells)
+                        sb.Append("</th>\n<td style=\"").Append(SCell).Append("\"><ul style=\"list-style:none;margin:0;padding:0;\">");
+                        for (int c = 0; c < row.Cells.Count; c++)
                         {
-                            sb.Append("<td style=\"").Append(SCell).Append("\">");
+                            IReadOnlyList<string> values = row.Cells[c];
+                            sb.Append("<li style=\"margin:0 0 6px 0;\"><strong>").Append(H(t.Columns[c + 1])).Append(":</strong>");
                             if (values.Count == 1)
-                                sb.Append(H(values[0]));
+                                sb.Append(' ').Append(H(values[0]));
                             else
                             {
-                                sb.Append("<ul style=\"margin:0;padding-left:18px;\">");
+                                sb.Append("<ul style=\"list-style:disc;margin:2px 0 0 0;padding-left:20px;\">");
                                 foreach (string v in values)
                                     sb.Append("<li style=\"margin:0 0 4px 0;\">").Append(H(v)).Append("</li>");
                                 sb.Append("</ul>");
                             }
-                            sb.Append("</td>");
+                            sb.Append("</li>");
                         }
-                        sb.Append("</tr>\n");
+                        sb.Append("</ul></td></tr>\n");
                     }
                     sb.Append("</tbody>\n</table>\n");
                     break;

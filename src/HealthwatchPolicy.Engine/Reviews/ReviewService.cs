@@ -12,6 +12,7 @@ using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Register;
 using HealthwatchPolicy.Engine.Sessions;
+using HealthwatchPolicy.Engine.Storage;
 using MimeKit;
 
 namespace HealthwatchPolicy.Engine.Reviews;
@@ -137,7 +138,9 @@ public sealed class ReviewService
             List<MailboxAddress> to = MailboxesFor(reviewer);
             if (to.Count == 0)
                 continue;
-            MimeMessage message = ReviewMailBuilder.ForReviewer(review, Policy, reviewer?.DisplayName ?? group.Key, group.ToList(),
+            // Where the reviewer has no mailbox, the mail goes to their line manager or the Manager: greet who reads it.
+            string greeting = reviewer?.Mail is { Length: > 0 } ? reviewer.DisplayName : to[0].Name ?? group.Key;
+            MimeMessage message = ReviewMailBuilder.ForReviewer(review, Policy, greeting, group.ToList(),
                 reminder, new MailboxAddress(Policy.Organisation, from), to);
             sent.Add(Deliver(review, mailer, message, reminder ? "Reminder" : "Initial", group.Key, to, group.Count()));
         }
@@ -209,13 +212,13 @@ public sealed class ReviewService
         AccessReview review = Open(period);
         if (Now <= review.GraceEndsAt && review.Undecided > 0)
             throw new HwException("ReviewNotDue", HwErrorKind.InvalidOperation,
-                $"The access review {review.Period} has {review.Undecided} undecided item(s) and its grace period runs to {review.GraceEndsAt:yyyy-MM-dd}; it can close then.", review.Period);
+                $"The access review {review.Period} has {review.Undecided} undecided item(s) and its grace period runs to {EnglishDate.Long(review.GraceEndsAt.UtcDateTime)}; it can close then.", review.Period);
         foreach (AccessReviewItem item in review.Items.Where(i => i.Decision is null))
         {
             if (review.UndecidedAction == "Revoke")
             {
                 AccessOutcome outcome = _session.Access.Revoke(item.Account, item.UserId,
-                    $"Access review {review.Period}: no decision by {review.GraceEndsAt:yyyy-MM-dd} (the policy revokes undecided access)");
+                    $"Access review {review.Period}: no decision by {EnglishDate.Long(review.GraceEndsAt.UtcDateTime)} (the policy revokes undecided access)");
                 item.Outcome = outcome.Changed ? "RevokedUndecided" : "AlreadyRemoved";
             }
             else
