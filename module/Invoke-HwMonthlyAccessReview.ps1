@@ -72,21 +72,29 @@ try {
     if ($SmtpServer) { $mail.SmtpServer = $SmtpServer; $mail.SmtpPort = $SmtpPort }
     if ($SmtpCredential) { $mail.SmtpCredential = $SmtpCredential }
 
-    $review = Start-HwAccessReview -Verbose
+    Start-HwAccessReview -Verbose | Out-Null
     $now = [DateTimeOffset]::UtcNow
-    if (-not ($review.Mail | Where-Object Kind -EQ 'Initial')) {
-        Send-HwAccessReview -Period $review.Period @mail | ForEach-Object { "Sent to $($_.Recipient): $($_.Subject)" }
-    }
-    $halfway = $review.StartedAt + [TimeSpan]::FromTicks(($review.DueAt - $review.StartedAt).Ticks / 2)
-    if ($now -gt $halfway -and $review.ClosedAt -eq $null -and -not ($review.Mail | Where-Object Kind -EQ 'Reminder')) {
-        Send-HwAccessReview -Period $review.Period -Reminder @mail | ForEach-Object { "Reminded $($_.Recipient)" }
-    }
-    if ($review.ClosedAt -eq $null) {
+    # Every open review, this month's and any earlier one still running into this month.
+    foreach ($review in @(Get-HwAccessReview | Where-Object { $null -eq $_.ClosedAt })) {
+        if (-not ($review.Mail | Where-Object Kind -EQ 'Initial')) {
+            Send-HwAccessReview -Period $review.Period @mail | ForEach-Object { "Sent to $($_.Recipient): $($_.Subject)" }
+        }
+        $halfway = $review.StartedAt + [TimeSpan]::FromTicks(($review.DueAt - $review.StartedAt).Ticks / 2)
+        if ($now -gt $halfway -and $review.Undecided -gt 0 -and -not ($review.Mail | Where-Object Kind -EQ 'Reminder')) {
+            Send-HwAccessReview -Period $review.Period -Reminder @mail | ForEach-Object { "Reminded $($_.Recipient)" }
+        }
         Send-HwAccessReview -Period $review.Period -Escalate @mail | ForEach-Object { "Escalated to $($_.Recipient)" }
-        if ($now -gt $review.GraceEndsAt) { Close-HwAccessReview -Period $review.Period -Confirm:$false | Out-Null; "Closed review $($review.Period)" }
+        if ($now -gt $review.GraceEndsAt -or $review.Undecided -eq 0 -and $now -gt $review.DueAt) {
+            Close-HwAccessReview -Period $review.Period -Confirm:$false | Out-Null
+            "Closed review $($review.Period)"
+        }
     }
 
     $report = Export-HwComplianceReport -Path (Join-Path $ReportPath "compliance-$stamp.html")
+    if ($now.UtcDateTime.Day -eq 1 -or -not (Get-ChildItem $ReportPath -Filter 'compliance-*.html' | Where-Object Name -NE $report.Name)) {
+        $sent = Send-HwComplianceReport @mail
+        "Compliance report mailed to $($sent.Recipient)"
+    }
     $summary = Get-HwComplianceReport -Summary
     Write-Output "Compliance: $($summary.Result) ($($summary.Critical) critical, $($summary.High) high, $($summary.Medium) medium). Report: $($report.FullName)"
     if ($summary.Critical + $summary.High -gt 0) { $exitCode = 2 }

@@ -137,7 +137,15 @@ public sealed class ReviewService
             DirectoryUser? reviewer = _session.Directory.FindUser(group.Key);
             List<MailboxAddress> to = MailboxesFor(reviewer);
             if (to.Count == 0)
+            {
+                // Nobody to mail (no mailbox for the reviewer, their manager or the Manager): say so, do not skip silently.
+                sent.Add(new ReviewMailRecord
+                {
+                    Period = review.Period, Kind = "NoMailbox", Recipient = group.Key, Subject = "(not sent: no mailbox)",
+                    Items = group.Count(), SentAt = Now, Transport = mailer.Description,
+                });
                 continue;
+            }
             // Where the reviewer has no mailbox, the mail goes to their line manager or the Manager: greet who reads it.
             string greeting = reviewer?.Mail is { Length: > 0 } ? reviewer.DisplayName : to[0].Name ?? group.Key;
             MimeMessage message = ReviewMailBuilder.ForReviewer(review, Policy, greeting, group.ToList(),
@@ -264,6 +272,7 @@ public sealed class ReviewService
             Subject = message.Subject ?? "", Items = items, SentAt = Now, Transport = mailer.Description,
         };
         review.Mail.Add(record);
+        _store.Save(review); // each message recorded as it goes: a failure later in the run never causes a second send
         _session.Record(JournalActions.AccessReviewMailSent, null, recipient, $"{kind} mail for access review {review.Period}", null,
             new() { ["period"] = review.Period, ["kind"] = kind, ["items"] = items });
         return record;

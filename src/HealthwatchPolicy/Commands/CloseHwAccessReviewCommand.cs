@@ -16,7 +16,7 @@ public sealed class CloseHwAccessReviewCommand : HwCmdlet
 
     protected override void EndProcessing()
     {
-        if (!ShouldProcess($"access review {Period ?? "(the open one)"}", $"Close it, and {Session.Policy.Parameters.AccessReview.UndecidedAction.ToLowerInvariant()} undecided access"))
+        if (!ShouldProcess($"access review {Period ?? "(the open one)"}", "Close it, and flag or revoke undecided access as the review's policy says"))
             return;
         AccessReview? review = TryEngine(() => Session.Reviews.Close(Period), Period);
         if (review is not null)

@@ -44,7 +44,9 @@ public sealed class RegisterHwAccessReviewTaskCommand : HwCmdlet
             return;
         // ScheduledTasks is Windows' own module; run it through PowerShell rather than re-implementing it.
         const string register = @"param($name, $arguments, $at, $cred)
-$action = New-ScheduledTaskAction -Execute (Join-Path $PSHOME 'pwsh.exe') -Argument $arguments
+$exe = Join-Path $PSHOME 'pwsh.exe'
+if (-not (Test-Path $exe)) { $exe = Join-Path $PSHOME 'powershell.exe' }   # Windows PowerShell 5.1
+$action = New-ScheduledTaskAction -Execute $exe -Argument $arguments
 $trigger = New-ScheduledTaskTrigger -Daily -At $at
 $settings = New-ScheduledTaskSettingsSet -StartWhenAvailable -ExecutionTimeLimit (New-TimeSpan -Hours 2)
 if ($cred) { Register-ScheduledTask -TaskName $name -Action $action -Trigger $trigger -Settings $settings -User $cred.UserName -Password $cred.GetNetworkCredential().Password -Force }

@@ -39,7 +39,13 @@ public sealed class SendHwAccessReviewCommand : MailCmdlet
             return Escalate ? Session.Reviews.Escalate(Period, mailer, from) : Session.Reviews.Send(Period, mailer, from, Reminder);
         }, Period);
         CompleteProgress();
-        if (sent is not null)
-            WriteObject(sent, enumerateCollection: true);
+        if (sent is null)
+            return;
+        foreach (ReviewMailRecord record in sent)
+        {
+            if (record.Kind == "NoMailbox")
+                WriteWarning($"Nobody could be mailed for {record.Recipient}'s {record.Items} item(s): neither they, their line manager nor the Manager has a mailbox.");
+            WriteObject(record);
+        }
     }
 }
