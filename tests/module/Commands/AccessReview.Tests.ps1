@@ -103,11 +103,15 @@ Describe 'Invoke-HwMonthlyAccessReview.ps1, the unattended job' -Tag 'Review', '
         @(Get-ChildItem (Join-Path $state 'reports') -Filter '*.html').Count | Should -Be 1
         @(Get-ChildItem (Join-Path $state 'outbox') -Filter '*.eml').Count | Should -BeGreaterThan 0
         @(Get-ChildItem (Join-Path $state 'reviews') -Filter '*.json').Count | Should -Be 1
-        # a second run the same day opens nothing new and sends nothing new
-        $mails = @(Get-ChildItem (Join-Path $state 'outbox') -Filter '*.eml').Count
+        # the compliance report went to the Manager (the first report in this state folder)
+        ($r.Output -join "`n") | Should -Match 'Compliance report mailed to sarah.whitfield@hwsefton.example'
+        # a second run the same day opens nothing new and sends no review mail again
+        function Get-ReviewMail { @(Get-ChildItem (Join-Path $state 'outbox') -Filter '*.eml' | Where-Object { -not (Select-String -Path $_ -Pattern '^Subject: Social media policy compliance' -Quiet) }) }
+        $mails = (Get-ReviewMail).Count
+        $mails | Should -BeGreaterThan 0
         $r2 = Invoke-HwChildPwsh -Command "& '$script' -OrganisationPath '$org' -StatePath '$state'; exit `$LASTEXITCODE"
         $r2.ExitCode | Should -Be 2
-        @(Get-ChildItem (Join-Path $state 'outbox') -Filter '*.eml').Count | Should -Be $mails
+        (Get-ReviewMail).Count | Should -Be $mails
         @(Get-ChildItem (Join-Path $state 'reviews') -Filter '*.json').Count | Should -Be 1
     }
 }
