@@ -116,6 +116,42 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
 
     public DirectoryUser? FindUser(string idOrName) => Run("find a user", idOrName, async ct =>
     {
+        // The user (with manager) and their extensions in one $batch round trip.
+        var content = new BatchRequestContentCollection(_client);
+        await content.AddBatchRequestStepAsync(_client.Users[idOrName].ToGetRequestInformation(rc =>
+        {
+            rc.QueryParameters.Select = UserSelect;
+            rc.QueryParameters.Expand = new[] { "manager" };
+        }), "user").ConfigureAwait(false);
+        await content.AddBatchRequestStepAsync(_client.Users[idOrName].Extensions.ToGetRequestInformation(), "extensions").ConfigureAwait(false);
+        BatchResponseContentCollection response = await _client.Batch.PostAsync(content, ct).ConfigureAwait(false);
+        Dictionary<string, HttpStatusCode> statuses = await response.GetResponsesStatusCodesAsync().ConfigureAwait(false);
+        int userStatus = (int)statuses["user"], extStatus = (int)statuses["extensions"];
+        if (userStatus is >= 200 and < 300 && extStatus is >= 200 and < 300)
+        {
+            User found = (await response.GetResponseByIdAsync<User>("user").ConfigureAwait(false))!;
+            ExtensionCollectionResponse? ext = await response.GetResponseByIdAsync<ExtensionCollectionResponse>("extensions").ConfigureAwait(false);
+            return ToUser(found, OurExtension(ext?.Value));
+        }
+        if (userStatus is not (404 or 400))
+            return await FindUserOneByOneAsync(idOrName, ct).ConfigureAwait(false); // throttled items: the SDK's RetryHandler, request by request
+        if (!idOrName.Contains("@"))
+            return null;
+        UserCollectionResponse? byMail = await _client.Users.GetAsync(rc =>
+        {
+            rc.QueryParameters.Filter = "mail eq " + Literal(idOrName);
+            rc.QueryParameters.Select = UserSelect;
+            rc.QueryParameters.Expand = new[] { "manager" };
+        }, ct).ConfigureAwait(false);
+        User? user = byMail?.Value?.FirstOrDefault();
+        if (user is null)
+            return null;
+        ExtensionCollectionResponse? extensions = await _client.Users[user.Id].Extensions.GetAsync(cancellationToken: ct).ConfigureAwait(false);
+        return ToUser(user, OurExtension(extensions?.Value));
+    });
+
+    private async Task<DirectoryUser?> FindUserOneByOneAsync(string idOrName, CancellationToken ct)
+    {
         User? user;
         try
         {
@@ -127,23 +163,13 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         }
         catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound) || GraphErrors.IsStatus(e, HttpStatusCode.BadRequest))
         {
-            user = null;
-        }
-        if (user is null && idOrName.Contains("@"))
-        {
-            UserCollectionResponse? byMail = await _client.Users.GetAsync(rc =>
-            {
-                rc.QueryParameters.Filter = "mail eq " + Literal(idOrName);
-                rc.QueryParameters.Select = UserSelect;
-                rc.QueryParameters.Expand = new[] { "manager" };
-            }, ct).ConfigureAwait(false);
-            user = byMail?.Value?.FirstOrDefault();
+            return null;
         }
         if (user is null)
             return null;
         ExtensionCollectionResponse? ext = await _client.Users[user.Id].Extensions.GetAsync(cancellationToken: ct).ConfigureAwait(false);
         return ToUser(user, OurExtension(ext?.Value));
-    });
+    }
 
     public void SetUserExtension(string userId, JsonObject extension) =>
         Run("write the user's acknowledgement record", userId, ct => PutExtensionAsync(_client.Users[userId].Extensions, extension, ct));

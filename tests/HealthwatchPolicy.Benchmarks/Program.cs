@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Tasks;
@@ -51,20 +52,32 @@ internal static class Program
     {
         var total = Stopwatch.StartNew();
         string repo = o.Repo ?? FindRepo();
-        string? moduleDir = o.Module is null ? null : Path.GetDirectoryName(Path.GetFullPath(o.Module));
+        string work = Path.Combine(Path.GetTempPath(), "hw-bench-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+        Directory.CreateDirectory(work);
+        // Measure a copy of the built module (the same files): a rebuild of out/ while the bench runs cannot pull it away.
+        string? module = null;
+        if (o.Module is not null)
+        {
+            string built = Path.GetDirectoryName(Path.GetFullPath(o.Module))!;
+            string copy = Path.Combine(work, "module", Path.GetFileName(Path.GetDirectoryName(built)!), Path.GetFileName(built));
+            CopyFolder(built, copy);
+            module = Path.Combine(copy, Path.GetFileName(o.Module));
+        }
+        string? moduleDir = module is null ? null : Path.GetDirectoryName(module);
         // The module's bundled policy and sample organisation when a module is given; the repository's otherwise.
         string policyRoot = moduleDir is not null && File.Exists(Path.Combine(moduleDir, "policy", "social-media-policy.yaml"))
             ? Path.Combine(moduleDir, "policy") : Path.Combine(repo, "policy");
         string policyPath = Path.Combine(policyRoot, "social-media-policy.yaml");
         string sampleOrg = Path.Combine(policyRoot, "sample-org");
-        string work = Path.Combine(Path.GetTempPath(), "hw-bench-" + Guid.NewGuid().ToString("N").Substring(0, 8));
-        Directory.CreateDirectory(work);
         void Log(string s) => Console.WriteLine(s);
         var results = new Results();
         try
         {
             Log($"HealthwatchPolicy bench: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
             Log($"policy: {policyPath}");
+            results.LoadAtStart = LoadAverage();
+            if (results.LoadAtStart is { } busy && busy > Environment.ProcessorCount)
+                Log($"warning: the load average is {busy:0.0} on {Environment.ProcessorCount} cores; wall times will be inflated");
 
             // 1. Graph: the report through the adapter vs the naive reference
             Log($"[graph] generating an organisation of {o.Users:N0} users and {o.Accounts} accounts");
@@ -76,10 +89,10 @@ internal static class Program
             results.GraphOrg = graphOrg;
 
             // 2. Import-Module in fresh pwsh processes
-            if (o.Module is not null)
+            if (module is not null)
             {
-                Log($"[import] {o.Module}");
-                results.Import = ImportModuleBench.Run(Path.GetFullPath(o.Module), repo, o.ImportRuns, Log);
+                Log($"[import] {o.Module} (copied to {module})");
+                results.Import = ImportModuleBench.Run(module, repo, o.ImportRuns, Log);
             }
             else
                 Log("[import] skipped: no --module");
@@ -104,7 +117,10 @@ internal static class Program
                 Log($"kept {work}");
         }
 
+        results.LoadAtEnd = LoadAverage();
         results.Machine = Machine();
+        results.Machine["loadAverage1mAtStart"] = results.LoadAtStart;
+        results.Machine["loadAverage1mAtEnd"] = results.LoadAtEnd;
         results.Settings = o;
         results.TotalSeconds = total.Elapsed.TotalSeconds;
         List<Row> rows = results.Rows();
@@ -113,9 +129,10 @@ internal static class Program
         JsonObject json = results.ToJson(rows);
         string outPath = Path.GetFullPath(o.Out);
         Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
-        File.WriteAllText(outPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        File.WriteAllText(outPath, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
         int failed = rows.Count(r => r.Pass == false);
-        Console.WriteLine($"{rows.Count(r => r.Pass == true)} targets met, {failed} missed; results: {outPath} ({results.TotalSeconds:0} s)");
+        Console.WriteLine($"{rows.Count(r => r.Pass == true)} targets met, {failed} missed; results: {outPath} ({results.TotalSeconds:0} s; "
+            + $"load average {results.LoadAtStart?.ToString("0.0") ?? "?"} at the start, {results.LoadAtEnd?.ToString("0.0") ?? "?"} at the end, {Environment.ProcessorCount} cores)");
         return o.Strict && failed > 0 ? 2 : 0;
     }
 
@@ -151,6 +168,18 @@ internal static class Program
         };
     }
 
+    /// <summary>The 1-minute load average (Linux), or null: how busy the machine was while it was measured.</summary>
+    private static double? LoadAverage()
+    {
+        try
+        {
+            string first = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+            return double.TryParse(first, NumberStyles.Float, CultureInfo.InvariantCulture, out double load) ? load : null;
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+
     private static string FindRepo()
     {
         foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
@@ -158,6 +187,15 @@ internal static class Program
                 if (File.Exists(Path.Combine(d.FullName, "HealthwatchPolicy.slnx")))
                     return d.FullName;
         throw new InvalidOperationException("Cannot find the repository (HealthwatchPolicy.slnx); pass --repo.");
+    }
+
+    private static void CopyFolder(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (string dir in Directory.GetDirectories(source, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(Path.Combine(target, Path.GetRelativePath(source, dir)));
+        foreach (string file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
+            File.Copy(file, Path.Combine(target, Path.GetRelativePath(source, file)));
     }
 
     private static void TryDelete(string folder)

@@ -27,10 +27,13 @@ public sealed class ComplianceService
     public IReadOnlyList<ComplianceFinding> Run(PolicyDocument? policy = null)
     {
         PolicyDocument p = policy ?? _session.Policy;
+        return Run(p, RoleHolders(p));
+    }
+
+    private IReadOnlyList<ComplianceFinding> Run(PolicyDocument p, IReadOnlyDictionary<string, DirectoryUser?> roleHolders)
+    {
         RegisterSnapshot register = _session.Register.ReadRegister();
         IReadOnlyList<JournalEntry> journal = _session.Journal.ReadAll();
-        var roleHolders = p.Roles.Where(r => r.User is not null)
-            .ToDictionary(r => r.Id, r => _session.Directory.FindUser(r.User!));
         return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _session.Reviews.Latest());
     }
 
@@ -38,9 +41,15 @@ public sealed class ComplianceService
     public ComplianceReport BuildReport(IReadOnlyList<ComplianceFinding>? findings = null, PolicyDocument? policy = null)
     {
         PolicyDocument p = policy ?? _session.Policy;
-        IReadOnlyList<ComplianceFinding> f = findings ?? Run(p);
-        return new ComplianceReport(f, Summarise(f, p), p, ComplianceReport.ContactsFor(p, _session.Directory.FindUser));
+        IReadOnlyDictionary<string, DirectoryUser?> holders = RoleHolders(p); // looked up once, for the rules and the contacts
+        IReadOnlyList<ComplianceFinding> f = findings ?? Run(p, holders);
+        return new ComplianceReport(f, Summarise(f, p), p,
+            ComplianceReport.ContactsFor(p, upn => holders.Values.FirstOrDefault(u => u is not null && string.Equals(u.UserPrincipalName, upn, StringComparison.OrdinalIgnoreCase))));
     }
+
+    /// <summary>The people the policy's roles name.</summary>
+    private IReadOnlyDictionary<string, DirectoryUser?> RoleHolders(PolicyDocument policy) =>
+        policy.Roles.Where(r => r.User is not null).ToDictionary(r => r.Id, r => _session.Directory.FindUser(r.User!));
 
     public ComplianceSummary Summarise(IReadOnlyList<ComplianceFinding> findings, PolicyDocument? policy = null) =>
         new((policy ?? _session.Policy).Version, _session.Connection.Directory, _session.Clock.UtcNow, findings,
