@@ -136,6 +136,22 @@ public abstract class ReviewMonthContract : IDisposable
     }
 
     [Fact]
+    public void Undecided_access_after_the_grace_period_is_revoked_when_the_policy_says_revoke()
+    {
+        File.WriteAllText(_policy, File.ReadAllText(_policy).Replace("undecidedAction: Flag", "undecidedAction: Revoke"));
+        Organisation();
+        Session.Reviews.Start(null);
+        Session.Reviews.Decide(null, "facebook-hw", TestOrg.Staff1, ReviewDecisions.Keep, "On the rota");
+        Clock.UtcNow = Clock.UtcNow.AddDays(22);
+        AccessReview closed = Session.Reviews.Close(null);
+        Assert.Equal(3, closed.Items.Count(i => i.Outcome == "RevokedUndecided"));
+        Assert.Equal(new[] { TestOrg.Staff1 }, Session.Access.Get(null, null).Select(a => a.User));
+        Assert.All(Session.Journal.ReadAll().Where(e => e.Action == JournalActions.PostingAccessRevoked),
+            e => Assert.StartsWith("Access review 2026-11: no decision by", e.Reason));
+        Assert.Empty(Session.Compliance.Run());
+    }
+
+    [Fact]
     public void Bad_decisions_are_named()
     {
         Organisation();
