@@ -279,7 +279,7 @@ internal static class Program
         File.Delete(Path.Combine(state, "journal.lock"));
 
         // The directory.
-        var doc = new SampleDirectory
+        var doc = new LocalDirectoryDocument
         {
             Organisation = Organisation,
             Users = s_people.Select(p =>
@@ -287,7 +287,7 @@ internal static class Program
                 AcknowledgementRecord acks = AcknowledgementRecord.Read(null);
                 foreach (Ack k in s_acks.Where(k => k.Person == p.Key).OrderBy(k => k.At))
                     acks = acks.With(new AcknowledgementItem(k.Version, k.At, actor.Upn));
-                return new SampleUser
+                return new LocalUser
                 {
                     Id = p.Id,
                     UserPrincipalName = p.Upn,
@@ -304,7 +304,7 @@ internal static class Program
             Groups = s_accounts.Select(a =>
             {
                 RegisterEntry entry = Entry(a);
-                return new SampleGroup
+                return new LocalGroup
                 {
                     Id = a.GroupId,
                     DisplayName = a.GroupName,
@@ -366,38 +366,6 @@ internal static class Program
 internal sealed class HistoricalClock : IClock
 {
     public DateTimeOffset UtcNow { get; set; }
-}
-
-// The shape of directory.json (as read by HealthwatchPolicy.Engine.Local.LocalDirectory), in its property order.
-internal sealed class SampleDirectory
-{
-    public string Organisation { get; set; } = "";
-    public List<SampleUser> Users { get; set; } = new();
-    public List<SampleGroup> Groups { get; set; } = new();
-}
-
-internal sealed class SampleUser
-{
-    public string Id { get; set; } = "";
-    public string UserPrincipalName { get; set; } = "";
-    public string DisplayName { get; set; } = "";
-    public string? Mail { get; set; }
-    public bool AccountEnabled { get; set; } = true;
-    public string? EmployeeType { get; set; }
-    public string? UserType { get; set; }
-    public string? ManagerId { get; set; }
-    public string? JobTitle { get; set; }
-    public JsonObject? Extension { get; set; }
-}
-
-internal sealed class SampleGroup
-{
-    public string Id { get; set; } = "";
-    public string DisplayName { get; set; } = "";
-    public string? Description { get; set; }
-    public string MailNickname { get; set; } = "";
-    public List<string> Members { get; set; } = new();
-    public JsonObject? Extension { get; set; }
 }
 
 /// <summary>
