@@ -176,6 +176,7 @@ function Invoke-Test {
     Write-Host 'Pester' -ForegroundColor Cyan
     $packages = Restore-TestPackages
     # The loopback fake Graph as a process, for the Pester suite's Graph runs (built with the solution above).
+    Invoke-DotNet build (Join-Path $Root 'tests/HealthwatchPolicy.FakeGraph.Host') -c $Configuration --nologo -v quiet
     $env:HW_FAKEGRAPH_HOST = Join-Path $Root "tests/HealthwatchPolicy.FakeGraph.Host/bin/$Configuration/net10.0/HealthwatchPolicy.FakeGraph.Host.dll"
     if (-not (Test-Path $env:HW_FAKEGRAPH_HOST)) { throw "The fake Graph host was not built: $env:HW_FAKEGRAPH_HOST" }
     $summary = Join-Path $results 'pester-summary.json'
