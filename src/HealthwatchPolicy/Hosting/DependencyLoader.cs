@@ -28,6 +28,7 @@ internal static class DependencyLoader
     // The Graph adapter, the Graph SDK and Azure.Identity: loaded only when a Graph connection is made.
     private static readonly string s_graphDir = Path.Combine(s_dir, "graph");
     private static readonly Lazy<Func<string, Assembly>?> s_isolated = new(CreateIsolatedContext);
+    private static readonly bool s_noLoadContext = typeof(object).Assembly.GetType("System.Runtime.Loader.AssemblyLoadContext") is null;
     private static readonly object s_graphGate = new();
     private static bool s_graphLoaded;
 
@@ -35,8 +36,11 @@ internal static class DependencyLoader
     {
         string file = new AssemblyName(args.Name).Name + ".dll";
         Assembly? requester = args.RequestingAssembly;
-        bool ours = requester is null || requester == s_self
-                    || (!requester.IsDynamic && requester.Location.StartsWith(s_dir, StringComparison.OrdinalIgnoreCase));
+        // Only for us: the cmdlets or something we loaded from dependencies/. An unknown requester is answered only on
+        // Windows PowerShell 5.1, where .NET Framework may not say who asks; on PowerShell 7 it always says, and an
+        // unknown requester is another module's business.
+        bool ours = requester is null ? s_noLoadContext
+            : requester == s_self || (!requester.IsDynamic && requester.Location.StartsWith(s_dir, StringComparison.OrdinalIgnoreCase));
         string path = Path.Combine(s_dir, file);
         if (!File.Exists(path))
             path = Path.Combine(s_graphDir, file);

@@ -21,9 +21,10 @@ Describe 'Dependency isolation' -Tag 'Module' {
 `$theirs = [System.Reflection.Assembly]::LoadFrom('$foreign')
 "theirs=`$(`$theirs.GetName().Version)"
 Import-Module '$manifestPath'
-"engineAfterImport=`$(@([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'HealthwatchPolicy.Engine' }).Count)"
+"graphAfterImport=`$(@([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -like 'Microsoft.Graph*' -or `$_.GetName().Name -like 'Azure.Identity*' -or `$_.GetName().Name -eq 'HealthwatchPolicy.Engine.Graph' }).Count)"
 `$p = Get-HwPolicy
 "clauses=`$(`$p.Clauses.Count)"
+"graphAfterLocalWork=`$(@([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -like 'Microsoft.Graph*' -or `$_.GetName().Name -like 'Azure.Identity*' }).Count)"
 `$all = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'YamlDotNet' }
 foreach (`$a in `$all) { "yaml=`$(`$a.GetName().Version)|`$([System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$a).Name)" }
 `$engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'HealthwatchPolicy.Engine' }
@@ -33,7 +34,8 @@ foreach (`$a in `$all) { "yaml=`$(`$a.GetName().Version)|`$([System.Runtime.Load
         $r = Invoke-HwChildPwsh -Command $script
         $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
         $r.Output | Should -Contain 'theirs=11.0.0.0'
-        $r.Output | Should -Contain 'engineAfterImport=0'       # Import-Module loads nothing from dependencies/
+        $r.Output | Should -Contain 'graphAfterImport=0'        # the Graph SDK and Azure.Identity load only at a Graph connection
+        $r.Output | Should -Contain 'graphAfterLocalWork=0'
         $r.Output | Should -Contain 'clauses=34'
         $r.Output | Should -Contain 'engineAlc=HealthwatchPolicy'
         $r.Output | Should -Contain 'yaml=11.0.0.0|Default'      # the session's copy is untouched
