@@ -30,9 +30,13 @@ public sealed class ComplianceService
         return Run(p, RoleHolders(p));
     }
 
-    private IReadOnlyList<ComplianceFinding> Run(PolicyDocument p, IReadOnlyDictionary<string, DirectoryUser?> roleHolders)
+    /// <summary>The findings for a register already read (the access review's snapshot reads it once for both).</summary>
+    internal IReadOnlyList<ComplianceFinding> Run(RegisterSnapshot register) => Run(_session.Policy, RoleHolders(_session.Policy), register);
+
+    private IReadOnlyList<ComplianceFinding> Run(PolicyDocument p, IReadOnlyDictionary<string, DirectoryUser?> roleHolders,
+        RegisterSnapshot? register = null)
     {
-        RegisterSnapshot register = _session.Register.ReadRegister();
+        register ??= _session.Register.ReadRegister();
         IReadOnlyList<JournalEntry> journal = _session.Journal.ReadAll();
         return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _session.Reviews.Latest());
     }

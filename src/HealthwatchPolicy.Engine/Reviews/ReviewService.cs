@@ -51,7 +51,7 @@ public sealed class ReviewService
             return (existing, false);
 
         RegisterSnapshot register = _session.Register.ReadRegister();
-        ILookup<(string?, string), string> findings = _session.Compliance.Run()
+        ILookup<(string?, string), string> findings = _session.Compliance.Run(register)
             .Where(f => f.Account is not null)
             .ToLookup(f => (f.Account, f.Subject.ToLowerInvariant()), f => f.RuleId);
         DirectoryUser? manager = RoleHolder("Manager");

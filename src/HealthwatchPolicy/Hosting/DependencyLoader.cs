@@ -64,9 +64,6 @@ internal static class DependencyLoader
         }
     }
 
-    /// <summary>Whether the Graph set has been loaded (the benchmark reports it after Import-Module).</summary>
-    internal static bool GraphLoaded => s_graphLoaded;
-
     private static void Preload(Func<string, Assembly> load, string folder)
     {
         string runtimeDir = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
