@@ -11,6 +11,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using HealthwatchPolicy.Engine;
 using HealthwatchPolicy.Engine.Access;
+using HealthwatchPolicy.Engine.Checks;
 using HealthwatchPolicy.Engine.Acknowledgements;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Journal;
@@ -458,14 +459,17 @@ internal static class Check
         }
 
         // Demo expectations: the guest is refused (and only for being a guest), Rebecca Lloyd may be granted.
+        const string demoAccount = "facebook-seftonyounglisteners";
+        int demoPosters = groups.Single(g => g.DisplayName == "HW-Posting-" + demoAccount).MemberIds.Count;
+        var context = new CheckContext(policy, idOrName => users.FirstOrDefault(u => u.Id == idOrName || u.UserPrincipalName == idOrName));
+        string[] Refusals(DirectoryUser u) => CheckCatalog.Refuse(new ProposedGrant(demoAccount, u, demoPosters), context).Select(r => r.ErrorId).ToArray();
         DirectoryUser guest = users.Single(u => u.IsGuest);
-        string[] guestRefusals = Eligibility.Check(policy, guest, "facebook-seftonyounglisteners").Select(r => r.ErrorId).ToArray();
+        string[] guestRefusals = Refusals(guest);
         Console.WriteLine($"Grant {guest.UserPrincipalName}: refused ({string.Join(", ", guestRefusals)})");
         if (!guestRefusals.SequenceEqual(new[] { "PosterIsGuest" }))
             Fail("the guest should be refused only as a guest");
         DirectoryUser rebecca = users.Single(u => u.UserPrincipalName == "rebecca.lloyd@hwsefton.example");
-        bool rebeccaOk = Eligibility.Check(policy, rebecca, "facebook-seftonyounglisteners").Count == 0
-            && groups.Single(g => g.DisplayName == "HW-Posting-facebook-seftonyounglisteners").MemberIds.Count < policy.Parameters.MaxPostersPerAccount
+        bool rebeccaOk = Refusals(rebecca).Length == 0
             && !groups.Any(g => g.MemberIds.Contains(rebecca.Id));
         Console.WriteLine($"Grant {rebecca.UserPrincipalName} to facebook-seftonyounglisteners: {(rebeccaOk ? "allowed" : "REFUSED")}");
         if (!rebeccaOk)

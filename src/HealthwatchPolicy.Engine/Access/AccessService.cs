@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using HealthwatchPolicy.Engine.Acknowledgements;
+using HealthwatchPolicy.Engine.Checks;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Journal;
 using HealthwatchPolicy.Engine.Policy;
@@ -24,11 +25,9 @@ public sealed class AccessService
         OfficialAccount account = _session.Register.GetAccount(accountName, includeRetired: false);
         DirectoryUser user = _session.Register.ResolveUser(userReference, "User");
         if (account.PosterIds.Contains(user.Id, StringComparer.OrdinalIgnoreCase))
-            return new AccessOutcome(ToAccess(account, user, "AlreadyGranted"), false, Array.Empty<PolicyRefusalException>());
+            return new AccessOutcome(ToAccess(account, user, "AlreadyGranted"), false, Array.Empty<PolicyRefusal>());
 
-        var refusals = Eligibility.Check(_session.Policy, user, account.Name).ToList();
-        if (Eligibility.CheckLimit(_session.Policy, account.Name, user.UserPrincipalName, account.PosterCount) is { } limit)
-            refusals.Add(limit);
+        IReadOnlyList<PolicyRefusal> refusals = CheckCatalog.Refuse(new ProposedGrant(account.Name, user, account.PosterCount), new CheckContext(_session.Policy, _session.Directory.FindUser));
         if (refusals.Count > 0)
             return new AccessOutcome(null, false, refusals);
 
@@ -36,7 +35,7 @@ public sealed class AccessService
         if (changed)
             _session.Record(JournalActions.PostingAccessGranted, account.Name, user.UserPrincipalName, reason,
                 new() { ["member"] = false }, new() { ["member"] = true });
-        return new AccessOutcome(ToAccess(account, user, changed ? "Granted" : "AlreadyGranted"), changed, Array.Empty<PolicyRefusalException>());
+        return new AccessOutcome(ToAccess(account, user, changed ? "Granted" : "AlreadyGranted"), changed, Array.Empty<PolicyRefusal>());
     }
 
     public AccessOutcome Revoke(string accountName, string userReference, string reason)
@@ -58,7 +57,7 @@ public sealed class AccessService
         PostingAccess access = user is null
             ? new PostingAccess(account.Name, account.Platform, name, null, null, null, null, null, changed ? "Revoked" : "NotGranted")
             : ToAccess(account, user, changed ? "Revoked" : "NotGranted");
-        return new AccessOutcome(access, changed, Array.Empty<PolicyRefusalException>());
+        return new AccessOutcome(access, changed, Array.Empty<PolicyRefusal>());
     }
 
     /// <summary>Who can post where: every poster of every (or the named) active account.</summary>

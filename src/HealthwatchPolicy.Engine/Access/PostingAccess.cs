@@ -34,7 +34,7 @@ public sealed class PostingAccess
 /// <summary>What a grant or revoke did: the access, whether anything changed, or why the policy refused it.</summary>
 public sealed class AccessOutcome
 {
-    internal AccessOutcome(PostingAccess? access, bool changed, System.Collections.Generic.IReadOnlyList<Errors.PolicyRefusalException> refusals)
+    internal AccessOutcome(PostingAccess? access, bool changed, System.Collections.Generic.IReadOnlyList<Errors.PolicyRefusal> refusals)
     {
         Access = access;
         Changed = changed;
@@ -43,5 +43,6 @@ public sealed class AccessOutcome
 
     public PostingAccess? Access { get; }
     public bool Changed { get; }
-    public System.Collections.Generic.IReadOnlyList<Errors.PolicyRefusalException> Refusals { get; }
+    /// <summary>Every reason the policy refused the change, one per failing condition (empty when nothing was refused).</summary>
+    public System.Collections.Generic.IReadOnlyList<Errors.PolicyRefusal> Refusals { get; }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using HealthwatchPolicy.Engine.Checks;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Journal;
 using HealthwatchPolicy.Engine.Policy;
@@ -112,7 +113,7 @@ public sealed class RegisterService
 
         DirectoryUser ownerUser = ResolveUser(owner, "Owner");
         DirectoryUser consenter = ResolveUser(consentBy, "ConsentBy");
-        CheckConsent(name, ownerUser, consenter);
+        Enforce(new ProposedConsent(name, ownerUser, consenter));
 
         DateTimeOffset now = _session.Clock.UtcNow;
         var entry = new RegisterEntry
@@ -147,31 +148,11 @@ public sealed class RegisterService
         return url;
     }
 
-    /// <summary>SMP-3.1: consent from the owner's line manager (or a role the policy allows), never from the owner.</summary>
-    private void CheckConsent(string account, DirectoryUser owner, DirectoryUser consenter)
+    /// <summary>The checks' verdict on a proposed account, owner or consent: throws the first refusal (SMP-3.1).</summary>
+    private void Enforce(ProposedChange change)
     {
-        PolicyClause? clause = PolicyRefusalException.ClauseFor(Policy, "LineManagerConsent");
-        if (!owner.AccountEnabled)
-            throw new PolicyRefusalException("AccountOwnerDisabled", HwErrorKind.InvalidOperation, PolicyRefusalException.ClauseFor(Policy, "AccountOwner"),
-                account, owner.UserPrincipalName, $"The owner '{owner.UserPrincipalName}' is disabled in the directory.");
-        if (consenter.Id == owner.Id)
-            throw new PolicyRefusalException("AccountConsentInvalid", HwErrorKind.PermissionDenied, clause, account, owner.UserPrincipalName,
-                $"'{owner.UserPrincipalName}' cannot consent to their own account.");
-        if (!consenter.AccountEnabled)
-            throw new PolicyRefusalException("AccountConsentInvalid", HwErrorKind.PermissionDenied, clause, account, consenter.UserPrincipalName,
-                $"The consenting person '{consenter.UserPrincipalName}' is disabled in the directory.");
-        foreach (string allowed in Policy.Parameters.AccountConsentFrom)
-        {
-            if (allowed == PolicyLoader.LineManager && owner.ManagerId is not null
-                && string.Equals(owner.ManagerId, consenter.Id, StringComparison.OrdinalIgnoreCase))
-                return;
-            if (Policy.FindRole(allowed) is { User: { } roleUser } && string.Equals(roleUser, consenter.UserPrincipalName, StringComparison.OrdinalIgnoreCase))
-                return;
-        }
-        DirectoryUser? manager = owner.ManagerId is null ? null : Directory.FindUser(owner.ManagerId);
-        throw new PolicyRefusalException("AccountConsentInvalid", HwErrorKind.PermissionDenied, clause, account, consenter.UserPrincipalName,
-            $"'{consenter.UserPrincipalName}' is not the line manager of the owner '{owner.UserPrincipalName}' "
-            + (manager is null ? "(the owner has no manager in the directory)." : $"(their line manager is '{manager.UserPrincipalName}')."));
+        if (CheckCatalog.Refuse(change, new CheckContext(_session.Policy, _session.Directory.FindUser)).FirstOrDefault() is { } refusal)
+            throw new PolicyRefusalException(refusal);
     }
 
     /// <summary>Changes the URL, purpose or owner of an account; journals before and after.</summary>
@@ -189,9 +170,7 @@ public sealed class RegisterService
         if (owner is not null)
         {
             DirectoryUser newOwner = ResolveUser(owner, "Owner");
-            if (!newOwner.AccountEnabled)
-                throw new PolicyRefusalException("AccountOwnerDisabled", HwErrorKind.InvalidOperation, PolicyRefusalException.ClauseFor(Policy, "AccountOwner"),
-                    account.Name, newOwner.UserPrincipalName, $"The new owner '{newOwner.UserPrincipalName}' is disabled in the directory.");
+            Enforce(new ProposedOwner(account.Name, newOwner));
             after.OwnerId = newOwner.Id;
         }
         if (consentBy is not null)
@@ -200,7 +179,7 @@ public sealed class RegisterService
             DirectoryUser ownerUser = Directory.FindUser(after.OwnerId)
                 ?? throw new HwException("UserNotFound", HwErrorKind.ObjectNotFound, $"The owner of '{account.Name}' is not in the directory; set -Owner first.", account.Name);
             DirectoryUser consenter = ResolveUser(consentBy, "ConsentBy");
-            CheckConsent(account.Name, ownerUser, consenter);
+            Enforce(new ProposedConsent(account.Name, ownerUser, consenter));
             after.ConsentById = consenter.Id;
             after.ConsentDate = (consentDate ?? _session.Clock.UtcNow.UtcDateTime).Date;
         }

@@ -16,8 +16,8 @@ public sealed class GrantHwPostingAccessCommand : PostingAccessCmdlet
         AccessOutcome? outcome = TryEngine(() => Session.Access.Grant(Account, User, Reason), User);
         if (outcome is null)
             return;
-        foreach (PolicyRefusalException refusal in outcome.Refusals)
-            WriteHwError(refusal, User);     // one error per failing check; nothing changed
+        foreach (PolicyRefusal refusal in outcome.Refusals)
+            WriteHwError(new PolicyRefusalException(refusal), User);     // one error per failing condition; nothing changed
         if (outcome.Access is { } access)
         {
             if (!outcome.Changed)

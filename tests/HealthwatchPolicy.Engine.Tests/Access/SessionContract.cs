@@ -94,7 +94,7 @@ public abstract class SessionContract : IDisposable
     {
         OfficialAccount a = NewAccount();
         var outcome = Session.Access.Grant(a.Name, user, "r");
-        PolicyRefusalException r = Assert.Single(outcome.Refusals);
+        PolicyRefusal r = Assert.Single(outcome.Refusals);
         Assert.Equal(errorId, r.ErrorId);
         Assert.Equal("SMP-3.2", r.ClauseId);
         Assert.Equal(user, r.User);
@@ -120,7 +120,7 @@ public abstract class SessionContract : IDisposable
         foreach (string u in new[] { TestOrg.Staff1, TestOrg.Staff2, TestOrg.Staff3 })
             Assert.True(Session.Access.Grant(a.Name, u, "r").Changed);
         var fourth = Session.Access.Grant(a.Name, TestOrg.Volunteer, "r");
-        PolicyRefusalException r = Assert.Single(fourth.Refusals);
+        PolicyRefusal r = Assert.Single(fourth.Refusals);
         Assert.Equal("PosterLimitReached", r.ErrorId);
         Assert.Equal(HwErrorKind.LimitsExceeded, r.Kind);
         Assert.Equal("SMP-3.2", r.ClauseId);

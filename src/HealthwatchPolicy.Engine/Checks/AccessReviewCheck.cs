@@ -1,0 +1,45 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using HealthwatchPolicy.Engine.Compliance;
+using HealthwatchPolicy.Engine.Reviews;
+using HealthwatchPolicy.Engine.Storage;
+
+namespace HealthwatchPolicy.Engine.Checks;
+
+/// <summary>SMP-3.2 over time: the monthly access review happens, and access nobody confirmed does not linger (once reviews exist).</summary>
+internal sealed class AccessReviewCheck : PolicyCheck
+{
+    public const string CheckName = "AccessReview";
+    internal static readonly ComplianceRule AccessReviewOverdue = new("HW-REV-001", CheckName, Severity.Medium, "The monthly access review is overdue");
+    internal static readonly ComplianceRule AccessNotConfirmed = new("HW-REV-002", CheckName, Severity.Medium, "Access was not confirmed in the last access review");
+
+    public override string Name => CheckName;
+    public override int Order => 90;
+    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { AccessReviewOverdue, AccessNotConfirmed };
+
+    public override IEnumerable<ComplianceFinding> Find(CheckSnapshot s)
+    {
+        if (s.LatestReview is not AccessReview r)
+            yield break;
+        int interval = s.Policy.Parameters.AccessReview.IntervalMonths;
+        DateTime periodStart = DateTime.ParseExact(r.Period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        DateTime nextDue = periodStart.AddMonths(interval).AddDays(s.Policy.Parameters.AccessReview.DueDays);
+        if (r.ClosedAt is null && r.Undecided > 0 && s.Now > r.DueAt)
+            yield return Finding(s, AccessReviewOverdue, null, $"Access review {r.Period}",
+                $"The {r.Period} access review was due on {EnglishDate.Long(r.DueAt.UtcDateTime)} and {r.Undecided} decision(s) are still missing.",
+                "Ask the reviewers to decide (Get-HwAccessReview -Pending), or record decisions with Complete-HwAccessReview.");
+        else if (s.Now.UtcDateTime > nextDue)
+            yield return Finding(s, AccessReviewOverdue, null, "Access review",
+                $"The last access review was for {r.Period}; the next was due to start within {interval} month(s) and finish by {EnglishDate.Long(nextDue)}.",
+                "Start this month's review: Start-HwAccessReview, then Send-HwAccessReview.");
+        if (r.ClosedAt is null)
+            yield break;
+        var current = new HashSet<(string, string)>(s.Register.Accounts.SelectMany(a => a.PosterIds.Select(id => (a.Name.ToLowerInvariant(), id.ToLowerInvariant()))));
+        foreach (AccessReviewItem i in r.Items.Where(i => i.Outcome == "Flagged" && current.Contains((i.Account.ToLowerInvariant(), i.UserId.ToLowerInvariant()))))
+            yield return Finding(s, AccessNotConfirmed, i.Account, i.User,
+                $"Nobody confirmed {i.User}'s access to '{i.Account}' in the {r.Period} review (reviewer {i.Reviewer}); the policy flags undecided access.",
+                $"Decide in the next review, or revoke it now: Revoke-HwPostingAccess -Account {i.Account} -User {i.User}.");
+    }
+}

@@ -1,0 +1,41 @@
+using System.Collections.Generic;
+using HealthwatchPolicy.Engine.Compliance;
+using HealthwatchPolicy.Engine.Journal;
+using HealthwatchPolicy.Engine.Ports;
+using HealthwatchPolicy.Engine.Register;
+
+namespace HealthwatchPolicy.Engine.Checks;
+
+/// <summary>SMP-3.2: everyone who can post was granted it through the policy (the journal's last word on them is a grant).</summary>
+internal sealed class AuthorisedPostersCheck : PolicyCheck
+{
+    public const string CheckName = "AuthorisedPosters";
+    internal static readonly ComplianceRule PosterNotJournaled = new("HW-AUT-001", CheckName, Severity.High, "Poster added outside the module (no grant in the journal)");
+
+    public override string Name => CheckName;
+    public override int Order => 40;
+    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { PosterNotJournaled };
+
+    public override IEnumerable<ComplianceFinding> Find(CheckSnapshot s)
+    {
+        // Grants and revocations in the journal: the last word on each (account, user).
+        var lastAccessEvent = new Dictionary<(string, string), string>();
+        foreach (JournalEntry e in s.Journal)
+            if (e.Account is not null && e.User is not null && e.Action is JournalActions.PostingAccessGranted or JournalActions.PostingAccessRevoked)
+                lastAccessEvent[(e.Account.ToLowerInvariant(), e.User.ToLowerInvariant())] = e.Action;
+
+        foreach (OfficialAccount a in s.ActiveAccounts)
+            foreach (string id in a.PosterIds)
+            {
+                if (!s.Register.Users.TryGetValue(id, out DirectoryUser? poster))
+                    continue;   // not a person: the eligibility check reports it
+                lastAccessEvent.TryGetValue((a.Name.ToLowerInvariant(), poster.UserPrincipalName.ToLowerInvariant()), out string? last);
+                if (last != JournalActions.PostingAccessGranted)
+                    yield return Finding(s, PosterNotJournaled, a.Name, poster.UserPrincipalName,
+                        last is null
+                            ? $"{poster.UserPrincipalName} is in '{a.GroupName}' but the journal has no grant for them on '{a.Name}'."
+                            : $"{poster.UserPrincipalName} is in '{a.GroupName}' but the journal's last word is that their access was revoked.",
+                        $"If they should post, grant it through the policy (Revoke-HwPostingAccess, then Grant-HwPostingAccess with a reason); otherwise revoke it.");
+            }
+    }
+}

@@ -1,0 +1,39 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using HealthwatchPolicy.Engine.Compliance;
+using HealthwatchPolicy.Engine.Journal;
+using HealthwatchPolicy.Engine.Ports;
+
+namespace HealthwatchPolicy.Engine.Checks;
+
+/// <summary>SMP-3.1: the register has one home and two witnesses, the directory's posting groups and the journal; they agree.</summary>
+internal sealed class RegisterIntegrityCheck : PolicyCheck
+{
+    public const string CheckName = "RegisterIntegrity";
+    internal static readonly ComplianceRule GroupNotInRegister = new("HW-REG-001", CheckName, Severity.Medium, "Posting group is not in the register");
+    internal static readonly ComplianceRule RegisterGroupGone = new("HW-REG-002", CheckName, Severity.Medium, "Registered account's posting group is gone");
+
+    public override string Name => CheckName;
+    public override int Order => 30;
+    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { GroupNotInRegister, RegisterGroupGone };
+
+    public override IEnumerable<ComplianceFinding> Find(CheckSnapshot s)
+    {
+        foreach (DirectoryGroup g in s.Register.UnregisteredGroups)
+            yield return Finding(s, GroupNotInRegister, null, g.DisplayName,
+                $"'{g.DisplayName}' follows the posting-group naming convention but has no register entry ({g.MemberIds.Count} member(s)).",
+                "Register the account with New-HwOfficialAccount (with consent), or rename or remove the group.");
+        var registered = new HashSet<string>(s.Register.Accounts.Select(a => a.Name), StringComparer.OrdinalIgnoreCase);
+        var created = new Dictionary<string, JournalEntry>(StringComparer.OrdinalIgnoreCase);
+        foreach (JournalEntry e in s.Journal.Where(e => e.Account is not null))
+        {
+            if (e.Action == JournalActions.AccountCreated) created[e.Account!] = e;
+            else if (e.Action == JournalActions.AccountRetired) created.Remove(e.Account!);
+        }
+        foreach (KeyValuePair<string, JournalEntry> c in created.Where(c => !registered.Contains(c.Key)))
+            yield return Finding(s, RegisterGroupGone, c.Key, c.Key,
+                $"The journal records '{c.Key}' as set up on {c.Value.Time:yyyy-MM-dd} and never retired, but its posting group is not in the directory.",
+                "Find out who deleted the group (the directory's audit log); recreate the account or record its retirement.");
+    }
+}
