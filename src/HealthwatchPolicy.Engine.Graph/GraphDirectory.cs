@@ -264,7 +264,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             // The port's own ids, so callers handle both adapters alike; Graph's request id is kept in the message.
             bool group = GraphErrors.Mentions(e, groupId);
             GraphRequestException g = GraphErrors.From(e, "add a poster to the posting group", group ? groupId : userId);
-            throw new GraphRequestException(group ? "GroupNotFound" : "UserNotFound", HwErrorKind.ObjectNotFound, g.Message,
+            throw new GraphRequestException(group ? ErrorIds.GroupNotFound : ErrorIds.UserNotFound, g.Message,
                 group ? groupId : userId, g.RequestId, g.Status, g.Code, e);
         }
     });
@@ -423,7 +423,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     }
 
     private static string Name(JsonObject extension) =>
-        (string?)extension["extensionName"] ?? throw new HwException("ExtensionNameMissing", HwErrorKind.InvalidArgument, "An extension document needs an extensionName.");
+        (string?)extension["extensionName"] ?? throw new HwException(ErrorIds.ExtensionNameMissing, "An extension document needs an extensionName.");
 
     private static IEnumerable<List<string>> Chunk(IEnumerable<string> items, int size)
     {
@@ -525,7 +525,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         catch (Azure.Identity.AuthenticationFailedException e)
         {
             // AADSTS errors, a missing managed identity, an expired device code: say so plainly (no secret is in these messages)
-            throw new GraphRequestException("GraphSignInFailed", HwErrorKind.PermissionDenied,
+            throw new GraphRequestException(ErrorIds.GraphSignInFailed,
                 $"Signing in to Microsoft Entra failed, so Graph could not {what}: {e.Message}", target, null, 0, null, e);
         }
     }

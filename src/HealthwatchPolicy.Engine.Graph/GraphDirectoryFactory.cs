@@ -48,8 +48,8 @@ public static class GraphDirectoryFactory
     {
         if (o.ManagedIdentity)
             return o.ClientId is null ? new ManagedIdentityCredential() : new ManagedIdentityCredential(o.ClientId);
-        string tenant = o.TenantId ?? throw Missing("-TenantId");
-        string client = o.ClientId ?? throw Missing("-ClientId");
+        string tenant = o.TenantId ?? throw Missing("a tenant id", "tenantId");
+        string client = o.ClientId ?? throw Missing("a client (app) id", "clientId");
         Uri authority = AuthorityFor(o.GraphEndpoint);
         if (o.DeviceCode)
             return new DeviceCodeCredential(new DeviceCodeCredentialOptions
@@ -78,12 +78,12 @@ public static class GraphDirectoryFactory
             catch (System.Security.Cryptography.CryptographicException ex)
             {
                 // never echo the password; name the file
-                throw new HwException("CertificateUnreadable", HwErrorKind.InvalidArgument,
-                    $"-CertificatePath: cannot read the certificate '{o.CertificatePath}' (wrong password, or not a .pfx with a private key).",
-                    o.CertificatePath, ex);
+                throw new HwException(ErrorIds.CertificateUnreadable,
+                    $"Cannot read the certificate '{o.CertificatePath}' (wrong password, or not a .pfx with a private key).",
+                    o.CertificatePath, ex, input: "certificatePath");
             }
         }
-        throw Missing("-CertificateThumbprint, -CertificatePath, -DeviceCode, -ManagedIdentity or -AccessToken");
+        throw Missing("a way to sign in: a certificate (by thumbprint or from a file), a device code, a managed identity or an access token", null);
     }
 
     private static X509Certificate2 FromStore(string thumbprint)
@@ -103,8 +103,8 @@ public static class GraphDirectoryFactory
                 // LocalMachine\My does not exist on Linux and macOS: look no further there
             }
         }
-        throw new HwException("CertificateNotFound", HwErrorKind.ObjectNotFound,
-            $"-CertificateThumbprint: no certificate '{thumbprint}' in the CurrentUser or LocalMachine personal store.", thumbprint);
+        throw new HwException(ErrorIds.CertificateNotFound,
+            $"There is no certificate '{thumbprint}' in the CurrentUser or LocalMachine personal store.", thumbprint, input: "certificateThumbprint");
     }
 
     /// <summary>The Entra sign-in address that goes with a Graph endpoint (national clouds sign in elsewhere).</summary>
@@ -115,8 +115,8 @@ public static class GraphDirectoryFactory
         _ => AzureAuthorityHosts.AzurePublicCloud,
     };
 
-    private static HwException Missing(string what) =>
-        new("GraphConnectionIncomplete", HwErrorKind.InvalidArgument, $"A Microsoft Graph connection needs {what}.");
+    private static HwException Missing(string what, string? input) =>
+        new(ErrorIds.GraphConnectionIncomplete, $"A Microsoft Graph connection needs {what}.", input: input);
 
     /// <summary>A bearer token given by the caller, sent only to the Graph host it was meant for.</summary>
     private sealed class StaticTokenProvider : IAccessTokenProvider

@@ -11,8 +11,8 @@ namespace HealthwatchPolicy.Engine.Graph;
 /// <summary>A Graph failure in the engine's terms, with Graph's request id kept for a support case.</summary>
 public sealed class GraphRequestException : HwException
 {
-    public GraphRequestException(string errorId, HwErrorKind kind, string message, object? target, string? requestId, int status, string? code, Exception? inner)
-        : base(errorId, kind, message, target, inner)
+    public GraphRequestException(string errorId, string message, object? target, string? requestId, int status, string? code, Exception? inner)
+        : base(errorId, message, target, inner)
     {
         RequestId = requestId;
         Status = status;
@@ -59,23 +59,22 @@ internal static class GraphErrors
     }
 
     public static GraphRequestException Unavailable(Exception e, string what, object? target) =>
-        new("GraphUnavailable", HwErrorKind.ConnectionError,
-            $"Microsoft Graph could not be reached to {what}: {e.Message}", target, null, 0, null, e);
+        new(ErrorIds.GraphUnavailable, $"Microsoft Graph could not be reached to {what}: {e.Message}", target, null, 0, null, e);
 
     private static GraphRequestException Create(int status, string? code, string? message, string? requestId, string what, object? target, Exception? inner)
     {
-        (string id, HwErrorKind kind, string hint) = status switch
+        (string id, string hint) = status switch
         {
-            401 => ("GraphUnauthorized", HwErrorKind.PermissionDenied, " Sign in again (Connect-HwDirectory)."),
-            403 => ("GraphAccessDenied", HwErrorKind.PermissionDenied, " The app or account lacks a Graph permission: see docs/graph-permissions.md."),
-            404 => ("GraphObjectNotFound", HwErrorKind.ObjectNotFound, ""),
-            429 or 503 or 504 => ("GraphThrottled", HwErrorKind.ResourceUnavailable, " Graph stayed busy after the SDK's retries; try again later."),
-            400 => ("GraphBadRequest", HwErrorKind.InvalidArgument, ""),
-            _ => ("GraphRequestFailed", HwErrorKind.NotSpecified, ""),
+            401 => (ErrorIds.GraphUnauthorized, " Sign in again (Connect-HwDirectory)."),
+            403 => (ErrorIds.GraphAccessDenied, " The app or account lacks a Graph permission: see docs/graph-permissions.md."),
+            404 => (ErrorIds.GraphObjectNotFound, ""),
+            429 or 503 or 504 => (ErrorIds.GraphThrottled, " Graph stayed busy after the SDK's retries; try again later."),
+            400 => (ErrorIds.GraphBadRequest, ""),
+            _ => (ErrorIds.GraphRequestFailed, ""),
         };
         string text = $"Microsoft Graph refused to {what} ({status} {code}: {message}).{hint}"
                       + (requestId is null ? "" : $" Graph request id: {requestId}.");
-        return new GraphRequestException(id, kind, text, target, requestId, status, code, inner);
+        return new GraphRequestException(id, text, target, requestId, status, code, inner);
     }
 
     /// <summary>The last attempt's error when the SDK's RetryHandler ran out of retries (it throws an AggregateException of them).</summary>

@@ -35,8 +35,8 @@ public sealed class GraphMailer : IMailer
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
         if (string.IsNullOrWhiteSpace(fromMailbox))
-            throw new HwException("MailboxMissing", HwErrorKind.InvalidArgument,
-                "Sending mail through Microsoft Graph needs the mailbox to send from (for example policy-reviews@hwsefton.org.uk).");
+            throw new HwException(ErrorIds.MailFromRequired,
+                "Sending mail through Microsoft Graph needs the mailbox to send from (for example policy-reviews@hwsefton.org.uk).", input: "from");
         _from = fromMailbox.Trim();
     }
 
@@ -74,11 +74,11 @@ public sealed class GraphMailer : IMailer
         catch (Exception e) when (GraphErrors.IsTransport(e))
         {
             GraphRequestException g = GraphErrors.Unavailable(e, what, _from);
-            throw new GraphRequestException("MailNotSent", g.Kind, g.Message, _from, null, 0, null, e);
+            throw new GraphRequestException(ErrorIds.MailNotSent, g.Message, _from, null, 0, null, e);
         }
         catch (Azure.Identity.AuthenticationFailedException e)
         {
-            throw new GraphRequestException("MailNotSent", HwErrorKind.PermissionDenied,
+            throw new GraphRequestException(ErrorIds.GraphSignInFailed,
                 $"Signing in to Microsoft Entra failed, so Graph could not {what}: {e.Message}", _from, null, 0, null, e);
         }
     }
@@ -102,19 +102,21 @@ public sealed class GraphMailer : IMailer
         return Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    /// <summary>A Graph failure in the mail port's terms: MailboxNotFound, GraphAccessDenied (Mail.Send), else MailNotSent.</summary>
+    /// <summary>A Graph failure in the mail port's terms: MailboxNotFound, GraphAccessDenied (Mail.Send), GraphUnauthorized or GraphThrottled, else MailNotSent.</summary>
     private GraphRequestException Map(GraphRequestException g, Exception inner) => g.Status switch
     {
-        404 => new GraphRequestException("MailboxNotFound", HwErrorKind.ObjectNotFound,
+        404 => new GraphRequestException(ErrorIds.MailboxNotFound,
             (g.Code == "MailboxNotEnabledForRESTAPI"
                 ? $"'{_from}' has no mailbox Microsoft Graph can send from (it is inactive, soft-deleted or on-premises). "
                 : $"There is no mailbox '{_from}' to send the review mail from. ")
-            + "Give -From (or the review mailbox setting) an existing Microsoft 365 mailbox, such as a shared mailbox for policy reviews. " + g.Message,
+            + "Send from an existing Microsoft 365 mailbox, such as a shared mailbox for policy reviews. " + g.Message,
             _from, g.RequestId, g.Status, g.Code, inner),
-        403 => new GraphRequestException("GraphAccessDenied", HwErrorKind.PermissionDenied,
+        403 => new GraphRequestException(ErrorIds.GraphAccessDenied,
             $"Microsoft Graph would not let the app send mail as '{_from}'. It needs the Mail.Send application permission, "
             + "scoped to that one mailbox: see docs/graph-permissions.md (\"Scoping Mail.Send to one mailbox\"). " + g.Message,
             _from, g.RequestId, g.Status, g.Code, inner),
-        _ => new GraphRequestException("MailNotSent", g.Kind, g.Message, _from, g.RequestId, g.Status, g.Code, inner),
+        // Throttling and an expired sign-in keep Graph's own ids (one kind each); anything else is the message not sent.
+        401 or 429 or 503 or 504 => new GraphRequestException(g.ErrorId, g.Message, _from, g.RequestId, g.Status, g.Code, inner),
+        _ => new GraphRequestException(ErrorIds.MailNotSent, g.Message, _from, g.RequestId, g.Status, g.Code, inner),
     };
 }

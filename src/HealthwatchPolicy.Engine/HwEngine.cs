@@ -30,7 +30,7 @@ public sealed class HwEngine
     public HwSession? Session => _session;
 
     /// <summary>The connection, or a NotConnected error that says how to connect.</summary>
-    public HwSession Current => _session ?? throw new HwException("NotConnected", HwErrorKind.ConnectionError,
+    public HwSession Current => _session ?? throw new HwException(ErrorIds.NotConnected,
         "Not connected to a directory. Run Connect-HwDirectory -Sample (the bundled sample organisation), "
         + "Connect-HwDirectory -Path <organisation folder>, or Connect-HwDirectory -TenantId ... for Microsoft 365.");
 
@@ -50,9 +50,9 @@ public sealed class HwEngine
             "HealthwatchPolicy-sample-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)
             + "-" + Guid.NewGuid().ToString("N").Substring(0, 6)));
         if (Directory.Exists(target) && Directory.GetFileSystemEntries(target).Length > 0)
-            throw new HwException("SampleTargetNotEmpty", HwErrorKind.InvalidArgument,
-                $"-Path '{target}' is not empty. Give a new or empty folder for the sample organisation, or connect to an existing copy with Connect-HwDirectory -Path.",
-                target);
+            throw new HwException(ErrorIds.SampleTargetNotEmpty,
+                $"'{target}' is not empty. Give a new or empty folder for the sample organisation, or connect to an existing copy with Connect-HwDirectory -Path.",
+                target, input: "path");
         Policies.Load(policyPath); // a bad -PolicyPath fails before anything is copied
         CopyFolder(_sampleOrganisationPath, target);
         return ConnectLocal(target, null, policyPath, clock, isSample: true);
@@ -66,7 +66,7 @@ public sealed class HwEngine
     public HwSession ConnectGraph(GraphConnectionOptions options, string? statePath, string? policyPath, IClock? clock = null)
     {
         Type factory = Type.GetType("HealthwatchPolicy.Engine.Graph.GraphDirectoryFactory, HealthwatchPolicy.Engine.Graph", throwOnError: false)
-            ?? throw new HwException("GraphAdapterMissing", HwErrorKind.ResourceUnavailable,
+            ?? throw new HwException(ErrorIds.GraphAdapterMissing,
                 "The Microsoft Graph adapter (HealthwatchPolicy.Engine.Graph) is not installed with the module.");
         IDirectory directory;
         try
@@ -79,7 +79,7 @@ public sealed class HwEngine
         }
         catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is not null)
         {
-            throw new HwException("GraphConnectFailed", HwErrorKind.ConnectionError,
+            throw new HwException(ErrorIds.GraphConnectFailed,
                 $"Could not connect to Microsoft Graph: {ex.InnerException.Message}", options.TenantId, ex.InnerException);
         }
         string state = statePath ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
@@ -104,7 +104,7 @@ public sealed class HwEngine
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new HwException("StateNotWritable", HwErrorKind.PermissionDenied, $"Cannot create the state folder '{statePath}': {ex.Message}", statePath, ex);
+            throw new HwException(ErrorIds.StateNotWritable, $"Cannot create the state folder '{statePath}': {ex.Message}", statePath, ex);
         }
         IClock c = clock ?? SystemClock.Instance;
         var connection = new DirectoryConnection(kind, description, statePath, policy.Path, policy.Version,
@@ -116,7 +116,7 @@ public sealed class HwEngine
     private static void CopyFolder(string source, string target)
     {
         if (!File.Exists(Path.Combine(source, LocalDirectory.FileName)))
-            throw new HwException("SampleMissing", HwErrorKind.ObjectNotFound, $"The bundled sample organisation is missing from '{source}'.", source);
+            throw new HwException(ErrorIds.SampleMissing, $"The bundled sample organisation is missing from '{source}'.", source);
         foreach (string dir in Directory.GetDirectories(source, "*", SearchOption.AllDirectories))
             Directory.CreateDirectory(Path.Combine(target, dir.Substring(source.Length).TrimStart(Path.DirectorySeparatorChar)));
         Directory.CreateDirectory(target);

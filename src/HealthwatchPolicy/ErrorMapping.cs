@@ -3,7 +3,11 @@ using HealthwatchPolicy.Engine.Errors;
 
 namespace HealthwatchPolicy;
 
-/// <summary>Engine errors become ErrorRecords with the engine's stable id, a category and the caller's target.</summary>
+/// <summary>
+/// Engine errors become ErrorRecords with the engine's stable id, the id's one category and the caller's target.
+/// When the engine names the input whose value is wrong and the cmdlet has a parameter of that name, the record's
+/// message names the parameter (<c>-Owner: ...</c>): the engine says what is wrong, the cmdlet says where.
+/// </summary>
 internal static class ErrorMapping
 {
     public static ErrorCategory ToCategory(HwErrorKind kind) => kind switch
@@ -17,9 +21,35 @@ internal static class ErrorMapping
         HwErrorKind.ConnectionError => ErrorCategory.ConnectionError,
         HwErrorKind.WriteError => ErrorCategory.WriteError,
         HwErrorKind.LimitsExceeded => ErrorCategory.LimitsExceeded,
+        HwErrorKind.InvalidType => ErrorCategory.InvalidType,
+        HwErrorKind.NotImplemented => ErrorCategory.NotImplemented,
         _ => ErrorCategory.NotSpecified,
     };
 
-    public static ErrorRecord ToErrorRecord(HwException ex, object? target) =>
-        new(ex, ex.ErrorId, ToCategory(ex.Kind), target ?? ex.Target);
+    public static ErrorRecord ToErrorRecord(HwException ex, object? target, CommandInfo? command = null)
+    {
+        var record = new ErrorRecord(ex, ex.ErrorId, ToCategory(ex.Kind), target ?? ex.Target);
+        if (ParameterFor(ex.Input, command) is { } parameter)
+            record.ErrorDetails = new ErrorDetails($"-{parameter}: {ex.Message}");
+        return record;
+    }
+
+    /// <summary>A cmdlet's own error (not the engine's), with a catalogue id and that id's category.</summary>
+    public static ErrorRecord ToErrorRecord(System.Exception ex, string errorId, object? target) =>
+        new(ex, errorId, ToCategory(ErrorIds.KindOf(errorId)), target);
+
+    /// <summary>The command's parameter for an engine input name (<c>consentBy</c> is <c>-ConsentBy</c>), or null.</summary>
+    internal static string? ParameterFor(string? input, CommandInfo? command)
+    {
+        if (input is null || command is null)
+            return null;
+        try
+        {
+            return command.Parameters.TryGetValue(input, out ParameterMetadata? p) ? p.Name : null;   // case-insensitive
+        }
+        catch (System.Exception)
+        {
+            return null;   // parameter metadata could not be built: the engine's message stands alone
+        }
+    }
 }

@@ -66,10 +66,10 @@ public abstract class HwCmdlet : PSCmdlet
     private int ActivityId => GetType().Name.GetHashCode() & 0x7fff;
 
     /// <summary>A non-terminating error: the pipeline goes on with the next item.</summary>
-    internal void WriteHwError(HwException ex, object? target) => WriteError(ErrorMapping.ToErrorRecord(ex, target));
+    internal void WriteHwError(HwException ex, object? target) => WriteError(ErrorMapping.ToErrorRecord(ex, target, MyInvocation.MyCommand));
 
     /// <summary>A terminating error, for setup failures (a bad policy file, no connection).</summary>
-    internal void ThrowHwError(HwException ex, object? target) => ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, target));
+    internal void ThrowHwError(HwException ex, object? target) => ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, target, MyInvocation.MyCommand));
 
     /// <summary>A provider path (relative to the current location, ~ expanded) as a file-system path.</summary>
     protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);

@@ -23,7 +23,7 @@ public sealed class AccessService
     {
         using IDisposable _ = _session.BeginChange();
         OfficialAccount account = _session.Register.GetAccount(accountName, includeRetired: false);
-        DirectoryUser user = _session.Register.ResolveUser(userReference, "User");
+        DirectoryUser user = _session.Register.ResolveUser(userReference, "user");
         if (account.PosterIds.Contains(user.Id, StringComparer.OrdinalIgnoreCase))
             return new AccessOutcome(ToAccess(account, user, "AlreadyGranted"), false, Array.Empty<PolicyRefusal>());
 
@@ -46,8 +46,8 @@ public sealed class AccessService
         // A poster who has since left the directory is still removable by object id.
         string? memberId = user?.Id ?? account.PosterIds.FirstOrDefault(id => string.Equals(id, userReference, StringComparison.OrdinalIgnoreCase));
         if (memberId is null)
-            throw new HwException("UserNotFound", HwErrorKind.ObjectNotFound,
-                $"-User: there is no user '{userReference}' in the directory ({_session.Directory.Description}).", userReference);
+            throw new HwException(ErrorIds.UserNotFound,
+                $"There is no user '{userReference}' in the directory ({_session.Directory.Description}).", userReference, input: "user");
         string name = user?.UserPrincipalName ?? memberId;
         bool changed = account.PosterIds.Contains(memberId, StringComparer.OrdinalIgnoreCase)
                        && _session.Directory.RemoveMember(account.GroupId, memberId);
@@ -66,7 +66,7 @@ public sealed class AccessService
         RegisterSnapshot register = _session.Register.ReadRegister();
         if (accountPattern is not null && accountPattern.IndexOfAny(new[] { '*', '?' }) < 0
             && !register.Accounts.Any(a => a.IsActive && (Wildcard.IsMatch(a.Name, accountPattern) || Wildcard.IsMatch(a.GroupName, accountPattern))))
-            throw new HwException("AccountNotFound", HwErrorKind.ObjectNotFound,
+            throw new HwException(ErrorIds.AccountNotFound,
                 $"There is no active official account '{accountPattern}' in the register. Get-HwOfficialAccount lists them.", accountPattern);
         Dictionary<string, DirectoryUser> users = register.Users;
         foreach (OfficialAccount account in register.Accounts.Where(a => a.IsActive))

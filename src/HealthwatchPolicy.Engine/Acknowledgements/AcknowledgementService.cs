@@ -41,7 +41,7 @@ public sealed class AcknowledgementService
     public (PolicyAcknowledgement Acknowledgement, bool Changed) Add(string userReference, string? version, string reason)
     {
         using IDisposable _ = _session.BeginChange();
-        DirectoryUser user = _session.Register.ResolveUser(userReference, "User");
+        DirectoryUser user = _session.Register.ResolveUser(userReference, "user");
         string v = string.IsNullOrWhiteSpace(version) ? _session.Policy.Version : version!.Trim();
         AcknowledgementRecord record = AcknowledgementRecord.Read(user.Extension);
         if (record.For(v) is { } existing)

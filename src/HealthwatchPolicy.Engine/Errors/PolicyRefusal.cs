@@ -68,22 +68,17 @@ public sealed class PolicyRefusal
     /// <summary>The stable error id of <see cref="Reason"/>.</summary>
     public string ErrorId => Reason switch
     {
-        RefusalReason.PosterDisabled => "PosterDisabled",
-        RefusalReason.PosterIsGuest => "PosterIsGuest",
-        RefusalReason.PosterTypeNotEligible => "PosterTypeNotEligible",
-        RefusalReason.PolicyNotAcknowledged => "PolicyNotAcknowledged",
-        RefusalReason.PosterLimitReached => "PosterLimitReached",
-        RefusalReason.OwnerDisabled => "AccountOwnerDisabled",
-        _ => "AccountConsentInvalid",
+        RefusalReason.PosterDisabled => ErrorIds.PosterDisabled,
+        RefusalReason.PosterIsGuest => ErrorIds.PosterIsGuest,
+        RefusalReason.PosterTypeNotEligible => ErrorIds.PosterTypeNotEligible,
+        RefusalReason.PolicyNotAcknowledged => ErrorIds.PolicyNotAcknowledged,
+        RefusalReason.PosterLimitReached => ErrorIds.PosterLimitReached,
+        RefusalReason.OwnerDisabled => ErrorIds.AccountOwnerDisabled,
+        _ => ErrorIds.AccountConsentInvalid,
     };
 
-    /// <summary>The kind of <see cref="ErrorId"/>.</summary>
-    public HwErrorKind Kind => Reason switch
-    {
-        RefusalReason.PosterDisabled or RefusalReason.OwnerDisabled => HwErrorKind.InvalidOperation,
-        RefusalReason.PosterLimitReached => HwErrorKind.LimitsExceeded,
-        _ => HwErrorKind.PermissionDenied,
-    };
+    /// <summary>The kind of <see cref="ErrorId"/>, from the catalogue.</summary>
+    public HwErrorKind Kind => ErrorIds.KindOf(ErrorId);
 
     public override string ToString() => Message;
 }
@@ -92,7 +87,7 @@ public sealed class PolicyRefusal
 public sealed class PolicyRefusalException : HwException
 {
     public PolicyRefusalException(PolicyRefusal refusal)
-        : base(refusal.ErrorId, refusal.Kind, refusal.Message, refusal.User ?? refusal.Account)
+        : base(refusal.ErrorId, refusal.Message, refusal.User ?? refusal.Account)
     {
         Refusal = refusal;
     }

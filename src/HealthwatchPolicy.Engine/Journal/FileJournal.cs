@@ -56,7 +56,7 @@ public sealed class FileJournal : IJournal
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new HwException("JournalWriteFailed", HwErrorKind.WriteError,
+            throw new HwException(ErrorIds.JournalWriteFailed,
                 $"Cannot append to the journal '{Path}': {ex.Message}", Path, ex);
         }
         AtomicFile.WriteAllText(HeadPath, $"{{\"sequence\":{seq.ToString(CultureInfo.InvariantCulture)},\"hash\":\"{hash}\"}}\n");
@@ -81,7 +81,7 @@ public sealed class FileJournal : IJournal
             if (Parse(line, lineNo) is { } entry)
                 entries.Add(entry);
             else
-                throw new HwException("JournalCorrupt", HwErrorKind.InvalidData,
+                throw new HwException(ErrorIds.JournalCorrupt,
                     $"Journal line {lineNo} of '{Path}' is not a journal entry; run Test-HwAuditLog.", Path);
         }
         return entries;
@@ -148,14 +148,14 @@ public sealed class FileJournal : IJournal
         foreach (string line in ReadLines())
         {
             lines++;
-            JournalEntry entry = Parse(line, lines) ?? throw new HwException("JournalCorrupt", HwErrorKind.InvalidData,
+            JournalEntry entry = Parse(line, lines) ?? throw new HwException(ErrorIds.JournalCorrupt,
                 $"Journal line {lines} of '{Path}' is damaged; nothing was changed. Run Test-HwAuditLog.", Path);
             seq = entry.Sequence;
             hash = entry.Hash;
         }
         (long headSeq, _) = ReadHead();
         if (headSeq > seq)
-            throw new HwException("JournalCorrupt", HwErrorKind.InvalidData,
+            throw new HwException(ErrorIds.JournalCorrupt,
                 $"The journal '{Path}' ends at entry {seq} but its head records {headSeq}; nothing was changed. Run Test-HwAuditLog.", Path);
         return (seq, hash, lines);
     }

@@ -38,7 +38,7 @@ public sealed class LocalDirectory : IDirectory
         _path = Path.Combine(Folder, FileName);
         _lockPath = Path.Combine(Folder, "directory.lock");
         if (!File.Exists(_path))
-            throw new HwException("DirectoryNotFound", HwErrorKind.ObjectNotFound,
+            throw new HwException(ErrorIds.DirectoryNotFound,
                 $"'{Folder}' is not an organisation folder: it has no {FileName}. Use Connect-HwDirectory -Sample for the bundled sample organisation.",
                 Folder);
         Read(); // fail now, with the file named, rather than at the first command
@@ -137,11 +137,11 @@ public sealed class LocalDirectory : IDirectory
 
     private static LocalGroup GroupOrThrow(LocalDirectoryDocument doc, string groupId) =>
         doc.Groups.FirstOrDefault(g => g.Id == groupId)
-        ?? throw new HwException("GroupNotFound", HwErrorKind.ObjectNotFound, $"There is no group with id '{groupId}' in the directory.", groupId);
+        ?? throw new HwException(ErrorIds.GroupNotFound, $"There is no group with id '{groupId}' in the directory.", groupId);
 
     private static LocalUser UserOrThrow(LocalDirectoryDocument doc, string userId) =>
         doc.Users.FirstOrDefault(u => u.Id == userId)
-        ?? throw new HwException("UserNotFound", HwErrorKind.ObjectNotFound, $"There is no user with id '{userId}' in the directory.", userId);
+        ?? throw new HwException(ErrorIds.UserNotFound, $"There is no user with id '{userId}' in the directory.", userId);
 
     private static DirectoryUser ToUser(LocalUser u) => new(u.Id, u.UserPrincipalName, u.DisplayName, u.Mail, u.AccountEnabled,
         u.EmployeeType, u.UserType ?? "Member", u.ManagerId, u.JobTitle, (JsonObject?)u.Extension?.DeepClone());
@@ -163,11 +163,11 @@ public sealed class LocalDirectory : IDirectory
         catch (JsonException ex)
         {
             string where = ex.LineNumber is { } line ? $" (line {line + 1})" : "";
-            throw new HwException("DirectoryInvalid", HwErrorKind.InvalidData, $"'{_path}'{where} is not a valid organisation directory: {ex.Message}", _path, ex);
+            throw new HwException(ErrorIds.DirectoryInvalid, $"'{_path}'{where} is not a valid organisation directory: {ex.Message}", _path, ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new HwException("DirectoryUnreadable", HwErrorKind.ResourceUnavailable, $"Cannot read '{_path}': {ex.Message}", _path, ex);
+            throw new HwException(ErrorIds.DirectoryUnreadable, $"Cannot read '{_path}': {ex.Message}", _path, ex);
         }
     }
 

@@ -31,7 +31,7 @@ public sealed class OutboxMailer : IMailer
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new HwException("MailNotSent", HwErrorKind.WriteError, $"Cannot write the message to the outbox '{_folder}': {ex.Message}", _folder, ex);
+            throw new HwException(ErrorIds.FileWriteFailed, $"Cannot write the message to the outbox '{_folder}': {ex.Message}", _folder, ex);
         }
     }
 }

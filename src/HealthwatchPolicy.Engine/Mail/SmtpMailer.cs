@@ -40,7 +40,7 @@ public sealed class SmtpMailer : IMailer
                                        or NotSupportedException or TimeoutException)
         {
             // MailKit's messages name the server and the SMTP status, never the password.
-            throw new HwException("MailNotSent", HwErrorKind.ConnectionError, $"SMTP server {_host}:{_port} did not take the message: {ex.Message}", _host, ex);
+            throw new HwException(ErrorIds.MailNotSent, $"SMTP server {_host}:{_port} did not take the message: {ex.Message}", _host, ex);
         }
     }
 }

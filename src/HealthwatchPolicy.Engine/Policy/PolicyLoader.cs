@@ -35,7 +35,7 @@ public sealed class PolicyLoadResult
 public sealed class PolicyInvalidException : HwException
 {
     public PolicyInvalidException(IReadOnlyList<PolicyDiagnostic> diagnostics)
-        : base("PolicyInvalid", HwErrorKind.InvalidData, Describe(diagnostics), diagnostics.FirstOrDefault()?.File)
+        : base(ErrorIds.PolicyInvalid, Describe(diagnostics), diagnostics.FirstOrDefault()?.File)
     {
         Diagnostics = diagnostics;
     }

@@ -32,8 +32,8 @@ public sealed class PolicyService
     public string Render(PolicyDocument policy, PolicyFormat format, bool largePrint)
     {
         if (largePrint && format != PolicyFormat.Html)
-            throw new HwException("LargePrintNeedsHtml", HwErrorKind.InvalidArgument,
-                "-LargePrint applies to the Html format; Markdown and Text take the reader's own font size.", format);
+            throw new HwException(ErrorIds.LargePrintNeedsHtml,
+                "Large print applies to the Html format; Markdown and Text take the reader's own font size.", format, input: "largePrint");
         return format switch
         {
             PolicyFormat.Markdown => PolicyRenderer.ToMarkdown(policy),

@@ -78,7 +78,7 @@ public sealed class RegisterService
         OfficialAccount? account = ReadRegister(registerName).Accounts.FirstOrDefault(Matches)
                                    ?? GetAccounts(includeRetired: true).FirstOrDefault(Matches);
         if (account is null || (!includeRetired && !account.IsActive))
-            throw new HwException("AccountNotFound", HwErrorKind.ObjectNotFound,
+            throw new HwException(ErrorIds.AccountNotFound,
                 account is null
                     ? $"There is no official account '{name}' in the register. Get-HwOfficialAccount lists them."
                     : $"The official account '{name}' is retired (Get-HwOfficialAccount -IncludeRetired shows it).",
@@ -86,13 +86,14 @@ public sealed class RegisterService
         return account;
     }
 
-    internal DirectoryUser ResolveUser(string reference, string parameter)
+    /// <summary>A user by principal name or object id; throws UserNotFound naming <paramref name="input"/> (owner, consentBy, user).</summary>
+    internal DirectoryUser ResolveUser(string reference, string input)
     {
         if (string.IsNullOrWhiteSpace(reference))
-            throw new HwException("UserNotFound", HwErrorKind.InvalidArgument, $"-{parameter} is empty.", reference);
+            throw new HwException(ErrorIds.UserNotFound, "No user was named (the reference is empty).", reference, input: input);
         return Directory.FindUser(reference.Trim())
-            ?? throw new HwException("UserNotFound", HwErrorKind.ObjectNotFound,
-                $"-{parameter}: there is no user '{reference}' in the directory ({Directory.Description}).", reference);
+            ?? throw new HwException(ErrorIds.UserNotFound,
+                $"There is no user '{reference}' in the directory ({Directory.Description}).", reference, input: input);
     }
 
     /// <summary>Sets up a new official account: its posting group and register entry together, or neither.</summary>
@@ -101,18 +102,18 @@ public sealed class RegisterService
     {
         using IDisposable _ = _session.BeginChange();
         if (OfficialAccount.MakeName("", handle).Length == 0)
-            throw new HwException("AccountHandleInvalid", HwErrorKind.InvalidArgument, $"-Handle '{handle}' must contain letters or digits.", handle);
+            throw new HwException(ErrorIds.AccountHandleInvalid, $"The handle '{handle}' must contain letters or digits.", handle, input: "handle");
         if (OfficialAccount.MakeName(platform, "").Length == 0)
-            throw new HwException("AccountPlatformInvalid", HwErrorKind.InvalidArgument, $"-Platform '{platform}' must contain letters or digits.", platform);
+            throw new HwException(ErrorIds.AccountPlatformInvalid, $"The platform '{platform}' must contain letters or digits.", platform, input: "platform");
         string name = OfficialAccount.MakeName(platform, handle);
         if (Directory.GetGroups(GroupPrefix + name).Any(g => RegisterEntry.FromJson(g.Extension)?.Name == name))
-            throw new HwException("AccountExists", HwErrorKind.InvalidOperation,
+            throw new HwException(ErrorIds.AccountExists,
                 $"The official account '{name}' is already in the register.", name);
         url = CheckUrl(url);
         purpose = Blank(purpose);
 
-        DirectoryUser ownerUser = ResolveUser(owner, "Owner");
-        DirectoryUser consenter = ResolveUser(consentBy, "ConsentBy");
+        DirectoryUser ownerUser = ResolveUser(owner, "owner");
+        DirectoryUser consenter = ResolveUser(consentBy, "consentBy");
         Enforce(new ProposedConsent(name, ownerUser, consenter));
 
         DateTimeOffset now = _session.Clock.UtcNow;
@@ -144,7 +145,7 @@ public sealed class RegisterService
     {
         url = Blank(url);
         if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme != Uri.UriSchemeHttps))
-            throw new HwException("AccountUrlInvalid", HwErrorKind.InvalidArgument, $"-Url must be an absolute https:// address; '{url}' is not.", url);
+            throw new HwException(ErrorIds.AccountUrlInvalid, $"An account's address must be an absolute https:// address; '{url}' is not.", url, input: "url");
         return url;
     }
 
@@ -169,7 +170,7 @@ public sealed class RegisterService
         if (purpose is not null) after.Purpose = purpose;
         if (owner is not null)
         {
-            DirectoryUser newOwner = ResolveUser(owner, "Owner");
+            DirectoryUser newOwner = ResolveUser(owner, "owner");
             Enforce(new ProposedOwner(account.Name, newOwner));
             after.OwnerId = newOwner.Id;
         }
@@ -177,8 +178,8 @@ public sealed class RegisterService
         {
             // Recording consent after the fact (an imported account): the same rule as for a new account.
             DirectoryUser ownerUser = Directory.FindUser(after.OwnerId)
-                ?? throw new HwException("UserNotFound", HwErrorKind.ObjectNotFound, $"The owner of '{account.Name}' is not in the directory; set -Owner first.", account.Name);
-            DirectoryUser consenter = ResolveUser(consentBy, "ConsentBy");
+                ?? throw new HwException(ErrorIds.UserNotFound, $"The owner of '{account.Name}' is not in the directory; give the account a current owner first.", account.Name);
+            DirectoryUser consenter = ResolveUser(consentBy, "consentBy");
             Enforce(new ProposedConsent(account.Name, ownerUser, consenter));
             after.ConsentById = consenter.Id;
             after.ConsentDate = (consentDate ?? _session.Clock.UtcNow.UtcDateTime).Date;

@@ -166,7 +166,7 @@ public sealed class ReviewService
         var recipients = new[] { RoleHolder("Manager"), RoleHolder("CommunicationsOfficer") }
             .Where(u => u is { AccountEnabled: true }).SelectMany(u => MailboxesFor(u)).GroupBy(m => m.Address.ToLowerInvariant()).Select(g => g.First()).ToList();
         if (recipients.Count == 0)
-            throw new HwException("EscalationContactsMissing", HwErrorKind.InvalidOperation,
+            throw new HwException(ErrorIds.EscalationContactsMissing,
                 "The review is overdue but neither the Manager nor the Communications Officer can be mailed: assign them in the policy's spec.roles.");
         var overdue = review.Items.Where(i => i.Decision is null).ToList();
         MimeMessage message = ReviewMailBuilder.ForEscalation(review, Policy, overdue, new MailboxAddress(Policy.Organisation, from), recipients);
@@ -182,17 +182,17 @@ public sealed class ReviewService
     public AccessReviewItem Decide(string? period, string account, string user, string decision, string justification)
     {
         if (decision != ReviewDecisions.Keep && decision != ReviewDecisions.Remove)
-            throw new HwException("DecisionInvalid", HwErrorKind.InvalidArgument, $"-Decision is Keep or Remove; '{decision}' is neither.", decision);
+            throw new HwException(ErrorIds.DecisionInvalid, $"A decision is Keep or Remove; '{decision}' is neither.", decision, input: "decision");
         using IDisposable _ = _session.BeginChange();
         AccessReview review = Open(period);
         AccessReviewItem item = review.Items.FirstOrDefault(i => string.Equals(i.Account, account, StringComparison.OrdinalIgnoreCase)
                                     && (string.Equals(i.User, user, StringComparison.OrdinalIgnoreCase) || string.Equals(i.UserId, user, StringComparison.OrdinalIgnoreCase)))
-            ?? throw new HwException("ReviewItemNotFound", HwErrorKind.ObjectNotFound,
+            ?? throw new HwException(ErrorIds.ReviewItemNotFound,
                 $"The access review {review.Period} has no item for '{user}' on '{account}'. Get-HwAccessReview -Pending lists them.", user);
         if (item.Decision == decision)
             return item; // the same decision again changes nothing
         if (item.Outcome is "Revoked")
-            throw new HwException("DecisionAlreadyApplied", HwErrorKind.InvalidOperation,
+            throw new HwException(ErrorIds.DecisionAlreadyApplied,
                 $"'{item.User}' was already removed from '{item.Account}' in this review; grant access again with Grant-HwPostingAccess if they need it.", user);
 
         item.Decision = decision;
@@ -219,7 +219,7 @@ public sealed class ReviewService
         using IDisposable _ = _session.BeginChange();
         AccessReview review = Open(period);
         if (Now <= review.GraceEndsAt && review.Undecided > 0)
-            throw new HwException("ReviewNotDue", HwErrorKind.InvalidOperation,
+            throw new HwException(ErrorIds.ReviewNotDue,
                 $"The access review {review.Period} has {review.Undecided} undecided item(s) and its grace period runs to {EnglishDate.Long(review.GraceEndsAt.UtcDateTime)}; it can close then.", review.Period);
         foreach (AccessReviewItem item in review.Items.Where(i => i.Decision is null))
         {
@@ -246,10 +246,10 @@ public sealed class ReviewService
             ? _store.All().LastOrDefault(r => r.ClosedAt is null)
             : _store.Find(CheckPeriod(period));
         if (review is null)
-            throw new HwException("ReviewNotFound", HwErrorKind.ObjectNotFound,
+            throw new HwException(ErrorIds.ReviewNotFound,
                 period is null ? "There is no open access review: Start-HwAccessReview starts this month's." : $"There is no access review for {period}.", period);
         if (review.ClosedAt is not null)
-            throw new HwException("ReviewClosed", HwErrorKind.InvalidOperation, $"The access review {review.Period} is closed.", review.Period);
+            throw new HwException(ErrorIds.ReviewClosed, $"The access review {review.Period} is closed.", review.Period);
         return review;
     }
 
@@ -280,5 +280,5 @@ public sealed class ReviewService
 
     private static string CheckPeriod(string period) =>
         s_period.IsMatch(period) ? period
-        : throw new HwException("PeriodInvalid", HwErrorKind.InvalidArgument, $"-Period is a month written yyyy-MM (for example 2026-11); '{period}' is not.", period);
+        : throw new HwException(ErrorIds.PeriodInvalid, $"A review period is a month written yyyy-MM (for example 2026-11); '{period}' is not.", period, input: "period");
 }

@@ -37,7 +37,7 @@ internal sealed class ReviewStore
         }
         catch (JsonException ex)
         {
-            throw new HwException("ReviewInvalid", HwErrorKind.InvalidData, $"The access review file '{path}' is damaged: {ex.Message}", path, ex);
+            throw new HwException(ErrorIds.ReviewInvalid, $"The access review file '{path}' is damaged: {ex.Message}", path, ex);
         }
     }
 

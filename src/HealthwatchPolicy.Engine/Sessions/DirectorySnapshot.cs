@@ -43,8 +43,8 @@ internal static class DirectorySnapshotWriter
     {
         string target = System.IO.Path.GetFullPath(path);
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
-            throw new HwException("SnapshotTargetNotEmpty", HwErrorKind.InvalidArgument,
-                $"-Path '{target}' is not empty: a snapshot goes into a new or empty folder.", target);
+            throw new HwException(ErrorIds.SnapshotTargetNotEmpty,
+                $"'{target}' is not empty: a snapshot goes into a new or empty folder.", target, input: "path");
 
         IReadOnlyList<DirectoryUser> users = session.Directory.GetUsers();
         IReadOnlyList<DirectoryGroup> groups = session.Directory.GetGroups(session.Register.GroupPrefix);
@@ -78,7 +78,7 @@ internal static class DirectorySnapshotWriter
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw new HwException("FileWriteFailed", HwErrorKind.WriteError, $"Cannot write the snapshot to '{target}': {ex.Message}", target, ex);
+            throw new HwException(ErrorIds.FileWriteFailed, $"Cannot write the snapshot to '{target}': {ex.Message}", target, ex);
         }
         // directory.json last: a folder without it is not an organisation folder, so a failed export is never mistaken for one
         AtomicFile.WriteAllText(System.IO.Path.Combine(target, LocalDirectory.FileName), JsonSerializer.Serialize(document, LocalDirectory.Json));

@@ -147,8 +147,8 @@ public sealed class HwSession
         if (!string.IsNullOrEmpty(smtpServer))
             return new Mail.SmtpMailer(smtpServer!, smtpPort, smtpCredential);
         if (Directory is IMailCapableDirectory graph)
-            return graph.CreateMailer(from ?? throw new HwException("MailFromRequired", HwErrorKind.InvalidArgument,
-                "-From: on a Microsoft Graph connection, name the mailbox the review mail is sent from (Mail.Send is scoped to it)."));
+            return graph.CreateMailer(from ?? throw new HwException(ErrorIds.MailFromRequired,
+                "On a Microsoft Graph connection, name the mailbox the review mail is sent from (Mail.Send is scoped to it).", input: "from"));
         return new Mail.OutboxMailer(outboxPath ?? System.IO.Path.Combine(Connection.StatePath, "outbox"));
     }
 
@@ -161,10 +161,10 @@ public sealed class HwSession
     {
         HealthwatchPolicy.Engine.Compliance.ComplianceReport report = Compliance.BuildReport();
         DirectoryUser? recipient = Directory.FindUser(to ?? Policy.FindRole("Manager")?.User ?? "")
-            ?? throw new HwException("RecipientNotFound", HwErrorKind.ObjectNotFound,
-                to is null ? "The policy's Manager role names nobody in the directory: give -To." : $"-To: there is no user '{to}' in the directory.", to);
-        string address = recipient.Mail ?? throw new HwException("RecipientHasNoMailbox", HwErrorKind.InvalidOperation,
-            $"'{recipient.UserPrincipalName}' has no mailbox: give -To a person who has one.", recipient.UserPrincipalName);
+            ?? throw new HwException(ErrorIds.RecipientNotFound,
+                to is null ? "The policy's Manager role names nobody in the directory: name the recipient." : $"There is no user '{to}' in the directory.", to, input: "to");
+        string address = recipient.Mail ?? throw new HwException(ErrorIds.RecipientHasNoMailbox,
+            $"'{recipient.UserPrincipalName}' has no mailbox: name a recipient who has one.", recipient.UserPrincipalName, input: "to");
         var message = new MimeKit.MimeMessage { Subject = $"Social media policy compliance: {report.Summary.Result} ({report.Summary.Total} findings)" };
         message.From.Add(new MimeKit.MailboxAddress(Policy.Organisation, from));
         message.To.Add(new MimeKit.MailboxAddress(recipient.DisplayName, address));

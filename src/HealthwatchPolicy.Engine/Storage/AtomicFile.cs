@@ -32,7 +32,7 @@ public static class AtomicFile
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             TryDelete(temp);
-            throw new HwException("FileWriteFailed", HwErrorKind.WriteError, $"Cannot write '{full}': {ex.Message}", full, ex);
+            throw new HwException(ErrorIds.FileWriteFailed, $"Cannot write '{full}': {ex.Message}", full, ex);
         }
     }
 

@@ -35,13 +35,13 @@ public sealed class FileLock : IDisposable
             }
             catch (IOException ex)
             {
-                throw new HwException("StateLocked", HwErrorKind.ResourceUnavailable,
+                throw new HwException(ErrorIds.StateLocked,
                     $"Another HealthwatchPolicy process has held '{lockPath}' for over {timeout.TotalSeconds:0} s. Try again when it has finished.",
                     lockPath, ex);
             }
             catch (UnauthorizedAccessException ex)
             {
-                throw new HwException("StateNotWritable", HwErrorKind.PermissionDenied,
+                throw new HwException(ErrorIds.StateNotWritable,
                     $"Cannot create the lock file '{lockPath}': {ex.Message}", lockPath, ex);
             }
         }

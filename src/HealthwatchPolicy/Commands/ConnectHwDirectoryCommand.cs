@@ -110,7 +110,7 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
         }
         catch (HwException ex)
         {
-            ThrowHwError(ex, ex.ErrorId == "PolicyInvalid" ? policy ?? ex.Target : ex.Target ?? path ?? (object?)TenantId);
+            ThrowHwError(ex, ex.ErrorId == ErrorIds.PolicyInvalid ? policy ?? ex.Target : ex.Target ?? path ?? (object?)TenantId);
         }
     }
 

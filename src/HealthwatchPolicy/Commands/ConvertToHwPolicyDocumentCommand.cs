@@ -51,7 +51,7 @@ public sealed class ConvertToHwPolicyDocumentCommand : HwCmdlet
         }
         catch (HwException ex)
         {
-            WriteHwError(ex, ex.ErrorId == "LargePrintNeedsHtml" ? Format : path ?? ex.Target);
+            WriteHwError(ex, ex.ErrorId == ErrorIds.LargePrintNeedsHtml ? Format : path ?? ex.Target);
         }
     }
 }

@@ -49,8 +49,8 @@ public sealed class ExportHwComplianceReportCommand : HwCmdlet
         else
         {
             _sawInvalidInput = true;
-            WriteError(new ErrorRecord(new ArgumentException("Only findings from Get-HwComplianceReport can be exported."),
-                "InputNotAFinding", ErrorCategory.InvalidType, InputObject));
+            WriteError(ErrorMapping.ToErrorRecord(new ArgumentException("Only findings from Get-HwComplianceReport can be exported."),
+                ErrorIds.InputNotAFinding, InputObject));
         }
     }
 
@@ -73,7 +73,7 @@ public sealed class ExportHwComplianceReportCommand : HwCmdlet
         }
         catch (HwException ex)
         {
-            ThrowHwError(ex, ex.ErrorId == "PolicyInvalid" ? Policy : target);
+            ThrowHwError(ex, ex.ErrorId == ErrorIds.PolicyInvalid ? Policy : target);
         }
     }
 }

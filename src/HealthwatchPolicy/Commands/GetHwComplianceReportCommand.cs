@@ -58,7 +58,7 @@ public sealed class GetHwComplianceReportCommand : HwCmdlet
         catch (HwException ex)
         {
             CompleteProgress();
-            ThrowHwError(ex, ex.ErrorId == "PolicyInvalid" ? Policy : Session.Connection.Directory);
+            ThrowHwError(ex, ex.ErrorId == ErrorIds.PolicyInvalid ? Policy : Session.Connection.Directory);
             return;
         }
         CompleteProgress();

@@ -54,7 +54,7 @@ public sealed class GetHwOfficialAccountCommand : HwCmdlet
         // Like Get-Item: a name without wildcards that matches nothing is an error; a wildcard that matches nothing is not.
         if (Name is not null)
             foreach (string n in Name.Where(n => !WildcardPattern.ContainsWildcardCharacters(n) && !accounts.Any(a => Wildcard.IsMatch(a.Name, n) || Wildcard.IsMatch(a.GroupName, n))))
-                WriteHwError(new HwException("AccountNotFound", HwErrorKind.ObjectNotFound,
+                WriteHwError(new HwException(ErrorIds.AccountNotFound,
                     $"There is no official account '{n}' in the register.", n), n);
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Runtime.InteropServices;
+using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
@@ -35,9 +36,9 @@ public sealed class RegisterHwAccessReviewTaskCommand : HwCmdlet
                            + $"-CertificateThumbprint {CertificateThumbprint} -From {From} -StatePath \"{ResolvePath(StatePath)}\"";
         if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
         {
-            ThrowTerminatingError(new ErrorRecord(new PlatformNotSupportedException(
+            ThrowTerminatingError(ErrorMapping.ToErrorRecord(new PlatformNotSupportedException(
                     "Task Scheduler is Windows-only. On Linux or macOS schedule this daily instead (see docs/scheduling.md): pwsh " + arguments),
-                "TaskSchedulerUnavailable", ErrorCategory.NotImplemented, TaskName));
+                ErrorIds.TaskSchedulerUnavailable, TaskName));
             return;
         }
         if (!ShouldProcess(TaskName, $"Register a daily scheduled task at {At:HH:mm} running {System.IO.Path.GetFileName(script)}"))

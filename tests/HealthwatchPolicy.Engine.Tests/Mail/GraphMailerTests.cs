@@ -76,7 +76,8 @@ public sealed class GraphMailerTests : IDisposable
     {
         Assert.Equal("graph: sendMail as " + TestOrg.Comms, new GraphMailer(_client, TestOrg.Comms).Description);
         var ex = Assert.Throws<HwException>(() => new GraphMailer(_client, " "));
-        Assert.Equal("MailboxMissing", ex.ErrorId);
+        Assert.Equal("MailFromRequired", ex.ErrorId);   // one id for "no mailbox to send from" (was also MailboxMissing)
+        Assert.Equal(HwErrorKind.InvalidArgument, ex.Kind);
     }
 
     [Fact]
@@ -117,13 +118,13 @@ public sealed class GraphMailerTests : IDisposable
     }
 
     [Fact]
-    public void Graph_staying_busy_after_the_SDK_retries_is_MailNotSent()
+    public void Graph_staying_busy_after_the_SDK_retries_is_GraphThrottled()
     {
         const string body = "{\"error\":{\"code\":\"serviceNotAvailable\",\"message\":\"The service is temporarily unavailable. Please retry later.\"}}";
         var busy = new Answer(HttpStatusCode.ServiceUnavailable, body, retryAfterSeconds: 0);
         GraphServiceClient client = GraphDirectoryFactory.CreateClient(_host.Options, busy);
         var ex = Assert.Throws<GraphRequestException>(() => new GraphMailer(client, TestOrg.Comms).Send(ReviewMailSample.ReviewerMessage()));
-        Assert.Equal("MailNotSent", ex.ErrorId);
+        Assert.Equal("GraphThrottled", ex.ErrorId);      // as on directory calls; MailNotSent has one kind (ConnectionError)
         Assert.Equal(HwErrorKind.ResourceUnavailable, ex.Kind);
         Assert.Equal(503, ex.Status);
         Assert.Equal("serviceNotAvailable", ex.Code);

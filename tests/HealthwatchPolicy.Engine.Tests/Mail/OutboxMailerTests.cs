@@ -67,13 +67,13 @@ public sealed class OutboxMailerTests : IDisposable
     }
 
     [Fact]
-    public void An_unwritable_outbox_is_MailNotSent()
+    public void An_unwritable_outbox_is_FileWriteFailed()
     {
         Directory.CreateDirectory(_folder);
         string notAFolder = Path.Combine(_folder, "outbox.txt");
         File.WriteAllText(notAFolder, "a file where the outbox should be");
         var ex = Assert.Throws<HwException>(() => new OutboxMailer(notAFolder).Send(ReviewMailSample.ReviewerMessage()));
-        Assert.Equal("MailNotSent", ex.ErrorId);
+        Assert.Equal("FileWriteFailed", ex.ErrorId);     // a file that cannot be written; MailNotSent is the transport's refusal
         Assert.Equal(HwErrorKind.WriteError, ex.Kind);
         Assert.Contains(notAFolder, ex.Message);
     }

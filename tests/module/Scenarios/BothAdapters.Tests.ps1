@@ -247,7 +247,8 @@ Describe 'New-HwOfficialAccount on <Adapter>' -Tag 'Graph' -ForEach $adapters {
         New-HwOfficialAccount -Platform X -Handle y -Owner ghost@hwsefton.example -ConsentBy sarah.whitfield@hwsefton.example -Reason r `
             -ErrorVariable e -ErrorAction SilentlyContinue
         $e[0].FullyQualifiedErrorId | Should -Be 'UserNotFound,HealthwatchPolicy.Commands.NewHwOfficialAccountCommand'
-        $e[0].Exception.Message | Should -BeLike '*-Owner*ghost@hwsefton.example*'
+        $e[0].ErrorDetails.Message | Should -BeLike '-Owner: *ghost@hwsefton.example*'   # the cmdlet names its parameter
+        $e[0].Exception.Message | Should -Not -BeLike '*-Owner*'                      # the engine does not
     }
 
     It 'creates nothing with -WhatIf' {

@@ -1,0 +1,209 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+
+namespace HealthwatchPolicy.Engine.Errors;
+
+/// <summary>The error kind of a catalogue id (one per id).</summary>
+[AttributeUsage(AttributeTargets.Field)]
+public sealed class ErrorKindAttribute : Attribute
+{
+    public ErrorKindAttribute(HwErrorKind kind) => Kind = kind;
+
+    public HwErrorKind Kind { get; }
+}
+
+/// <summary>
+/// Every error id the module writes, once, with its one kind (the cmdlets turn the kind into an ErrorCategory).
+/// Ids are stable and PascalCase <c>SubjectProblem</c>: scripts match on them (<c>FullyQualifiedErrorId</c>).
+/// No id is written as a string anywhere else; <c>ErrorCatalogTests</c> holds both rules.
+/// </summary>
+public static class ErrorIds
+{
+    /// <summary>No official account in the register by that name (or it is retired and only active ones count).</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string AccountNotFound = nameof(AccountNotFound);
+
+    /// <summary>An official account of that name is already in the register.</summary>
+    [ErrorKind(HwErrorKind.InvalidOperation)] public const string AccountExists = nameof(AccountExists);
+
+    /// <summary>An account handle with no letters or digits.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string AccountHandleInvalid = nameof(AccountHandleInvalid);
+
+    /// <summary>A platform name with no letters or digits.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string AccountPlatformInvalid = nameof(AccountPlatformInvalid);
+
+    /// <summary>An account address that is not an absolute https address.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string AccountUrlInvalid = nameof(AccountUrlInvalid);
+
+    /// <summary>SMP-3.1: the (new) owner of an account is disabled.</summary>
+    [ErrorKind(HwErrorKind.InvalidOperation)] public const string AccountOwnerDisabled = nameof(AccountOwnerDisabled);
+
+    /// <summary>SMP-3.1: the person consenting is the owner, is disabled, or may not consent.</summary>
+    [ErrorKind(HwErrorKind.PermissionDenied)] public const string AccountConsentInvalid = nameof(AccountConsentInvalid);
+
+    /// <summary>SMP-3.2: the proposed poster is disabled.</summary>
+    [ErrorKind(HwErrorKind.InvalidOperation)] public const string PosterDisabled = nameof(PosterDisabled);
+
+    /// <summary>SMP-3.2: the proposed poster is a guest and guests may not post.</summary>
+    [ErrorKind(HwErrorKind.PermissionDenied)] public const string PosterIsGuest = nameof(PosterIsGuest);
+
+    /// <summary>SMP-3.2: the proposed poster's employee type is not eligible.</summary>
+    [ErrorKind(HwErrorKind.PermissionDenied)] public const string PosterTypeNotEligible = nameof(PosterTypeNotEligible);
+
+    /// <summary>SMP-3.2: the proposed poster has not acknowledged the current policy.</summary>
+    [ErrorKind(HwErrorKind.PermissionDenied)] public const string PolicyNotAcknowledged = nameof(PolicyNotAcknowledged);
+
+    /// <summary>SMP-3.2: the account already has as many posters as the policy allows.</summary>
+    [ErrorKind(HwErrorKind.LimitsExceeded)] public const string PosterLimitReached = nameof(PosterLimitReached);
+
+    /// <summary>No user in the directory by that name or id (an empty reference included).</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string UserNotFound = nameof(UserNotFound);
+
+    /// <summary>No group in the directory with that id.</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string GroupNotFound = nameof(GroupNotFound);
+
+    /// <summary>No directory connection in this session.</summary>
+    [ErrorKind(HwErrorKind.ConnectionError)] public const string NotConnected = nameof(NotConnected);
+
+    /// <summary>The folder for a copy of the sample organisation is not empty.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string SampleTargetNotEmpty = nameof(SampleTargetNotEmpty);
+
+    /// <summary>The sample organisation is not where the module expects it.</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string SampleMissing = nameof(SampleMissing);
+
+    /// <summary>The Microsoft Graph adapter assembly is not in the module.</summary>
+    [ErrorKind(HwErrorKind.ResourceUnavailable)] public const string GraphAdapterMissing = nameof(GraphAdapterMissing);
+
+    /// <summary>Connecting to Microsoft Graph failed.</summary>
+    [ErrorKind(HwErrorKind.ConnectionError)] public const string GraphConnectFailed = nameof(GraphConnectFailed);
+
+    /// <summary>A Microsoft Graph connection lacks a tenant, a client or a way to sign in.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string GraphConnectionIncomplete = nameof(GraphConnectionIncomplete);
+
+    /// <summary>A certificate file that cannot be read (password, format, no private key).</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string CertificateUnreadable = nameof(CertificateUnreadable);
+
+    /// <summary>No certificate with that thumbprint in the personal stores.</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string CertificateNotFound = nameof(CertificateNotFound);
+
+    /// <summary>An open extension document without its extensionName.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string ExtensionNameMissing = nameof(ExtensionNameMissing);
+
+    /// <summary>Microsoft Graph could not be reached.</summary>
+    [ErrorKind(HwErrorKind.ConnectionError)] public const string GraphUnavailable = nameof(GraphUnavailable);
+
+    /// <summary>Microsoft Graph answered 401: the sign-in is not (or no longer) valid.</summary>
+    [ErrorKind(HwErrorKind.PermissionDenied)] public const string GraphUnauthorized = nameof(GraphUnauthorized);
+
+    /// <summary>Microsoft Graph answered 403: the app or account lacks a permission.</summary>
+    [ErrorKind(HwErrorKind.PermissionDenied)] public const string GraphAccessDenied = nameof(GraphAccessDenied);
+
+    /// <summary>Microsoft Graph answered 404.</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string GraphObjectNotFound = nameof(GraphObjectNotFound);
+
+    /// <summary>Microsoft Graph stayed busy (429, 503, 504) after the retries.</summary>
+    [ErrorKind(HwErrorKind.ResourceUnavailable)] public const string GraphThrottled = nameof(GraphThrottled);
+
+    /// <summary>Microsoft Graph answered 400.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string GraphBadRequest = nameof(GraphBadRequest);
+
+    /// <summary>Microsoft Graph answered with another error status.</summary>
+    [ErrorKind(HwErrorKind.NotSpecified)] public const string GraphRequestFailed = nameof(GraphRequestFailed);
+
+    /// <summary>Signing in to Microsoft Entra failed.</summary>
+    [ErrorKind(HwErrorKind.PermissionDenied)] public const string GraphSignInFailed = nameof(GraphSignInFailed);
+
+    /// <summary>The state folder (journal, reviews, locks) cannot be written.</summary>
+    [ErrorKind(HwErrorKind.PermissionDenied)] public const string StateNotWritable = nameof(StateNotWritable);
+
+    /// <summary>Another process held the state lock for too long.</summary>
+    [ErrorKind(HwErrorKind.ResourceUnavailable)] public const string StateLocked = nameof(StateLocked);
+
+    /// <summary>The journal could not take the entry.</summary>
+    [ErrorKind(HwErrorKind.WriteError)] public const string JournalWriteFailed = nameof(JournalWriteFailed);
+
+    /// <summary>The journal's chain or head does not verify.</summary>
+    [ErrorKind(HwErrorKind.InvalidData)] public const string JournalCorrupt = nameof(JournalCorrupt);
+
+    /// <summary>The local directory file is not there.</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string DirectoryNotFound = nameof(DirectoryNotFound);
+
+    /// <summary>The local directory file is not valid.</summary>
+    [ErrorKind(HwErrorKind.InvalidData)] public const string DirectoryInvalid = nameof(DirectoryInvalid);
+
+    /// <summary>The local directory file cannot be read.</summary>
+    [ErrorKind(HwErrorKind.ResourceUnavailable)] public const string DirectoryUnreadable = nameof(DirectoryUnreadable);
+
+    /// <summary>A file (a document, a snapshot, an outbox message) could not be written.</summary>
+    [ErrorKind(HwErrorKind.WriteError)] public const string FileWriteFailed = nameof(FileWriteFailed);
+
+    /// <summary>The folder for a directory snapshot is not empty.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string SnapshotTargetNotEmpty = nameof(SnapshotTargetNotEmpty);
+
+    /// <summary>Sending through Microsoft Graph needs the mailbox to send from.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string MailFromRequired = nameof(MailFromRequired);
+
+    /// <summary>The mailbox to send from does not exist (or cannot send through Graph).</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string MailboxNotFound = nameof(MailboxNotFound);
+
+    /// <summary>The mail transport (SMTP server, Microsoft Graph) did not take the message.</summary>
+    [ErrorKind(HwErrorKind.ConnectionError)] public const string MailNotSent = nameof(MailNotSent);
+
+    /// <summary>The person to mail is not in the directory.</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string RecipientNotFound = nameof(RecipientNotFound);
+
+    /// <summary>The person to mail has no mailbox.</summary>
+    [ErrorKind(HwErrorKind.InvalidOperation)] public const string RecipientHasNoMailbox = nameof(RecipientHasNoMailbox);
+
+    /// <summary>Large print was asked for a format other than HTML.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string LargePrintNeedsHtml = nameof(LargePrintNeedsHtml);
+
+    /// <summary>The policy file does not validate.</summary>
+    [ErrorKind(HwErrorKind.InvalidData)] public const string PolicyInvalid = nameof(PolicyInvalid);
+
+    /// <summary>The policy names no one to escalate an access review to.</summary>
+    [ErrorKind(HwErrorKind.InvalidOperation)] public const string EscalationContactsMissing = nameof(EscalationContactsMissing);
+
+    /// <summary>A review decision other than Keep or Remove.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string DecisionInvalid = nameof(DecisionInvalid);
+
+    /// <summary>No item in the review for that account and person.</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string ReviewItemNotFound = nameof(ReviewItemNotFound);
+
+    /// <summary>The review item was already decided and applied.</summary>
+    [ErrorKind(HwErrorKind.InvalidOperation)] public const string DecisionAlreadyApplied = nameof(DecisionAlreadyApplied);
+
+    /// <summary>The review cannot be closed yet (before its due date and grace).</summary>
+    [ErrorKind(HwErrorKind.InvalidOperation)] public const string ReviewNotDue = nameof(ReviewNotDue);
+
+    /// <summary>No access review for that period.</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string ReviewNotFound = nameof(ReviewNotFound);
+
+    /// <summary>The access review is closed.</summary>
+    [ErrorKind(HwErrorKind.InvalidOperation)] public const string ReviewClosed = nameof(ReviewClosed);
+
+    /// <summary>A review period not written yyyy-MM.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string PeriodInvalid = nameof(PeriodInvalid);
+
+    /// <summary>A stored access review that cannot be read.</summary>
+    [ErrorKind(HwErrorKind.InvalidData)] public const string ReviewInvalid = nameof(ReviewInvalid);
+
+    /// <summary>Pipeline input to Export-HwComplianceReport that is not a finding.</summary>
+    [ErrorKind(HwErrorKind.InvalidType)] public const string InputNotAFinding = nameof(InputNotAFinding);
+
+    /// <summary>Registering a scheduled task off Windows.</summary>
+    [ErrorKind(HwErrorKind.NotImplemented)] public const string TaskSchedulerUnavailable = nameof(TaskSchedulerUnavailable);
+
+    private static readonly Lazy<IReadOnlyDictionary<string, HwErrorKind>> s_kinds = new(() =>
+        typeof(ErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+            .ToDictionary(f => (string)f.GetRawConstantValue()!, f => f.GetCustomAttribute<ErrorKindAttribute>()?.Kind ?? HwErrorKind.NotSpecified,
+                StringComparer.Ordinal));
+
+    /// <summary>Every id and its kind.</summary>
+    public static IReadOnlyDictionary<string, HwErrorKind> All => s_kinds.Value;
+
+    /// <summary>The kind of <paramref name="errorId"/>; an id not in the catalogue is <see cref="HwErrorKind.NotSpecified"/>.</summary>
+    public static HwErrorKind KindOf(string errorId) => All.TryGetValue(errorId, out HwErrorKind kind) ? kind : HwErrorKind.NotSpecified;
+}
