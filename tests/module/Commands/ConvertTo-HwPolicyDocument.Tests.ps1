@@ -58,6 +58,7 @@ Describe 'ConvertTo-HwPolicyDocument' -Tag 'Policy' {
         ConvertTo-HwPolicyDocument -Format Markdown -LargePrint -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $e[0].FullyQualifiedErrorId | Should -Be 'LargePrintNeedsHtml,HealthwatchPolicy.Commands.ConvertToHwPolicyDocumentCommand'
         $e[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $e[0].ErrorDetails.Message | Should -BeLike '-LargePrint: Large print applies to the Html format*'
     }
 
     It 'refuses an invalid policy with PolicyInvalid and writes no file' {

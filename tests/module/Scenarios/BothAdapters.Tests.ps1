@@ -251,6 +251,16 @@ Describe 'New-HwOfficialAccount on <Adapter>' -Tag 'Graph' -ForEach $adapters {
         $e[0].Exception.Message | Should -Not -BeLike '*-Owner*'                      # the engine does not
     }
 
+    It 'names -Url when the address is not https, and creates nothing' {
+        $before = Get-HwTestState
+        New-HwOfficialAccount -Platform X -Handle z -Url http://example.org/z -Owner daniel.okafor@hwsefton.example `
+            -ConsentBy sarah.whitfield@hwsefton.example -Reason r -ErrorVariable e -ErrorAction SilentlyContinue
+        $e[0].FullyQualifiedErrorId | Should -Be 'AccountUrlInvalid,HealthwatchPolicy.Commands.NewHwOfficialAccountCommand'
+        $e[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $e[0].ErrorDetails.Message | Should -Be "-Url: An account's address must be an absolute https:// address; 'http://example.org/z' is not."
+        Get-HwTestState | Should -Be $before
+    }
+
     It 'creates nothing with -WhatIf' {
         $before = Get-HwTestState
         New-HwOfficialAccount -Platform Instagram -Handle w -Owner daniel.okafor@hwsefton.example -ConsentBy sarah.whitfield@hwsefton.example -Reason r -WhatIf
