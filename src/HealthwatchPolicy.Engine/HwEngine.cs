@@ -109,7 +109,8 @@ public sealed class HwEngine
         IClock c = clock ?? SystemClock.Instance;
         var connection = new DirectoryConnection(kind, description, statePath, policy.Path, policy.Version,
             actor ?? Environment.UserName + "@" + Environment.MachineName, c.UtcNow, isSample);
-        _session = new HwSession(connection, directory, new FileJournal(statePath, c), policy, c);
+        var state = new LocalStateStore(statePath);
+        _session = new HwSession(connection, directory, state, new FileJournal(state.Journal("journal"), c), policy, c);
         return _session;
     }
 

@@ -31,7 +31,7 @@ public sealed class ReviewService
     internal ReviewService(HwSession session)
     {
         _session = session;
-        _store = new ReviewStore(session.Connection.StatePath);
+        _store = new ReviewStore(session.State);
     }
 
     private PolicyDocument Policy => _session.Policy;
