@@ -25,16 +25,16 @@ public sealed class FileJournal : IJournal
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
     private const int ConflictRetries = 5;
     private readonly IStateJournal _entries;
-    private readonly IClock _clock;
+    private readonly TimeProvider _clock;
 
     /// <summary>The journal in a state folder (the local state store).</summary>
-    public FileJournal(string stateFolder, IClock clock)
+    public FileJournal(string stateFolder, TimeProvider clock)
         : this(new LocalStateStore(stateFolder).Journal("journal"), clock)
     {
     }
 
     /// <summary>The journal over any state store's journal.</summary>
-    public FileJournal(IStateJournal entries, IClock clock)
+    public FileJournal(IStateJournal entries, TimeProvider clock)
     {
         _entries = entries;
         _clock = clock;

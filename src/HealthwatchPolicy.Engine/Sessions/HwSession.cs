@@ -44,7 +44,7 @@ public sealed class HwSession
 {
     private static readonly TimeSpan s_lockTimeout = TimeSpan.FromSeconds(120);
 
-    internal HwSession(DirectoryConnection connection, IDirectory directory, IStateStore state, IJournal journal, PolicyDocument policy, IClock clock)
+    internal HwSession(DirectoryConnection connection, IDirectory directory, IStateStore state, IJournal journal, PolicyDocument policy, TimeProvider clock)
     {
         Connection = connection;
         Directory = directory;
@@ -70,7 +70,7 @@ public sealed class HwSession
     internal IDirectory Directory { get; }
     /// <summary>Where the module's own state lives (reviews; the journal sits in it too).</summary>
     internal IStateStore State { get; }
-    internal IClock Clock { get; }
+    internal TimeProvider Clock { get; }
     internal string Actor => Connection.Actor;
 
     /// <summary>
