@@ -42,6 +42,7 @@
         'Send-HwAccessReview'
         'Complete-HwAccessReview'
         'Close-HwAccessReview'
+        'Update-HwAccessReview'
         'Register-HwAccessReviewTask'
     )
     FunctionsToExport      = @()

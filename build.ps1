@@ -61,6 +61,8 @@ $DependencyFiles = @(
     'System.Text.Encodings.Web.dll'
     'Microsoft.Bcl.AsyncInterfaces.dll'
     'System.Threading.Tasks.Extensions.dll'
+    # System.TimeProvider (the engine's clock; the Graph SDK uses it too)
+    'Microsoft.Bcl.TimeProvider.dll'
     # review mail: MimeKit messages, MailKit SMTP
     'MimeKit.dll', 'MailKit.dll', 'BouncyCastle.Cryptography.dll', 'System.Formats.Asn1.dll', 'System.Security.Cryptography.Pkcs.dll'
     'System.Security.Cryptography.Cng.dll', 'Microsoft.Bcl.Cryptography.dll', 'System.Text.Encoding.CodePages.dll', 'System.Data.DataSetExtensions.dll'
@@ -77,7 +79,7 @@ $GraphDependencyFiles = @(
     'Microsoft.IdentityModel.JsonWebTokens.dll', 'Microsoft.IdentityModel.Logging.dll', 'Microsoft.IdentityModel.Protocols.dll'
     'Microsoft.IdentityModel.Protocols.OpenIdConnect.dll', 'Microsoft.IdentityModel.Tokens.dll', 'Microsoft.IdentityModel.Validators.dll'
     'System.IdentityModel.Tokens.Jwt.dll'
-    'Microsoft.Bcl.TimeProvider.dll', 'Microsoft.CSharp.dll', 'Microsoft.IO.RecyclableMemoryStream.dll'
+    'Microsoft.CSharp.dll', 'Microsoft.IO.RecyclableMemoryStream.dll'
     'Microsoft.Extensions.DependencyInjection.Abstractions.dll', 'Microsoft.Extensions.Logging.Abstractions.dll'
     'System.Diagnostics.DiagnosticSource.dll', 'System.IO.FileSystem.AccessControl.dll'
     'System.Security.AccessControl.dll', 'System.Security.Cryptography.ProtectedData.dll'

@@ -4,13 +4,15 @@
     export and mail the compliance report to the Manager.
 .DESCRIPTION
     Run it daily from Windows Task Scheduler (Register-HwAccessReviewTask), cron or a systemd timer, or an
-    Azure Automation runbook. Each step is idempotent, so a daily run does the right thing on every day of the month:
+    Azure Automation runbook. It calls Update-HwAccessReview, which decides what is due on the engine's clock and
+    does each step once, so a daily run does the right thing on every day of the month:
       - Start-HwAccessReview opens this month's review once (later runs open nothing new);
       - Send-HwAccessReview mails the reviewers once (on the day the review starts);
       - halfway to the due date, reviewers with undecided items get one reminder;
       - after the due date, the Manager and Communications Officer get one escalation;
       - after the grace period, Close-HwAccessReview flags or revokes undecided access as the policy says;
-      - the compliance report is exported (HTML) and, on the 1st, mailed to the Manager.
+      - on the 1st (and on the first run in a state folder) the compliance report is mailed to the Manager;
+      - the compliance report is exported (HTML) to the report folder on every run.
     A transcript goes to the log folder. Exit codes: 0 all done and compliant; 1 a step failed;
     2 done, but the compliance report found Critical or High findings.
 .EXAMPLE
@@ -72,29 +74,10 @@ try {
     if ($SmtpServer) { $mail.SmtpServer = $SmtpServer; $mail.SmtpPort = $SmtpPort }
     if ($SmtpCredential) { $mail.SmtpCredential = $SmtpCredential }
 
-    Start-HwAccessReview -Verbose | Out-Null
-    $now = [DateTimeOffset]::UtcNow
-    # Every open review, this month's and any earlier one still running into this month.
-    foreach ($review in @(Get-HwAccessReview | Where-Object { $null -eq $_.ClosedAt })) {
-        if (-not ($review.Mail | Where-Object Kind -EQ 'Initial')) {
-            Send-HwAccessReview -Period $review.Period @mail | ForEach-Object { "Sent to $($_.Recipient): $($_.Subject)" }
-        }
-        $halfway = $review.StartedAt + [TimeSpan]::FromTicks(($review.DueAt - $review.StartedAt).Ticks / 2)
-        if ($now -gt $halfway -and $review.Undecided -gt 0 -and -not ($review.Mail | Where-Object Kind -EQ 'Reminder')) {
-            Send-HwAccessReview -Period $review.Period -Reminder @mail | ForEach-Object { "Reminded $($_.Recipient)" }
-        }
-        Send-HwAccessReview -Period $review.Period -Escalate @mail | ForEach-Object { "Escalated to $($_.Recipient)" }
-        if ($now -gt $review.GraceEndsAt -or $review.Undecided -eq 0 -and $now -gt $review.DueAt) {
-            Close-HwAccessReview -Period $review.Period -Confirm:$false | Out-Null
-            "Closed review $($review.Period)"
-        }
-    }
+    # The month's steps are decided in the engine on its clock (Update-HwAccessReview): each one once, however often this runs.
+    foreach ($step in Update-HwAccessReview @mail -Confirm:$false) { $step.Summary }
 
     $report = Export-HwComplianceReport -Path (Join-Path $ReportPath "compliance-$stamp.html")
-    if ($now.UtcDateTime.Day -eq 1 -or -not (Get-ChildItem $ReportPath -Filter 'compliance-*.html' | Where-Object Name -NE $report.Name)) {
-        $sent = Send-HwComplianceReport @mail
-        "Compliance report mailed to $($sent.Recipient)"
-    }
     $summary = Get-HwComplianceReport -Summary
     Write-Output "Compliance: $($summary.Result) ($($summary.Critical) critical, $($summary.High) high, $($summary.Medium) medium). Report: $($report.FullName)"
     if ($summary.Critical + $summary.High -gt 0) { $exitCode = 2 }

@@ -35,7 +35,7 @@ public sealed class HwEngine
         + "Connect-HwDirectory -Path <organisation folder>, or Connect-HwDirectory -TenantId ... for Microsoft 365.");
 
     /// <summary>Connects to an organisation folder (directory.json) with its state folder (journal, reviews).</summary>
-    public HwSession ConnectLocal(string organisationPath, string? statePath, string? policyPath, IClock? clock = null, bool isSample = false)
+    public HwSession ConnectLocal(string organisationPath, string? statePath, string? policyPath, TimeProvider? clock = null, bool isSample = false)
     {
         string org = Path.GetFullPath(organisationPath);
         var directory = new LocalDirectory(org);
@@ -44,7 +44,7 @@ public sealed class HwEngine
     }
 
     /// <summary>Copies the bundled sample organisation to <paramref name="targetPath"/> (default: a new temporary folder) and connects to the copy.</summary>
-    public HwSession ConnectSample(string? targetPath, string? policyPath, IClock? clock = null)
+    public HwSession ConnectSample(string? targetPath, string? policyPath, TimeProvider? clock = null)
     {
         string target = Path.GetFullPath(targetPath ?? Path.Combine(Path.GetTempPath(),
             "HealthwatchPolicy-sample-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)
@@ -63,7 +63,7 @@ public sealed class HwEngine
     /// and the Graph SDK load now, not at Import-Module. The state folder (journal, reviews) defaults to
     /// LocalApplicationData/HealthwatchPolicy/&lt;tenant&gt;.
     /// </summary>
-    public HwSession ConnectGraph(GraphConnectionOptions options, string? statePath, string? policyPath, IClock? clock = null)
+    public HwSession ConnectGraph(GraphConnectionOptions options, string? statePath, string? policyPath, TimeProvider? clock = null)
     {
         Type factory = Type.GetType("HealthwatchPolicy.Engine.Graph.GraphDirectoryFactory, HealthwatchPolicy.Engine.Graph", throwOnError: false)
             ?? throw new HwException(ErrorIds.GraphAdapterMissing,
@@ -91,10 +91,10 @@ public sealed class HwEngine
     public void Disconnect() => _session = null;
 
     /// <summary>Connects over any directory adapter (tests use it to run one contract suite over every adapter).</summary>
-    internal HwSession ConnectTo(IDirectory directory, string kind, string statePath, string? policyPath, IClock? clock) =>
+    internal HwSession ConnectTo(IDirectory directory, string kind, string statePath, string? policyPath, TimeProvider? clock) =>
         Open(directory, kind, directory.Description, Path.GetFullPath(statePath), policyPath, clock, isSample: false);
 
-    private HwSession Open(IDirectory directory, string kind, string description, string statePath, string? policyPath, IClock? clock, bool isSample,
+    private HwSession Open(IDirectory directory, string kind, string description, string statePath, string? policyPath, TimeProvider? clock, bool isSample,
         string? actor = null)
     {
         PolicyDocument policy = Policies.Load(policyPath);
@@ -106,10 +106,11 @@ public sealed class HwEngine
         {
             throw new HwException(ErrorIds.StateNotWritable, $"Cannot create the state folder '{statePath}': {ex.Message}", statePath, ex);
         }
-        IClock c = clock ?? SystemClock.Instance;
+        TimeProvider c = clock ?? TimeProvider.System;
         var connection = new DirectoryConnection(kind, description, statePath, policy.Path, policy.Version,
             actor ?? Environment.UserName + "@" + Environment.MachineName, c.UtcNow, isSample);
-        _session = new HwSession(connection, directory, new FileJournal(statePath, c), policy, c);
+        var state = new LocalStateStore(statePath);
+        _session = new HwSession(connection, directory, state, new FileJournal(state.Journal("journal"), c), policy, c);
         return _session;
     }
 

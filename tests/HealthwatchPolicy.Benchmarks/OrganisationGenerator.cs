@@ -259,12 +259,12 @@ internal static class OrganisationGenerator
         return new Guid(bytes).ToString();
     }
 
-    private sealed class SteppingClock : IClock
+    private sealed class SteppingClock : TimeProvider
     {
         private DateTimeOffset _now;
 
         public SteppingClock(DateTimeOffset start) => _now = start;
 
-        public DateTimeOffset UtcNow => _now = _now.AddMinutes(7);
+        public override DateTimeOffset GetUtcNow() => _now = _now.AddMinutes(7);
     }
 }

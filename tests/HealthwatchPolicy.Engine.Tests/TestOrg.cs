@@ -74,7 +74,9 @@ internal sealed class TestOrg : IDisposable
 }
 
 /// <summary>A clock the test moves by hand.</summary>
-internal sealed class TestClock : IClock
+internal sealed class TestClock : TimeProvider
 {
     public DateTimeOffset UtcNow { get; set; } = new(2026, 11, 2, 9, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow() => UtcNow;
 }

@@ -364,9 +364,11 @@ internal static class Program
 }
 
 /// <summary>The clock the journal reads: set to each historical moment before an append.</summary>
-internal sealed class HistoricalClock : IClock
+internal sealed class HistoricalClock : TimeProvider
 {
     public DateTimeOffset UtcNow { get; set; }
+
+    public override DateTimeOffset GetUtcNow() => UtcNow;
 }
 
 /// <summary>
@@ -406,7 +408,7 @@ internal static class Check
         IReadOnlyList<DirectoryGroup> groups = directory.GetGroups(policy.Parameters.PostingGroupPrefix + "-");
         Console.WriteLine($"LocalDirectory: {users.Count} users, {groups.Count} posting groups ({directory.Description})");
 
-        var journal = new FileJournal(Path.Combine(org, "state"), SystemClock.Instance);
+        var journal = new FileJournal(Path.Combine(org, "state"), TimeProvider.System);
         JournalVerification v = journal.Verify();
         Console.WriteLine($"FileJournal.Verify: IsValid={v.IsValid}, EntryCount={v.EntryCount}{(v.Problem is null ? "" : ", problem: " + v.Problem)}");
         if (!v.IsValid)

@@ -120,6 +120,9 @@ public static class ErrorIds
     /// <summary>Another process held the state lock for too long.</summary>
     [ErrorKind(HwErrorKind.ResourceUnavailable)] public const string StateLocked = nameof(StateLocked);
 
+    /// <summary>A state-store write lost a race: the document or journal sequence changed since it was read.</summary>
+    [ErrorKind(HwErrorKind.InvalidOperation)] public const string StateConflict = nameof(StateConflict);
+
     /// <summary>The journal could not take the entry.</summary>
     [ErrorKind(HwErrorKind.WriteError)] public const string JournalWriteFailed = nameof(JournalWriteFailed);
 

@@ -7,73 +7,72 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Local;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Storage;
 
 namespace HealthwatchPolicy.Engine.Journal;
 
 /// <summary>
-/// <c>journal.jsonl</c> in the state folder: one JSON entry per line, each sealed with
-/// SHA-256(previous hash + canonical entry). <c>journal.head</c> holds the last sequence and hash, so a
-/// truncated tail is detected too. Appends are one write() of a whole line under a cross-process lock.
+/// The journal's hash chain over the state store's append-only journal <c>journal</c> (locally
+/// <c>journal.jsonl</c> and <c>journal.head</c> in the state folder): one JSON entry per line, each sealed with
+/// SHA-256(previous hash + canonical entry), the head holding the last sequence and hash, so a truncated tail is
+/// detected too. An append reads only the head and the last entry (its cost does not grow with the journal);
+/// <see cref="Verify"/> walks the whole chain.
 /// </summary>
 public sealed class FileJournal : IJournal
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
-    private static readonly TimeSpan s_lockTimeout = TimeSpan.FromSeconds(60);
-    private readonly IClock _clock;
+    private const int ConflictRetries = 5;
+    private readonly IStateJournal _entries;
+    private readonly TimeProvider _clock;
 
-    public FileJournal(string stateFolder, IClock clock)
+    /// <summary>The journal in a state folder (the local state store).</summary>
+    public FileJournal(string stateFolder, TimeProvider clock)
+        : this(new LocalStateStore(stateFolder).Journal("journal"), clock)
     {
-        _clock = clock;
-        Path = System.IO.Path.Combine(stateFolder, "journal.jsonl");
-        HeadPath = System.IO.Path.Combine(stateFolder, "journal.head");
-        LockPath = System.IO.Path.Combine(stateFolder, "journal.lock");
     }
 
-    public string Path { get; }
-    public string HeadPath { get; }
-    private string LockPath { get; }
+    /// <summary>The journal over any state store's journal.</summary>
+    public FileJournal(IStateJournal entries, TimeProvider clock)
+    {
+        _entries = entries;
+        _clock = clock;
+    }
+
+    /// <summary>Where the journal lives (locally the path of journal.jsonl).</summary>
+    public string Path => _entries.Location;
 
     public JournalEntry Append(JournalRecord record)
     {
-        using FileLock _ = FileLock.Acquire(LockPath, s_lockTimeout);
-        (long lastSeq, string lastHash, int lines) = ReadTail();
-        long seq = lastSeq + 1;
-        DateTimeOffset time = _clock.UtcNow.ToUniversalTime();
-        string canonical = Canonical(seq, time, record, lastHash);
-        string hash = Hash(lastHash, canonical);
-        // The stored line is the canonical text with the hash added as the last member.
-        string line = canonical.Substring(0, canonical.Length - 1) + ",\"hash\":\"" + hash + "\"}\n";
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            using (var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read, 1, FileOptions.WriteThrough))
+            (long lastSeq, string lastHash) = FindTail();
+            long seq = lastSeq + 1;
+            DateTimeOffset time = _clock.UtcNow.ToUniversalTime();
+            string canonical = Canonical(seq, time, record, lastHash);
+            string hash = Hash(lastHash, canonical);
+            // The stored line is the canonical text with the hash added as the last member.
+            string line = canonical.Substring(0, canonical.Length - 1) + ",\"hash\":\"" + hash + "\"}";
+            try
             {
-                byte[] bytes = Encoding.UTF8.GetBytes(line);
-                stream.Write(bytes, 0, bytes.Length);
-                stream.Flush(flushToDisk: true);
+                _entries.Append(seq, line, hash);
+                return new JournalEntry(seq, time, record, lastHash, hash, (int)seq);
+            }
+            catch (StateConflictException) when (attempt < ConflictRetries)
+            {
+                // another writer took the sequence: chain onto its entry instead
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new HwException(ErrorIds.JournalWriteFailed,
-                $"Cannot append to the journal '{Path}': {ex.Message}", Path, ex);
-        }
-        AtomicFile.WriteAllText(HeadPath, $"{{\"sequence\":{seq.ToString(CultureInfo.InvariantCulture)},\"hash\":\"{hash}\"}}\n");
-        return new JournalEntry(seq, time, record, lastHash, hash, lines + 1);
     }
 
-    public void EnsureAppendable()
-    {
-        using FileLock _ = FileLock.Acquire(LockPath, s_lockTimeout);
-        ReadTail();
-    }
+    public void EnsureAppendable() => FindTail();
 
     public IReadOnlyList<JournalEntry> ReadAll()
     {
         var entries = new List<JournalEntry>();
         int lineNo = 0;
-        foreach (string line in ReadLines())
+        foreach (string line in _entries.Read(1))
         {
             lineNo++;
             if (line.Length == 0)
@@ -94,7 +93,7 @@ public sealed class FileJournal : IJournal
         int lineNo = 0, count = 0;
         JournalVerification Bad(long seq, int line, string problem) => new(Path, count, seq, line, problem);
 
-        foreach (string line in ReadLines())
+        foreach (string line in _entries.Read(1))
         {
             lineNo++;
             if (line.Length == 0)
@@ -115,65 +114,58 @@ public sealed class FileJournal : IJournal
             count++;
         }
 
-        (long headSeq, string? headHash) = ReadHead();
-        if (headSeq > count)
+        StateJournalHead head = _entries.ReadHead();
+        if (head.Sequence > count)
             return new JournalVerification(Path, count, count + 1, lineNo + 1,
-                $"The journal ends at entry {count} but its head records entry {headSeq} (entries were removed from the end).");
-        if (headSeq > 0 && headSeq == count && headHash != previous)
+                $"The journal ends at entry {count} but its head records entry {head.Sequence} (entries were removed from the end).");
+        if (head.Sequence > 0 && head.Sequence == count && head.Seal != previous)
             return new JournalVerification(Path, count, count, lineNo, "The last entry does not match the journal head (edited).");
         return new JournalVerification(Path, count, null, null, null);
     }
 
-    private IEnumerable<string> ReadLines()
+    /// <summary>
+    /// The last sequence and hash, from the head and the last entry only: they must agree (the same entry, or the
+    /// head one behind when its write was lost after the append). Without a head, or with one further behind, the
+    /// whole journal is read once, as before heads were trusted.
+    /// </summary>
+    private (long Seq, string Hash) FindTail()
     {
-        if (!File.Exists(Path))
-            yield break;
-        string text;
-        using (var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-        using (var reader = new StreamReader(stream, Encoding.UTF8))
-            text = reader.ReadToEnd();
-        string[] lines = text.Split('\n');
-        int last = lines.Length;
-        if (last > 0 && lines[last - 1].Length == 0)
-            last--; // the final newline
-        for (int i = 0; i < last; i++)
-            yield return lines[i].TrimEnd('\r');
+        StateJournalHead head = _entries.ReadHead();
+        JournalEntry? last = head.LastEntry is null ? null
+            : Parse(head.LastEntry, 0) ?? throw Corrupt($"The last entry of the journal '{Path}' is damaged; nothing was changed. Run Test-HwAuditLog.");
+        long seq = last?.Sequence ?? 0;
+        string hash = last?.Hash ?? Genesis;
+        if (!head.Recorded)
+            return ScanTail(head);
+        if (head.Sequence > seq)
+            throw Corrupt($"The journal '{Path}' ends at entry {seq} but its head records {head.Sequence}; nothing was changed. Run Test-HwAuditLog.");
+        if (head.Sequence == seq)
+            return seq == 0 || head.Seal == hash ? (seq, hash)
+                : throw Corrupt($"The last entry of the journal '{Path}' does not match its head (edited); nothing was changed. Run Test-HwAuditLog.");
+        if (seq == head.Sequence + 1 && last!.PreviousHash == head.Seal)
+            return (seq, hash);
+        return ScanTail(head);
     }
 
-    private (long Seq, string Hash, int Lines) ReadTail()
+    private (long Seq, string Hash) ScanTail(StateJournalHead head)
     {
         long seq = 0;
         string hash = Genesis;
         int lines = 0;
-        foreach (string line in ReadLines())
+        foreach (string line in _entries.Read(1))
         {
             lines++;
-            JournalEntry entry = Parse(line, lines) ?? throw new HwException(ErrorIds.JournalCorrupt,
-                $"Journal line {lines} of '{Path}' is damaged; nothing was changed. Run Test-HwAuditLog.", Path);
+            JournalEntry entry = Parse(line, lines)
+                ?? throw Corrupt($"Journal line {lines} of '{Path}' is damaged; nothing was changed. Run Test-HwAuditLog.");
             seq = entry.Sequence;
             hash = entry.Hash;
         }
-        (long headSeq, _) = ReadHead();
-        if (headSeq > seq)
-            throw new HwException(ErrorIds.JournalCorrupt,
-                $"The journal '{Path}' ends at entry {seq} but its head records {headSeq}; nothing was changed. Run Test-HwAuditLog.", Path);
-        return (seq, hash, lines);
+        if (head.Sequence > seq)
+            throw Corrupt($"The journal '{Path}' ends at entry {seq} but its head records {head.Sequence}; nothing was changed. Run Test-HwAuditLog.");
+        return (seq, hash);
     }
 
-    private (long Seq, string? Hash) ReadHead()
-    {
-        if (!File.Exists(HeadPath))
-            return (0, null);
-        try
-        {
-            JsonNode? head = JsonNode.Parse(File.ReadAllText(HeadPath));
-            return ((long?)head?["sequence"] ?? 0, (string?)head?["hash"]);
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
-        {
-            return (long.MaxValue, null); // an unreadable head can only mean tampering: report it as such
-        }
-    }
+    private HwException Corrupt(string message) => new(ErrorIds.JournalCorrupt, message, Path);
 
     private static JournalEntry? Parse(string line, int lineNo)
     {

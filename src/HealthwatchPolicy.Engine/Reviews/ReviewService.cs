@@ -22,7 +22,7 @@ namespace HealthwatchPolicy.Engine.Reviews;
 /// reviewers), send (one mail per reviewer), decide (Remove revokes through the same path as Revoke-HwPostingAccess),
 /// remind, escalate to the Manager and Communications Officer, and close (undecided access flagged or revoked).
 /// </summary>
-public sealed class ReviewService
+public sealed partial class ReviewService
 {
     private static readonly Regex s_period = new(@"^\d{4}-(0[1-9]|1[0-2])$", RegexOptions.CultureInvariant);
     private readonly HwSession _session;
@@ -31,7 +31,7 @@ public sealed class ReviewService
     internal ReviewService(HwSession session)
     {
         _session = session;
-        _store = new ReviewStore(session.Connection.StatePath);
+        _store = new ReviewStore(session.State);
     }
 
     private PolicyDocument Policy => _session.Policy;

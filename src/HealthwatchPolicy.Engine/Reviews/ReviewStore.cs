@@ -1,17 +1,23 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 using HealthwatchPolicy.Engine.Errors;
-using HealthwatchPolicy.Engine.Storage;
+using HealthwatchPolicy.Engine.Ports;
 
 namespace HealthwatchPolicy.Engine.Reviews;
 
-/// <summary>reviews/&lt;period&gt;.json in the state folder; written atomically (the caller holds the state lock).</summary>
+/// <summary>
+/// Each review is the state-store document <c>reviews/&lt;yyyy-MM&gt;.json</c> (locally a file in the state folder).
+/// A review is saved only over the version this store last read or wrote, so a change made meanwhile by another
+/// process is never overwritten (the caller holds the state lock, so that is a conflict, not a wait).
+/// </summary>
 internal sealed class ReviewStore
 {
+    private const string Folder = "reviews";
+    private static readonly Regex s_name = new(@"^reviews/.{4}-.{2}\.json$", RegexOptions.CultureInvariant);
     private static readonly JsonSerializerOptions s_json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -19,35 +25,46 @@ internal sealed class ReviewStore
         WriteIndented = true,
     };
 
-    private readonly string _folder;
+    private readonly IStateStore _store;
+    private readonly Dictionary<string, string> _versions = new(StringComparer.Ordinal);
 
-    public ReviewStore(string stateFolder) => _folder = Path.Combine(stateFolder, "reviews");
+    public ReviewStore(IStateStore store) => _store = store;
 
-    private string PathFor(string period) => Path.Combine(_folder, period + ".json");
+    private static string NameFor(string period) => Folder + "/" + period + ".json";
 
     public AccessReview? Find(string period)
     {
-        string path = PathFor(period);
-        if (!File.Exists(path))
+        string name = NameFor(period);
+        if (_store.Read(name) is not { } document)
+        {
+            _versions.Remove(period);
             return null;
+        }
         try
         {
-            return JsonSerializer.Deserialize<AccessReview>(File.ReadAllText(path), s_json)
-                   ?? throw new JsonException("empty file");
+            AccessReview review = JsonSerializer.Deserialize<AccessReview>(document.Content, s_json)
+                                  ?? throw new JsonException("empty file");
+            _versions[period] = document.Version;
+            return review;
         }
         catch (JsonException ex)
         {
-            throw new HwException(ErrorIds.ReviewInvalid, $"The access review file '{path}' is damaged: {ex.Message}", path, ex);
+            string where = _store.Locate(name);
+            throw new HwException(ErrorIds.ReviewInvalid, $"The access review file '{where}' is damaged: {ex.Message}", where, ex);
         }
     }
 
     public IReadOnlyList<AccessReview> All() =>
-        Directory.Exists(_folder)
-            ? Directory.GetFiles(_folder, "????-??.json").OrderBy(p => p, StringComparer.Ordinal)
-                .Select(p => Find(Path.GetFileNameWithoutExtension(p))!).ToList()
-            : Array.Empty<AccessReview>();
+        _store.List(Folder).Where(n => s_name.IsMatch(n))
+            .Select(n => Find(n.Substring(Folder.Length + 1, 7))!).ToList();
 
     public AccessReview? Latest() => All().LastOrDefault();
 
-    public void Save(AccessReview review) => AtomicFile.WriteAllText(PathFor(review.Period), JsonSerializer.Serialize(review, s_json));
+    public void Save(AccessReview review)
+    {
+        string content = JsonSerializer.Serialize(review, s_json);
+        _versions[review.Period] = _versions.TryGetValue(review.Period, out string? version)
+            ? _store.Replace(NameFor(review.Period), content, version)
+            : _store.Create(NameFor(review.Period), content);
+    }
 }

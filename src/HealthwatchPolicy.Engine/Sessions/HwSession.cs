@@ -44,10 +44,11 @@ public sealed class HwSession
 {
     private static readonly TimeSpan s_lockTimeout = TimeSpan.FromSeconds(120);
 
-    internal HwSession(DirectoryConnection connection, IDirectory directory, IJournal journal, PolicyDocument policy, IClock clock)
+    internal HwSession(DirectoryConnection connection, IDirectory directory, IStateStore state, IJournal journal, PolicyDocument policy, TimeProvider clock)
     {
         Connection = connection;
         Directory = directory;
+        State = state;
         Journal = journal;
         Policy = policy;
         Clock = clock;
@@ -67,7 +68,9 @@ public sealed class HwSession
     public Reviews.ReviewService Reviews { get; }
     public IJournal Journal { get; }
     internal IDirectory Directory { get; }
-    internal IClock Clock { get; }
+    /// <summary>Where the module's own state lives (reviews; the journal sits in it too).</summary>
+    internal IStateStore State { get; }
+    internal TimeProvider Clock { get; }
     internal string Actor => Connection.Actor;
 
     /// <summary>

@@ -120,6 +120,51 @@ public abstract class ReviewMonthContract : IDisposable
     }
 
     [Fact]
+    public void Advance_does_each_step_of_the_month_once_as_the_clock_moves()
+    {
+        Organisation();
+        IMailer mailer = Mailer(Session);
+        const string from = "social-media-review@hwsefton.example";
+        var done = new List<(ReviewStepKind Kind, string Period, DateTimeOffset At)>();
+        DateTimeOffset end = new(2026, 12, 2, 7, 0, 0, TimeSpan.Zero);
+        for (; Clock.UtcNow <= end; Clock.UtcNow = Clock.UtcNow.AddHours(6))
+        {
+            IReadOnlyList<ReviewScheduleStep> steps = Session.Reviews.Advance(mailer, from);
+            done.AddRange(steps.Select(s => (s.Kind, s.Period, s.At)));
+            Assert.All(steps, s => Assert.Equal(Clock.UtcNow, s.At));
+            Assert.Empty(Session.Reviews.Advance(mailer, from));                                         // the same moment again: nothing
+            if (Clock.UtcNow == new DateTimeOffset(2026, 11, 4, 7, 0, 0, TimeSpan.Zero))
+                Session.Reviews.Decide(null, "facebook-hw", TestOrg.Staff1, ReviewDecisions.Keep, "Runs the events page");
+        }
+
+        DateTimeOffset At(int month, int day, int hour) => new(2026, month, day, hour, 0, 0, TimeSpan.Zero);
+        Assert.Equal(new (ReviewStepKind, string, DateTimeOffset)[]
+        {
+            (ReviewStepKind.ReviewStarted, "2026-11", At(11, 2, 7)),
+            (ReviewStepKind.ReviewMailSent, "2026-11", At(11, 2, 7)),
+            (ReviewStepKind.ComplianceReportMailed, "2026-11", At(11, 2, 7)),   // the first run in this state
+            (ReviewStepKind.ReminderSent, "2026-11", At(11, 9, 13)),            // past halfway to the due date (9 Nov 07:00)
+            (ReviewStepKind.EscalationSent, "2026-11", At(11, 16, 13)),         // past due (16 Nov 07:00), items undecided
+            (ReviewStepKind.ReviewClosed, "2026-11", At(11, 23, 13)),           // past the grace period (23 Nov 07:00)
+            (ReviewStepKind.ReviewStarted, "2026-12", At(12, 1, 1)),
+            (ReviewStepKind.ReviewMailSent, "2026-12", At(12, 1, 1)),
+            (ReviewStepKind.ComplianceReportMailed, "2026-12", At(12, 1, 1)),   // on the 1st
+        }, done);
+
+        AccessReview november = Session.Reviews.Get("2026-11").Single();
+        Assert.Equal("Kept", november.Items.Single(i => i.User == TestOrg.Staff1).Outcome);
+        Assert.All(november.Items.Where(i => i.User != TestOrg.Staff1), i => Assert.Equal("Flagged", i.Outcome));
+        Assert.Equal(1, november.Mail.Count(m => m.Kind == "Escalation"));
+        Assert.Equal(2, Delivered().Count(m => (m.Subject ?? "").StartsWith("Social media policy compliance", StringComparison.Ordinal)));
+        Assert.Single(Delivered(), m => (m.Subject ?? "").Contains("Overdue"));                                    // one escalation message
+        var actions = Session.Journal.ReadAll().Select(e => e.Action).ToList();
+        Assert.Equal(2, actions.Count(a => a == JournalActions.AccessReviewStarted));
+        Assert.Equal(1, actions.Count(a => a == JournalActions.AccessReviewEscalated));
+        Assert.Equal(1, actions.Count(a => a == JournalActions.AccessReviewClosed));
+        Assert.True(Session.Journal.Verify().IsValid);
+    }
+
+    [Fact]
     public void Undecided_access_after_the_grace_period_is_flagged_as_the_policy_says()
     {
         Organisation();

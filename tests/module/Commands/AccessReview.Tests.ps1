@@ -83,6 +83,18 @@ Describe 'The monthly access review cmdlets' -Tag 'Review' {
         Get-Content -Raw $eml | Should -Match 'To: .*sarah.whitfield@hwsefton.example'
     }
 
+    It 'does what is due now once with Update-HwAccessReview, and nothing with -WhatIf' {
+        Update-HwAccessReview -WhatIf
+        @(Get-HwAccessReview).Count | Should -Be 0
+        Test-Path $outbox | Should -BeFalse
+        $steps = @(Update-HwAccessReview -Confirm:$false)
+        $steps[0].PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Reviews.ReviewScheduleStep'
+        ($steps.Kind -join ',') | Should -Be 'ReviewStarted,ReviewMailSent,ComplianceReportMailed'
+        $steps[1].Mail.Count | Should -Be (@(Get-ChildItem $outbox -Filter *.eml).Count - 1)   # every .eml but the compliance report
+        @(Update-HwAccessReview -Confirm:$false).Count | Should -Be 0
+        @(Get-HwAuditLog -Action AccessReviewStarted).Count | Should -Be 1
+    }
+
     It 'explains how to schedule on a system without Task Scheduler' -Skip:$IsWindows {
         $err = { Register-HwAccessReviewTask -TenantId t -ClientId c -CertificateThumbprint x -From f@x -StatePath $TestDrive } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Be 'TaskSchedulerUnavailable,HealthwatchPolicy.Commands.RegisterHwAccessReviewTaskCommand'
