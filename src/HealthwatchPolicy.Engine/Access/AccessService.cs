@@ -19,6 +19,14 @@ public sealed class AccessService
 
     internal AccessService(HwSession session) => _session = session;
 
+    /// <summary>
+    /// Adds <paramref name="userReference"/> (principal name or object id) to the account's posting group if every check
+    /// allows it, and journals the grant. A refused grant changes nothing and returns its <see cref="PolicyRefusal"/>s
+    /// (PosterDisabled, PosterIsGuest, PosterTypeNotEligible, PolicyNotAcknowledged, PosterLimitReached); a poster who
+    /// can already post is <c>AlreadyGranted</c> and changes nothing.
+    /// </summary>
+    /// <exception cref="HwException">AccountNotFound (no such active account), UserNotFound (input <c>user</c>),
+    /// StateLocked or StateNotWritable (the state folder), JournalWriteFailed, or a directory error of the adapter.</exception>
     public AccessOutcome Grant(string accountName, string userReference, string reason)
     {
         using IDisposable _ = _session.BeginChange();

@@ -97,6 +97,10 @@ public sealed class RegisterService
     }
 
     /// <summary>Sets up a new official account: its posting group and register entry together, or neither.</summary>
+    /// <exception cref="HwException">AccountHandleInvalid, AccountPlatformInvalid, AccountUrlInvalid (inputs <c>handle</c>,
+    /// <c>platform</c>, <c>url</c>), AccountExists, UserNotFound (input <c>owner</c> or <c>consentBy</c>), StateLocked or
+    /// StateNotWritable, JournalWriteFailed, or a directory error of the adapter.</exception>
+    /// <exception cref="PolicyRefusalException">AccountOwnerDisabled or AccountConsentInvalid (SMP-3.1), with the typed refusal.</exception>
     public OfficialAccount Create(string platform, string handle, string? url, string? purpose, string owner, string consentBy,
         DateTime? consentDate, string reason)
     {
