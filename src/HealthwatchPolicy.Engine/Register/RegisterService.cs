@@ -67,6 +67,7 @@ public sealed class RegisterService
     /// <summary>An account by register name or posting-group name; throws AccountNotFound.</summary>
     public OfficialAccount GetAccount(string name, bool includeRetired = true)
     {
+        name = Identifiers.Normalise(name);
         bool Matches(OfficialAccount a) =>
             string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)
             || string.Equals(a.GroupName, name, StringComparison.OrdinalIgnoreCase)
@@ -87,6 +88,7 @@ public sealed class RegisterService
 
     internal DirectoryUser ResolveUser(string reference, string parameter)
     {
+        reference = Identifiers.Normalise(reference);
         if (string.IsNullOrWhiteSpace(reference))
             throw new HwException("UserNotFound", HwErrorKind.InvalidArgument, $"-{parameter} is empty.", reference);
         return Directory.FindUser(reference.Trim())
@@ -99,6 +101,8 @@ public sealed class RegisterService
         DateTime? consentDate, string reason)
     {
         using IDisposable _ = _session.BeginChange();
+        platform = Identifiers.Normalise(platform);
+        handle = Identifiers.Normalise(handle);
         if (OfficialAccount.MakeName("", handle).Length == 0)
             throw new HwException("AccountHandleInvalid", HwErrorKind.InvalidArgument, $"-Handle '{handle}' must contain letters or digits.", handle);
         if (OfficialAccount.MakeName(platform, "").Length == 0)
