@@ -145,7 +145,7 @@ public sealed class RegisterService
     /// <summary>An account's address: absolute https, or nothing (an empty value, as Import-Csv gives, is nothing).</summary>
     private static string? CheckUrl(string? url)
     {
-        url = Blank(url);
+        url = Blank(Identifiers.NormaliseOptional(url));
         if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme != Uri.UriSchemeHttps))
             throw new HwException("AccountUrlInvalid", HwErrorKind.InvalidArgument, $"-Url must be an absolute https:// address; '{url}' is not.", url);
         return url;

@@ -23,6 +23,7 @@ public sealed class NewHwOfficialAccountCommand : HwCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowNull, AllowEmptyString]
+    [Identifier]
     public string? Url { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

@@ -18,6 +18,7 @@ public sealed class SetHwOfficialAccountCommand : HwCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowNull, AllowEmptyString]
+    [Identifier]
     public string? Url { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

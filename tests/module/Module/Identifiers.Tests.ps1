@@ -21,7 +21,7 @@ BeforeAll {
     Import-HwBuiltModule
     # Free text (kept as written) and file-system paths (a file name may end in a space): not identifiers.
     $script:notIdentifiers = @{
-        FreeText = @('Reason', 'Justification', 'Purpose', 'Url')
+        FreeText = @('Reason', 'Justification', 'Purpose')
         Path     = @('Path', 'ReferencePath', 'DifferencePath', 'OutFile', 'Policy', 'PolicyPath', 'StatePath', 'CertificatePath', 'OutboxPath')
     }
     function Get-HwIdentifierAttribute([string] $Command, [string] $Parameter) {

@@ -23,10 +23,12 @@ BeforeDiscovery {
             Show = 'Account', 'User'; Expect = "*$acct*nadia.khan*"; Changes = $false; CaseFree = $true }
         @{ Command = 'Get-HwOfficialAccount'; Ids = @{ Name = $acct; Platform = 'Facebook'; Owner = 'nadia.khan@hwsefton.example' }; Other = @{}
             Show = 'Name', 'Owner'; Expect = "*$acct*"; Changes = $false; CaseFree = $true }
-        @{ Command = 'New-HwOfficialAccount'; Ids = @{ Platform = 'Instagram'; Handle = '@seftoncarers'; Owner = 'daniel.okafor@hwsefton.example'; ConsentBy = 'sarah.whitfield@hwsefton.example' }
-            Other = @{ Reason = 'r' }; Show = 'Name', 'Platform', 'Handle', 'Owner', 'ConsentBy'; Expect = '*instagram-seftoncarers*'; Changes = $true; CaseFree = $false }
+        @{ Command = 'New-HwOfficialAccount'; Ids = @{ Platform = 'Instagram'; Handle = '@seftoncarers'; Url = 'https://www.instagram.com/seftoncarers'; Owner = 'daniel.okafor@hwsefton.example'; ConsentBy = 'sarah.whitfield@hwsefton.example' }
+            Other = @{ Reason = 'r' }; Show = 'Name', 'Platform', 'Handle', 'Url', 'Owner', 'ConsentBy'; Expect = '*instagram-seftoncarers*'; Changes = $true; CaseFree = $false }
         @{ Command = 'Set-HwOfficialAccount'; Ids = @{ Name = 'youtube-healthwatchsefton'; Owner = 'aisha.rahman@hwsefton.example'; ConsentBy = 'sarah.whitfield@hwsefton.example' }
             Other = @{ Reason = 'r'; PassThru = $true }; Show = 'Name', 'Owner', 'ConsentBy'; Expect = '*aisha.rahman*'; Changes = $true; CaseFree = $true }
+        @{ Command = 'Set-HwOfficialAccount'; Ids = @{ Name = 'youtube-healthwatchsefton'; Url = 'https://www.youtube.com/@healthwatchsefton-events' }
+            Other = @{ Reason = 'r'; PassThru = $true }; Show = 'Name', 'Url'; Expect = '*healthwatchsefton-events*'; Changes = $true; CaseFree = $false }
         @{ Command = 'Remove-HwOfficialAccount'; Ids = @{ Name = 'twitter-hw-sefton' }; Other = @{ Reason = 'r'; PassThru = $true; Confirm = $false }
             Show = 'Name', 'Status', 'PosterCount'; Expect = '*Retired*'; Changes = $true; CaseFree = $true }
         @{ Command = 'Get-HwAuditLog'; Ids = @{ Account = 'youtube-healthwatchsefton'; User = 'liam.hughes@hwsefton.example'; Action = 'PostingAccessGranted' }; Other = @{}
@@ -102,7 +104,7 @@ BeforeAll {
 
     # What the module knows afterwards, without times and temporary paths.
     function Get-HwObservedState {
-        @(Get-HwOfficialAccount -IncludeRetired | ForEach-Object { "account $($_.Name) $($_.Platform) $($_.Handle) $($_.Owner) $($_.ConsentBy) $($_.Status)" }
+        @(Get-HwOfficialAccount -IncludeRetired | ForEach-Object { "account $($_.Name) $($_.Platform) $($_.Handle) $($_.Url) $($_.Owner) $($_.ConsentBy) $($_.Status)" }
             Get-HwPostingAccess | ForEach-Object { "poster $($_.Account) $($_.User)" }
             Get-HwAuditLog | ForEach-Object { "journal $($_.Sequence) $($_.Action) $($_.Account) $($_.User) $($_.Reason)" }
             Get-HwAccessReview -Item -ErrorAction SilentlyContinue | ForEach-Object { "review $($_.Account) $($_.User) $($_.Decision) $($_.Outcome)" }
@@ -170,6 +172,13 @@ Describe 'The issue''s example on <Adapter>: a spreadsheet row that grants acces
         (Get-HwPostingAccess -Account facebook-seftonyounglisteners).User | Should -Contain 'rebecca.lloyd@hwsefton.example'
         (Import-Csv $csv | Revoke-HwPostingAccess).Status | Should -Be 'Revoked'
         (Get-HwPostingAccess -Account facebook-seftonyounglisteners).User | Should -Not -Contain 'rebecca.lloyd@hwsefton.example'
+    }
+
+    It 'acknowledges padded users piped by value, as the clean ones' {
+        $done = "`u{00A0}liam.hughes@hwsefton.example ", "`tANNE.CLARKE@hwsefton.example`u{200B}" | Add-HwPolicyAcknowledgement
+        $done.User | Should -Be @('liam.hughes@hwsefton.example', 'anne.clarke@hwsefton.example')
+        $done.Status | Should -Be @('Acknowledged', 'Acknowledged')
+        (Get-HwPolicyAcknowledgement -Missing).User | Should -Not -Contain 'liam.hughes@hwsefton.example'
     }
 
     It 'takes a decision written "keep" and a tab, for the month written with spaces around it, as Keep' {
