@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using HealthwatchPolicy.Engine.Ports;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy;
 
@@ -9,10 +10,12 @@ public abstract class MailCmdlet : HwCmdlet
     /// <summary>The mailbox the mail comes from (required on a Graph connection; Mail.Send should be scoped to it).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? From { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? SmtpServer { get; set; }
 
     [Parameter]

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using HealthwatchPolicy.Completers;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy;
 
@@ -10,12 +11,14 @@ public abstract class PostingAccessCmdlet : HwCmdlet
     [Alias("AccountName", "Name")]
     [ArgumentCompleter(typeof(OfficialAccountCompleter))]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string Account { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("UserPrincipalName", "Mail", "UserId")]
     [ArgumentCompleter(typeof(DirectoryUserCompleter))]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string User { get; set; } = "";
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]

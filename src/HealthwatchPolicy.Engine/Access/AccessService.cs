@@ -50,6 +50,7 @@ public sealed class AccessService
     {
         using IDisposable _ = _session.BeginChange();
         OfficialAccount account = _session.Register.GetAccount(accountName, includeRetired: true);
+        userReference = Identifiers.Normalise(userReference);
         DirectoryUser? user = _session.Directory.FindUser(userReference);
         // A poster who has since left the directory is still removable by object id.
         string? memberId = user?.Id ?? account.PosterIds.FirstOrDefault(id => string.Equals(id, userReference, StringComparison.OrdinalIgnoreCase));
@@ -71,6 +72,8 @@ public sealed class AccessService
     /// <summary>Who can post where: every poster of every (or the named) active account.</summary>
     public IEnumerable<PostingAccess> Get(string? accountPattern, string? userPattern)
     {
+        accountPattern = Identifiers.NormaliseOptional(accountPattern);
+        userPattern = Identifiers.NormaliseOptional(userPattern);
         RegisterSnapshot register = _session.Register.ReadRegister();
         if (accountPattern is not null && accountPattern.IndexOfAny(new[] { '*', '?' }) < 0
             && !register.Accounts.Any(a => a.IsActive && (Wildcard.IsMatch(a.Name, accountPattern) || Wildcard.IsMatch(a.GroupName, accountPattern))))

@@ -42,7 +42,7 @@ public sealed class AcknowledgementService
     {
         using IDisposable _ = _session.BeginChange();
         DirectoryUser user = _session.Register.ResolveUser(userReference, "user");
-        string v = string.IsNullOrWhiteSpace(version) ? _session.Policy.Version : version!.Trim();
+        string v = string.IsNullOrWhiteSpace(version) ? _session.Policy.Version : Identifiers.Normalise(version!);
         AcknowledgementRecord record = AcknowledgementRecord.Read(user.Extension);
         if (record.For(v) is { } existing)
             return (new PolicyAcknowledgement(user, v, existing, "AlreadyAcknowledged"), false);
@@ -61,7 +61,8 @@ public sealed class AcknowledgementService
     /// </summary>
     public IEnumerable<PolicyAcknowledgement> Get(string? userPattern, string? version, bool missing)
     {
-        string v = string.IsNullOrWhiteSpace(version) ? _session.Policy.Version : version!.Trim();
+        userPattern = Identifiers.NormaliseOptional(userPattern);
+        string v = string.IsNullOrWhiteSpace(version) ? _session.Policy.Version : Identifiers.Normalise(version!);
         IReadOnlyList<string> covers = _session.Policy.Scope.Covers;
         foreach (DirectoryUser user in _session.Directory.GetUsers().OrderBy(u => u.UserPrincipalName, StringComparer.OrdinalIgnoreCase))
         {

@@ -11,6 +11,7 @@ public static class AuditQuery
     public static IEnumerable<JournalEntry> Filter(IEnumerable<JournalEntry> entries, string? account, string? user, string? action,
         DateTimeOffset? after, DateTimeOffset? before, int? last)
     {
+        (account, user, action) = (Identifiers.NormaliseOptional(account), Identifiers.NormaliseOptional(user), Identifiers.NormaliseOptional(action));
         IEnumerable<JournalEntry> result = entries.Where(e =>
             (account is null || (e.Account is not null && Wildcard.IsMatch(e.Account, account)))
             && (user is null || (e.User is not null && Wildcard.IsMatch(e.User, user)))

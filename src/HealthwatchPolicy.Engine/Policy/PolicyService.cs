@@ -59,6 +59,7 @@ public static class Wildcard
 {
     public static bool IsMatch(string value, string pattern)
     {
+        pattern = Identifiers.Normalise(pattern);
         if (pattern.IndexOfAny(new[] { '*', '?' }) < 0)
             return string.Equals(value, pattern, StringComparison.OrdinalIgnoreCase);
         string regex = "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".") + "$";

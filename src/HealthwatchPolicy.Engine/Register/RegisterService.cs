@@ -68,6 +68,7 @@ public sealed class RegisterService
     /// <summary>An account by register name or posting-group name; throws AccountNotFound.</summary>
     public OfficialAccount GetAccount(string name, bool includeRetired = true)
     {
+        name = Identifiers.Normalise(name);
         bool Matches(OfficialAccount a) =>
             string.Equals(a.Name, name, StringComparison.OrdinalIgnoreCase)
             || string.Equals(a.GroupName, name, StringComparison.OrdinalIgnoreCase)
@@ -89,6 +90,7 @@ public sealed class RegisterService
     /// <summary>A user by principal name or object id; throws UserNotFound naming <paramref name="input"/> (owner, consentBy, user).</summary>
     internal DirectoryUser ResolveUser(string reference, string input)
     {
+        reference = Identifiers.Normalise(reference);
         if (string.IsNullOrWhiteSpace(reference))
             throw new HwException(ErrorIds.UserNotFound, "No user was named (the reference is empty).", reference, input: input);
         return Directory.FindUser(reference.Trim())
@@ -105,6 +107,8 @@ public sealed class RegisterService
         DateTime? consentDate, string reason)
     {
         using IDisposable _ = _session.BeginChange();
+        platform = Identifiers.Normalise(platform);
+        handle = Identifiers.Normalise(handle);
         if (OfficialAccount.MakeName("", handle).Length == 0)
             throw new HwException(ErrorIds.AccountHandleInvalid, $"The handle '{handle}' must contain letters or digits.", handle, input: "handle");
         if (OfficialAccount.MakeName(platform, "").Length == 0)
@@ -147,7 +151,7 @@ public sealed class RegisterService
     /// <summary>An account's address: absolute https, or nothing (an empty value, as Import-Csv gives, is nothing).</summary>
     private static string? CheckUrl(string? url)
     {
-        url = Blank(url);
+        url = Blank(Identifiers.NormaliseOptional(url));
         if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) || uri.Scheme != Uri.UriSchemeHttps))
             throw new HwException(ErrorIds.AccountUrlInvalid, $"An account's address must be an absolute https:// address; '{url}' is not.", url, input: "url");
         return url;

@@ -9,6 +9,9 @@ public static class ReviewDecisions
 {
     public const string Keep = "Keep";
     public const string Remove = "Remove";
+
+    /// <summary>Every decision, as spelt.</summary>
+    public static readonly IReadOnlyList<string> All = new[] { Keep, Remove };
 }
 
 /// <summary>

@@ -45,7 +45,7 @@ public sealed partial class ReviewService
     /// <summary>Starts the period's review; a second start in the same period opens nothing new.</summary>
     public (AccessReview Review, bool Created) Start(string? period)
     {
-        string p = CheckPeriod(period ?? CurrentPeriod);
+        string p = CheckPeriod(Identifiers.Normalise(period ?? CurrentPeriod));
         using IDisposable _ = _session.BeginChange();
         if (_store.Find(p) is { } existing)
             return (existing, false);
@@ -116,7 +116,7 @@ public sealed partial class ReviewService
         Policy.FindRole(roleId) is { User: { } upn } ? _session.Directory.FindUser(upn) : null;
 
     public IReadOnlyList<AccessReview> Get(string? period) =>
-        period is null ? _store.All() : (_store.Find(CheckPeriod(period)) is { } r ? new[] { r } : Array.Empty<AccessReview>());
+        period is null ? _store.All() : (_store.Find(CheckPeriod(Identifiers.Normalise(period))) is { } r ? new[] { r } : Array.Empty<AccessReview>());
 
     /// <summary>The items of a review (default: every review not closed), optionally only the undecided ones.</summary>
     public IEnumerable<AccessReviewItem> Items(string? period, bool pendingOnly) =>
@@ -181,6 +181,7 @@ public sealed partial class ReviewService
     /// <summary>Records a decision; Remove revokes the access at once, journaled like Revoke-HwPostingAccess.</summary>
     public AccessReviewItem Decide(string? period, string account, string user, string decision, string justification)
     {
+        (account, user, decision) = (Identifiers.Normalise(account), Identifiers.Normalise(user), Identifiers.OneOf(decision, ReviewDecisions.All));
         if (decision != ReviewDecisions.Keep && decision != ReviewDecisions.Remove)
             throw new HwException(ErrorIds.DecisionInvalid, $"A decision is Keep or Remove; '{decision}' is neither.", decision, input: "decision");
         using IDisposable _ = _session.BeginChange();
@@ -244,7 +245,7 @@ public sealed partial class ReviewService
     {
         AccessReview? review = period is null
             ? _store.All().LastOrDefault(r => r.ClosedAt is null)
-            : _store.Find(CheckPeriod(period));
+            : _store.Find(CheckPeriod(Identifiers.Normalise(period)));
         if (review is null)
             throw new HwException(ErrorIds.ReviewNotFound,
                 period is null ? "There is no open access review: Start-HwAccessReview starts this month's." : $"There is no access review for {period}.", period);

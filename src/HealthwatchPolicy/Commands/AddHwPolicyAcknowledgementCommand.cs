@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using HealthwatchPolicy.Completers;
 using HealthwatchPolicy.Engine.Acknowledgements;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -12,11 +13,13 @@ public sealed class AddHwPolicyAcknowledgementCommand : HwCmdlet
     [Alias("UserPrincipalName", "Mail", "UserId")]
     [ArgumentCompleter(typeof(DirectoryUserCompleter))]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string User { get; set; } = "";
 
     /// <summary>The policy version read (default: the connected policy's version).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? Version { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

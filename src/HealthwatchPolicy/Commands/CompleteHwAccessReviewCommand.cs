@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using HealthwatchPolicy.Completers;
 using HealthwatchPolicy.Engine.Reviews;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -12,16 +13,19 @@ public sealed class CompleteHwAccessReviewCommand : HwCmdlet
     [Alias("AccountName")]
     [ArgumentCompleter(typeof(OfficialAccountCompleter))]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string Account { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("UserPrincipalName", "UserId")]
     [ArgumentCompleter(typeof(DirectoryUserCompleter))]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string User { get; set; } = "";
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateSet("Keep", "Remove")]
+    [Identifier("Keep", "Remove")]
     public string Decision { get; set; } = "";
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -30,6 +34,7 @@ public sealed class CompleteHwAccessReviewCommand : HwCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidatePattern(@"^\d{4}-(0[1-9]|1[0-2])$")]
+    [Identifier]
     public string? Period { get; set; }
 
     protected override void BeginProcessing() => _ = Session;

@@ -38,6 +38,7 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
     [Parameter(ParameterSetName = ManagedIdentitySet)]
     [Parameter(ParameterSetName = AccessTokenSet)]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? TenantId { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
@@ -46,10 +47,12 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
     [Parameter(ParameterSetName = ManagedIdentitySet)]
     [Alias("ApplicationId", "AppId")]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? ClientId { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = ThumbprintSet)]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? CertificateThumbprint { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = CertificateFileSet)]

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Storage;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -19,6 +20,7 @@ public sealed class ConvertToHwPolicyDocumentCommand : HwCmdlet
 
     [Parameter(Mandatory = true)]
     [ValidateSet("Html", "Markdown", "Text")]
+    [Identifier("Html", "Markdown", "Text")]
     public string Format { get; set; } = "Html";
 
     /// <summary>Large print (18pt and up) HTML.</summary>

@@ -6,6 +6,7 @@ using HealthwatchPolicy.Engine.Compliance;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Storage;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -27,6 +28,7 @@ public sealed class ExportHwComplianceReportCommand : HwCmdlet
     /// <summary>Html or Markdown; by default, Markdown for a .md path and Html otherwise.</summary>
     [Parameter]
     [ValidateSet("Html", "Markdown")]
+    [Identifier("Html", "Markdown")]
     public string? Format { get; set; }
 
     /// <summary>Findings from Get-HwComplianceReport (filtered as you like); without them the whole report is run.</summary>

@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Management.Automation;
 using HealthwatchPolicy.Engine.Reviews;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -14,6 +15,7 @@ public sealed class GetHwAccessReviewCommand : HwCmdlet
 
     [Parameter(Position = 0)]
     [ValidatePattern(@"^\d{4}-(0[1-9]|1[0-2])$")]
+    [Identifier]
     public string? Period { get; set; }
 
     /// <summary>List the review items (who can post where, and the decision) instead of the reviews.</summary>

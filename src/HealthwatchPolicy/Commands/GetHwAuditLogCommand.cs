@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using HealthwatchPolicy.Completers;
 using HealthwatchPolicy.Engine.Journal;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -15,6 +16,7 @@ public sealed class GetHwAuditLogCommand : HwCmdlet
     [ArgumentCompleter(typeof(OfficialAccountCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? Account { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -22,6 +24,7 @@ public sealed class GetHwAuditLogCommand : HwCmdlet
     [ArgumentCompleter(typeof(DirectoryUserCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? User { get; set; }
 
     [Parameter]
@@ -29,6 +32,7 @@ public sealed class GetHwAuditLogCommand : HwCmdlet
         JournalActions.PostingAccessGranted, JournalActions.PostingAccessRevoked, JournalActions.PolicyAcknowledged,
         JournalActions.AccessReviewStarted, JournalActions.AccessReviewMailSent, JournalActions.AccessReviewDecided,
         JournalActions.AccessReviewEscalated, JournalActions.AccessReviewClosed)]
+    [Identifier(JournalActions.AccountCreated, JournalActions.AccountUpdated, JournalActions.AccountRetired, JournalActions.PostingAccessGranted, JournalActions.PostingAccessRevoked, JournalActions.PolicyAcknowledged, JournalActions.AccessReviewStarted, JournalActions.AccessReviewMailSent, JournalActions.AccessReviewDecided, JournalActions.AccessReviewEscalated, JournalActions.AccessReviewClosed)]
     public string? Action { get; set; }
 
     /// <summary>Entries at or after this time.</summary>

@@ -6,6 +6,7 @@ using HealthwatchPolicy.Completers;
 using HealthwatchPolicy.Engine.Compliance;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Policy;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -22,16 +23,19 @@ public sealed class GetHwComplianceReportCommand : HwCmdlet
     [ArgumentCompleter(typeof(OfficialAccountCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string[]? Account { get; set; }
 
     [Parameter(ParameterSetName = FindingsSet)]
     [ArgumentCompleter(typeof(ComplianceRuleCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string[]? RuleId { get; set; }
 
     [Parameter(ParameterSetName = FindingsSet)]
     [ValidateSet("Critical", "High", "Medium", "Low", "Info")]
+    [Identifier("Critical", "High", "Medium", "Low", "Info")]
     public string[]? Severity { get; set; }
 
     /// <summary>Counts per rule and severity, and pass or fail, instead of the findings.</summary>

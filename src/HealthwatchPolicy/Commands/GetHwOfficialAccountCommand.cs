@@ -4,6 +4,7 @@ using HealthwatchPolicy.Completers;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Register;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -16,18 +17,21 @@ public sealed class GetHwOfficialAccountCommand : HwCmdlet
     [ArgumentCompleter(typeof(OfficialAccountCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string[]? Name { get; set; }
 
     [Parameter]
     [ArgumentCompleter(typeof(PlatformCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? Platform { get; set; }
 
     [Parameter]
     [ArgumentCompleter(typeof(DirectoryUserCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? Owner { get; set; }
 
     /// <summary>Include retired accounts.</summary>

@@ -2,6 +2,7 @@ using System.Linq;
 using System.Management.Automation;
 using HealthwatchPolicy.Completers;
 using HealthwatchPolicy.Engine.Acknowledgements;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -14,10 +15,12 @@ public sealed class GetHwPolicyAcknowledgementCommand : HwCmdlet
     [ArgumentCompleter(typeof(DirectoryUserCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? User { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? Version { get; set; }
 
     /// <summary>List the people the policy covers who have not acknowledged the version.</summary>

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using HealthwatchPolicy.Completers;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Policy;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -23,16 +24,19 @@ public sealed class GetHwPolicyCommand : HwCmdlet
     [ArgumentCompleter(typeof(PolicyClauseIdCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string[]? Id { get; set; }
 
     [Parameter(ParameterSetName = ClauseSet)]
     [ValidateSet("Enforced", "Acknowledged")]
+    [Identifier("Enforced", "Acknowledged")]
     public string? Kind { get; set; }
 
     [Parameter(ParameterSetName = ClauseSet)]
     [ArgumentCompleter(typeof(PolicySectionCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string[]? Section { get; set; }
 
     protected override void ProcessRecord()

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using HealthwatchPolicy.Completers;
 using HealthwatchPolicy.Engine.Access;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -13,6 +14,7 @@ public sealed class GetHwPostingAccessCommand : HwCmdlet
     [ArgumentCompleter(typeof(OfficialAccountCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? Account { get; set; }
 
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -20,6 +22,7 @@ public sealed class GetHwPostingAccessCommand : HwCmdlet
     [ArgumentCompleter(typeof(DirectoryUserCompleter))]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? User { get; set; }
 
     protected override void BeginProcessing() => _ = Session;

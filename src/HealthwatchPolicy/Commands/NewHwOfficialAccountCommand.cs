@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using HealthwatchPolicy.Completers;
 using HealthwatchPolicy.Engine.Register;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -12,14 +13,17 @@ public sealed class NewHwOfficialAccountCommand : HwCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(PlatformCompleter))]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string Platform { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string Handle { get; set; } = "";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowNull, AllowEmptyString]
+    [Identifier]
     public string? Url { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -29,11 +33,13 @@ public sealed class NewHwOfficialAccountCommand : HwCmdlet
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(DirectoryUserCompleter))]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string Owner { get; set; } = "";
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(DirectoryUserCompleter))]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string ConsentBy { get; set; } = "";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]

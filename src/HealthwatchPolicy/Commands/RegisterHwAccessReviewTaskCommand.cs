@@ -15,16 +15,16 @@ namespace HealthwatchPolicy.Commands;
 [OutputType(typeof(PSObject))]
 public sealed class RegisterHwAccessReviewTaskCommand : HwCmdlet
 {
-    [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] public string TenantId { get; set; } = "";
-    [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] public string ClientId { get; set; } = "";
-    [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] public string CertificateThumbprint { get; set; } = "";
-    [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] public string From { get; set; } = "";
+    [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] [Identifier] public string TenantId { get; set; } = "";
+    [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] [Identifier] public string ClientId { get; set; } = "";
+    [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] [Identifier] public string CertificateThumbprint { get; set; } = "";
+    [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] [Identifier] public string From { get; set; } = "";
     [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] public string StatePath { get; set; } = "";
 
     /// <summary>The time of day the task runs (default 07:00).</summary>
     [Parameter] public DateTime At { get; set; } = DateTime.Today.AddHours(7);
 
-    [Parameter] [ValidateNotNullOrEmpty] public string TaskName { get; set; } = "HealthwatchPolicy monthly access review";
+    [Parameter] [ValidateNotNullOrEmpty] [Identifier] public string TaskName { get; set; } = "HealthwatchPolicy monthly access review";
 
     /// <summary>The account the task runs as (default: the current user; use a dedicated service account).</summary>
     [Parameter] public PSCredential? RunAs { get; set; }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using HealthwatchPolicy.Completers;
 using HealthwatchPolicy.Engine.Register;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -13,6 +14,7 @@ public sealed class RemoveHwOfficialAccountCommand : HwCmdlet
     [Alias("Account", "AccountName")]
     [ArgumentCompleter(typeof(OfficialAccountCompleter))]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string Name { get; set; } = "";
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Reviews;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -13,6 +14,7 @@ public sealed class SendHwAccessReviewCommand : MailCmdlet
 
     [Parameter(Position = 0)]
     [ValidatePattern(@"^\d{4}-(0[1-9]|1[0-2])$")]
+    [Identifier]
     public string? Period { get; set; }
 
     /// <summary>Mail only the reviewers who still have undecided items, listing those.</summary>

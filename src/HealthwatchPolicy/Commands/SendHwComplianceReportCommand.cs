@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using HealthwatchPolicy.Completers;
 using HealthwatchPolicy.Engine.Reviews;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -13,6 +14,7 @@ public sealed class SendHwComplianceReportCommand : MailCmdlet
     [Parameter(Position = 0)]
     [ArgumentCompleter(typeof(DirectoryUserCompleter))]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? To { get; set; }
 
     protected override void BeginProcessing() => _ = Session;

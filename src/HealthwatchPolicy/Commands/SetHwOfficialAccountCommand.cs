@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using HealthwatchPolicy.Completers;
 using HealthwatchPolicy.Engine.Register;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -12,10 +13,12 @@ public sealed class SetHwOfficialAccountCommand : HwCmdlet
     [Alias("Account", "AccountName")]
     [ArgumentCompleter(typeof(OfficialAccountCompleter))]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string Name { get; set; } = "";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowNull, AllowEmptyString]
+    [Identifier]
     public string? Url { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -25,12 +28,14 @@ public sealed class SetHwOfficialAccountCommand : HwCmdlet
     [Parameter]
     [ArgumentCompleter(typeof(DirectoryUserCompleter))]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? Owner { get; set; }
 
     /// <summary>Record line-manager consent for an account that has none (for example one imported from an old register).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(DirectoryUserCompleter))]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string? ConsentBy { get; set; }
 
     [Parameter]

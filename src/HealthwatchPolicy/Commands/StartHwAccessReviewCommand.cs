@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using HealthwatchPolicy.Engine.Reviews;
+using HealthwatchPolicy.Hosting;
 
 namespace HealthwatchPolicy.Commands;
 
@@ -10,6 +11,7 @@ public sealed class StartHwAccessReviewCommand : HwCmdlet
     /// <summary>The month, yyyy-MM (default: this month).</summary>
     [Parameter(Position = 0)]
     [ValidatePattern(@"^\d{4}-(0[1-9]|1[0-2])$")]
+    [Identifier]
     public string? Period { get; set; }
 
     protected override void BeginProcessing() => _ = Session;
