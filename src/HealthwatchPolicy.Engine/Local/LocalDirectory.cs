@@ -105,10 +105,11 @@ public sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
 
     public IReadOnlyList<DirectoryUser> GetUsers() => Current().Users.Select(ToUser).ToList();
 
-    public IReadOnlyList<DirectoryUser> GetUsers(IReadOnlyCollection<string> ids)
+    public IReadOnlyList<DirectoryUser> GetUsers(IReadOnlyCollection<string> ids, IReadOnlyCollection<string>? userPrincipalNames = null)
     {
         var wanted = new HashSet<string>(ids, StringComparer.OrdinalIgnoreCase);
-        return Current().Users.Where(u => wanted.Contains(u.Id)).Select(ToUser).ToList();
+        var named = new HashSet<string>(userPrincipalNames ?? Array.Empty<string>(), StringComparer.OrdinalIgnoreCase);
+        return Current().Users.Where(u => wanted.Contains(u.Id) || named.Contains(u.UserPrincipalName)).Select(ToUser).ToList();
     }
 
     public DirectoryUser? FindUser(string idOrName)
