@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using HealthwatchPolicy.Engine;
 using HealthwatchPolicy.Engine.Journal;
+using HealthwatchPolicy.Engine.Local;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Register;
 using HealthwatchPolicy.Engine.Sessions;
@@ -28,6 +29,9 @@ internal sealed class JournalGrowthResult
     public required double GenerateSeconds { get; init; }
     public required string Account { get; init; }
     public required string User { get; init; }
+    /// <summary>Reads of directory.json and acquisitions of directory.lock per timed grant (LocalDirectory's own counters).</summary>
+    public required double DirectoryReadsPerGrant { get; init; }
+    public required double DirectoryLocksPerGrant { get; init; }
     public double GrantRatio => GrantMsLarge / GrantMsSmall;
 }
 
@@ -64,13 +68,21 @@ internal static class JournalGrowthBench
         HwSession large = new HwEngine(policyPath, "unused").ConnectLocal(org.Folder, largeState, null);
 
         var grants = new Dictionary<HwSession, List<double>> { [small] = new(), [large] = new() };
+        int reads = 0, locks = 0;
         var revokes = new Dictionary<HwSession, List<double>> { [small] = new(), [large] = new() };
         void Pair(HwSession session, bool measured)
         {
+            var directory = (LocalDirectory)session.Directory;
+            int readsBefore = directory.DocumentReads, locksBefore = directory.LockAcquisitions;
             var sw = Stopwatch.StartNew();
             if (!session.Access.Grant(account, user, "bench: journal growth").Changed)
                 throw new InvalidOperationException($"The bench grant of {user} to {account} changed nothing.");
             double grant = sw.Elapsed.TotalMilliseconds;
+            if (measured)
+            {
+                reads += directory.DocumentReads - readsBefore;
+                locks += directory.LockAcquisitions - locksBefore;
+            }
             sw.Restart();
             if (!session.Access.Revoke(account, user, "bench: journal growth").Changed)
                 throw new InvalidOperationException($"The bench revoke of {user} from {account} changed nothing.");
@@ -105,6 +117,8 @@ internal static class JournalGrowthBench
             GenerateSeconds = generate.Elapsed.TotalSeconds,
             Account = account,
             User = user,
+            DirectoryReadsPerGrant = reads / (2.0 * pairs),
+            DirectoryLocksPerGrant = locks / (2.0 * pairs),
         };
     }
 

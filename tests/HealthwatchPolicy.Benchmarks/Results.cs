@@ -70,6 +70,7 @@ internal sealed class Results
         {
             rows.Add(new Row($"journalGrowth.grantMs ({j.SmallEntries} entries, median of {j.Pairs})", N(j.GrantMsSmall, 1), null, null));
             rows.Add(new Row($"journalGrowth.grantMs ({j.LargeEntries:N0} entries)", N(j.GrantMsLarge, 1), null, null));
+            rows.Add(new Row("journalGrowth.directoryReadsPerGrant", N(j.DirectoryReadsPerGrant, 1), $"{N(j.DirectoryLocksPerGrant, 1)} directory.lock", null));
             rows.Add(new Row("journalGrowth.grantRatio100kTo100", N(j.GrantRatio, 2), $"<= {N(MaxGrantRatio100kTo100, 1)}",
                 j.GrantRatio <= MaxGrantRatio100kTo100, "journalGrowth"));
         }
@@ -184,6 +185,8 @@ internal sealed class Results
                 ["pairs"] = j.Pairs,
                 ["largeJournalMB"] = R(j.LargeJournalMB, 2),
                 ["generateSeconds"] = R(j.GenerateSeconds),
+                ["directoryReadsPerGrant"] = R(j.DirectoryReadsPerGrant, 2),
+                ["directoryLocksPerGrant"] = R(j.DirectoryLocksPerGrant, 2),
                 ["account"] = j.Account,
                 ["user"] = j.User,
             };
