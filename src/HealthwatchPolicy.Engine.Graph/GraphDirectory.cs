@@ -80,12 +80,16 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         return users.Select(u => ToUser(u, extensions.TryGetValue(u.Id!, out JsonObject? e) ? e : null)).ToList();
     });
 
-    public IReadOnlyList<DirectoryUser> GetUsers(IReadOnlyCollection<string> ids) => Run("read users", null, async ct =>
+    public IReadOnlyList<DirectoryUser> GetUsers(IReadOnlyCollection<string> ids, IReadOnlyCollection<string>? userPrincipalNames = null) => Run("read users", null, async ct =>
     {
+        // 15 values to an 'in' filter (Graph's limit); the names become more filters in the same $batch round trips.
+        IEnumerable<string> filters = Chunk(ids.Distinct(StringComparer.OrdinalIgnoreCase), IdsPerFilter)
+            .Select(chunk => "id in (" + string.Join(",", chunk.Select(Literal)) + ")")
+            .Concat(Chunk((userPrincipalNames ?? Array.Empty<string>()).Where(n => !string.IsNullOrWhiteSpace(n)).Distinct(StringComparer.OrdinalIgnoreCase), IdsPerFilter)
+                .Select(chunk => "userPrincipalName in (" + string.Join(",", chunk.Select(Literal)) + ")"));
         var requests = new List<RequestInformation>();
-        foreach (List<string> chunk in Chunk(ids.Distinct(StringComparer.OrdinalIgnoreCase), IdsPerFilter))
+        foreach (string filter in filters)
         {
-            string filter = "id in (" + string.Join(",", chunk.Select(Literal)) + ")";
             requests.Add(_client.Users.ToGetRequestInformation(rc =>
             {
                 rc.QueryParameters.Filter = filter;

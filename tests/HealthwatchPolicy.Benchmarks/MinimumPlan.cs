@@ -17,7 +17,9 @@ namespace HealthwatchPolicy.Benchmarks;
 /// filter (Graph's limit), two items per filter (users with <c>$expand=manager</c>; their <c>$expand=extensions</c>;
 /// Graph expands one relationship per request), 20 items to a <c>$batch</c>: ceil(2 * ceil(users / 15) / 20).</item>
 /// </list>
-/// It leaves out the policy role-holder look-ups (<c>FindUser</c> per role): they are not part of the register read.
+/// The policy's role holders (spec.roles, by user principal name) are read in the same <c>$batch</c>es: 15 names to a
+/// <c>userPrincipalName in (...)</c> filter, two items per filter, so user batches are
+/// ceil(2 * (ceil(users / 15) + ceil(roleHolders / 15)) / 20).
 /// </summary>
 internal sealed class MinimumPlan
 {
@@ -28,13 +30,14 @@ internal sealed class MinimumPlan
     public int PostingGroups { get; private init; }
     public int RegisteredGroups { get; private init; }
     public int DistinctUsers { get; private init; }
+    public int RoleHolders { get; private init; }
     public int GroupPages { get; private init; }
     public int MemberBatches { get; private init; }
     public int ExtraMemberPages { get; private init; }
     public int UserBatches { get; private init; }
     public int Total => GroupPages + MemberBatches + ExtraMemberPages + UserBatches;
 
-    public static MinimumPlan FromDirectory(string directoryJson, string postingGroupPrefix)
+    public static MinimumPlan FromDirectory(string directoryJson, string postingGroupPrefix, IReadOnlyCollection<string> roleHolderNames)
     {
         var doc = (JsonObject)JsonNode.Parse(File.ReadAllText(directoryJson))!;
         var userIds = new HashSet<string>(
@@ -63,10 +66,12 @@ internal sealed class MinimumPlan
             PostingGroups = posting.Count,
             RegisteredGroups = registered,
             DistinctUsers = referenced.Count,
+            RoleHolders = roleHolderNames.Distinct(StringComparer.OrdinalIgnoreCase).Count(),
             GroupPages = Math.Max(1, Ceiling(posting.Count, PageSize)),
             MemberBatches = Ceiling(posting.Count, BatchSize),
             ExtraMemberPages = extraPages,
-            UserBatches = Ceiling(2 * Ceiling(referenced.Count, IdsPerFilter), BatchSize),
+            UserBatches = Ceiling(2 * (Ceiling(referenced.Count, IdsPerFilter)
+                                       + Ceiling(roleHolderNames.Distinct(StringComparer.OrdinalIgnoreCase).Count(), IdsPerFilter)), BatchSize),
         };
     }
 

@@ -39,10 +39,12 @@ internal sealed class NaiveGraphDirectory : IDirectory
 
     public IReadOnlyList<DirectoryUser> GetUsers() => throw new NotSupportedException("The bench reads only the register's users.");
 
-    public IReadOnlyList<DirectoryUser> GetUsers(IReadOnlyCollection<string> ids) => Run(async () =>
+    public IReadOnlyList<DirectoryUser> GetUsers(IReadOnlyCollection<string> ids, IReadOnlyCollection<string>? userPrincipalNames = null) => Run(async () =>
     {
-        DirectoryUser?[] users = await Task.WhenAll(ids.Distinct(StringComparer.OrdinalIgnoreCase).Select(UserAsync)).ConfigureAwait(false);
-        return (IReadOnlyList<DirectoryUser>)users.OfType<DirectoryUser>().ToList();
+        IEnumerable<string> wanted = ids.Distinct(StringComparer.OrdinalIgnoreCase)
+            .Concat((userPrincipalNames ?? Array.Empty<string>()).Distinct(StringComparer.OrdinalIgnoreCase));
+        DirectoryUser?[] users = await Task.WhenAll(wanted.Select(UserAsync)).ConfigureAwait(false);
+        return (IReadOnlyList<DirectoryUser>)users.OfType<DirectoryUser>().GroupBy(u => u.Id, StringComparer.OrdinalIgnoreCase).Select(g => g.First()).ToList();
     });
 
     public DirectoryUser? FindUser(string idOrName) => Run(() => UserAsync(idOrName));

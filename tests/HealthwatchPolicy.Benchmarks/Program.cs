@@ -108,6 +108,11 @@ internal static class Program
             results.MemoryOrg = memoryOrg;
             results.Memory = LocalReportBench.MemoryInChild(memoryOrg, policyPath);
             Log($"  peak working set {results.Memory.PeakMB:0.0} MB, peak managed heap {results.Memory.PeakManagedMB:0.0} MB, {results.Memory.Ms:0} ms, {results.Memory.Findings} findings");
+
+            // 5. A grant's cost as the journal grows (local adapter, 100 and 100,000 entries)
+            Log($"[growth] grant and revoke pairs with a 100-entry and a {o.GrowthEntries:N0}-entry journal");
+            results.Growth = JournalGrowthBench.Run(policyPath, work, 100, o.GrowthEntries, o.GrowthPairs, Log);
+            Log($"  median grant {results.Growth.GrantMsSmall:0.0} ms (100 entries), {results.Growth.GrantMsLarge:0.0} ms ({o.GrowthEntries:N0}): ratio {results.Growth.GrantRatio:0.00}");
         }
         finally
         {
@@ -215,7 +220,7 @@ internal sealed class Options
         usage: HealthwatchPolicy.Benchmarks --module <built .psd1> --out <results.json>
                  [--latency-ms 50] [--users 5000] [--accounts 200] [--memory-users 20000]
                  [--graph-runs 3] [--naive-concurrency 8] [--import-runs 5] [--local-runs 10]
-                 [--repo <path>] [--keep] [--strict]
+                 [--growth-pairs 7] [--growth-entries 100000] [--repo <path>] [--keep] [--strict]
           --naive-concurrency 1 runs the naive reference one request at a time (about 2 minutes at 50 ms).
           --strict exits 2 when a target is missed (default: 0 once the bench has run).
         """;
@@ -231,6 +236,8 @@ internal sealed class Options
     public int NaiveConcurrency { get; private set; } = 8;
     public int ImportRuns { get; private set; } = 5;
     public int LocalRuns { get; private set; } = 10;
+    public int GrowthPairs { get; private set; } = 7;
+    public int GrowthEntries { get; private set; } = 100000;
     public bool Keep { get; private set; }
     public bool Strict { get; private set; }
     public string? ChildMemory { get; private set; }
@@ -261,6 +268,8 @@ internal sealed class Options
                 case "--naive-concurrency": o.NaiveConcurrency = Math.Max(1, Int()); break;
                 case "--import-runs": o.ImportRuns = Math.Max(1, Int()); break;
                 case "--local-runs": o.LocalRuns = Math.Max(1, Int()); break;
+                case "--growth-pairs": o.GrowthPairs = Math.Max(1, Int()); break;
+                case "--growth-entries": o.GrowthEntries = Math.Max(100, Int()); break;
                 case "--keep": o.Keep = true; break;
                 case "--strict": o.Strict = true; break;
                 case "--child-memory": o.ChildMemory = Next(); break;

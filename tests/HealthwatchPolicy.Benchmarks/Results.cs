@@ -17,12 +17,14 @@ internal sealed class Results
     public const double MaxImportMs = 150;
     public const double MaxSampleReportMs = 1000;
     public const double MaxPeakMB = 200;
+    public const double MaxGrantRatio100kTo100 = 1.5;
 
     public GraphReportResult? Graph { get; set; }
     public GeneratedOrganisation? GraphOrg { get; set; }
     public ImportModuleResult? Import { get; set; }
     public SampleReportResult? Sample { get; set; }
     public MemoryResult? Memory { get; set; }
+    public JournalGrowthResult? Growth { get; set; }
     public GeneratedOrganisation? MemoryOrg { get; set; }
     public JsonObject? Machine { get; set; }
     public Options? Settings { get; set; }
@@ -44,6 +46,8 @@ internal sealed class Results
                 $"<= {N(MaxRatioToMinimum * g.Minimum.Total, 1)} (1.2 x min)", null));
             rows.Add(new Row("report.minRoundTrips", N(g.Minimum.Total),
                 $"{g.Minimum.GroupPages}+{g.Minimum.MemberBatches}{(g.Minimum.ExtraMemberPages > 0 ? "+" + g.Minimum.ExtraMemberPages : "")}+{g.Minimum.UserBatches}", null));
+            rows.Add(new Row("report.roundTrips at the minimum", N(g.RoundTrips), $"= {N(g.Minimum.Total)} (min)", g.RoundTrips == g.Minimum.Total, "reportAtMinimum"));
+            rows.Add(new Row("export.roundTrips (Export-HwComplianceReport)", N(g.ExportRoundTrips), $"= {N(g.Minimum.Total)} (min)", g.ExportRoundTrips == g.Minimum.Total, "exportAtMinimum"));
             rows.Add(new Row("report.wallMs", N(g.WallMs, 0), $"{N(g.InRoundTripsMs, 0)} in round trips", null));
             rows.Add(new Row($"naive.roundTrips", N(g.NaiveRoundTrips), null, null));
             rows.Add(new Row($"naive.wallMs ({g.NaiveConcurrency} concurrent)", N(g.NaiveWallMs, 0), null, null));
@@ -62,6 +66,14 @@ internal sealed class Results
             rows.Add(new Row("localReport.sampleOrg.ms (warm median)", N(s.Ms, 1), $"< {N(MaxSampleReportMs)}", s.Ms < MaxSampleReportMs, "localReport"));
         if (Memory is { } m)
             rows.Add(new Row($"memory.report20kUsers.peakMB ({MemoryOrg!.Users / 1000}k users)", N(m.PeakMB, 1), $"< {N(MaxPeakMB)}", m.PeakMB < MaxPeakMB, "memory"));
+        if (Growth is { } j)
+        {
+            rows.Add(new Row($"journalGrowth.grantMs ({j.SmallEntries} entries, median of {j.Pairs})", N(j.GrantMsSmall, 1), null, null));
+            rows.Add(new Row($"journalGrowth.grantMs ({j.LargeEntries:N0} entries)", N(j.GrantMsLarge, 1), null, null));
+            rows.Add(new Row("journalGrowth.directoryReadsPerGrant", N(j.DirectoryReadsPerGrant, 1), $"{N(j.DirectoryLocksPerGrant, 1)} directory.lock", null));
+            rows.Add(new Row("journalGrowth.grantRatio100kTo100", N(j.GrantRatio, 2), $"<= {N(MaxGrantRatio100kTo100, 1)}",
+                j.GrantRatio <= MaxGrantRatio100kTo100, "journalGrowth"));
+        }
         return rows;
     }
 
@@ -90,6 +102,7 @@ internal sealed class Results
                     ["postingGroups"] = g.Minimum.PostingGroups,
                     ["registeredGroups"] = g.Minimum.RegisteredGroups,
                     ["distinctUsers"] = g.Minimum.DistinctUsers,
+                    ["roleHolders"] = g.Minimum.RoleHolders,
                     ["groupPages"] = g.Minimum.GroupPages,
                     ["memberBatches"] = g.Minimum.MemberBatches,
                     ["extraMemberPages"] = g.Minimum.ExtraMemberPages,
@@ -97,6 +110,12 @@ internal sealed class Results
                 },
                 ["latencyMs"] = Settings!.LatencyMs,
                 ["organisation"] = Org(GraphOrg!),
+            };
+            root["export"] = new JsonObject
+            {
+                ["roundTrips"] = g.ExportRoundTrips,
+                ["minRoundTrips"] = g.Minimum.Total,
+                ["wallMs"] = R(g.ExportWallMs),
             };
             root["naive"] = new JsonObject
             {
@@ -151,6 +170,26 @@ internal sealed class Results
                     ["organisation"] = Org(MemoryOrg!),
                 },
             };
+        if (Growth is { } j)
+            root["journalGrowth"] = new JsonObject
+            {
+                ["grantRatio100kTo100"] = R(j.GrantRatio, 2),
+                ["grantMs100"] = R(j.GrantMsSmall, 2),
+                ["grantMs100k"] = R(j.GrantMsLarge, 2),
+                ["revokeMs100"] = R(j.RevokeMsSmall, 2),
+                ["revokeMs100k"] = R(j.RevokeMsLarge, 2),
+                ["grantRunsMs100"] = Array(j.GrantRunsMsSmall, 2),
+                ["grantRunsMs100k"] = Array(j.GrantRunsMsLarge, 2),
+                ["entriesSmall"] = j.SmallEntries,
+                ["entriesLarge"] = j.LargeEntries,
+                ["pairs"] = j.Pairs,
+                ["largeJournalMB"] = R(j.LargeJournalMB, 2),
+                ["generateSeconds"] = R(j.GenerateSeconds),
+                ["directoryReadsPerGrant"] = R(j.DirectoryReadsPerGrant, 2),
+                ["directoryLocksPerGrant"] = R(j.DirectoryLocksPerGrant, 2),
+                ["account"] = j.Account,
+                ["user"] = j.User,
+            };
         root["targets"] = new JsonArray(rows.Where(r => r.Pass is not null).Select(r => (JsonNode?)new JsonObject
         {
             ["name"] = r.Key,
@@ -169,6 +208,8 @@ internal sealed class Results
             ["naiveConcurrency"] = Settings.NaiveConcurrency,
             ["importRuns"] = Settings.ImportRuns,
             ["localRuns"] = Settings.LocalRuns,
+            ["growthPairs"] = Settings.GrowthPairs,
+            ["growthEntries"] = Settings.GrowthEntries,
         };
         root["totalSeconds"] = R(TotalSeconds);
         return root;

@@ -12,7 +12,8 @@ namespace HealthwatchPolicy.Engine.Compliance;
 
 /// <summary>
 /// Runs every rule against the connected directory and journal: one bulk read of the register (groups, then
-/// the users behind them), one read of the journal, a lookup per policy role. Pure evaluation after that.
+/// the users behind them and the policy's role holders, batched together), one read of the journal. Pure
+/// evaluation after that.
 /// </summary>
 public sealed class ComplianceService
 {
@@ -24,16 +25,15 @@ public sealed class ComplianceService
     public IReadOnlyList<ComplianceFinding> Run(PolicyDocument? policy = null)
     {
         PolicyDocument p = policy ?? _session.Policy;
-        return Run(p, RoleHolders(p));
+        RegisterSnapshot register = ReadWithRoleHolders(p);
+        return Run(p, RoleHolders(p, register), register);
     }
 
     /// <summary>The findings for a register already read (the access review's snapshot reads it once for both).</summary>
-    internal IReadOnlyList<ComplianceFinding> Run(RegisterSnapshot register) => Run(_session.Policy, RoleHolders(_session.Policy), register);
+    internal IReadOnlyList<ComplianceFinding> Run(RegisterSnapshot register) => Run(_session.Policy, RoleHolders(_session.Policy, register), register);
 
-    private IReadOnlyList<ComplianceFinding> Run(PolicyDocument p, IReadOnlyDictionary<string, DirectoryUser?> roleHolders,
-        RegisterSnapshot? register = null)
+    private IReadOnlyList<ComplianceFinding> Run(PolicyDocument p, IReadOnlyDictionary<string, DirectoryUser?> roleHolders, RegisterSnapshot register)
     {
-        register ??= _session.Register.ReadRegister();
         IReadOnlyList<JournalEntry> journal = _session.Journal.ReadAll();
         return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _session.Reviews.Latest());
     }
@@ -42,15 +42,41 @@ public sealed class ComplianceService
     public ComplianceReport BuildReport(IReadOnlyList<ComplianceFinding>? findings = null, PolicyDocument? policy = null)
     {
         PolicyDocument p = policy ?? _session.Policy;
-        IReadOnlyDictionary<string, DirectoryUser?> holders = RoleHolders(p); // looked up once, for the rules and the contacts
-        IReadOnlyList<ComplianceFinding> f = findings ?? Run(p, holders);
-        return new ComplianceReport(f, Summarise(f, p), p,
+        // The role holders are read once, for the rules and the contacts: inside the register read when the report
+        // is run here, else (findings given) in one read of their own.
+        IReadOnlyDictionary<string, DirectoryUser?> holders;
+        if (findings is null)
+        {
+            RegisterSnapshot register = ReadWithRoleHolders(p);
+            holders = RoleHolders(p, register);
+            findings = Run(p, holders, register);
+        }
+        else
+            holders = RoleHolders(p, null);
+        return new ComplianceReport(findings, Summarise(findings, p), p,
             ComplianceReport.ContactsFor(p, upn => holders.Values.FirstOrDefault(u => u is not null && string.Equals(u.UserPrincipalName, upn, StringComparison.OrdinalIgnoreCase))));
     }
 
-    /// <summary>The people the policy's roles name.</summary>
-    private IReadOnlyDictionary<string, DirectoryUser?> RoleHolders(PolicyDocument policy) =>
-        policy.Roles.Where(r => r.User is not null).ToDictionary(r => r.Id, r => _session.Directory.FindUser(r.User!));
+    private RegisterSnapshot ReadWithRoleHolders(PolicyDocument policy) => _session.Register.ReadRegister(userPrincipalNames: RoleNames(policy));
+
+    private static List<string> RoleNames(PolicyDocument policy) => policy.Roles.Where(r => r.User is not null).Select(r => r.User!).ToList();
+
+    /// <summary>
+    /// The people the policy's roles name, by user principal name: from <paramref name="register"/> (read with them),
+    /// or in one read of just them. A name that matched nobody (a mail address, someone not in the directory) is
+    /// looked up as <see cref="IDirectory.FindUser"/> does, so it costs round trips only when the report will flag it.
+    /// </summary>
+    private IReadOnlyDictionary<string, DirectoryUser?> RoleHolders(PolicyDocument policy, RegisterSnapshot? register)
+    {
+        List<string> names = RoleNames(policy);
+        IEnumerable<DirectoryUser> read = register is not null ? register.Users.Values
+            : names.Count == 0 ? Enumerable.Empty<DirectoryUser>() : _session.Directory.GetUsers(Array.Empty<string>(), names);
+        var byName = new Dictionary<string, DirectoryUser>(StringComparer.OrdinalIgnoreCase);
+        foreach (DirectoryUser u in read)
+            byName[u.UserPrincipalName] = u;
+        return policy.Roles.Where(r => r.User is not null).ToDictionary(r => r.Id,
+            r => byName.TryGetValue(r.User!, out DirectoryUser? u) ? u : _session.Directory.FindUser(r.User!));
+    }
 
     public ComplianceSummary Summarise(IReadOnlyList<ComplianceFinding> findings, PolicyDocument? policy = null) =>
         new((policy ?? _session.Policy).Version, _session.Connection.Directory, _session.Clock.UtcNow, findings,

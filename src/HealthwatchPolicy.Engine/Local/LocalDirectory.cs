@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Threading;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Storage;
@@ -12,11 +13,14 @@ using HealthwatchPolicy.Engine.Storage;
 namespace HealthwatchPolicy.Engine.Local;
 
 /// <summary>
-/// The embedded local directory: <c>directory.json</c> in an organisation folder. Every write reads the file
-/// afresh, changes it and replaces it atomically (temp file + rename) under <c>directory.lock</c>, so
-/// concurrent processes lose no update and a killed process leaves the previous or the next version whole.
+/// The embedded local directory: <c>directory.json</c> in an organisation folder. Outside a change, every read
+/// parses the file and every write reads it afresh, changes it and replaces it atomically (temp file + rename) under
+/// <c>directory.lock</c>, so concurrent processes lose no update and a killed process leaves the previous or the
+/// next version whole. Inside a change (<see cref="IChangeScopedDirectory.BeginChange"/>, which the session opens
+/// with every change) the file is read once, under <c>directory.lock</c> held to the end of the change: every read
+/// answers from that copy and every write applies to it and replaces the file at once.
 /// </summary>
-public sealed class LocalDirectory : IDirectory
+public sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
 {
     public const string FileName = "directory.json";
     private static readonly TimeSpan s_lockTimeout = TimeSpan.FromSeconds(60);
@@ -31,6 +35,15 @@ public sealed class LocalDirectory : IDirectory
 
     private readonly string _path;
     private readonly string _lockPath;
+
+    // The change in progress (on the thread that opened it): the document read once, and the lock held for it.
+    private readonly object _changeGate = new();
+    private int _changeThread;
+    private int _changeDepth;
+    private LocalDirectoryDocument? _held;
+    private FileLock? _heldLock;
+    private int _reads;
+    private int _lockAcquisitions;
 
     public LocalDirectory(string organisationFolder)
     {
@@ -47,26 +60,70 @@ public sealed class LocalDirectory : IDirectory
     public string Folder { get; }
     public string Description => "local: " + Folder;
 
-    public IReadOnlyList<DirectoryUser> GetUsers() => Read().Users.Select(ToUser).ToList();
+    /// <summary>How many times <c>directory.json</c> has been parsed by this instance (tests count reads per change with it).</summary>
+    internal int DocumentReads => Volatile.Read(ref _reads);
 
-    public IReadOnlyList<DirectoryUser> GetUsers(IReadOnlyCollection<string> ids)
+    /// <summary>How many times this instance has taken <c>directory.lock</c>.</summary>
+    internal int LockAcquisitions => Volatile.Read(ref _lockAcquisitions);
+
+    /// <summary>
+    /// Holds one read of <c>directory.json</c> for the change: the first read or write inside takes
+    /// <c>directory.lock</c> and parses the file; later reads answer from that copy and writes apply to it and
+    /// replace the file (each write reaches the disk before the call returns, so the journal never runs ahead of
+    /// it). Re-entrant on the opening thread; other threads read the file as if no change were open.
+    /// </summary>
+    IDisposable IChangeScopedDirectory.BeginChange()
+    {
+        Monitor.Enter(_changeGate);
+        _changeThread = Environment.CurrentManagedThreadId;
+        _changeDepth++;
+        return new ChangeExit(this);
+    }
+
+    private bool InChange => _changeDepth > 0 && _changeThread == Environment.CurrentManagedThreadId;
+
+    private void EndChange()
+    {
+        if (--_changeDepth == 0)
+        {
+            _held = null;
+            _heldLock?.Dispose();
+            _heldLock = null;
+            _changeThread = 0;
+        }
+        Monitor.Exit(_changeGate);
+    }
+
+    private sealed class ChangeExit : IDisposable
+    {
+        private LocalDirectory? _owner;
+
+        public ChangeExit(LocalDirectory owner) => _owner = owner;
+
+        public void Dispose() => Interlocked.Exchange(ref _owner, null)?.EndChange();
+    }
+
+    public IReadOnlyList<DirectoryUser> GetUsers() => Current().Users.Select(ToUser).ToList();
+
+    public IReadOnlyList<DirectoryUser> GetUsers(IReadOnlyCollection<string> ids, IReadOnlyCollection<string>? userPrincipalNames = null)
     {
         var wanted = new HashSet<string>(ids, StringComparer.OrdinalIgnoreCase);
-        return Read().Users.Where(u => wanted.Contains(u.Id)).Select(ToUser).ToList();
+        var named = new HashSet<string>(userPrincipalNames ?? Array.Empty<string>(), StringComparer.OrdinalIgnoreCase);
+        return Current().Users.Where(u => wanted.Contains(u.Id) || named.Contains(u.UserPrincipalName)).Select(ToUser).ToList();
     }
 
     public DirectoryUser? FindUser(string idOrName)
     {
-        LocalUser? u = Read().Users.FirstOrDefault(x => Matches(x, idOrName));
+        LocalUser? u = Current().Users.FirstOrDefault(x => Matches(x, idOrName));
         return u is null ? null : ToUser(u);
     }
 
     public IReadOnlyList<DirectoryGroup> GetGroups(string displayNamePrefix) =>
-        Read().Groups.Where(g => g.DisplayName.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase)).Select(ToGroup).ToList();
+        Current().Groups.Where(g => g.DisplayName.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase)).Select(ToGroup).ToList();
 
     public DirectoryGroup? GetGroup(string groupId)
     {
-        LocalGroup? g = Read().Groups.FirstOrDefault(x => x.Id == groupId);
+        LocalGroup? g = Current().Groups.FirstOrDefault(x => x.Id == groupId);
         return g is null ? null : ToGroup(g);
     }
 
@@ -149,8 +206,25 @@ public sealed class LocalDirectory : IDirectory
     private static DirectoryGroup ToGroup(LocalGroup g) => new(g.Id, g.DisplayName, g.Description, g.MailNickname,
         g.Members.ToList(), (JsonObject?)g.Extension?.DeepClone());
 
+    /// <summary>The document inside a change (read once, under the lock); a fresh read outside one.</summary>
+    private LocalDirectoryDocument Current()
+    {
+        if (!InChange)
+            return Read();
+        _heldLock ??= AcquireLock();
+        return _held ??= Read();
+    }
+
+    private FileLock AcquireLock()
+    {
+        FileLock held = FileLock.Acquire(_lockPath, s_lockTimeout);
+        Interlocked.Increment(ref _lockAcquisitions);
+        return held;
+    }
+
     private LocalDirectoryDocument Read()
     {
+        Interlocked.Increment(ref _reads);
         try
         {
             using var stream = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -174,7 +248,22 @@ public sealed class LocalDirectory : IDirectory
     /// <summary>Read, change, write atomically, all under the folder's lock. No write when nothing changed.</summary>
     private void Update(Func<LocalDirectoryDocument, bool> change)
     {
-        using FileLock _ = FileLock.Acquire(_lockPath, s_lockTimeout);
+        if (InChange)
+        {
+            LocalDirectoryDocument held = Current();
+            try
+            {
+                if (change(held))
+                    AtomicFile.WriteAllText(_path, JsonSerializer.Serialize(held, Json));
+            }
+            catch
+            {
+                _held = null; // the copy may now differ from the file: the next read inside the change reads the file again
+                throw;
+            }
+            return;
+        }
+        using FileLock _ = AcquireLock();
         LocalDirectoryDocument doc = Read();
         if (change(doc))
             AtomicFile.WriteAllText(_path, JsonSerializer.Serialize(doc, Json));

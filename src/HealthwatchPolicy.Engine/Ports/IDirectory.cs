@@ -19,8 +19,12 @@ public interface IDirectory
     /// <summary>Every user, with manager id and acknowledgement extension.</summary>
     IReadOnlyList<DirectoryUser> GetUsers();
 
-    /// <summary>The users with these object ids (unknown ids are left out), in as few round trips as the adapter can.</summary>
-    IReadOnlyList<DirectoryUser> GetUsers(IReadOnlyCollection<string> ids);
+    /// <summary>
+    /// The users with these object ids, and with these user principal names when given (unknown ones are left out;
+    /// a user both named and listed comes back once), in as few round trips as the adapter can: on Graph the names
+    /// ride in the same <c>$batch</c> as the ids (<c>userPrincipalName in (...)</c> beside <c>id in (...)</c>).
+    /// </summary>
+    IReadOnlyList<DirectoryUser> GetUsers(IReadOnlyCollection<string> ids, IReadOnlyCollection<string>? userPrincipalNames = null);
 
     /// <summary>A user by object id, user principal name or mail (case-insensitive); null if there is none.</summary>
     DirectoryUser? FindUser(string idOrName);

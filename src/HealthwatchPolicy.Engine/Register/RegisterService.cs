@@ -39,9 +39,10 @@ public sealed class RegisterService
 
     /// <summary>
     /// The whole register in bulk: the posting groups (with entries and members), then only the users behind
-    /// them (owners, consenters, posters). Two reads however many accounts there are; the adapter batches them.
+    /// them (owners, consenters, posters), and in the same read the people named in <paramref name="userPrincipalNames"/>
+    /// (the compliance report's role holders). Two reads however many accounts there are; the adapter batches them.
     /// </summary>
-    internal RegisterSnapshot ReadRegister(string? namePrefix = null)
+    internal RegisterSnapshot ReadRegister(string? namePrefix = null, IReadOnlyCollection<string>? userPrincipalNames = null)
     {
         var groups = Directory.GetGroups(GroupPrefix + (namePrefix ?? ""))
             .Select(g => (Group: g, Entry: RegisterEntry.FromJson(g.Extension)))
@@ -58,7 +59,7 @@ public sealed class RegisterService
             }
         }
         ids.RemoveWhere(string.IsNullOrEmpty);
-        Dictionary<string, DirectoryUser> users = Directory.GetUsers(ids).ToDictionary(u => u.Id, StringComparer.OrdinalIgnoreCase);
+        Dictionary<string, DirectoryUser> users = Directory.GetUsers(ids, userPrincipalNames).ToDictionary(u => u.Id, StringComparer.OrdinalIgnoreCase);
         List<OfficialAccount> accounts = groups.Where(x => x.Entry is not null)
             .Select(x => new OfficialAccount(x.Entry!, x.Group, users))
             .OrderBy(a => a.Name, StringComparer.Ordinal).ToList();

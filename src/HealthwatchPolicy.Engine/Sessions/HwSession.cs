@@ -132,12 +132,31 @@ public sealed class HwSession
         try
         {
             Journal.EnsureAppendable();
-            return held;
+            // One read of the directory for the whole change where the adapter can hold it (the local folder).
+            return Directory is IChangeScopedDirectory scoped ? new ChangeEnd(scoped.BeginChange(), held) : held;
         }
         catch
         {
             held.Dispose();
             throw;
+        }
+    }
+
+    private sealed class ChangeEnd : IDisposable
+    {
+        private readonly IDisposable _directory;
+        private readonly IDisposable _state;
+
+        public ChangeEnd(IDisposable directory, IDisposable state)
+        {
+            _directory = directory;
+            _state = state;
+        }
+
+        public void Dispose()
+        {
+            try { _directory.Dispose(); }
+            finally { _state.Dispose(); }
         }
     }
 

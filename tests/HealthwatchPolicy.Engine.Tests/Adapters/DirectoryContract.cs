@@ -48,6 +48,19 @@ public abstract class DirectoryContract : IDisposable
     public void Finds_a_user_by_id_or_name(string reference) => Assert.Equal("u-emma", Dir.FindUser(reference)!.Id);
 
     [Fact]
+    public void Reads_users_by_id_and_by_user_principal_name_in_one_call_each_once()
+    {
+        var users = Dir.GetUsers(new[] { "u-ben", "u-emma", "u-nobody" },
+            new[] { TestOrg.Manager.ToUpperInvariant(), TestOrg.Staff1, "ghost@hwsefton.example" });
+        Assert.Equal(new[] { "u-ben", "u-emma", "u-manager" }, users.Select(u => u.Id).OrderBy(x => x, StringComparer.Ordinal));
+        DirectoryUser manager = users.Single(u => u.Id == "u-manager");
+        Assert.Equal("u-chair", manager.ManagerId);
+        Assert.NotNull(manager.Extension); // the acknowledgement record comes with a user read by name, as by id
+        Assert.Equal(new[] { "u-comms" }, Dir.GetUsers(Array.Empty<string>(), new[] { TestOrg.Comms }).Select(u => u.Id));
+        Assert.Equal(new[] { "u-aisha" }, Dir.GetUsers(new[] { "u-aisha" }).Select(u => u.Id));
+    }
+
+    [Fact]
     public void Finds_no_one_for_an_unknown_user() => Assert.Null(Dir.FindUser("nobody@hwsefton.example"));
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using HealthwatchPolicy.Engine.Acknowledgements;
+using HealthwatchPolicy.Engine.Compliance;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Graph;
 using HealthwatchPolicy.Engine.Journal;
@@ -73,6 +74,39 @@ public sealed class GraphScaleAndFaultTests : IDisposable
         int minimum = 1 + (int)Math.Ceiling(200 / 20.0) + (int)Math.Ceiling(2 * Math.Ceiling(distinctUsers / 15.0) / 20.0);
         Assert.True(roundTrips <= 1.2 * minimum, $"{roundTrips} round trips; the minimum is {minimum}.");
         Assert.True(_fake.LogicalRequestCount > roundTrips * 10, "the reads should be batched");
+    }
+
+    [Fact]
+    public void The_report_and_its_export_take_the_minimum_round_trips_with_the_role_holders_read_inside_the_register_read()
+    {
+        Seed(400, 60);
+        // The policy's two role holders (spec.roles), who are not among the register's users.
+        _fake.AddUser(new FakeUser { UserPrincipalName = "sarah.whitfield@hwsefton.example", DisplayName = "Sarah Whitfield", EmployeeType = "Staff" });
+        _fake.AddUser(new FakeUser { UserPrincipalName = "daniel.okafor@hwsefton.example", DisplayName = "Daniel Okafor", EmployeeType = "Staff" });
+        HwSession session = Connect();
+        int distinctUsers = session.Register.GetAccounts().SelectMany(a => a.PosterIds.Append(a.ConsentById!)).Distinct().Count();
+        // One page of groups, member lists 20 to a $batch, and the users 15 to an 'in' filter (ids, then the two role
+        // holders' names), two items a filter, 20 items to a $batch.
+        int filters = (int)Math.Ceiling(distinctUsers / 15.0) + 1;
+        int minimum = 1 + (int)Math.Ceiling(60 / 20.0) + (int)Math.Ceiling(2 * filters / 20.0);
+
+        _fake.ResetCounters();
+        IReadOnlyList<ComplianceFinding> findings = session.Compliance.Run();
+        Assert.Equal(minimum, _fake.HttpRequestCount);
+        Assert.DoesNotContain(findings, f => f.RuleId == "HW-ESC-002"); // both role holders found, and enabled
+
+        // Export-HwComplianceReport with nothing piped: BuildReport runs the report itself and looks nothing up again.
+        _fake.ResetCounters();
+        ComplianceReport report = session.Compliance.BuildReport();
+        _ = ComplianceReportRenderer.ToHtml(report);
+        Assert.Equal(minimum, _fake.HttpRequestCount);
+        Assert.Equal(findings.Count, report.Findings.Count);
+        Assert.Equal(new[] { "Active", "Active" }, report.Contacts.Where(c => c.Holder is not null && c.Status != "Group").Select(c => c.Status));
+
+        // With findings piped in, only the contacts are read: one $batch round trip.
+        _fake.ResetCounters();
+        session.Compliance.BuildReport(findings);
+        Assert.Equal(1, _fake.HttpRequestCount);
     }
 
     [Fact]
