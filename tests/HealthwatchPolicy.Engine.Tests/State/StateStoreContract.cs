@@ -113,6 +113,52 @@ public sealed class LocalStateStoreTests : StateStoreContract
     }
 
     [Fact]
+    public void The_chain_asks_the_port_for_the_head_only_when_it_appends()
+    {
+        var clock = new TestClock();
+        var writer = new FileJournal(_folder, clock);
+        for (int i = 0; i < 500; i++)
+            writer.Append(Record(i));
+        var counting = new CountingJournal(_store.Journal("journal"));
+        var journal = new FileJournal(counting, clock);
+        journal.EnsureAppendable();
+        Assert.Equal(501, journal.Append(Record(500)).Sequence);
+        Assert.Equal(0, counting.EntriesRead);                                   // no entry read through Read()
+        Assert.Equal(2, counting.HeadsRead);                                     // EnsureAppendable and Append
+        Assert.Equal(501, journal.ReadAll().Count);                              // the readers still read them all
+        Assert.Equal(501, counting.EntriesRead);
+    }
+
+    /// <summary>A port decorator that counts what the journal asks of it.</summary>
+    private sealed class CountingJournal : IStateJournal
+    {
+        private readonly IStateJournal _inner;
+
+        public CountingJournal(IStateJournal inner) => _inner = inner;
+
+        public int HeadsRead { get; private set; }
+        public int EntriesRead { get; private set; }
+        public string Location => _inner.Location;
+
+        public StateJournalHead ReadHead()
+        {
+            HeadsRead++;
+            return _inner.ReadHead();
+        }
+
+        public void Append(long sequence, string entry, string seal) => _inner.Append(sequence, entry, seal);
+
+        public System.Collections.Generic.IEnumerable<string> Read(long fromSequence)
+        {
+            foreach (string entry in _inner.Read(fromSequence))
+            {
+                EntriesRead++;
+                yield return entry;
+            }
+        }
+    }
+
+    [Fact]
     public void A_lost_head_write_is_recovered_from_the_last_entry_and_an_edited_last_entry_is_refused()
     {
         var journal = new FileJournal(_folder, new TestClock());
