@@ -43,7 +43,9 @@ param(
     # Mail through SMTP instead of Graph sendMail (credential from SecretManagement, for example).
     [string] $SmtpServer,
     [int] $SmtpPort = 587,
-    [pscredential] $SmtpCredential
+    [pscredential] $SmtpCredential,
+    # Let SMTP run in plain text (sign-in included) when the server offers no TLS: only for a trusted relay.
+    [switch] $AllowInsecureSmtp
 )
 
 $ErrorActionPreference = 'Stop'
@@ -71,6 +73,7 @@ try {
     if ($From) { $mail.From = $From }
     if ($SmtpServer) { $mail.SmtpServer = $SmtpServer; $mail.SmtpPort = $SmtpPort }
     if ($SmtpCredential) { $mail.SmtpCredential = $SmtpCredential }
+    if ($AllowInsecureSmtp) { $mail.AllowInsecureSmtp = $true }
 
     Start-HwAccessReview -Verbose | Out-Null
     $now = [DateTimeOffset]::UtcNow
