@@ -20,6 +20,13 @@ internal static class ErrorMapping
         _ => ErrorCategory.NotSpecified,
     };
 
-    public static ErrorRecord ToErrorRecord(HwException ex, object? target) =>
-        new(ex, ex.ErrorId, ToCategory(ex.Kind), target ?? ex.Target);
+    public static ErrorRecord ToErrorRecord(HwException ex, object? target)
+    {
+        var record = new ErrorRecord(ex, ex.ErrorId, ToCategory(ex.Kind), target ?? ex.Target);
+        // Messages quote what the caller or the directory gave; what PowerShell shows has its controls made visible.
+        string shown = HealthwatchPolicy.Engine.Text.SafeText.Neutralise(ex.Message, keepLineFeeds: true)!;
+        if (!ReferenceEquals(shown, ex.Message))
+            record.ErrorDetails = new ErrorDetails(shown);
+        return record;
+    }
 }
