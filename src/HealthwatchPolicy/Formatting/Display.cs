@@ -1,5 +1,5 @@
-using System.Collections;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace HealthwatchPolicy.Formatting;
 
@@ -12,25 +12,15 @@ namespace HealthwatchPolicy.Formatting;
 /// </summary>
 public static class Display
 {
-    public static object? Text(object? value)
+    public static object? Text(object? value) => value switch
     {
-        switch (value)
-        {
-            case null:
-                return null;
-            case string s:
-                return Neutralise(s);
-            case System.Management.Automation.PSObject pso when pso.BaseObject is string s:
-                return Neutralise(s);
-            case IEnumerable items when value is not IDictionary:
-                var shown = new List<object?>();
-                foreach (object? item in items)
-                    shown.Add(item is string or System.Management.Automation.PSObject { BaseObject: string } ? Text(item) : item);
-                return shown.ToArray();
-            default:
-                return value;
-        }
-    }
+        null => null,
+        string s => Neutralise(s),
+        System.Management.Automation.PSObject { BaseObject: string s } => Neutralise(s),
+        IEnumerable<string> strings => strings.Select(x => (object?)Neutralise(x)).ToArray(),
+        object[] items => items.Select(x => x is string or System.Management.Automation.PSObject { BaseObject: string } ? Text(x) : x).ToArray(),
+        _ => value, // numbers, dates, JSON objects (their text escapes controls): as PowerShell shows them
+    };
 
     private static string Neutralise(string s) => HealthwatchPolicy.Engine.Text.SafeText.Neutralise(s)!;
 }
