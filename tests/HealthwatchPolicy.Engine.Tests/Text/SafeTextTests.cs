@@ -118,6 +118,31 @@ public sealed class SafeTextTests
         Assert.DoesNotContain('\u001b', ComplianceReportRenderer.ToHtml(report));
     }
 
+    [Fact]
+    public void A_decisions_csv_row_with_a_guarded_formula_UPN_still_records_the_decision()
+    {
+        using var org = new TestOrg();
+        string upn = Formula + "@hwsefton.example";
+        string path = Path.Combine(org.Folder, "directory.json");
+        JsonObject doc = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        foreach (JsonNode? u in doc["users"]!.AsArray())
+            if ((string?)u!["id"] == "u-emma")
+                u["userPrincipalName"] = upn;
+        File.WriteAllText(path, doc.ToJsonString());
+        HwSession session = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(new LocalDirectory(org.Folder), "Test", org.StateFolder, null, new TestClock());
+        OfficialAccount account = session.Register.Create("Facebook", "hw", null, null, TestOrg.Comms, TestOrg.Manager, null, "r");
+        session.Access.Grant(account.Name, "u-emma", "r");
+        AccessReview review = session.Reviews.Start(null).Review;
+        Assert.Contains(review.Items, i => i.User == upn);
+
+        // What the mail's CSV holds for the user, as Import-Csv gives it back.
+        string fromCsv = SafeText.CsvField(upn);
+        Assert.StartsWith("'=", fromCsv);
+        AccessReviewItem decided = session.Reviews.Decide(review.Period, account.Name, fromCsv, "Keep", "Still runs the page");
+        Assert.Equal(upn, decided.User);
+        Assert.Equal("Keep", decided.Decision);
+    }
+
     /// <summary>The cells of a GFM table row: split on | not escaped with a backslash.</summary>
     private static int Cells(string row) => System.Text.RegularExpressions.Regex.Split(row.Trim().Trim('|'), @"(?<!\\)\|").Length;
 }
