@@ -82,25 +82,6 @@ public static class SafeText
         return v;
     }
 
-    /// <summary>
-    /// Text for one cell of a Markdown (GFM) table: controls neutralised (so a CR or LF cannot end the row), and
-    /// the characters that would end the cell or be read as Markdown or HTML escaped with a backslash.
-    /// </summary>
-    public static string MarkdownCell(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-            return "";
-        string v = Neutralise(text)!;
-        var sb = new StringBuilder(v.Length + 8);
-        foreach (char c in v)
-        {
-            if (c is '\\' or '|' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '#' or '!' or '~' or '&')
-                sb.Append('\\');
-            sb.Append(c);
-        }
-        return sb.ToString();
-    }
-
     private static bool NeedsReplacing(char c) =>
         c < ' ' || (c >= '\u007F' && c <= '\u009F') || c == '\u2028' || c == '\u2029'
         || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
