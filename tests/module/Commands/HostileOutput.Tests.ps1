@@ -70,3 +70,25 @@ Describe 'The format file routes every shown value through the neutraliser' -Tag
         }
     }
 }
+
+Describe 'What a cmdlet says to the terminal (-WhatIf, verbose) neutralises outside text' -Tag 'Hostile' {
+    It 'shows a hostile -User in the -WhatIf and verbose text as symbols' {
+        $manifest = Get-HwBuiltManifest
+        $org = Join-Path $TestDrive 'org'
+        # The host writes -WhatIf text itself, past every stream: only a child process's stdout shows what the admin sees.
+        $r = Invoke-HwChildPwsh -Command @"
+Import-Module '$manifest'
+Connect-HwDirectory -Sample -Path '$org' | Out-Null
+`$u = "evil`$([char]27)]0;pwned`$([char]7)`$([char]27)[2J@hwsefton.example"
+Grant-HwPostingAccess -Account facebook-seftonyounglisteners -User `$u -Reason 'x' -WhatIf
+Revoke-HwPostingAccess -Account facebook-seftonyounglisteners -User rebecca.lloyd@hwsefton.example -Reason "gone`$([char]27)[31m" -Verbose -Confirm:`$false 4>&1 | ForEach-Object { "VERBOSE: `$_" }
+"@
+        $all = $r.Output -join "`n"
+        $all | Should -Match 'What if:' -Because $all
+        $all.Contains("evil$([char]0x241B)]0;pwned$([char]0x2407)$([char]0x241B)[2J@") | Should -BeTrue -Because $all
+        $all | Should -Not -Match '[\x00-\x09\x0B\x0C\x0E-\x1A\x1C-\x1F\x7F-\x9F]'
+        # PowerShell's own colouring may add ESC sequences around a whole line, but never the ones from the value
+        $all | Should -Not -Match ([regex]::Escape("$([char]27)]0;pwned"))
+        $all | Should -Not -Match ([regex]::Escape("$([char]27)[2J"))
+    }
+}
