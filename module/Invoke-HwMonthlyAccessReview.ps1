@@ -45,7 +45,9 @@ param(
     # Mail through SMTP instead of Graph sendMail (credential from SecretManagement, for example).
     [string] $SmtpServer,
     [int] $SmtpPort = 587,
-    [pscredential] $SmtpCredential
+    [pscredential] $SmtpCredential,
+    # Let SMTP run in plain text (sign-in included) when the server offers no TLS: only for a trusted relay.
+    [switch] $AllowInsecureSmtp
 )
 
 $ErrorActionPreference = 'Stop'
@@ -73,6 +75,7 @@ try {
     if ($From) { $mail.From = $From }
     if ($SmtpServer) { $mail.SmtpServer = $SmtpServer; $mail.SmtpPort = $SmtpPort }
     if ($SmtpCredential) { $mail.SmtpCredential = $SmtpCredential }
+    if ($AllowInsecureSmtp) { $mail.AllowInsecureSmtp = $true }
 
     # The month's steps are decided in the engine on its clock (Update-HwAccessReview): each one once, however often this runs.
     foreach ($step in Update-HwAccessReview @mail -Confirm:$false) { $step.Summary }

@@ -31,6 +31,7 @@ public static class GraphDirectoryFactory
     /// <summary>The SDK client with its default middleware (RetryHandler, redirect, parameter decoding, ...).</summary>
     public static GraphServiceClient CreateClient(GraphConnectionOptions options, HttpMessageHandler? finalHandler = null)
     {
+        CheckEndpoint(options.GraphEndpoint);
         HttpClient http = GraphClientFactory.Create(GraphClientFactory.CreateDefaultHandlers(), finalHandler: finalHandler ?? new HttpClientHandler());
         return new GraphServiceClient(http, CreateAuthentication(options), options.GraphEndpoint.ToString().TrimEnd('/'));
     }
@@ -105,6 +106,33 @@ public static class GraphDirectoryFactory
         }
         throw new HwException(ErrorIds.CertificateNotFound,
             $"There is no certificate '{thumbprint}' in the CurrentUser or LocalMachine personal store.", thumbprint, input: "certificateThumbprint");
+    }
+
+    /// <summary>
+    /// The bearer token goes wherever the endpoint points, so it must be an absolute https address; plain http is
+    /// allowed only on the loopback interface (127.0.0.0/8, ::1, localhost), where tests run a fake Graph.
+    /// Checked before any client is built, so nothing is sent to a refused endpoint.
+    /// </summary>
+    internal static void CheckEndpoint(Uri? endpoint)
+    {
+        if (endpoint is null || !endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp)
+            || string.IsNullOrEmpty(endpoint.Host) || !string.IsNullOrEmpty(endpoint.UserInfo))
+            throw new HwException(ErrorIds.GraphEndpointInvalid, $"The Graph endpoint must be an absolute https:// address such as https://graph.microsoft.com/v1.0; '{endpoint}' is not.",
+                endpoint?.OriginalString, input: "GraphEndpoint");
+        if (endpoint.Scheme == Uri.UriSchemeHttp && !IsLoopback(endpoint))
+            throw new HwException(ErrorIds.GraphEndpointInsecure, $"The Graph endpoint '{endpoint.GetLeftPart(UriPartial.Authority)}' is plain http, which would send the access token unencrypted: "
+                + "use https:// (plain http is allowed only on this computer's loopback address, 127.0.0.1, ::1 or localhost).",
+                endpoint.OriginalString, input: "GraphEndpoint");
+    }
+
+    private static bool IsLoopback(Uri endpoint)
+    {
+        string host = endpoint.IdnHost.TrimEnd('.');
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+            return true;
+        return System.Net.IPAddress.TryParse(endpoint.HostNameType == UriHostNameType.IPv6 ? host.Trim('[', ']') : host, out System.Net.IPAddress? ip)
+               && (endpoint.HostNameType == UriHostNameType.IPv4 || endpoint.HostNameType == UriHostNameType.IPv6)
+               && System.Net.IPAddress.IsLoopback(ip);
     }
 
     /// <summary>The Entra sign-in address that goes with a Graph endpoint (national clouds sign in elsewhere).</summary>

@@ -29,8 +29,12 @@ internal static class ErrorMapping
     public static ErrorRecord ToErrorRecord(HwException ex, object? target, CommandInfo? command = null)
     {
         var record = new ErrorRecord(ex, ex.ErrorId, ToCategory(ex.Kind), target ?? ex.Target);
+        // Messages quote what the caller or the directory gave; what PowerShell shows has its controls made visible.
+        string shown = HealthwatchPolicy.Engine.Text.SafeText.Neutralise(ex.Message, keepLineFeeds: true)!;
         if (ParameterFor(ex.Input, command) is { } parameter)
-            record.ErrorDetails = new ErrorDetails($"-{parameter}: {ex.Message}");
+            record.ErrorDetails = new ErrorDetails($"-{parameter}: {shown}");
+        else if (!ReferenceEquals(shown, ex.Message))
+            record.ErrorDetails = new ErrorDetails(shown);
         return record;
     }
 

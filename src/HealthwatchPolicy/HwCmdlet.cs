@@ -50,7 +50,7 @@ public abstract class HwCmdlet : PSCmdlet
     protected void ReportProgress(string activity, string status)
     {
         _progressShown = true;
-        WriteProgress(new ProgressRecord(ActivityId, activity, status)
+        WriteProgress(new ProgressRecord(ActivityId, activity, Shown(status))
         {
             CurrentOperation = $"{_processed++} processed",
         });
@@ -64,6 +64,19 @@ public abstract class HwCmdlet : PSCmdlet
     }
 
     private int ActivityId => GetType().Name.GetHashCode() & 0x7fff;
+
+    // What a Hw cmdlet says to the person at the terminal (-WhatIf/-Confirm text, verbose, warnings, progress) quotes
+    // names, reasons and directory data: these hide Cmdlet's own methods so every such message has its control
+    // characters made visible (SafeText), without touching each call site. Objects and errors are handled elsewhere.
+    internal new bool ShouldProcess(string target) => base.ShouldProcess(Shown(target));
+
+    internal new bool ShouldProcess(string target, string action) => base.ShouldProcess(Shown(target), Shown(action));
+
+    internal new void WriteVerbose(string text) => base.WriteVerbose(Shown(text));
+
+    internal new void WriteWarning(string text) => base.WriteWarning(Shown(text));
+
+    private static string Shown(string text) => HealthwatchPolicy.Engine.Text.SafeText.Neutralise(text, keepLineFeeds: true)!;
 
     /// <summary>A non-terminating error: the pipeline goes on with the next item.</summary>
     internal void WriteHwError(HwException ex, object? target) => WriteError(ErrorMapping.ToErrorRecord(ex, target, MyInvocation.MyCommand));

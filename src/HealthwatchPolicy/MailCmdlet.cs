@@ -26,6 +26,13 @@ public abstract class MailCmdlet : HwCmdlet
     [Credential]
     public PSCredential? SmtpCredential { get; set; }
 
+    /// <summary>
+    /// Lets SMTP stay in plain text when the server offers no TLS, sign-in included. Without it, TLS (STARTTLS, or TLS
+    /// on connect on port 465) is required before anything is sent.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AllowInsecureSmtp { get; set; }
+
     /// <summary>Where the local directory's .eml files go (default: the state folder's outbox/).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -33,7 +40,8 @@ public abstract class MailCmdlet : HwCmdlet
 
     /// <summary>SMTP when -SmtpServer is given; Graph sendMail as -From on a Graph connection; else the outbox folder.</summary>
     internal IMailer CreateMailer() =>
-        Session.CreateMailer(From, SmtpServer, SmtpPort, SmtpCredential?.GetNetworkCredential(), OutboxPath is null ? null : ResolvePath(OutboxPath));
+        Session.CreateMailer(From, SmtpServer, SmtpPort, SmtpCredential?.GetNetworkCredential(), OutboxPath is null ? null : ResolvePath(OutboxPath),
+            AllowInsecureSmtp.IsPresent);
 
     internal string FromAddress => From ?? Session.DefaultFrom;
 }

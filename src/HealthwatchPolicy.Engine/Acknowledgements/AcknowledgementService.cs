@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Journal;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Sessions;
@@ -40,9 +41,16 @@ public sealed class AcknowledgementService
     /// <summary>Records that the user read the policy version (default: the current one). Idempotent.</summary>
     public (PolicyAcknowledgement Acknowledgement, bool Changed) Add(string userReference, string? version, string reason)
     {
+        string v = string.IsNullOrWhiteSpace(version) ? _session.Policy.Version : Identifiers.Normalise(version!);
+        // Only the version the connected policy is can be acknowledged: a person reads a text, and the module knows
+        // only this one. (Earlier versions' acknowledgements stay readable with Get-HwPolicyAcknowledgement -Version.)
+        if (!string.Equals(v, _session.Policy.Version, StringComparison.Ordinal))
+            throw new HwException(ErrorIds.PolicyVersionUnknown,
+                $"Version '{Text.SafeText.Neutralise(v.Length > 40 ? v.Substring(0, 40) + "…" : v)}' is not the connected policy's version "
+                + $"({_session.Policy.Version}). Acknowledge the version the policy has, or connect with that version's policy file.",
+                v, input: "version");
         using IDisposable _ = _session.BeginChange();
         DirectoryUser user = _session.Register.ResolveUser(userReference, "user");
-        string v = string.IsNullOrWhiteSpace(version) ? _session.Policy.Version : Identifiers.Normalise(version!);
         AcknowledgementRecord record = AcknowledgementRecord.Read(user.Extension);
         if (record.For(v) is { } existing)
             return (new PolicyAcknowledgement(user, v, existing, "AlreadyAcknowledged"), false);

@@ -84,7 +84,7 @@ public static class ComplianceReportRenderer
 </body>
 </html>
 ");
-        return html.ToString();
+        return Text.SafeText.Neutralise(html.ToString(), keepLineFeeds: true)!; // no control from directory data reaches the reader
     }
 
     /// <summary>A horizontal bar per rule that found something; the same numbers stand in a table just after it.</summary>
@@ -155,7 +155,7 @@ public static class ComplianceReportRenderer
                 md.AppendLine($"| {f.Severity} | {f.RuleId} | {Esc(f.Subject)} | {Esc(f.Evidence)} | {Esc(f.Remediation)} | {Esc(f.ClauseId ?? "")} |");
             md.AppendLine();
         }
-        return md.ToString();
+        return Text.SafeText.Neutralise(md.ToString(), keepLineFeeds: true)!;
     }
 
     private static int Count(ComplianceSummary s, Severity v) => v switch
@@ -167,7 +167,8 @@ public static class ComplianceReportRenderer
         _ => s.Info,
     };
 
-    private static string Esc(string s) => Policy.PolicyRenderer.Escape(s).Replace("\n", " ");
+    /// <summary>Outside text for one line or table cell: a CR or LF (alone or paired) cannot end the row, and controls become visible.</summary>
+    private static string Esc(string s) => Text.SafeText.Neutralise(Policy.PolicyRenderer.Escape(s.Replace("\r\n", " ").Replace('\n', ' ')))!;
 
     private static string BarColour(Severity s) => s switch
     {

@@ -209,4 +209,25 @@ public static class ErrorIds
 
     /// <summary>The kind of <paramref name="errorId"/>; an id not in the catalogue is <see cref="HwErrorKind.NotSpecified"/>.</summary>
     public static HwErrorKind KindOf(string errorId) => All.TryGetValue(errorId, out HwErrorKind kind) ? kind : HwErrorKind.NotSpecified;
+
+    /// <summary>A text field is longer than its documented limit (docs/field-limits.md, from Graph's limits).</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string FieldTooLong = nameof(FieldTooLong);
+
+    /// <summary>A text field holds control characters (C0, C1 or bidirectional overrides).</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string FieldHasControlCharacters = nameof(FieldHasControlCharacters);
+
+    /// <summary>A policy version that is not the connected policy's version.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string PolicyVersionUnknown = nameof(PolicyVersionUnknown);
+
+    /// <summary>A value for the scheduled job's command line that is not what it must be (GUID, domain, thumbprint, address, absolute path).</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string TaskArgumentInvalid = nameof(TaskArgumentInvalid);
+
+    /// <summary>The SMTP server offers no TLS, so neither credentials nor mail were sent to it.</summary>
+    [ErrorKind(HwErrorKind.ConnectionError)] public const string SmtpTlsUnavailable = nameof(SmtpTlsUnavailable);
+
+    /// <summary>A Graph endpoint that is not an absolute http(s) address.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string GraphEndpointInvalid = nameof(GraphEndpointInvalid);
+
+    /// <summary>A plain-http Graph endpoint off loopback: the bearer token would travel without TLS.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string GraphEndpointInsecure = nameof(GraphEndpointInsecure);
 }

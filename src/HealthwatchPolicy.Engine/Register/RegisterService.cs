@@ -107,6 +107,10 @@ public sealed class RegisterService
     public OfficialAccount Create(string platform, string handle, string? url, string? purpose, string owner, string consentBy,
         DateTime? consentDate, string reason)
     {
+        FieldLimits.Check("Platform", platform, FieldLimits.Platform);
+        FieldLimits.Check("Handle", handle, FieldLimits.Handle);
+        FieldLimits.Check("Url", url, FieldLimits.Url);
+        FieldLimits.Check("Purpose", purpose, FieldLimits.Purpose);
         using IDisposable _ = _session.BeginChange();
         platform = Identifiers.Normalise(platform);
         handle = Identifiers.Normalise(handle);
@@ -139,6 +143,10 @@ public sealed class RegisterService
             CreatedAt = now,
         };
         string groupName = GroupPrefix + name;
+        if (groupName.Length > FieldLimits.GroupDisplayName)
+            throw new HwException(ErrorIds.FieldTooLong, $"The posting group's name '{groupName.Substring(0, 40)}…' would be {groupName.Length} characters; Microsoft Graph allows "
+                + $"{FieldLimits.GroupDisplayName}: shorten the handle or the platform.", "Handle", input: "Handle");
+        FieldLimits.CheckEntry(entry.ToJson());
         string nickname = groupName.Length > 64 ? groupName.Substring(0, 64) : groupName;
         DirectoryGroup group = Directory.CreateGroup(
             new NewGroup(groupName, nickname, $"People who may post to the official {entry.Platform} account {entry.Handle} (HealthwatchPolicy register)."),
@@ -169,6 +177,8 @@ public sealed class RegisterService
     public OfficialAccount Update(string name, string? url, string? purpose, string? owner, string reason,
         string? consentBy = null, DateTime? consentDate = null)
     {
+        FieldLimits.Check("Url", url, FieldLimits.Url);
+        FieldLimits.Check("Purpose", purpose, FieldLimits.Purpose);
         using IDisposable _ = _session.BeginChange();
         OfficialAccount account = GetAccount(name, includeRetired: false);
         RegisterEntry before = account.Entry.Clone();
@@ -195,6 +205,7 @@ public sealed class RegisterService
         }
         if (after.ToJson().ToJsonString() == before.ToJson().ToJsonString())
             return account;
+        FieldLimits.CheckEntry(after.ToJson());
         Directory.SetGroupExtension(account.GroupId, after.ToJson());
         _session.Record(JournalActions.AccountUpdated, account.Name, null, reason, before.ToJson(), after.ToJson());
         return GetAccount(account.Name);

@@ -8,6 +8,7 @@ using System.Text.RegularExpressions;
 using HealthwatchPolicy.Engine.Compliance;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Storage;
+using HealthwatchPolicy.Engine.Text;
 using MimeKit;
 
 namespace HealthwatchPolicy.Engine.Reviews;
@@ -179,7 +180,7 @@ public static class ReviewMailBuilder
     {
         var sb = new StringBuilder("Account,User,Decision,Justification");
         foreach (AccessReviewItem i in items)
-            sb.Append('\n').Append(CsvField(i.Account)).Append(',').Append(CsvField(i.User)).Append(",,");
+            sb.Append('\n').Append(SafeText.CsvField(i.Account)).Append(',').Append(SafeText.CsvField(i.User)).Append(",,");
         return sb.ToString();
     }
 
@@ -399,7 +400,7 @@ public static class ReviewMailBuilder
             }
         }
         sb.Append("-- \n").Append(Plain(footer.Text)).Append('\n');
-        return sb.ToString();
+        return SafeText.Neutralise(sb.ToString(), keepLineFeeds: true)!; // directory text must not carry controls into the mail
     }
 
     private static string Plain(string text) => text.Replace("**", "");
@@ -509,7 +510,7 @@ public static class ReviewMailBuilder
         }
         sb.Append("</main>\n<footer style=\"").Append(SFooter).Append("\">\n<p style=\"margin:0;border-top:1px solid #8a8a8a;padding-top:8px;\">")
           .Append(H(footer.Text)).Append("</p>\n</footer>\n</body>\n</html>\n");
-        return sb.ToString();
+        return SafeText.Neutralise(sb.ToString(), keepLineFeeds: true)!;
     }
 
     /// <summary>HTML-encodes, then turns <c>**text**</c> into strong text.</summary>
@@ -557,6 +558,4 @@ public static class ReviewMailBuilder
     /// <summary>A PowerShell single-quoted string.</summary>
     private static string Ps(string value) => "'" + value.Replace("'", "''") + "'";
 
-    private static string CsvField(string value) =>
-        value.IndexOfAny(new[] { ',', '"', '\n', '\r' }) >= 0 || value.Trim() != value ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 }

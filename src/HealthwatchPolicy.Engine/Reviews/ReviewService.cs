@@ -186,8 +186,11 @@ public sealed partial class ReviewService
             throw new HwException(ErrorIds.DecisionInvalid, $"A decision is Keep or Remove; '{decision}' is neither.", decision, input: "decision");
         using IDisposable _ = _session.BeginChange();
         AccessReview review = Open(period);
+        // A decisions.csv row comes back with the ' the mail put before a leading = + - @ (CSV injection guard): take it off.
+        string csvUser = Text.SafeText.FromCsvField(user);
         AccessReviewItem item = review.Items.FirstOrDefault(i => string.Equals(i.Account, account, StringComparison.OrdinalIgnoreCase)
-                                    && (string.Equals(i.User, user, StringComparison.OrdinalIgnoreCase) || string.Equals(i.UserId, user, StringComparison.OrdinalIgnoreCase)))
+                                    && (string.Equals(i.User, user, StringComparison.OrdinalIgnoreCase) || string.Equals(i.UserId, user, StringComparison.OrdinalIgnoreCase)
+                                        || string.Equals(i.User, csvUser, StringComparison.OrdinalIgnoreCase)))
             ?? throw new HwException(ErrorIds.ReviewItemNotFound,
                 $"The access review {review.Period} has no item for '{user}' on '{account}'. Get-HwAccessReview -Pending lists them.", user);
         if (item.Decision == decision)

@@ -164,10 +164,11 @@ public sealed class HwSession
     /// How mail leaves: SMTP when a server is given; else Graph sendMail as <paramref name="from"/> on a Graph
     /// connection; else .eml files in the outbox folder (default state/outbox) on the local directory.
     /// </summary>
-    public IMailer CreateMailer(string? from, string? smtpServer, int smtpPort, System.Net.NetworkCredential? smtpCredential, string? outboxPath)
+    public IMailer CreateMailer(string? from, string? smtpServer, int smtpPort, System.Net.NetworkCredential? smtpCredential, string? outboxPath,
+        bool allowInsecureSmtp = false)
     {
         if (!string.IsNullOrEmpty(smtpServer))
-            return new Mail.SmtpMailer(smtpServer!, smtpPort, smtpCredential);
+            return new Mail.SmtpMailer(smtpServer!, smtpPort, smtpCredential, allowInsecureSmtp);
         if (Directory is IMailCapableDirectory graph)
             return graph.CreateMailer(from ?? throw new HwException(ErrorIds.MailFromRequired,
                 "On a Microsoft Graph connection, name the mailbox the review mail is sent from (Mail.Send is scoped to it).", input: "from"));

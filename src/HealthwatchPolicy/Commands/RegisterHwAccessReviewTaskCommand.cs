@@ -32,13 +32,27 @@ public sealed class RegisterHwAccessReviewTaskCommand : HwCmdlet
     protected override void EndProcessing()
     {
         string script = System.IO.Path.Combine(DependencyLoader.ModuleBase, "Invoke-HwMonthlyAccessReview.ps1");
-        string arguments = $"-NoProfile -NonInteractive -File \"{script}\" -TenantId {TenantId} -ClientId {ClientId} "
-                           + $"-CertificateThumbprint {CertificateThumbprint} -From {From} -StatePath \"{ResolvePath(StatePath)}\"";
+        // Every value is checked for what it is and quoted for the shell it lands in (ReviewTaskCommand).
+        string arguments, posixCommand;
+        try
+        {
+            var command = HealthwatchPolicy.Engine.Scheduling.ReviewTaskCommand.Create(script, TenantId, ClientId, CertificateThumbprint, From, ResolvePath(StatePath));
+            arguments = command.WindowsArguments;
+            posixCommand = command.PosixCommand();
+        }
+        catch (HealthwatchPolicy.Engine.Errors.HwException ex)
+        {
+            ThrowHwError(ex, ex.Target);
+            return;
+        }
         if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
         {
-            ThrowTerminatingError(ErrorMapping.ToErrorRecord(new PlatformNotSupportedException(
-                    "Task Scheduler is Windows-only. On Linux or macOS schedule this daily instead (see docs/scheduling.md): pwsh " + arguments),
-                ErrorIds.TaskSchedulerUnavailable, TaskName));
+            var record = ErrorMapping.ToErrorRecord(new PlatformNotSupportedException(
+                    "Task Scheduler is Windows-only. On Linux or macOS schedule this daily instead (see docs/scheduling.md): " + posixCommand),
+                ErrorIds.TaskSchedulerUnavailable, TaskName);
+            // The line alone, for a script to put in a crontab or a systemd unit (ExecStart=/bin/sh -c '...').
+            record.ErrorDetails = new ErrorDetails(record.Exception.Message) { RecommendedAction = posixCommand };
+            ThrowTerminatingError(record);
             return;
         }
         if (!ShouldProcess(TaskName, $"Register a daily scheduled task at {At:HH:mm} running {System.IO.Path.GetFileName(script)}"))

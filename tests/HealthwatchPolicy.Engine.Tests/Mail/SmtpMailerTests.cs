@@ -20,7 +20,7 @@ public sealed class SmtpMailerTests
     public void The_review_mail_is_delivered_with_its_html_and_plain_text_parts()
     {
         using var sink = new LoopbackSmtpSink();
-        var mailer = new SmtpMailer("127.0.0.1", sink.Port, credential: null);
+        var mailer = new SmtpMailer("127.0.0.1", sink.Port, credential: null, allowInsecure: true); // the sink has no TLS
         MimeMessage sent = ReviewMailSample.ReviewerMessage();
         mailer.Send(sent);
 
@@ -59,12 +59,43 @@ public sealed class SmtpMailerTests
     public void A_refused_sign_in_is_MailNotSent_without_the_credential()
     {
         using var sink = new LoopbackSmtpSink(refuseAuthentication: true);
-        var ex = Assert.Throws<HwException>(() => new SmtpMailer("127.0.0.1", sink.Port, s_credential).Send(ReviewMailSample.ReviewerMessage()));
+        var ex = Assert.Throws<HwException>(() => new SmtpMailer("127.0.0.1", sink.Port, s_credential, allowInsecure: true).Send(ReviewMailSample.ReviewerMessage()));
         Assert.Equal("MailNotSent", ex.ErrorId);
         Assert.Empty(sink.Deliveries);
         Assert.Contains(sink.Commands, c => c.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase));
         AssertNoSecret(ex);
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_server_without_STARTTLS_gets_no_sign_in_and_no_message_unless_insecure_is_allowed(bool withCredential)
+    {
+        // The sink offers AUTH PLAIN LOGIN but no STARTTLS: MailKit's old Auto mode signed in here in plain text.
+        using var sink = new LoopbackSmtpSink(refuseAuthentication: true);
+        var mailer = new SmtpMailer("127.0.0.1", sink.Port, withCredential ? s_credential : null);
+        var ex = Assert.Throws<HwException>(() => mailer.Send(ReviewMailSample.ReviewerMessage()));
+
+        Assert.Equal("SmtpTlsUnavailable", ex.ErrorId);
+        Assert.Equal(HwErrorKind.ConnectionError, ex.Kind);
+        Assert.Equal("127.0.0.1", ex.Target);
+        Assert.Contains("-AllowInsecureSmtp", ex.Message);
+        Assert.Contains(sink.Commands, c => c.StartsWith("EHLO", StringComparison.OrdinalIgnoreCase)); // it did talk to the sink
+        Assert.DoesNotContain(sink.Commands, c => c.StartsWith("AUTH", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(sink.Commands, c => c.StartsWith("MAIL", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(sink.Commands, c => c.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes("\0" + s_credential.UserName + "\0" + Password)), StringComparison.Ordinal));
+        Assert.Empty(sink.Deliveries);
+        AssertNoSecret(ex);
+    }
+
+    [Theory]
+    [InlineData(587, false, MailKit.Security.SecureSocketOptions.StartTls)]
+    [InlineData(25, false, MailKit.Security.SecureSocketOptions.StartTls)]
+    [InlineData(465, false, MailKit.Security.SecureSocketOptions.SslOnConnect)]
+    [InlineData(465, true, MailKit.Security.SecureSocketOptions.SslOnConnect)]
+    [InlineData(587, true, MailKit.Security.SecureSocketOptions.StartTlsWhenAvailable)]
+    public void TLS_is_required_on_every_port_unless_insecure_is_allowed(int port, bool allowInsecure, MailKit.Security.SecureSocketOptions expected) =>
+        Assert.Equal(expected, new SmtpMailer("smtp.hwsefton.example", port, s_credential, allowInsecure).Security);
 
     /// <summary>Neither the password nor its SASL encodings appear anywhere in the error or its causes.</summary>
     private static void AssertNoSecret(Exception ex)

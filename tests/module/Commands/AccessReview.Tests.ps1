@@ -96,7 +96,7 @@ Describe 'The monthly access review cmdlets' -Tag 'Review' {
     }
 
     It 'explains how to schedule on a system without Task Scheduler' -Skip:$IsWindows {
-        $err = { Register-HwAccessReviewTask -TenantId t -ClientId c -CertificateThumbprint x -From f@x -StatePath $TestDrive } | Should -Throw -PassThru
+        $err = { Register-HwAccessReviewTask -TenantId contoso.onmicrosoft.com -ClientId 0b9e4a3d-7c21-4f6e-8a5b-3d2c1e0f9a87 -CertificateThumbprint 3C1F9A2B7D4E6F8091A2B3C4D5E6F708192A3B4C -From f@hwsefton.example -StatePath $TestDrive } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Be 'TaskSchedulerUnavailable,HealthwatchPolicy.Commands.RegisterHwAccessReviewTaskCommand'
         $err.Exception.Message | Should -BeLike '*docs/scheduling.md*'
     }

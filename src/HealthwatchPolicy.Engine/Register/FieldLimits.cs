@@ -1,0 +1,48 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Text;
+
+namespace HealthwatchPolicy.Engine.Register;
+
+/// <summary>
+/// The longest value each register field may hold, derived from Microsoft Graph's limits (docs/field-limits.md,
+/// decision 0053) and checked before anything is written, so a value Graph would refuse (or truncate) is refused
+/// here, naming the parameter, on both adapters alike.
+/// </summary>
+public static class FieldLimits
+{
+    /// <summary>Graph group displayName: 256 characters. The posting group's name is the prefix, '-' and the register name.</summary>
+    public const int GroupDisplayName = 256;
+    /// <summary>Graph group description: 1,024 characters (it names the platform and the handle).</summary>
+    public const int GroupDescription = 1024;
+    /// <summary>Graph open extension: 2 KB for the whole extension (the register entry), counted as UTF-8 JSON.</summary>
+    public const int ExtensionBytes = 2048;
+    public const int Platform = 64;
+    public const int Handle = 100;
+    public const int Url = 512;
+    public const int Purpose = 500;
+
+    /// <summary>Refuses a value that is too long or holds a control character; null passes.</summary>
+    public static void Check(string parameter, string? value, int max)
+    {
+        if (value is null)
+            return;
+        if (value.Length > max)
+            throw new HwException(ErrorIds.FieldTooLong, $"{parameter} is {value.Length} characters long; at most {max} are allowed (see docs/field-limits.md).", parameter);
+        if (SafeText.HasControls(value))
+            throw new HwException(ErrorIds.FieldHasControlCharacters, $"{parameter} holds a control character (shown as a symbol here: '{Shorten(SafeText.Neutralise(value)!)}'); "
+                + "control characters, bidirectional overrides and line breaks are not allowed.", parameter);
+    }
+
+    /// <summary>The register entry as Graph would store it must fit one open extension (2 KB).</summary>
+    internal static void CheckEntry(JsonObject entry)
+    {
+        int bytes = Encoding.UTF8.GetByteCount(entry.ToJsonString());
+        if (bytes > ExtensionBytes)
+            throw new HwException(ErrorIds.FieldTooLong, $"The register entry would take {bytes} bytes, and Microsoft Graph keeps at most {ExtensionBytes} in one open extension: "
+                + "shorten the purpose, address or handle (non-Latin characters take up to 6 bytes each; see docs/field-limits.md).", "Purpose", input: "Purpose");
+    }
+
+    private static string Shorten(string s) => s.Length <= 60 ? s : s.Substring(0, 60) + "…";
+}

@@ -1,0 +1,79 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Text;
+
+namespace HealthwatchPolicy.Engine.Scheduling;
+
+/// <summary>
+/// The unattended review's command line (Register-HwAccessReviewTask): each value checked for what it is, then
+/// quoted for the shell it lands in, never concatenated raw. Identifiers must look like what they are (a tenant id
+/// or domain, a client id GUID, a hex thumbprint, a mail address); no value may hold a control character or a
+/// '%' (Task Scheduler expands %NAME% in arguments, and cron turns % into a newline).
+/// </summary>
+public sealed class ReviewTaskCommand
+{
+    private static readonly Regex s_domain = new(@"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$", RegexOptions.CultureInvariant);
+    private static readonly Regex s_thumbprint = new(@"^([0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$", RegexOptions.CultureInvariant);
+    private static readonly Regex s_mailLocal = new(@"^[A-Za-z0-9.!#$&'*+/=?^_`{|}~-]{1,64}$", RegexOptions.CultureInvariant);
+
+    private ReviewTaskCommand(IReadOnlyList<string> arguments) => Arguments = arguments;
+
+    /// <summary>The arguments after the executable (pwsh), unquoted, in order.</summary>
+    public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>The whole line for sh (cron, a systemd ExecStart via sh -c, a terminal), each argument single-quoted.</summary>
+    public string PosixCommand(string executable = "pwsh") =>
+        string.Join(" ", new[] { ShellQuote.Posix(executable) }.Concat(Arguments.Select(ShellQuote.Posix)));
+
+    /// <summary>The Task Scheduler action's argument string (the executable is set apart), quoted as CommandLineToArgvW reads it.</summary>
+    public string WindowsArguments => string.Join(" ", Arguments.Select(ShellQuote.Windows));
+
+    /// <summary>Checks every value and builds the argument list; HwException (InvalidArgument) names the first bad parameter.</summary>
+    public static ReviewTaskCommand Create(string script, string tenantId, string clientId, string certificateThumbprint, string from, string statePath)
+    {
+        tenantId = Check("TenantId", tenantId);
+        clientId = Check("ClientId", clientId);
+        certificateThumbprint = Check("CertificateThumbprint", certificateThumbprint);
+        from = Check("From", from);
+        statePath = Check("StatePath", statePath, trim: false);
+        script = Check("script", script, trim: false);
+        if (!Guid.TryParseExact(tenantId, "D", out _) && !s_domain.IsMatch(tenantId))
+            throw Invalid("TenantId", tenantId, "a tenant id (a GUID such as 00000000-0000-0000-0000-000000000000) or a domain such as contoso.onmicrosoft.com");
+        if (!Guid.TryParseExact(clientId, "D", out _))
+            throw Invalid("ClientId", clientId, "the app registration's application (client) id, a GUID");
+        if (!s_thumbprint.IsMatch(certificateThumbprint))
+            throw Invalid("CertificateThumbprint", certificateThumbprint, "a certificate thumbprint: 40 (SHA-1) or 64 (SHA-256) hexadecimal digits");
+        int at = from.LastIndexOf('@');
+        if (at <= 0 || !s_mailLocal.IsMatch(from.Substring(0, at)) || !s_domain.IsMatch(from.Substring(at + 1)) || from.StartsWith("-", StringComparison.Ordinal))
+            throw Invalid("From", from, "a mail address such as social-media-review@contoso.org.uk");
+        if (!System.IO.Path.IsPathRooted(statePath))
+            throw Invalid("StatePath", statePath, "an absolute path");
+        return new ReviewTaskCommand(new[]
+        {
+            "-NoProfile", "-NonInteractive", "-File", script,
+            "-TenantId", tenantId, "-ClientId", clientId, "-CertificateThumbprint", certificateThumbprint,
+            "-From", from, "-StatePath", statePath,
+        });
+    }
+
+    private static string Check(string parameter, string? value, bool trim = true)
+    {
+        string v = trim ? (value ?? "").Trim() : value ?? "";
+        if (v.Length == 0)
+            throw new HwException(ErrorIds.TaskArgumentInvalid, $"{parameter} is empty.", parameter, input: parameter);
+        foreach (char c in v)
+        {
+            if (char.IsControl(c) || c == '\u2028' || c == '\u2029')
+                throw new HwException(ErrorIds.TaskArgumentInvalid, $"{parameter} holds the control character U+{(int)c:X4}, which cannot go on a scheduled command line.", parameter, input: parameter);
+            if (c == '%')
+                throw new HwException(ErrorIds.TaskArgumentInvalid, $"{parameter} holds '%', which Task Scheduler and cron would change (they expand or split on it).", parameter, input: parameter);
+        }
+        return v;
+    }
+
+    private static HwException Invalid(string parameter, string value, string expected) =>
+        new(ErrorIds.TaskArgumentInvalid, $"{parameter} must be {expected}; '{SafeText.Neutralise(value)}' is not.", parameter);
+}

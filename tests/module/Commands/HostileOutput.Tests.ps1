@@ -1,0 +1,94 @@
+# Issue 11, kind 7: text from outside the module (directory data, reasons, values echoed in errors) reaches the
+# terminal with its control characters made visible, while the objects keep their true values for scripts.
+BeforeAll {
+    Set-StrictMode -Version Latest
+    $ErrorActionPreference = 'Stop'
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    Import-HwBuiltModule
+    $script:esc = [char]27; $script:bel = [char]7; $script:nul = [char]0
+    $script:hostile = "Emma $($script:esc)[31mRED$($script:bel)$($script:nul) Clarke$([char]13)X"
+    # Anything that could drive a terminal: C0 controls other than the line ends PowerShell itself writes, DEL, C1, bidi overrides.
+    $script:controls = '[\x00-\x09\x0B\x0C\x0E-\x1F\x7F-\x9F\u202A-\u202E\u2066-\u2069]'
+}
+
+Describe 'Format views neutralise outside text' -Tag 'Hostile', 'Format' {
+    BeforeAll {
+        $org = Join-Path ([IO.Path]::GetTempPath()) ('hw-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 10))
+        Connect-HwDirectory -Sample -Path $org | Out-Null
+        $script:account = (Get-HwOfficialAccount | Where-Object PosterCount -GT 0 | Select-Object -First 1)
+        $script:upn = (Get-HwPostingAccess -Account $script:account.Name | Select-Object -First 1).User
+        $path = Join-Path $org 'directory.json'
+        $doc = Get-Content -Raw $path | ConvertFrom-Json
+        ($doc.users | Where-Object userPrincipalName -EQ $script:upn).displayName = $script:hostile
+        $doc | ConvertTo-Json -Depth 20 | Set-Content -NoNewline $path
+    }
+
+    It 'shows a display name with ESC, BEL, NUL and CR as symbols, and keeps the true value on the object' {
+        $rows = Get-HwPostingAccess -Account $script:account.Name
+        $row = $rows | Where-Object User -EQ $script:upn
+        $row.DisplayName | Should -BeExactly $script:hostile
+        foreach ($view in { $rows | Format-Table | Out-String -Width 300 }, { $row | Format-List | Out-String -Width 300 }, { $rows | Out-String -Width 300 }) {
+            $text = & $view
+            $text | Should -Not -Match $script:controls -Because ($text -replace "\e", "<ESC>")
+            $text | Should -Not -Match "`r(?!`n)"
+            $text | Should -Match ([regex]::Escape("Emma $([char]0x241B)[31mRED$([char]0x2407)$([char]0x2400)"))
+        }
+    }
+
+    It 'shows a journal reason with controls as symbols, and Get-HwAuditLog keeps the true reason' {
+        $target = Get-HwPostingAccess -Account $script:account.Name | Select-Object -First 1
+        $reason = "Leaver $($script:esc)]0;pwned$($script:bel) $($script:esc)[2J"
+        Revoke-HwPostingAccess -Account $script:account.Name -User $target.User -Reason $reason -Confirm:$false | Out-Null
+        $entry = Get-HwAuditLog -Action PostingAccessRevoked | Select-Object -Last 1
+        $entry.Reason | Should -BeExactly $reason
+        $text = $entry | Out-String -Width 300
+        $text | Should -Not -Match $script:controls
+        $text | Should -BeLike "*Leaver $([char]0x241B)]0;pwned$([char]0x2407)*"
+    }
+
+    It 'shows an error that echoes a hostile value with symbols, and keeps the true message on the exception' {
+        $user = "nobody$($script:esc)[2J@hwsefton.example"
+        Revoke-HwPostingAccess -Account $script:account.Name -User $user -Reason 'x' -Confirm:$false -ErrorVariable e -ErrorAction SilentlyContinue
+        $e | Should -HaveCount 1
+        $e[0].Exception.Message.Contains($user) | Should -BeTrue
+        $e[0].ErrorDetails.Message.Contains("nobody$([char]0x241B)[2J@") | Should -BeTrue
+        ($e[0] | Out-String -Width 300) | Should -Not -Match $script:controls
+    }
+}
+
+Describe 'The format file routes every shown value through the neutraliser' -Tag 'Hostile', 'Format' {
+    It 'has no raw PropertyName column or list item, and every script block is wrapped in Display::Text' {
+        $xml = [xml](Get-Content -Raw (Join-Path (Split-Path (Get-HwBuiltManifest)) 'HealthwatchPolicy.format.ps1xml'))
+        @($xml.SelectNodes('//TableColumnItem/PropertyName | //ListItem/PropertyName')).Count | Should -Be 0
+        $blocks = @($xml.SelectNodes('//TableColumnItem/ScriptBlock | //ListItem/ScriptBlock') | ForEach-Object InnerText)
+        $blocks.Count | Should -BeGreaterThan 100
+        $blocks | Where-Object { -not $_.StartsWith('[HealthwatchPolicy.Formatting.Display]::Text(') } | Should -BeNullOrEmpty
+        # every type with a table view also has a list view, so Format-List is neutralised too
+        $listed = @($xml.SelectNodes('//View[ListControl]/ViewSelectedBy/TypeName') | ForEach-Object InnerText)
+        foreach ($type in @($xml.SelectNodes('//View[TableControl]/ViewSelectedBy/TypeName') | ForEach-Object InnerText)) {
+            $listed | Should -Contain $type -Because "$type has a table view"
+        }
+    }
+}
+
+Describe 'What a cmdlet says to the terminal (-WhatIf, verbose) neutralises outside text' -Tag 'Hostile' {
+    It 'shows a hostile -User in the -WhatIf and verbose text as symbols' {
+        $manifest = Get-HwBuiltManifest
+        $org = Join-Path $TestDrive 'org'
+        # The host writes -WhatIf text itself, past every stream: only a child process's stdout shows what the admin sees.
+        $r = Invoke-HwChildPwsh -Command @"
+Import-Module '$manifest'
+Connect-HwDirectory -Sample -Path '$org' | Out-Null
+`$u = "evil`$([char]27)]0;pwned`$([char]7)`$([char]27)[2J@hwsefton.example"
+Grant-HwPostingAccess -Account facebook-seftonyounglisteners -User `$u -Reason 'x' -WhatIf
+Revoke-HwPostingAccess -Account facebook-seftonyounglisteners -User rebecca.lloyd@hwsefton.example -Reason "gone`$([char]27)[31m" -Verbose -Confirm:`$false 4>&1 | ForEach-Object { "VERBOSE: `$_" }
+"@
+        $all = $r.Output -join "`n"
+        $all | Should -Match 'What if:' -Because $all
+        $all.Contains("evil$([char]0x241B)]0;pwned$([char]0x2407)$([char]0x241B)[2J@") | Should -BeTrue -Because $all
+        $all | Should -Not -Match '[\x00-\x09\x0B\x0C\x0E-\x1A\x1C-\x1F\x7F-\x9F]'
+        # PowerShell's own colouring may add ESC sequences around a whole line, but never the ones from the value
+        $all | Should -Not -Match ([regex]::Escape("$([char]27)]0;pwned"))
+        $all | Should -Not -Match ([regex]::Escape("$([char]27)[2J"))
+    }
+}
