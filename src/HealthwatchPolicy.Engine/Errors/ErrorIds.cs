@@ -189,6 +189,9 @@ public static class ErrorIds
     /// <summary>A review period not written yyyy-MM.</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string PeriodInvalid = nameof(PeriodInvalid);
 
+    /// <summary>A review period after the current month (by the session's clock): no review is started or changed in the future.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string PeriodInFuture = nameof(PeriodInFuture);
+
     /// <summary>A stored access review that cannot be read.</summary>
     [ErrorKind(HwErrorKind.InvalidData)] public const string ReviewInvalid = nameof(ReviewInvalid);
 
