@@ -123,9 +123,9 @@ public sealed partial class ReviewService
     public IReadOnlyList<AccessReview> Get(string? period) =>
         period is null ? _store.All() : (_store.Find(CheckPeriod(period)) is { } r ? new[] { r } : Array.Empty<AccessReview>());
 
-    /// <summary>The items of a review (default: every review not closed), optionally only the undecided ones.</summary>
+    /// <summary>The items of a review (default: every review not closed and not dated in the future), optionally only the undecided ones.</summary>
     public IEnumerable<AccessReviewItem> Items(string? period, bool pendingOnly) =>
-        (period is null ? _store.All().Where(r => r.ClosedAt is null) : Get(period))
+        (period is null ? _store.All().Where(r => r.ClosedAt is null && !r.IsDatedAfter(Now)) : Get(period))
         .SelectMany(r => r.Items)
         .Where(i => !pendingOnly || i.Decision is null);
 

@@ -254,6 +254,9 @@ public abstract class ReviewMonthContract : IDisposable
         Assert.Equal("Access review 2031-06", future.Subject);
         Assert.StartsWith("The access review 2031-06 was started on 10 June 2031", future.Evidence);
         Assert.Equal("DatedInFuture", Session.Reviews.Get("2031-06").Single().StatusAt(Clock.UtcNow));
+        Assert.Equal(new[] { "2026-11", "2031-06" }, Session.Reviews.Get(null).Select(r => r.Period));       // listed, to be looked at ...
+        Assert.All(Session.Reviews.Items(null, pendingOnly: true), i => Assert.Equal("2026-11", i.Period)); // ... but not pending work
+        Assert.Equal(4, Session.Reviews.Items("2031-06", pendingOnly: true).Count());
 
         // Without -Period the changes act on the review due now, not the one from the future; the schedule leaves it alone.
         Assert.Equal("2026-11", Session.Reviews.Decide(null, "facebook-hw", TestOrg.Staff1, ReviewDecisions.Keep, "Still needed").Period);

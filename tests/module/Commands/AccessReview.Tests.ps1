@@ -130,6 +130,7 @@ Describe 'The monthly access review cmdlets' -Tag 'Review' {
         $found[0].Subject | Should -Be 'Access review 2099-12'
         $found[0].Severity | Should -Be 'High'
         (Get-HwAccessReview -Period 2099-12).StatusAt([DateTimeOffset]::UtcNow) | Should -Be 'DatedInFuture'
+        @(Get-HwAccessReview -Pending).Period | Sort-Object -Unique | Should -Be $r.Period
         (Complete-HwAccessReview -Account facebook-healthwatchsefton -User jason.turner@hwsefton.example -Decision Keep -Justification 'Still on the rota').Period |
             Should -Be $r.Period
     }
