@@ -195,6 +195,9 @@ public static class ErrorIds
     /// <summary>A consent date more than a day after today (UTC): consent is recorded as given, never as to come.</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string ConsentDateInFuture = nameof(ConsentDateInFuture);
 
+    /// <summary>A time range that ends where or before it starts (Get-HwAuditLog -After at or after -Before).</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string TimeRangeInvalid = nameof(TimeRangeInvalid);
+
     /// <summary>A stored access review that cannot be read.</summary>
     [ErrorKind(HwErrorKind.InvalidData)] public const string ReviewInvalid = nameof(ReviewInvalid);
 

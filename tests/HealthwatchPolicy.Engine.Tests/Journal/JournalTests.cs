@@ -206,6 +206,20 @@ public sealed class JournalTests : IDisposable
         Assert.StartsWith("Time goes backwards: entry 3 is dated 2026-11-01 09:03:00Z, 23 hour(s) before entry 2 (2026-11-02 09:02:00Z)", v.Problem);
     }
 
+    [Fact]
+    public void A_time_range_that_ends_before_it_starts_is_refused_not_answered_with_nothing()
+    {
+        var all = _journal.ReadAll();
+        DateTimeOffset second = all[1].Time, fourth = all[3].Time;
+        Assert.Equal(new long[] { 2, 3 }, AuditQuery.Filter(all, null, null, null, second, fourth, null).Select(e => e.Sequence));
+        HwException e = Assert.Throws<HwException>(() => AuditQuery.Filter(all, null, null, null, fourth, second, null));
+        Assert.Equal(ErrorIds.TimeRangeInvalid, e.ErrorId);
+        Assert.Equal(HwErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal("before", e.Input);
+        Assert.Equal("The time range ends (2026-11-02 09:02:00Z) at or before its start (2026-11-02 09:04:00Z), so no entry could match: the end must be after the start.", e.Message);
+        Assert.Equal(ErrorIds.TimeRangeInvalid, Assert.Throws<HwException>(() => AuditQuery.Filter(all, null, null, null, second, second, null)).ErrorId);
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(_folder, true); } catch (IOException) { }

@@ -59,4 +59,12 @@ Describe 'Get-HwAuditLog and Test-HwAuditLog' -Tag 'Audit' {
         $v.Problem | Should -BeLike $Problem
         @(Get-HwAuditLog).Count | Should -Be 44   # the entries still read: only their times are wrong
     }
+
+    It 'refuses a time range that ends before it starts, naming -Before, instead of answering with nothing' {
+        @(Get-HwAuditLog -After 2025-01-01 -Before 2026-01-01).Count | Should -BeGreaterThan 0
+        $err = { Get-HwAuditLog -After 2026-01-01 -Before 2025-01-01 -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Be 'TimeRangeInvalid,HealthwatchPolicy.Commands.GetHwAuditLogCommand'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -BeLike 'The time range ends (2025-01-01*) at or before its start (2026-01-01*)*'
+    }
 }
