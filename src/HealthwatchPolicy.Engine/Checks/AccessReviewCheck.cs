@@ -8,20 +8,32 @@ using HealthwatchPolicy.Engine.Storage;
 
 namespace HealthwatchPolicy.Engine.Checks;
 
-/// <summary>SMP-3.2 over time: the monthly access review happens, and access nobody confirmed does not linger (once reviews exist).</summary>
+/// <summary>
+/// SMP-3.2 over time: the monthly access review happens, and access nobody confirmed does not linger (once reviews
+/// exist). The review judged is the one due at the report's now (the latest not dated after it), never simply the
+/// latest stored: a review dated in the future (a wrong clock, a hand-made file) is a finding of its own and cannot
+/// stand in for, or hide, the one that is due.
+/// </summary>
 internal sealed class AccessReviewCheck : PolicyCheck
 {
     public const string CheckName = "AccessReview";
     internal static readonly ComplianceRule AccessReviewOverdue = new("HW-REV-001", CheckName, Severity.Medium, "The monthly access review is overdue");
     internal static readonly ComplianceRule AccessNotConfirmed = new("HW-REV-002", CheckName, Severity.Medium, "Access was not confirmed in the last access review");
+    internal static readonly ComplianceRule ReviewDatedInFuture = new("HW-REV-003", CheckName, Severity.High, "An access review is dated in the future");
 
     public override string Name => CheckName;
     public override int Order => 90;
-    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { AccessReviewOverdue, AccessNotConfirmed };
+    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { AccessReviewOverdue, AccessNotConfirmed, ReviewDatedInFuture };
 
     public override IEnumerable<ComplianceFinding> Find(CheckSnapshot s)
     {
-        if (s.LatestReview is not AccessReview r)
+        foreach (AccessReview future in s.Reviews.Where(r => r.IsDatedAfter(s.Now)))
+            yield return Finding(s, ReviewDatedInFuture, null, $"Access review {future.Period}",
+                $"The access review {future.Period} was started on {EnglishDate.Long(future.StartedAt.UtcDateTime)} by {future.StartedBy}, after today ({EnglishDate.Long(s.Now.UtcDateTime)}): "
+                + "it was made under a wrong clock or written by hand. It is not taken as the current review.",
+                $"Check the clock of the computer that started it and the journal (Get-HwAuditLog -Action AccessReviewStarted); then move reviews/{future.Period}.json out of the state folder, keeping it with a note of why.");
+
+        if (s.Reviews.LastOrDefault(r => !r.IsDatedAfter(s.Now)) is not AccessReview r)
             yield break;
         int interval = s.Policy.Parameters.AccessReview.IntervalMonths;
         DateTime periodStart = DateTime.ParseExact(r.Period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);

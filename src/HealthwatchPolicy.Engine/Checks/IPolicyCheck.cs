@@ -119,18 +119,18 @@ internal sealed class ProposedOwner : ProposedChange
     public DirectoryUser NewOwner { get; }
 }
 
-/// <summary>What a check may consult after the fact: one read of the register, the journal, the policy's role holders, the latest review.</summary>
+/// <summary>What a check may consult after the fact: one read of the register, the journal, the policy's role holders, the access reviews.</summary>
 internal sealed class CheckSnapshot
 {
     public CheckSnapshot(PolicyDocument policy, RegisterSnapshot register, IReadOnlyList<JournalEntry> journal,
-        IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now, AccessReview? latestReview)
+        IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now, IReadOnlyList<AccessReview> reviews)
     {
         Policy = policy;
         Register = register;
         Journal = journal;
         RoleHolders = roleHolders;
         Now = now;
-        LatestReview = latestReview;
+        Reviews = reviews;
     }
 
     public PolicyDocument Policy { get; }
@@ -139,7 +139,8 @@ internal sealed class CheckSnapshot
     /// <summary>The users the policy's roles name, by role id (null when not in the directory).</summary>
     public IReadOnlyDictionary<string, DirectoryUser?> RoleHolders { get; }
     public DateTimeOffset Now { get; }
-    public AccessReview? LatestReview { get; }
+    /// <summary>Every stored access review, oldest period first (future-dated ones included: the check decides).</summary>
+    public IReadOnlyList<AccessReview> Reviews { get; }
 
     /// <summary>The active accounts (retired ones are not checked).</summary>
     public IEnumerable<OfficialAccount> ActiveAccounts => Register.Accounts.Where(a => a.IsActive);

@@ -35,7 +35,7 @@ public sealed class ComplianceService
     private IReadOnlyList<ComplianceFinding> Run(PolicyDocument p, IReadOnlyDictionary<string, DirectoryUser?> roleHolders, RegisterSnapshot register)
     {
         IReadOnlyList<JournalEntry> journal = _session.Journal.ReadAll();
-        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _session.Reviews.Latest());
+        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _session.Reviews.All());
     }
 
     /// <summary>The findings (all of them, or those given) with their summary and the context a reader needs.</summary>
@@ -84,9 +84,9 @@ public sealed class ComplianceService
 
     /// <summary>Every check's findings over one snapshot, most severe first.</summary>
     internal static List<ComplianceFinding> Evaluate(PolicyDocument policy, RegisterSnapshot register, IReadOnlyList<JournalEntry> journal,
-        IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now, Reviews.AccessReview? latestReview = null)
+        IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now, IReadOnlyList<Reviews.AccessReview>? reviews = null)
     {
-        var snapshot = new CheckSnapshot(policy, register, journal, roleHolders, now, latestReview);
+        var snapshot = new CheckSnapshot(policy, register, journal, roleHolders, now, reviews ?? Array.Empty<Reviews.AccessReview>());
         return CheckCatalog.Checks.SelectMany(c => c.Find(snapshot))
             .OrderBy(f => f.Severity).ThenBy(f => f.Account, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal)
             .ThenBy(f => f.Subject, StringComparer.Ordinal).ToList();

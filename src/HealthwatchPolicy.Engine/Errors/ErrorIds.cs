@@ -189,6 +189,15 @@ public static class ErrorIds
     /// <summary>A review period not written yyyy-MM.</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string PeriodInvalid = nameof(PeriodInvalid);
 
+    /// <summary>A review period after the current month (by the session's clock): no review is started or changed in the future.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string PeriodInFuture = nameof(PeriodInFuture);
+
+    /// <summary>A consent date more than a day after today (UTC): consent is recorded as given, never as to come.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string ConsentDateInFuture = nameof(ConsentDateInFuture);
+
+    /// <summary>A time range that ends where or before it starts (Get-HwAuditLog -After at or after -Before).</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string TimeRangeInvalid = nameof(TimeRangeInvalid);
+
     /// <summary>A stored access review that cannot be read.</summary>
     [ErrorKind(HwErrorKind.InvalidData)] public const string ReviewInvalid = nameof(ReviewInvalid);
 

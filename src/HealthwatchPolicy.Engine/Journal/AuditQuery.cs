@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
+using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Policy;
 
 namespace HealthwatchPolicy.Engine.Journal;
@@ -8,10 +10,16 @@ namespace HealthwatchPolicy.Engine.Journal;
 /// <summary>Filters over the journal for Get-HwAuditLog. Every filter is optional; patterns take '*' wildcards.</summary>
 public static class AuditQuery
 {
+    /// <summary>The entries that match; a range whose end (<paramref name="before"/>) is not after its start
+    /// (<paramref name="after"/>) is refused (<see cref="ErrorIds.TimeRangeInvalid"/>) rather than answered with nothing.</summary>
     public static IEnumerable<JournalEntry> Filter(IEnumerable<JournalEntry> entries, string? account, string? user, string? action,
         DateTimeOffset? after, DateTimeOffset? before, int? last)
     {
         (account, user, action) = (Identifiers.NormaliseOptional(account), Identifiers.NormaliseOptional(user), Identifiers.NormaliseOptional(action));
+        if (after is { } from && before is { } to && from >= to)
+            throw new HwException(ErrorIds.TimeRangeInvalid,
+                $"The time range ends ({Stamp(to)}) at or before its start ({Stamp(from)}), so no entry could match: the end must be after the start.",
+                Stamp(to), input: "before");
         IEnumerable<JournalEntry> result = entries.Where(e =>
             (account is null || (e.Account is not null && Wildcard.IsMatch(e.Account, account)))
             && (user is null || (e.User is not null && Wildcard.IsMatch(e.User, user)))
@@ -20,4 +28,6 @@ public static class AuditQuery
             && (before is null || e.Time < before));
         return last is { } n ? result.Reverse().Take(n).Reverse() : result;
     }
+
+    private static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

@@ -86,8 +86,18 @@ public sealed class FileJournal : IJournal
         return entries;
     }
 
+    /// <summary>
+    /// Walks the whole chain and names the first bad entry: a broken chain (edited, inserted, deleted, reordered,
+    /// cut short) or a time that goes the wrong way. Entries are appended in order under the state lock, so an
+    /// entry dated earlier than the one before it, or later than now, by more than
+    /// <see cref="TimeProviderExtensions.ClockSkew"/> (five minutes, for clocks on different admins' machines) means a
+    /// clock was wrong when it was written, or the entry was forged with a recomputed chain: the journal then
+    /// fails verification, as a chain break does (docs/decisions/0070-time-that-goes-the-wrong-way.md).
+    /// </summary>
     public JournalVerification Verify()
     {
+        DateTimeOffset now = _clock.UtcNow;
+        DateTimeOffset? previousTime = null;
         string previous = Genesis;
         long expected = 1;
         int lineNo = 0, count = 0;
@@ -109,6 +119,14 @@ public sealed class FileJournal : IJournal
                 return Bad(entry.Sequence, lineNo, "The entry does not follow from the one before it (inserted, reordered or edited).");
             if (Hash(previous, Canonical(entry)) != entry.Hash)
                 return Bad(entry.Sequence, lineNo, "The entry's content does not match its hash (edited).");
+            if (previousTime is { } before && entry.Time < before - TimeProviderExtensions.ClockSkew)
+                return Bad(entry.Sequence, lineNo,
+                    $"Time goes backwards: entry {entry.Sequence} is dated {Stamp(entry.Time)}, {Span(before - entry.Time)} before entry {entry.Sequence - 1} ({Stamp(before)}); "
+                    + "entries are written in order, so a clock was wrong or the entry was forged.");
+            if (entry.Time > now + TimeProviderExtensions.ClockSkew)
+                return Bad(entry.Sequence, lineNo,
+                    $"Entry {entry.Sequence} is dated in the future: {Stamp(entry.Time)}, {Span(entry.Time - now)} after now ({Stamp(now)}); a clock was wrong or the entry was forged.");
+            previousTime = entry.Time;
             previous = entry.Hash;
             expected++;
             count++;
@@ -164,6 +182,13 @@ public sealed class FileJournal : IJournal
             throw Corrupt($"The journal '{Path}' ends at entry {seq} but its head records {head.Sequence}; nothing was changed. Run Test-HwAuditLog.");
         return (seq, hash);
     }
+
+    private static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string Span(TimeSpan span) =>
+        span.TotalDays >= 1 ? $"{Math.Floor(span.TotalDays).ToString(CultureInfo.InvariantCulture)} day(s)"
+        : span.TotalHours >= 1 ? $"{Math.Floor(span.TotalHours).ToString(CultureInfo.InvariantCulture)} hour(s)"
+        : $"{Math.Floor(span.TotalMinutes).ToString(CultureInfo.InvariantCulture)} minute(s)";
 
     private HwException Corrupt(string message) => new(ErrorIds.JournalCorrupt, message, Path);
 

@@ -128,6 +128,7 @@ public sealed class RegisterService
         DirectoryUser ownerUser = ResolveUser(owner, "owner");
         DirectoryUser consenter = ResolveUser(consentBy, "consentBy");
         Enforce(new ProposedConsent(name, ownerUser, consenter));
+        CheckConsentDate(consentDate);
 
         DateTimeOffset now = _session.Clock.UtcNow;
         var entry = new RegisterEntry
@@ -153,6 +154,21 @@ public sealed class RegisterService
             entry.ToJson());
         _session.Record(JournalActions.AccountCreated, name, ownerUser.UserPrincipalName, reason, null, entry.ToJson());
         return new OfficialAccount(entry, group, new Dictionary<string, DirectoryUser> { [ownerUser.Id] = ownerUser, [consenter.Id] = consenter });
+    }
+
+    /// <summary>
+    /// Consent is recorded as given: a date after today is refused. "Today" is the session clock's UTC date plus one
+    /// day, so that an admin ahead of UTC may record their own today (docs/decisions/0070).
+    /// </summary>
+    private void CheckConsentDate(DateTime? consentDate)
+    {
+        DateTime today = _session.Clock.UtcNow.UtcDateTime.Date;
+        if (consentDate is not { } date || date.Date <= today.AddDays(1))
+            return;
+        string given = date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        throw new HwException(ErrorIds.ConsentDateInFuture,
+            $"The consent date {given} has not come yet (today is {today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)} UTC): record consent on or after the day it was given.",
+            given, input: "consentDate");
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s!.Trim();
@@ -200,6 +216,7 @@ public sealed class RegisterService
                 ?? throw new HwException(ErrorIds.UserNotFound, $"The owner of '{account.Name}' is not in the directory; give the account a current owner first.", account.Name);
             DirectoryUser consenter = ResolveUser(consentBy, "consentBy");
             Enforce(new ProposedConsent(account.Name, ownerUser, consenter));
+            CheckConsentDate(consentDate);
             after.ConsentById = consenter.Id;
             after.ConsentDate = (consentDate ?? _session.Clock.UtcNow.UtcDateTime).Date;
         }

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
+using HealthwatchPolicy.Engine.Ports;
 
 namespace HealthwatchPolicy.Engine.Reviews;
 
@@ -34,12 +36,24 @@ public sealed class AccessReview
     public DateTimeOffset? EscalatedAt { get; set; }
     public DateTimeOffset? ClosedAt { get; set; }
 
+    /// <summary>
+    /// The review is for a month after <paramref name="now"/>'s, or was started after <paramref name="now"/> (beyond
+    /// <see cref="TimeProviderExtensions.ClockSkew"/>): it was made under a wrong clock or written by hand, so it is
+    /// not the current review and is itself a finding (HW-REV-003).
+    /// </summary>
+    public bool IsDatedAfter(DateTimeOffset now) =>
+        string.CompareOrdinal(Period, PeriodOf(now)) > 0 || StartedAt > now + TimeProviderExtensions.ClockSkew;
+
+    /// <summary>The review period (yyyy-MM, UTC) that <paramref name="time"/> falls in.</summary>
+    public static string PeriodOf(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
     public int Undecided => Items.Count(i => i.Decision is null);
     public IEnumerable<string> Reviewers => Items.Select(i => i.Reviewer).Distinct(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Open, Overdue, InGrace... as of <paramref name="now"/>.</summary>
+    /// <summary>Open, Overdue, InGrace... as of <paramref name="now"/> (DatedInFuture: see <see cref="IsDatedAfter"/>).</summary>
     public string StatusAt(DateTimeOffset now) =>
-        ClosedAt is not null ? "Closed"
+        IsDatedAfter(now) ? "DatedInFuture"
+        : ClosedAt is not null ? "Closed"
         : Undecided == 0 ? "Decided"
         : now > GraceEndsAt ? "PastGrace"
         : now > DueAt ? "Overdue"

@@ -37,7 +37,8 @@ public sealed partial class ReviewService
             steps.Add(new ReviewScheduleStep(ReviewStepKind.ReviewStarted, started.Period, now,
                 $"Started access review {started.Period} ({started.Items.Count} item(s))", null));
 
-        foreach (AccessReview review in _store.All().Where(r => r.ClosedAt is null).ToList())
+        // A review dated in the future (made under a wrong clock) is not advanced: HW-REV-003 reports it.
+        foreach (AccessReview review in _store.All().Where(r => r.ClosedAt is null && !r.IsDatedAfter(now)).ToList())
         {
             string p = review.Period;
             if (!review.Mail.Any(m => m.Kind == "Initial") && review.Items.Count > 0)

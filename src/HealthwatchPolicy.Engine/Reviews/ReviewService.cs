@@ -37,15 +37,19 @@ public sealed partial class ReviewService
     private PolicyDocument Policy => _session.Policy;
     private DateTimeOffset Now => _session.Clock.UtcNow;
 
-    /// <summary>The latest review (for compliance), or null when none was ever started.</summary>
-    internal AccessReview? Latest() => _store.Latest();
+    /// <summary>Every stored review, oldest period first (for compliance, which picks the one due now).</summary>
+    internal IReadOnlyList<AccessReview> All() => _store.All();
 
-    public string CurrentPeriod => Now.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+    public string CurrentPeriod => AccessReview.PeriodOf(Now);
 
-    /// <summary>Starts the period's review; a second start in the same period opens nothing new.</summary>
+    /// <summary>
+    /// Starts the period's review; a second start in the same period opens nothing new. A period after the current
+    /// month (by the session's clock) is refused (<see cref="ErrorIds.PeriodInFuture"/>): a review from the future
+    /// would stand in for the one due now.
+    /// </summary>
     public (AccessReview Review, bool Created) Start(string? period)
     {
-        string p = CheckPeriod(Identifiers.Normalise(period ?? CurrentPeriod));
+        string p = CheckNotFuture(CheckPeriod(Identifiers.Normalise(period ?? CurrentPeriod)));
         using IDisposable _ = _session.BeginChange();
         if (_store.Find(p) is { } existing)
             return (existing, false);
@@ -115,12 +119,13 @@ public sealed partial class ReviewService
     private DirectoryUser? RoleHolder(string roleId) =>
         Policy.FindRole(roleId) is { User: { } upn } ? _session.Directory.FindUser(upn) : null;
 
+    /// <summary>The stored reviews, or the one for <paramref name="period"/>; reading a future period is allowed (it shows a review made under a wrong clock).</summary>
     public IReadOnlyList<AccessReview> Get(string? period) =>
         period is null ? _store.All() : (_store.Find(CheckPeriod(Identifiers.Normalise(period))) is { } r ? new[] { r } : Array.Empty<AccessReview>());
 
-    /// <summary>The items of a review (default: every review not closed), optionally only the undecided ones.</summary>
+    /// <summary>The items of a review (default: every review not closed and not dated in the future), optionally only the undecided ones.</summary>
     public IEnumerable<AccessReviewItem> Items(string? period, bool pendingOnly) =>
-        (period is null ? _store.All().Where(r => r.ClosedAt is null) : Get(period))
+        (period is null ? _store.All().Where(r => r.ClosedAt is null && !r.IsDatedAfter(Now)) : Get(period))
         .SelectMany(r => r.Items)
         .Where(i => !pendingOnly || i.Decision is null);
 
@@ -244,11 +249,16 @@ public sealed partial class ReviewService
         return review;
     }
 
+    /// <summary>
+    /// The review a change acts on: the one for <paramref name="period"/> (never a future period), or else the latest
+    /// open review that is not dated in the future (one made under a wrong clock is never picked for the current one).
+    /// </summary>
     private AccessReview Open(string? period)
     {
+        DateTimeOffset now = Now;
         AccessReview? review = period is null
-            ? _store.All().LastOrDefault(r => r.ClosedAt is null)
-            : _store.Find(CheckPeriod(Identifiers.Normalise(period)));
+            ? _store.All().LastOrDefault(r => r.ClosedAt is null && !r.IsDatedAfter(now))
+            : _store.Find(CheckNotFuture(CheckPeriod(Identifiers.Normalise(period))));
         if (review is null)
             throw new HwException(ErrorIds.ReviewNotFound,
                 period is null ? "There is no open access review: Start-HwAccessReview starts this month's." : $"There is no access review for {period}.", period);
@@ -281,6 +291,12 @@ public sealed partial class ReviewService
             new() { ["period"] = review.Period, ["kind"] = kind, ["items"] = items });
         return record;
     }
+
+    private string CheckNotFuture(string period) =>
+        string.CompareOrdinal(period, CurrentPeriod) <= 0 ? period
+        : throw new HwException(ErrorIds.PeriodInFuture,
+            $"The review period {period} is after the current month ({CurrentPeriod}, by this session's clock): a review is started, sent, decided or closed only for this month or an earlier one. Check the -Period value and the computer's clock.",
+            period, input: "period");
 
     private static string CheckPeriod(string period) =>
         s_period.IsMatch(period) ? period

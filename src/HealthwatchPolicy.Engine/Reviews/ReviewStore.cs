@@ -58,8 +58,6 @@ internal sealed class ReviewStore
         _store.List(Folder).Where(n => s_name.IsMatch(n))
             .Select(n => Find(n.Substring(Folder.Length + 1, 7))!).ToList();
 
-    public AccessReview? Latest() => All().LastOrDefault();
-
     public void Save(AccessReview review)
     {
         string content = JsonSerializer.Serialize(review, s_json);

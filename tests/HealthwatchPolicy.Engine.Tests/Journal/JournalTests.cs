@@ -111,6 +111,115 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(2, v.FirstBadSequence);
     }
 
+    private JournalEntry AppendAt(DateTimeOffset time, string reason)
+    {
+        _clock.UtcNow = time;
+        return _journal.Append(new JournalRecord("admin@host", JournalActions.PostingAccessGranted, "facebook-x", "late@hwsefton.example",
+            reason, "2018.10", null, null));
+    }
+
+    /// <summary>Rewrites the entries from <paramref name="index"/> on with a consistent chain (as a forger would) and the head to match.</summary>
+    private void Rechain(string[] lines, int index)
+    {
+        string previous = index == 0 ? FileJournal.Genesis : JsonNode.Parse(lines[index - 1])!["hash"]!.GetValue<string>();
+        for (int i = index; i < lines.Length; i++)
+        {
+            JsonObject o = JsonNode.Parse(lines[i])!.AsObject();
+            o["prev"] = previous;
+            o.Remove("hash");
+            string canonical = o.ToJsonString();
+            using var sha = System.Security.Cryptography.SHA256.Create();
+            previous = Convert.ToHexString(sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(previous + "\n" + canonical))).ToLowerInvariant();
+            lines[i] = canonical.Substring(0, canonical.Length - 1) + ",\"hash\":\"" + previous + "\"}";
+        }
+        Write(lines);
+        File.WriteAllText(Path.Combine(_folder, "journal.head"), $"{{\"sequence\":{lines.Length},\"hash\":\"{previous}\"}}\n");
+    }
+
+    [Fact]
+    public void A_clock_set_back_between_two_entries_fails_verification_at_the_first_entry_written_under_it()
+    {
+        DateTimeOffset fifth = _journal.ReadAll()[4].Time;                        // 2026-11-02 09:05
+        AppendAt(fifth.AddHours(-1), "written after the clock went back an hour");
+        AppendAt(fifth.AddHours(-1).AddMinutes(1), "and another");
+        Assert.Equal(1, _journal.Verify().FirstBadSequence);                     // under the wrong clock, entry 1 is in its future
+        _clock.UtcNow = fifth.AddMinutes(5);                                       // the clock put right
+
+        Assert.Equal(7, _journal.ReadAll().Count);                                 // the chain itself is whole
+        JournalVerification v = _journal.Verify();
+        Assert.False(v.IsValid);
+        Assert.Equal(6, v.FirstBadSequence);
+        Assert.Equal(6, v.FirstBadLine);
+        Assert.Equal("Time goes backwards: entry 6 is dated 2026-11-02 08:05:00Z, 1 hour(s) before entry 5 (2026-11-02 09:05:00Z); "
+            + "entries are written in order, so a clock was wrong or the entry was forged.", v.Problem);
+    }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(240, true)]    // four minutes behind: clocks on two admins' machines
+    [InlineData(300, true)]    // exactly the five minutes allowed
+    [InlineData(301, false)]
+    [InlineData(86400, false)]
+    public void Time_may_step_back_by_the_clock_skew_and_no_more(int secondsBack, bool valid)
+    {
+        DateTimeOffset fifth = _journal.ReadAll()[4].Time;
+        AppendAt(fifth.AddSeconds(-secondsBack), "from a machine whose clock is behind");
+        _clock.UtcNow = fifth;
+        JournalVerification v = _journal.Verify();
+        Assert.Equal(valid, v.IsValid);
+        Assert.Equal(valid ? null : 6, v.FirstBadSequence);
+    }
+
+    [Fact]
+    public void An_entry_dated_in_the_future_fails_verification_until_its_time_has_come()
+    {
+        AppendAt(new DateTimeOffset(2031, 6, 10, 12, 0, 0, TimeSpan.Zero), "written under a clock set to 2031");
+        _clock.UtcNow = new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.Zero); // back on the real clock
+        JournalVerification v = _journal.Verify();
+        Assert.False(v.IsValid);
+        Assert.Equal(6, v.FirstBadSequence);
+        Assert.Equal("Entry 6 is dated in the future: 2031-06-10 12:00:00Z, 1681 day(s) after now (2026-11-02 10:00:00Z); a clock was wrong or the entry was forged.", v.Problem);
+
+        _clock.UtcNow = new DateTimeOffset(2026, 11, 2, 10, 4, 0, TimeSpan.Zero);
+        AppendAt(_clock.UtcNow.AddMinutes(4), "four minutes ahead of this clock is within the skew");
+        Assert.Equal(6, _journal.Verify().FirstBadSequence);                     // still the 2031 entry, not entry 7 ...
+        _clock.UtcNow = new DateTimeOffset(2031, 6, 10, 12, 0, 0, TimeSpan.Zero);
+        Assert.Equal(7, _journal.Verify().FirstBadSequence);                     // ... which, seen from 2031, went backwards
+        Assert.Contains("Time goes backwards: entry 7", _journal.Verify().Problem);
+    }
+
+    [Fact]
+    public void A_forged_time_with_a_recomputed_chain_is_caught_by_its_time_alone()
+    {
+        string[] lines = Lines;
+        Rechain(lines, 2);
+        Assert.True(_journal.Verify().IsValid, _journal.Verify().Problem); // rechaining unchanged entries changes nothing
+
+        lines = Lines;
+        JsonObject third = JsonNode.Parse(lines[2])!.AsObject();
+        third["time"] = "2026-11-01T09:03:00.0000000Z";                      // a day earlier than entry 2
+        lines[2] = third.ToJsonString();
+        Rechain(lines, 2);
+        JournalVerification v = _journal.Verify();
+        Assert.False(v.IsValid);
+        Assert.Equal(3, v.FirstBadSequence);
+        Assert.StartsWith("Time goes backwards: entry 3 is dated 2026-11-01 09:03:00Z, 23 hour(s) before entry 2 (2026-11-02 09:02:00Z)", v.Problem);
+    }
+
+    [Fact]
+    public void A_time_range_that_ends_before_it_starts_is_refused_not_answered_with_nothing()
+    {
+        var all = _journal.ReadAll();
+        DateTimeOffset second = all[1].Time, fourth = all[3].Time;
+        Assert.Equal(new long[] { 2, 3 }, AuditQuery.Filter(all, null, null, null, second, fourth, null).Select(e => e.Sequence));
+        HwException e = Assert.Throws<HwException>(() => AuditQuery.Filter(all, null, null, null, fourth, second, null));
+        Assert.Equal(ErrorIds.TimeRangeInvalid, e.ErrorId);
+        Assert.Equal(HwErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal("before", e.Input);
+        Assert.Equal("The time range ends (2026-11-02 09:02:00Z) at or before its start (2026-11-02 09:04:00Z), so no entry could match: the end must be after the start.", e.Message);
+        Assert.Equal(ErrorIds.TimeRangeInvalid, Assert.Throws<HwException>(() => AuditQuery.Filter(all, null, null, null, second, second, null)).ErrorId);
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(_folder, true); } catch (IOException) { }

@@ -208,6 +208,74 @@ public abstract class ReviewMonthContract : IDisposable
         Assert.Equal("PeriodInvalid", Assert.ThrowsAny<HwException>(() => Session.Reviews.Start("2026-13")).ErrorId);
     }
 
+    [Fact]
+    public void A_period_after_the_current_month_is_refused_by_every_entry_point_that_changes_a_review()
+    {
+        Organisation();
+        IMailer mailer = Mailer(Session);
+        int journaled = Session.Journal.ReadAll().Count;
+        HwException e = Assert.ThrowsAny<HwException>(() => Session.Reviews.Start("2099-12"));
+        Assert.Equal(ErrorIds.PeriodInFuture, e.ErrorId);
+        Assert.Equal(HwErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal("2099-12", e.Target);
+        Assert.StartsWith("The review period 2099-12 is after the current month (2026-11, by this session's clock)", e.Message);
+        Assert.Equal(ErrorIds.PeriodInFuture, Assert.ThrowsAny<HwException>(() => Session.Reviews.Start("2026-12")).ErrorId); // next month is the future too
+        Assert.Equal(ErrorIds.PeriodInFuture, Assert.ThrowsAny<HwException>(() => Session.Reviews.Send("2099-12", mailer, "social-media-review@hwsefton.example", false)).ErrorId);
+        Assert.Equal(ErrorIds.PeriodInFuture, Assert.ThrowsAny<HwException>(() => Session.Reviews.Escalate("2099-12", mailer, "social-media-review@hwsefton.example")).ErrorId);
+        Assert.Equal(ErrorIds.PeriodInFuture, Assert.ThrowsAny<HwException>(() => Session.Reviews.Decide("2099-12", "facebook-hw", TestOrg.Staff1, ReviewDecisions.Keep, "x")).ErrorId);
+        Assert.Equal(ErrorIds.PeriodInFuture, Assert.ThrowsAny<HwException>(() => Session.Reviews.Close("2099-12")).ErrorId);
+        Assert.Empty(Session.Reviews.Get(null));                                  // nothing was started
+        Assert.Empty(Session.Reviews.Get("2099-12"));                             // reading a future period is allowed: there is none
+        Assert.Equal(journaled, Session.Journal.ReadAll().Count);                 // nor journaled
+
+        Assert.True(Session.Reviews.Start("2026-11").Created);                    // this month (the last day of it included) ...
+        Clock.UtcNow = new DateTimeOffset(2026, 11, 30, 23, 59, 0, TimeSpan.Zero);
+        Assert.True(Session.Reviews.Start("2026-10").Created);                    // ... and an earlier one may be started
+        Assert.Equal(ErrorIds.PeriodInFuture, Assert.ThrowsAny<HwException>(() => Session.Reviews.Start("2026-12")).ErrorId);
+    }
+
+    [Fact]
+    public void A_review_made_under_a_clock_in_2031_neither_becomes_current_nor_hides_the_overdue_one()
+    {
+        Organisation();
+        IMailer mailer = Mailer(Session);
+        Session.Reviews.Start(null);                                              // 2026-11, due 16 November
+        Clock.UtcNow = new DateTimeOffset(2026, 11, 20, 7, 0, 0, TimeSpan.Zero);
+        ComplianceFindingSnapshot before = Overdue();
+        Assert.Equal("The 2026-11 access review was due on 16 November 2026 and 4 decision(s) are still missing.", before.Evidence);
+
+        Clock.UtcNow = new DateTimeOffset(2031, 6, 10, 9, 0, 0, TimeSpan.Zero);   // one run under a wrong clock
+        Assert.Equal("2031-06", Session.Reviews.Start(null).Review.Period);
+        Clock.UtcNow = new DateTimeOffset(2026, 11, 20, 8, 0, 0, TimeSpan.Zero);   // back on the real clock
+
+        Assert.Equal(before.Evidence, Overdue().Evidence);                        // the missing decisions are still reported
+        var future = Session.Compliance.Run().Single(f => f.RuleId == "HW-REV-003");
+        Assert.Equal(HealthwatchPolicy.Engine.Compliance.Severity.High, future.Severity);
+        Assert.Equal("Access review 2031-06", future.Subject);
+        Assert.StartsWith("The access review 2031-06 was started on 10 June 2031", future.Evidence);
+        Assert.Equal("DatedInFuture", Session.Reviews.Get("2031-06").Single().StatusAt(Clock.UtcNow));
+        Assert.Equal(new[] { "2026-11", "2031-06" }, Session.Reviews.Get(null).Select(r => r.Period));       // listed, to be looked at ...
+        Assert.All(Session.Reviews.Items(null, pendingOnly: true), i => Assert.Equal("2026-11", i.Period)); // ... but not pending work
+        Assert.Equal(4, Session.Reviews.Items("2031-06", pendingOnly: true).Count());
+
+        // Without -Period the changes act on the review due now, not the one from the future; the schedule leaves it alone.
+        Assert.Equal("2026-11", Session.Reviews.Decide(null, "facebook-hw", TestOrg.Staff1, ReviewDecisions.Keep, "Still needed").Period);
+        Assert.Equal(ErrorIds.PeriodInFuture, Assert.ThrowsAny<HwException>(() => Session.Reviews.Decide("2031-06", "facebook-hw", TestOrg.Staff2, ReviewDecisions.Keep, "x")).ErrorId);
+        IReadOnlyList<ReviewScheduleStep> steps = Session.Reviews.Advance(mailer, "social-media-review@hwsefton.example");
+        Assert.NotEmpty(steps);
+        Assert.All(steps, s => Assert.Equal("2026-11", s.Period));
+        Assert.Empty(Session.Reviews.Get("2031-06").Single().Mail);
+        Assert.Equal("The 2026-11 access review was due on 16 November 2026 and 3 decision(s) are still missing.", Overdue().Evidence);
+    }
+
+    private sealed record ComplianceFindingSnapshot(string Subject, string Evidence);
+
+    private ComplianceFindingSnapshot Overdue()
+    {
+        var f = Session.Compliance.Run().Single(f => f.RuleId == "HW-REV-001");
+        return new ComplianceFindingSnapshot(f.Subject, f.Evidence);
+    }
+
     public virtual void Dispose() => Org.Dispose();
 }
 

@@ -95,6 +95,46 @@ Describe 'The monthly access review cmdlets' -Tag 'Review' {
         @(Get-HwAuditLog -Action AccessReviewStarted).Count | Should -Be 1
     }
 
+    It 'refuses a review period in the future (2099-12), and a review from the future neither hides the one due nor goes unreported' {
+        $r = Start-HwAccessReview
+        $reviews = Join-Path $connection.StatePath 'reviews'
+        $text = Get-Content -Raw (Join-Path $reviews "$($r.Period).json")
+        # the review's due date passed (as if the month had gone by) with all 17 decisions missing
+        $overdue = $text -replace '"dueAt": "[^"]*"', ('"dueAt": "{0}"' -f [DateTimeOffset]::UtcNow.AddDays(-1).ToString('o'))
+        [IO.File]::WriteAllText((Join-Path $reviews "$($r.Period).json"), $overdue)
+        $before = (Get-HwComplianceReport -RuleId HW-REV-001).Evidence
+        $before | Should -BeLike "The $($r.Period) access review was due on * and 17 decision(s) are still missing."
+
+        Start-HwAccessReview -Period 2099-12 -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $e.Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -Be 'PeriodInFuture,HealthwatchPolicy.Commands.StartHwAccessReviewCommand'
+        $e[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $e[0].TargetObject | Should -Be '2099-12'
+        $e[0].Exception.Message | Should -BeLike 'The review period 2099-12 is after the current month*'
+        @(Get-HwAccessReview).Period | Should -Be @($r.Period)
+        @(Get-HwAuditLog -Action AccessReviewStarted).Count | Should -Be 1
+        foreach ($call in { Send-HwAccessReview -Period 2099-12 -ErrorAction Stop },
+                          { Complete-HwAccessReview -Period 2099-12 -Account facebook-healthwatchsefton -User jason.turner@hwsefton.example -Decision Keep -Justification x -ErrorAction Stop },
+                          { Close-HwAccessReview -Period 2099-12 -Confirm:$false -ErrorAction Stop }) {
+            ($call | Should -Throw -PassThru).FullyQualifiedErrorId | Should -BeLike 'PeriodInFuture,HealthwatchPolicy.Commands.*'
+        }
+        Get-HwAccessReview -Period 2099-12 -ErrorAction Stop | Should -BeNullOrEmpty   # reading one is allowed: there is none
+        (Get-HwComplianceReport -RuleId HW-REV-001).Evidence | Should -Be $before
+
+        # a review left behind by a run under a clock set to 2099
+        $future = $text -replace ('"' + $r.Period + '"'), '"2099-12"' -replace '"startedAt": "[^"]*"', '"startedAt": "2099-12-01T09:00:00+00:00"'
+        [IO.File]::WriteAllText((Join-Path $reviews '2099-12.json'), $future)
+        (Get-HwComplianceReport -RuleId HW-REV-001).Evidence | Should -Be $before
+        $found = @(Get-HwComplianceReport -RuleId HW-REV-003)
+        $found.Count | Should -Be 1
+        $found[0].Subject | Should -Be 'Access review 2099-12'
+        $found[0].Severity | Should -Be 'High'
+        (Get-HwAccessReview -Period 2099-12).StatusAt([DateTimeOffset]::UtcNow) | Should -Be 'DatedInFuture'
+        @(Get-HwAccessReview -Pending).Period | Sort-Object -Unique | Should -Be $r.Period
+        (Complete-HwAccessReview -Account facebook-healthwatchsefton -User jason.turner@hwsefton.example -Decision Keep -Justification 'Still on the rota').Period |
+            Should -Be $r.Period
+    }
+
     It 'explains how to schedule on a system without Task Scheduler' -Skip:$IsWindows {
         $err = { Register-HwAccessReviewTask -TenantId contoso.onmicrosoft.com -ClientId 0b9e4a3d-7c21-4f6e-8a5b-3d2c1e0f9a87 -CertificateThumbprint 3C1F9A2B7D4E6F8091A2B3C4D5E6F708192A3B4C -From f@hwsefton.example -StatePath $TestDrive } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Be 'TaskSchedulerUnavailable,HealthwatchPolicy.Commands.RegisterHwAccessReviewTaskCommand'
