@@ -171,7 +171,8 @@ public static class PolicyLoader
     /// <summary>A failure without a position of its own: re-scan to the event where parsing stopped.</summary>
     private static PolicyDiagnostic AtFailure(string text, string file, YamlPathIndex index, string message)
     {
-        var parser = new Parser(new StringReader(text));
+        var scanner = new Scanner(new StringReader(text));
+        var parser = new Parser(scanner);
         Mark at = Mark.Empty;
         try
         {
@@ -180,8 +181,11 @@ public static class PolicyLoader
         }
         catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException or FormatException)
         {
-            if (ex is YamlException ye && ye.Start.Line > 0)
+            // where the scanner stood when it gave up: it reads ahead of the last event, up to the fault
+            if (ex is YamlException ye && IsPlaced(ye.Start))
                 at = ye.Start;
+            else if (IsPlaced(scanner.CurrentPosition))
+                at = scanner.CurrentPosition;
         }
         return new PolicyDiagnostic(file, (int)Math.Max(1, at.Line), (int)Math.Max(1, at.Column), index.PathAt(at), message);
     }
@@ -197,12 +201,14 @@ public static class PolicyLoader
         Exception? inner = ex;
         while (inner is not null)
         {
-            if (inner is YamlException ye && ye.Start.Line > 0)
+            if (inner is YamlException ye && IsPlaced(ye.Start))
                 start = ye.Start;
             message = Describe(inner);
             inner = inner.InnerException;
         }
 
+        if (!IsPlaced(start))
+            start = PositionOfUnplacedError(text, message);
         string? key = index?.PathAt(start);
         Match unknown = s_unknownProperty.Match(message);
         if (unknown.Success)
@@ -213,6 +219,47 @@ public static class PolicyLoader
         int line = (int)Math.Max(1, start.Line);
         int column = (int)Math.Max(1, start.Column);
         return new PolicyDiagnostic(file, line, column, key, message);
+    }
+
+    /// <summary>Whether YamlDotNet gave a position at all (its empty mark reads as line 1, column 1, index 0).</summary>
+    private static bool IsPlaced(Mark mark) => mark.Line > 0 && (mark.Index > 0 || mark.Line > 1 || mark.Column > 1);
+
+    /// <summary>
+    /// YamlDotNet reports a few scanner errors (a tab used as indentation) without a position. Find the place: the
+    /// first tab in the indentation of a line from where the parser stopped, or else where the parser stopped.
+    /// </summary>
+    private static Mark PositionOfUnplacedError(string text, string message)
+    {
+        var scanner = new Scanner(new StringReader(text));
+        var parser = new Parser(scanner);
+        Mark at = new(0, 1, 1);
+        try
+        {
+            while (parser.MoveNext())
+                at = parser.Current?.End ?? at;
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            // the same error again: the scanner stands at the fault, ahead of the last event that parsed
+            if (IsPlaced(scanner.CurrentPosition) && scanner.CurrentPosition.Index > at.Index)
+                at = scanner.CurrentPosition;
+        }
+        if (message.IndexOf("tab", StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            string[] lines = text.Split('\n');
+            for (int i = (int)Math.Max(0, at.Line - 1); i < lines.Length; i++)
+            {
+                string line = lines[i];
+                int indent = 0;
+                while (indent < line.Length && (line[indent] == ' ' || line[indent] == '\t'))
+                {
+                    if (line[indent] == '\t')
+                        return new Mark(0, i + 1, indent + 1);
+                    indent++;
+                }
+            }
+        }
+        return at;
     }
 
     private static string Shorten(string s) => s.Length <= 64 ? s : s.Substring(0, 64) + "…";

@@ -248,6 +248,16 @@ public class PolicyLimitsTests
     }
 
     [Fact]
+    public void A_tab_used_as_indentation_is_reported_at_the_tab_not_at_one_one()
+    {
+        // YamlDotNet gives this error no position of its own
+        string text = s_good.Replace("\nspec:\n", "\nspec:\n\t\n");
+        (int line, int column) = PositionOf(text, "\t");
+        Assert.True(line > 1);
+        At(Load(text), line, column, "tab");
+    }
+
+    [Fact]
     public void A_second_document_is_reported_where_it_starts()
     {
         string text = s_good + "---\napiVersion: healthwatch.policy/v1\n";
