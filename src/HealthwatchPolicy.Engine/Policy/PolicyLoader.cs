@@ -7,7 +7,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using HealthwatchPolicy.Engine.Errors;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 using YamlDotNet.Serialization.NodeDeserializers;
