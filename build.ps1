@@ -8,6 +8,8 @@
     Test   : Build, then xunit (dotnet test) and Pester (in a child pwsh importing the built module).
              Ends with one line "N passed, N failed[, N skipped]" over both runners; exits non-zero on any failure.
     Demo   : Build, then the main job on the bundled policy (and, as the module grows, the sample organisation).
+    Soak   : Build, then the policy fuzz (tests/module/PolicyFuzz.psm1) with -SoakCount mutants (20,000 by default) in one
+             child pwsh importing the built module; prints the counts per kind; exits non-zero on any failure or death.
     Clean  : removes out/.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
@@ -16,14 +18,19 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Clean', 'Build', 'Test', 'Demo', 'Bench')]
+    [ValidateSet('Clean', 'Build', 'Test', 'Demo', 'Bench', 'Soak')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
 
     # Pester tag filter, for a quicker inner loop (e.g. -PesterTag Policy).
-    [string[]] $PesterTag
+    [string[]] $PesterTag,
+
+    # Soak: how many policy mutants, and the seed (random when 0; printed either way so a failure can be repeated).
+    [ValidateRange(1, [int]::MaxValue)]
+    [int] $SoakCount = 20000,
+    [int] $SoakSeed = 0
 )
 
 $ErrorActionPreference = 'Stop'
@@ -216,6 +223,21 @@ function Invoke-Bench {
         --module (Join-Path (Get-ModuleOutput) "$ModuleName.psd1") --out (Join-Path $Out 'bench/results.json')
 }
 
+function Invoke-Soak {
+    $work = Join-Path $Out 'soak'
+    if (Test-Path $work) { Remove-Item -Recurse -Force $work }
+    $seed = if ($SoakSeed) { $SoakSeed } else { Get-Random -Maximum ([int]::MaxValue) }
+    $result = Join-Path $work 'result.json'
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/module/Invoke-PolicyFuzz.ps1') `
+        -ModulePath (Join-Path (Get-ModuleOutput) "$ModuleName.psd1") -Count $SoakCount -Seed $seed -WorkPath $work -ResultPath $result
+    $exit = $LASTEXITCODE
+    if ($exit -notin 0, 1) {
+        $current = Join-Path $work 'current.txt'
+        throw "The soak process died (exit code $exit, seed $seed) at mutant: $(if (Test-Path $current) { Get-Content -Raw $current } else { '(unknown)' })"
+    }
+    if ($exit) { throw "The soak found failures (seed $seed); the failing mutants are in $work/failures." }
+}
+
 Push-Location $Root
 try {
     foreach ($t in $Task) {
@@ -225,6 +247,7 @@ try {
             'Test' { Invoke-Build; Invoke-Test }
             'Demo' { Invoke-Build; Invoke-Demo }
             'Bench' { Invoke-Build; Invoke-Bench }
+            'Soak' { Invoke-Build; Invoke-Soak }
         }
     }
 }

@@ -7,7 +7,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using HealthwatchPolicy.Engine.Errors;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 using YamlDotNet.Serialization.NodeDeserializers;
@@ -72,55 +71,67 @@ public static class PolicyLoader
         .WithDuplicateKeyChecking()
         .Build();
 
-    /// <summary>Loads a policy file. I/O failures become diagnostics too.</summary>
+    /// <summary>
+    /// Loads a policy file. I/O failures become diagnostics too. Only a regular file is read, and no more of it than
+    /// <see cref="PolicyLimits.MaxFileBytes"/> + 1 bytes (see <see cref="PolicySource"/>).
+    /// </summary>
     public static PolicyLoadResult Load(string path)
     {
-        string full = System.IO.Path.GetFullPath(path);
-        string text;
+        string full;
         try
         {
-            text = File.ReadAllText(full, Encoding.UTF8);
+            full = System.IO.Path.GetFullPath(path);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException or System.Security.SecurityException)
         {
-            return Fail(new PolicyDiagnostic(full, 0, 0, null, "Cannot read the policy file: " + ex.Message));
+            return Fail(new PolicyDiagnostic(path, 1, 1, null, "Cannot read the policy file: " + ex.Message));
         }
-        return LoadText(text, full);
+        string? text = PolicySource.Read(full, out PolicyDiagnostic? problem);
+        return text is null ? Fail(problem!) : LoadText(text, full);
     }
 
     /// <summary>Loads policy text; <paramref name="file"/> names it in diagnostics.</summary>
     public static PolicyLoadResult LoadText(string text, string file)
     {
-        YamlStream stream = new();
-        var parser = new Parser(new StringReader(text));
+        if (text.Length > 0 && text[0] == '\uFEFF')
+            text = text.Substring(1);
+        int tooFar = IndexPastByteLimit(text);
+        if (tooFar >= 0)
+        {
+            (int line, int column) = TextPosition.Of(text, tooFar);
+            return Fail(new PolicyDiagnostic(file, line, column, null,
+                $"The policy file is larger than {PolicyLimits.MaxFileBytes:N0} bytes (the limit); it is refused unread past here."));
+        }
+        List<PolicyDiagnostic> refused = PolicySource.RefusedCharacters(text, file);
+        if (refused.Count > 0)
+            return new PolicyLoadResult(null, refused);
+
+        // Pass 1: parser events only (limits, anchors, positions); nothing is built from a file that fails it.
+        var index = new YamlPathIndex();
+        List<PolicyDiagnostic> structure;
         try
         {
-            stream.Load(parser);
+            structure = YamlStructure.Scan(text, file, index);
         }
         catch (YamlException ex)
         {
-            return Fail(FromYamlException(ex, file, null, text));
+            return Fail(FromYamlException(ex, file, index, text));
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException)
         {
             // YamlDotNet's scanner occasionally fails without a YamlException (found by PolicyMutationTests):
             // report it where parsing stopped.
-            return Fail(AtParser(parser, file, "Malformed YAML near here; check indentation, quotes and brackets."));
+            return Fail(AtFailure(text, file, index, "Malformed YAML near here; check indentation, quotes and brackets."));
         }
+        if (structure.Count > 0)
+            return new PolicyLoadResult(null, structure);
 
-        if (stream.Documents.Count != 1)
-            return Fail(new PolicyDiagnostic(file, 1, 1, null,
-                $"A policy file holds exactly one YAML document; this one holds {stream.Documents.Count}."));
-        YamlNode root = stream.Documents[0].RootNode;
-        if (root is not YamlMappingNode)
-            return Fail(new PolicyDiagnostic(file, (int)root.Start.Line, (int)root.Start.Column, null,
-                "The policy document must be a mapping with apiVersion, kind, metadata and spec."));
-
-        var index = new YamlPathIndex(root);
+        // Pass 2: the strict deserializer, through a parser whose position is known if it fails without one.
+        var parser = new Parser(new StringReader(text));
         PolicyFileYaml? dto;
         try
         {
-            dto = s_deserializer.Deserialize<PolicyFileYaml>(text);
+            dto = s_deserializer.Deserialize<PolicyFileYaml>(parser);
         }
         catch (YamlException ex)
         {
@@ -128,23 +139,57 @@ public static class PolicyLoader
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or InvalidCastException)
         {
-            return Fail(new PolicyDiagnostic(file, 1, 1, null, "The policy document could not be read: " + ex.Message));
+            Mark at = parser.Current?.Start ?? Mark.Empty;
+            return Fail(new PolicyDiagnostic(file, (int)Math.Max(1, at.Line), (int)Math.Max(1, at.Column), index.PathAt(at),
+                "The policy document could not be read here: " + ex.Message));
         }
 
-        var validator = new Validator(file);
+        var validator = new Validator(file, index);
         PolicyDocument? policy = validator.Build(dto!);
         return validator.Diagnostics.Count > 0 || policy is null
             ? new PolicyLoadResult(null, validator.Diagnostics)
             : new PolicyLoadResult(policy, Array.Empty<PolicyDiagnostic>());
     }
 
-    private static PolicyLoadResult Fail(PolicyDiagnostic diagnostic) => new(null, new[] { diagnostic });
-
-    private static PolicyDiagnostic AtParser(IParser parser, string file, string message)
+    /// <summary>The index of the first character whose UTF-8 bytes pass the file size limit, or -1.</summary>
+    private static int IndexPastByteLimit(string text)
     {
-        Mark at = parser.Current?.End ?? Mark.Empty;
-        return new PolicyDiagnostic(file, (int)Math.Max(1, at.Line), (int)Math.Max(1, at.Column), null, message);
+        if (text.Length * 3L <= PolicyLimits.MaxFileBytes)
+            return -1;
+        long bytes = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : char.IsHighSurrogate(c) ? 4 : char.IsLowSurrogate(c) ? 0 : 3;
+            if (bytes > PolicyLimits.MaxFileBytes)
+                return i;
+        }
+        return -1;
     }
+
+    /// <summary>A failure without a position of its own: re-scan to the event where parsing stopped.</summary>
+    private static PolicyDiagnostic AtFailure(string text, string file, YamlPathIndex index, string message)
+    {
+        var scanner = new Scanner(new StringReader(text));
+        var parser = new Parser(scanner);
+        Mark at = Mark.Empty;
+        try
+        {
+            while (parser.MoveNext())
+                at = parser.Current?.End ?? at;
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            // where the scanner stood when it gave up: it reads ahead of the last event, up to the fault
+            if (ex is YamlException ye && IsPlaced(ye.Start))
+                at = ye.Start;
+            else if (IsPlaced(scanner.CurrentPosition))
+                at = scanner.CurrentPosition;
+        }
+        return new PolicyDiagnostic(file, (int)Math.Max(1, at.Line), (int)Math.Max(1, at.Column), index.PathAt(at), message);
+    }
+
+    private static PolicyLoadResult Fail(PolicyDiagnostic diagnostic) => new(null, new[] { diagnostic });
 
     private static PolicyDiagnostic FromYamlException(YamlException ex, string file, YamlPathIndex? index, string text)
     {
@@ -155,23 +200,68 @@ public static class PolicyLoader
         Exception? inner = ex;
         while (inner is not null)
         {
-            if (inner is YamlException ye && ye.Start.Line > 0)
+            if (inner is YamlException ye && IsPlaced(ye.Start))
                 start = ye.Start;
             message = Describe(inner);
             inner = inner.InnerException;
         }
 
+        if (!IsPlaced(start))
+            start = PositionOfUnplacedError(text, message);
         string? key = index?.PathAt(start);
         Match unknown = s_unknownProperty.Match(message);
         if (unknown.Success)
-            message = $"Unknown key '{unknown.Groups[1].Value}'. Check the spelling against policy/schema/healthwatch-policy.schema.json.";
+            message = $"Unknown key '{Shorten(unknown.Groups[1].Value)}'. Check the spelling against policy/schema/healthwatch-policy.schema.json.";
         else if (message.Contains("Duplicate key"))
             message = $"Duplicate key '{KeyAt(text, start)}' in the same mapping.";
-        key ??= unknown.Success ? unknown.Groups[1].Value : null;
+        key ??= unknown.Success ? Shorten(unknown.Groups[1].Value) : null;
         int line = (int)Math.Max(1, start.Line);
         int column = (int)Math.Max(1, start.Column);
         return new PolicyDiagnostic(file, line, column, key, message);
     }
+
+    /// <summary>Whether YamlDotNet gave a position at all (its empty mark reads as line 1, column 1, index 0).</summary>
+    private static bool IsPlaced(Mark mark) => mark.Line > 0 && (mark.Index > 0 || mark.Line > 1 || mark.Column > 1);
+
+    /// <summary>
+    /// YamlDotNet reports a few scanner errors (a tab used as indentation) without a position. Find the place: the
+    /// first tab in the indentation of a line from where the parser stopped, or else where the parser stopped.
+    /// </summary>
+    private static Mark PositionOfUnplacedError(string text, string message)
+    {
+        var scanner = new Scanner(new StringReader(text));
+        var parser = new Parser(scanner);
+        Mark at = new(0, 1, 1);
+        try
+        {
+            while (parser.MoveNext())
+                at = parser.Current?.End ?? at;
+        }
+        catch (Exception ex) when (ex is YamlException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            // the same error again: the scanner stands at the fault, ahead of the last event that parsed
+            if (IsPlaced(scanner.CurrentPosition) && scanner.CurrentPosition.Index > at.Index)
+                at = scanner.CurrentPosition;
+        }
+        if (message.IndexOf("tab", StringComparison.OrdinalIgnoreCase) >= 0)
+        {
+            string[] lines = text.Split('\n');
+            for (int i = (int)Math.Max(0, at.Line - 1); i < lines.Length; i++)
+            {
+                string line = lines[i];
+                int indent = 0;
+                while (indent < line.Length && (line[indent] == ' ' || line[indent] == '\t'))
+                {
+                    if (line[indent] == '\t')
+                        return new Mark(0, i + 1, indent + 1);
+                    indent++;
+                }
+            }
+        }
+        return at;
+    }
+
+    private static string Shorten(string s) => s.Length <= 64 ? s : s.Substring(0, 64) + "…";
 
     private static string Describe(Exception ex)
     {
@@ -199,34 +289,86 @@ public static class PolicyLoader
     /// <summary>Checks the deserialized file and builds the immutable policy, collecting every problem.</summary>
     private sealed class Validator
     {
+        private static readonly Regex s_plainInteger = new(@"^-?(0|[1-9][0-9]*)$", RegexOptions.CultureInvariant);
+        private static readonly Regex s_listIndex = new(@"\[[0-9]+\]", RegexOptions.CultureInvariant);
         private readonly string _file;
+        private readonly YamlPathIndex _index;
         public List<PolicyDiagnostic> Diagnostics { get; } = new();
 
-        public Validator(string file) => _file = file;
+        public Validator(string file, YamlPathIndex index)
+        {
+            _file = file;
+            _index = index;
+        }
 
         private void Error(Mark at, string key, string message) =>
             Diagnostics.Add(new PolicyDiagnostic(_file, (int)Math.Max(1, at.Line), (int)Math.Max(1, at.Column), key, message));
+
+        /// <summary>Where <paramref name="key"/> stands in the file (a key written with no value has a place too).</summary>
+        private Mark At(string key, Mark fallback) => _index.MarkOf(key) ?? fallback;
+
+        private static string Field(string key) => s_listIndex.Replace(key, "");
+
+        private static string Shown(YScalar value)
+        {
+            string v = value.Value.Length <= 40 ? value.Value : value.Value.Substring(0, 40) + "…";
+            return value.IsPlain ? $"'{v}'" : $"the quoted text \"{v}\"";
+        }
 
         private string Required(YScalar? value, YamlNodeBase owner, string key)
         {
             if (value is null || value.Value.Trim().Length == 0)
             {
-                Error(value?.Start ?? owner.Start, key, $"'{key}' is required.");
+                Error(value?.Start ?? At(key, owner.Start), key, $"'{key}' is required.");
                 return "";
             }
+            return Checked(value, key);
+        }
+
+        private string? Optional(YScalar? value, string key) => value is null ? null : Checked(value, key);
+
+        /// <summary>The value, after checking it against its field's length limit.</summary>
+        private string Checked(YScalar value, string key)
+        {
+            if (PolicyLimits.FieldLength.TryGetValue(Field(key), out int max) && value.Value.Length > max)
+                Error(value.Start, key, $"'{key}' may be at most {max} characters long; it is {value.Value.Length:N0}.");
             return value.Value;
         }
 
-        private int RequiredInt(int? value, YamlNodeBase owner, string key, int min)
+        private int RequiredInt(YScalar? value, YamlNodeBase owner, string key)
+        {
+            (int min, int max) = PolicyLimits.NumberRange[Field(key)];
+            if (value is null)
+            {
+                Error(At(key, owner.Start), key, $"'{key}' is required (a whole number from {min} to {max}).");
+                return min;
+            }
+            if (!value.IsPlain || !s_plainInteger.IsMatch(value.Value))
+            {
+                Error(value.Start, key, $"'{key}' must be a whole number from {min} to {max}, written in plain digits; it is {Shown(value)}.");
+                return min;
+            }
+            if (!long.TryParse(value.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n) || n < min || n > max)
+            {
+                Error(value.Start, key, $"'{key}' must be from {min} to {max}; it is {Shown(value)}.");
+                return min;
+            }
+            return (int)n;
+        }
+
+        private bool RequiredBool(YScalar? value, YamlNodeBase owner, string key, bool fallback)
         {
             if (value is null)
             {
-                Error(owner.Start, key, $"'{key}' is required (a whole number, {min} or more).");
-                return min;
+                Error(At(key, owner.Start), key, $"'{key}' is required (true or false).");
+                return fallback;
             }
-            if (value < min)
-                Error(owner.Start, key, $"'{key}' must be {min} or more; it is {value}.");
-            return value.Value;
+            if (!value.IsPlain || (value.Value != "true" && value.Value != "false"))
+            {
+                Error(value.Start, key, $"'{key}' is true or false, written plainly in lower case; it is {Shown(value)}.");
+                return fallback;
+            }
+            return value.Value == "true";
         }
 
         private DateTime RequiredDate(YScalar? value, YamlNodeBase owner, string key)
@@ -236,8 +378,13 @@ public static class PolicyLoader
                 return DateTime.MinValue;
             if (DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture,
                     DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out DateTime date))
-                return DateTime.SpecifyKind(date, DateTimeKind.Utc);
-            Error(value!.Start, key, $"'{key}' must be a date written yyyy-MM-dd; it is '{text}'.");
+            {
+                if (date.Year >= PolicyLimits.MinYear && date.Year <= PolicyLimits.MaxYear)
+                    return DateTime.SpecifyKind(date, DateTimeKind.Utc);
+                Error(value!.Start, key, $"'{key}' must fall in the years {PolicyLimits.MinYear} to {PolicyLimits.MaxYear}; it is '{text}'.");
+                return DateTime.MinValue;
+            }
+            Error(value!.Start, key, $"'{key}' must be a date written yyyy-MM-dd; it is {Shown(value)}.");
             return DateTime.MinValue;
         }
 
@@ -247,16 +394,17 @@ public static class PolicyLoader
             if (list is null || list.Count == 0)
             {
                 if (required)
-                    Error(owner.Start, key, $"'{key}' needs at least one entry.");
+                    Error(At(key, owner.Start), key, $"'{key}' needs at least one entry.");
                 return result;
             }
             for (int i = 0; i < list.Count; i++)
             {
                 YScalar? item = list[i];
+                string itemKey = $"{key}[{i}]";
                 if (item is null || item.Value.Trim().Length == 0)
-                    Error(item?.Start ?? owner.Start, $"{key}[{i}]", $"'{key}[{i}]' is empty.");
+                    Error(item?.Start ?? At(itemKey, owner.Start), itemKey, $"'{itemKey}' is empty.");
                 else
-                    result.Add(item.Value);
+                    result.Add(Checked(item, itemKey));
             }
             return result;
         }
@@ -265,15 +413,16 @@ public static class PolicyLoader
         {
             if (node is not null)
                 return node;
-            Error(owner.Start, key, $"'{key}' is required.");
-            return new T { Start = owner.Start };
+            Mark at = At(key, owner.Start);
+            Error(at, key, $"'{key}' is required.");
+            return new T { Start = at };
         }
 
         public PolicyDocument? Build(PolicyFileYaml? file)
         {
             if (file is null)
             {
-                Diagnostics.Add(new PolicyDiagnostic(_file, 1, 1, null, "The policy file is empty."));
+                Diagnostics.Add(new PolicyDiagnostic(_file, 1, 1, null, "The policy file is empty: it holds no YAML document."));
                 return null;
             }
 
@@ -295,9 +444,9 @@ public static class PolicyLoader
                 Required(m.Organisation, m, "metadata.organisation"),
                 Required(m.Version, m, "metadata.version"),
                 RequiredDate(m.Effective, m, "metadata.effective"),
-                RequiredInt(m.ReviewIntervalMonths, m, "metadata.reviewIntervalMonths", 1),
+                RequiredInt(m.ReviewIntervalMonths, m, "metadata.reviewIntervalMonths"),
                 RequiredDate(m.NextReviewDue, m, "metadata.nextReviewDue"),
-                m.AlternativeFormatsContact?.Value);
+                Optional(m.AlternativeFormatsContact, "metadata.alternativeFormatsContact"));
             if (metadata.NextReviewDue != DateTime.MinValue && metadata.Effective != DateTime.MinValue
                 && metadata.NextReviewDue <= metadata.Effective)
                 Error(m.NextReviewDue!.Start, "metadata.nextReviewDue", "'metadata.nextReviewDue' must fall after 'metadata.effective'.");
@@ -323,7 +472,7 @@ public static class PolicyLoader
             var roles = new List<PolicyRole>();
             if (spec.Roles is null)
             {
-                Error(spec.Start, "spec.roles", "'spec.roles' is required (Manager and CommunicationsOfficer).");
+                Error(At("spec.roles", spec.Start), "spec.roles", "'spec.roles' is required (Manager and CommunicationsOfficer).");
                 return roles;
             }
             for (int i = 0; i < spec.Roles.Count; i++)
@@ -332,7 +481,7 @@ public static class PolicyLoader
                 RoleYaml? r = spec.Roles[i];
                 if (r is null)
                 {
-                    Error(spec.Start, key, $"'{key}' is empty.");
+                    Error(At(key, spec.Start), key, $"'{key}' is empty.");
                     continue;
                 }
                 string id = Required(r.Id, r, key + ".id");
@@ -341,11 +490,11 @@ public static class PolicyLoader
                     Error(r.Group.Start, key + ".group", "A role is held by a user or by a group, not both.");
                 if (id.Length > 0 && roles.Any(x => string.Equals(x.Id, id, StringComparison.OrdinalIgnoreCase)))
                     Error(r.Id!.Start, key + ".id", $"Duplicate role id '{id}'.");
-                roles.Add(new PolicyRole(id, title, r.User?.Value, r.Group?.Value));
+                roles.Add(new PolicyRole(id, title, Optional(r.User, key + ".user"), Optional(r.Group, key + ".group")));
             }
             foreach (string required in RequiredRoles)
                 if (!roles.Any(x => x.Id == required))
-                    Error(spec.Start, "spec.roles", $"The role '{required}' must be defined (the policy names it).");
+                    Error(At("spec.roles", spec.Start), "spec.roles", $"The role '{required}' must be defined (the policy names it).");
             return roles;
         }
 
@@ -353,12 +502,10 @@ public static class PolicyLoader
         {
             ParametersYaml p = Node(spec.Parameters, spec, "spec.parameters");
             const string k = "spec.parameters.";
-            int max = RequiredInt(p.MaxPostersPerAccount, p, k + "maxPostersPerAccount", 1);
+            int max = RequiredInt(p.MaxPostersPerAccount, p, k + "maxPostersPerAccount");
             List<string> eligible = StringList(p.EligibleEmployeeTypes, p, k + "eligibleEmployeeTypes", true);
-            if (p.GuestsMayPost is null)
-                Error(p.Start, k + "guestsMayPost", $"'{k}guestsMayPost' is required (true or false).");
-            if (p.AcknowledgementRequiredToPost is null)
-                Error(p.Start, k + "acknowledgementRequiredToPost", $"'{k}acknowledgementRequiredToPost' is required (true or false).");
+            bool guests = RequiredBool(p.GuestsMayPost, p, k + "guestsMayPost", fallback: false);
+            bool acknowledge = RequiredBool(p.AcknowledgementRequiredToPost, p, k + "acknowledgementRequiredToPost", fallback: true);
             List<string> consent = StringList(p.AccountConsentFrom, p, k + "accountConsentFrom", true);
             for (int i = 0; i < consent.Count; i++)
                 if (consent[i] != LineManager && !roles.Any(r => r.Id == consent[i]))
@@ -375,11 +522,11 @@ public static class PolicyLoader
                 Error(ar.UndecidedAction!.Start, k + "accessReview.undecidedAction",
                     $"'undecidedAction' is 'Flag' or 'Revoke'; it is '{action}'.");
             var review = new AccessReviewParameters(
-                RequiredInt(ar.IntervalMonths, ar, k + "accessReview.intervalMonths", 1),
-                RequiredInt(ar.DueDays, ar, k + "accessReview.dueDays", 1),
-                RequiredInt(ar.GraceDays, ar, k + "accessReview.graceDays", 0),
+                RequiredInt(ar.IntervalMonths, ar, k + "accessReview.intervalMonths"),
+                RequiredInt(ar.DueDays, ar, k + "accessReview.dueDays"),
+                RequiredInt(ar.GraceDays, ar, k + "accessReview.graceDays"),
                 action);
-            return new PolicyParameters(max, eligible, p.GuestsMayPost ?? false, p.AcknowledgementRequiredToPost ?? true,
+            return new PolicyParameters(max, eligible, guests, acknowledge,
                 consent, prefix, review);
         }
 
@@ -388,7 +535,7 @@ public static class PolicyLoader
             var sections = new List<PolicySection>();
             if (spec.Sections is null || spec.Sections.Count == 0)
             {
-                Error(spec.Start, "spec.sections", "'spec.sections' needs at least one section.");
+                Error(At("spec.sections", spec.Start), "spec.sections", "'spec.sections' needs at least one section.");
                 return sections;
             }
             for (int i = 0; i < spec.Sections.Count; i++)
@@ -397,7 +544,7 @@ public static class PolicyLoader
                 SectionYaml? s = spec.Sections[i];
                 if (s is null)
                 {
-                    Error(spec.Start, key, $"'{key}' is empty.");
+                    Error(At(key, spec.Start), key, $"'{key}' is empty.");
                     continue;
                 }
                 string id = Required(s.Id, s, key + ".id");
@@ -405,7 +552,7 @@ public static class PolicyLoader
                     Error(s.Id!.Start, key + ".id", $"Section id '{id}' must be lower-case words joined by '-'.");
                 if (id.Length > 0 && sections.Any(x => x.Id == id))
                     Error(s.Id!.Start, key + ".id", $"Duplicate section id '{id}'.");
-                sections.Add(new PolicySection(id, Required(s.Title, s, key + ".title"), s.Lead?.Value));
+                sections.Add(new PolicySection(id, Required(s.Title, s, key + ".title"), Optional(s.Lead, key + ".lead")));
             }
             return sections;
         }
@@ -415,7 +562,7 @@ public static class PolicyLoader
             var clauses = new List<PolicyClause>();
             if (spec.Clauses is null || spec.Clauses.Count == 0)
             {
-                Error(spec.Start, "spec.clauses", "'spec.clauses' needs at least one clause.");
+                Error(At("spec.clauses", spec.Start), "spec.clauses", "'spec.clauses' needs at least one clause.");
                 return clauses;
             }
             var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -425,7 +572,7 @@ public static class PolicyLoader
                 ClauseYaml? c = spec.Clauses[i];
                 if (c is null)
                 {
-                    Error(spec.Start, key, $"'{key}' is empty.");
+                    Error(At(key, spec.Start), key, $"'{key}' is empty.");
                     continue;
                 }
                 string id = Required(c.Id, c, key + ".id");
@@ -446,7 +593,7 @@ public static class PolicyLoader
                     Error(c.Kind!.Start, key + ".kind", $"Clause kind is 'enforced' or 'acknowledged'; it is '{kindText}'.");
 
                 ClauseForm form = ClauseForm.Item;
-                if (c.Form is not null)
+                if (c.Form is not null && Optional(c.Form, key + ".form") is not null)
                 {
                     if (c.Form.Value == "paragraph") form = ClauseForm.Paragraph;
                     else if (c.Form.Value != "item")

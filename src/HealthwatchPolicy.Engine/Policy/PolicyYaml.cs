@@ -9,7 +9,9 @@ namespace HealthwatchPolicy.Engine.Policy;
 // The policy file's shape as YamlDotNet reads it. Strict: no IgnoreUnmatchedProperties, so an unknown
 // key is an error at its own line and column. Scalars that the validator checks are read as YScalar so
 // that every semantic error can name its position too. policy/schema/healthwatch-policy.schema.json
-// describes the same shape for editors; PolicySchemaTests keeps the two in step.
+// describes the same shape for editors; PolicySchemaTests keeps the two in step. Numbers and booleans are read as
+// YScalar too and parsed by the validator, strictly: plain 'true'/'false' only (not YAML 1.1's y/yes/on/off, not a
+// quoted "false"), plain decimal digits only (not 3_0, 0x1F or 014), each refused at its own position.
 
 /// <summary>A mapping node whose start position the loader records.</summary>
 internal abstract class YamlNodeBase
@@ -20,14 +22,17 @@ internal abstract class YamlNodeBase
 /// <summary>A scalar and where it stands in the file.</summary>
 internal sealed class YScalar
 {
-    public YScalar(string value, Mark start)
+    public YScalar(string value, Mark start, bool isPlain = true)
     {
         Value = value;
         Start = start;
+        IsPlain = isPlain;
     }
 
     public string Value { get; }
     public Mark Start { get; }
+    /// <summary>Written without quotes: only a plain scalar can be a number or a boolean.</summary>
+    public bool IsPlain { get; }
     public override string ToString() => Value;
 }
 
@@ -46,7 +51,7 @@ internal sealed class MetadataYaml : YamlNodeBase
     public YScalar? Organisation { get; set; }
     public YScalar? Version { get; set; }
     public YScalar? Effective { get; set; }
-    public int? ReviewIntervalMonths { get; set; }
+    public YScalar? ReviewIntervalMonths { get; set; }
     public YScalar? NextReviewDue { get; set; }
     public YScalar? AlternativeFormatsContact { get; set; }
 }
@@ -76,10 +81,10 @@ internal sealed class RoleYaml : YamlNodeBase
 
 internal sealed class ParametersYaml : YamlNodeBase
 {
-    public int? MaxPostersPerAccount { get; set; }
+    public YScalar? MaxPostersPerAccount { get; set; }
     public List<YScalar?>? EligibleEmployeeTypes { get; set; }
-    public bool? GuestsMayPost { get; set; }
-    public bool? AcknowledgementRequiredToPost { get; set; }
+    public YScalar? GuestsMayPost { get; set; }
+    public YScalar? AcknowledgementRequiredToPost { get; set; }
     public List<YScalar?>? AccountConsentFrom { get; set; }
     public YScalar? PostingGroupPrefix { get; set; }
     public AccessReviewYaml? AccessReview { get; set; }
@@ -87,9 +92,9 @@ internal sealed class ParametersYaml : YamlNodeBase
 
 internal sealed class AccessReviewYaml : YamlNodeBase
 {
-    public int? IntervalMonths { get; set; }
-    public int? DueDays { get; set; }
-    public int? GraceDays { get; set; }
+    public YScalar? IntervalMonths { get; set; }
+    public YScalar? DueDays { get; set; }
+    public YScalar? GraceDays { get; set; }
     public YScalar? UndecidedAction { get; set; }
 }
 
@@ -121,7 +126,7 @@ internal sealed class YScalarConverter : IYamlTypeConverter
         {
             parser.MoveNext();
             bool isNull = scalar.Style == ScalarStyle.Plain && scalar.Value is "" or "~" or "null" or "Null" or "NULL";
-            return isNull ? null : new YScalar(scalar.Value, scalar.Start);
+            return isNull ? null : new YScalar(scalar.Value, scalar.Start, scalar.Style == ScalarStyle.Plain);
         }
         ParsingEvent? current = parser.Current;
         throw new YamlException(current?.Start ?? Mark.Empty, current?.End ?? Mark.Empty,

@@ -49,6 +49,16 @@ public class PolicyMutationTests
                 return string.Join("\n", lines);
             });
 
+    /// <summary>Issue 11, kind 3: a diagnostic at the start of a comment line (such as 1:1 here) is in the wrong place.</summary>
+    private static bool PointsIntoAComment(string[] lines, PolicyDiagnostic d)
+    {
+        if (d.Line > lines.Length)
+            return false;
+        string line = lines[d.Line - 1];
+        int hash = line.IndexOf('#');
+        return hash >= 0 && line.Substring(0, hash).Trim(' ').Length == 0 && d.Column <= hash + 1;
+    }
+
     [Fact]
     public void Every_mutant_loads_or_reports_positioned_diagnostics()
     {
@@ -63,6 +73,9 @@ public class PolicyMutationTests
                 return r.Diagnostics.Count == 0 && r.Policy!.Clauses.Count > 0;
             }
             refused++;
+            string[] lines = text.Split('\n');
+            PolicyDiagnostic? wrong = r.Diagnostics.FirstOrDefault(d => PointsIntoAComment(lines, d));
+            Assert.True(wrong is null, $"points into a comment: {wrong}");
             return r.Policy is null && r.Diagnostics.Count > 0 && r.Diagnostics.All(d =>
                 d.File == "mutant.yaml" && d.Line >= 1 && d.Line <= lineCount + 1 && d.Column >= 1
                 && !string.IsNullOrWhiteSpace(d.Message));

@@ -47,6 +47,22 @@ public class PolicySchemaTests
     [InlineData("kind: enforced\n      checks: [PolicyReview]", "kind: enforced\n      checks: [Nope]")]
     [InlineData("undecidedAction: Flag", "undecidedAction: Ignore")]
     [InlineData("apiVersion: healthwatch.policy/v1", "apiVersion: healthwatch.policy/v2")]
+    // issue 11: loose scalars, ranges, lengths and characters
+    [InlineData("guestsMayPost: false", "guestsMayPost: y")]
+    [InlineData("guestsMayPost: false", "guestsMayPost: yes")]
+    [InlineData("guestsMayPost: false", "guestsMayPost: \"false\"")]
+    [InlineData("maxPostersPerAccount: 3", "maxPostersPerAccount: 3_0")]
+    [InlineData("maxPostersPerAccount: 3", "maxPostersPerAccount: \"3\"")]
+    [InlineData("maxPostersPerAccount: 3", "maxPostersPerAccount: 101")]
+    [InlineData("dueDays: 14", "dueDays: 3000000")]
+    [InlineData("graceDays: 7", "graceDays: 2147483647")]
+    [InlineData("intervalMonths: 1", "intervalMonths: 13")]
+    [InlineData("reviewIntervalMonths: 12", "reviewIntervalMonths: 61")]
+    [InlineData("nextReviewDue: 2019-10-01", "nextReviewDue: 9999-12-31")]
+    [InlineData("version: \"2018.10\"", "version: \"2018.10.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0\"")]
+    [InlineData("text: (This policy is available in alternative formats on request)", "text: \"(This \\u202Epolicy is available in alternative formats on request)\"")]
+    [InlineData("text: (This policy is available in alternative formats on request)", "text: \"(This \\u001B[31mpolicy is available in alternative formats on request)\"")]
+    [InlineData("title: About this policy", "title: \"About this \\u0007policy\"")]
     public void Schema_and_loader_both_refuse_the_same_mistakes(string from, string to)
     {
         string bad = File.ReadAllText(Repo.PolicyPath).Replace(from, to);
@@ -81,5 +97,45 @@ public class PolicySchemaTests
         string[] checks = specProps.GetProperty("clauses").GetProperty("items").GetProperty("properties").GetProperty("checks")
             .GetProperty("items").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).OrderBy(n => n).ToArray();
         Assert.Equal(CheckCatalog.Names.OrderBy(n => n).ToArray(), checks);
+    }
+
+    /// <summary>The schema's node for a loader key (<c>spec.roles.id</c>; a list's key means its items).</summary>
+    private static JsonElement SchemaNode(JsonElement root, string key)
+    {
+        JsonElement node = root;
+        foreach (string part in key.Split('.'))
+        {
+            if (node.TryGetProperty("items", out JsonElement items))
+                node = items;
+            node = node.GetProperty("properties").GetProperty(part);
+        }
+        return node.TryGetProperty("items", out JsonElement listItems) ? listItems : node;
+    }
+
+    [Fact]
+    public void Schema_states_every_range_and_length_the_loader_enforces()
+    {
+        using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Repo.SchemaPath));
+        foreach ((string key, (int min, int max)) in PolicyLimits.NumberRange)
+        {
+            JsonElement node = SchemaNode(doc.RootElement, key);
+            Assert.Equal("integer", node.GetProperty("type").GetString());
+            Assert.True(node.GetProperty("minimum").GetInt32() == min, key);
+            Assert.True(node.GetProperty("maximum").GetInt32() == max, key);
+        }
+        // these are bounded by their const, enum or pattern instead of a maxLength
+        string[] boundedOtherwise =
+        {
+            "apiVersion", "kind", "metadata.effective", "metadata.nextReviewDue", "spec.parameters.postingGroupPrefix",
+            "spec.parameters.accessReview.undecidedAction", "spec.clauses.kind", "spec.clauses.form", "spec.clauses.checks",
+        };
+        foreach ((string key, int length) in PolicyLimits.FieldLength)
+        {
+            JsonElement node = SchemaNode(doc.RootElement, key);
+            if (node.TryGetProperty("maxLength", out JsonElement maxLength))
+                Assert.True(maxLength.GetInt32() == length, $"{key}: schema {maxLength.GetInt32()}, loader {length}");
+            else
+                Assert.True(boundedOtherwise.Contains(key), $"{key} has no maxLength in the schema");
+        }
     }
 }

@@ -1,0 +1,89 @@
+using System.Collections.Generic;
+
+namespace HealthwatchPolicy.Engine.Policy;
+
+/// <summary>
+/// The limits a policy file must keep (docs/policy-limits.md lists them; policy/schema states the same ones and
+/// PolicySchemaTests keeps the two in step). Each is checked before the file can cost more than it is worth, and a
+/// file that breaks one is refused with a <c>PolicyInvalid</c> diagnostic at the position of the problem.
+/// </summary>
+public static class PolicyLimits
+{
+    /// <summary>Largest policy file read, in bytes (the bundled policy is about 17 KB).</summary>
+    public const int MaxFileBytes = 1024 * 1024;
+
+    /// <summary>Deepest nesting of mappings and lists (the policy's own shape needs 5).</summary>
+    public const int MaxDepth = 16;
+
+    /// <summary>Most YAML nodes (keys, values, lists, mappings) in one file.</summary>
+    public const int MaxNodes = 50_000;
+
+    /// <summary>Longest single scalar (key or value) of any kind; each field has its own, smaller limit below.</summary>
+    public const int MaxScalarLength = 4_000;
+
+    /// <summary>Longest value of each text field, in characters, by key (list items use the list's key).</summary>
+    public static IReadOnlyDictionary<string, int> FieldLength { get; } = new Dictionary<string, int>
+    {
+        ["apiVersion"] = 64,
+        ["kind"] = 64,
+        ["metadata.name"] = 100,
+        ["metadata.title"] = 200,
+        ["metadata.organisation"] = 200,
+        ["metadata.version"] = 32,
+        ["metadata.effective"] = 10,
+        ["metadata.nextReviewDue"] = 10,
+        ["metadata.alternativeFormatsContact"] = 200,
+        ["spec.scope.covers"] = 64,
+        ["spec.scope.platforms"] = 64,
+        ["spec.roles.id"] = 64,
+        ["spec.roles.title"] = 200,
+        ["spec.roles.user"] = 256,
+        ["spec.roles.group"] = 256,
+        ["spec.parameters.eligibleEmployeeTypes"] = 64,
+        ["spec.parameters.accountConsentFrom"] = 64,
+        ["spec.parameters.postingGroupPrefix"] = 30,
+        ["spec.parameters.accessReview.undecidedAction"] = 16,
+        ["spec.sections.id"] = 64,
+        ["spec.sections.title"] = 200,
+        ["spec.sections.lead"] = 1_000,
+        ["spec.clauses.id"] = 32,
+        ["spec.clauses.section"] = 64,
+        ["spec.clauses.kind"] = 16,
+        ["spec.clauses.form"] = 16,
+        ["spec.clauses.checks"] = 64,
+        ["spec.clauses.text"] = MaxScalarLength,
+    };
+
+    /// <summary>The range of each whole-number parameter, by key (inclusive).</summary>
+    public static IReadOnlyDictionary<string, (int Min, int Max)> NumberRange { get; } = new Dictionary<string, (int, int)>
+    {
+        ["metadata.reviewIntervalMonths"] = (1, 60),
+        ["spec.parameters.maxPostersPerAccount"] = (1, 100),
+        ["spec.parameters.accessReview.intervalMonths"] = (1, 12),
+        ["spec.parameters.accessReview.dueDays"] = (1, 90),
+        ["spec.parameters.accessReview.graceDays"] = (0, 90),
+    };
+
+    /// <summary>Years a policy date (<c>effective</c>, <c>nextReviewDue</c>) may name.</summary>
+    public const int MinYear = 2000;
+
+    /// <summary>Years a policy date (<c>effective</c>, <c>nextReviewDue</c>) may name.</summary>
+    public const int MaxYear = 2099;
+
+    /// <summary>
+    /// Whether a character may stand in a policy file: no control characters other than tab and line breaks, no
+    /// bidirectional overrides or isolates (they make text read differently from what it says), no line or paragraph
+    /// separators, and no U+FFFD (the mark of text that was decoded with the wrong encoding).
+    /// </summary>
+    public static bool IsRefusedCharacter(char c) =>
+        (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+        || (c >= 0x7F && c <= 0x9F)
+        || (c >= 0x200E && c <= 0x200F)
+        || (c >= 0x2028 && c <= 0x202E)
+        || (c >= 0x2066 && c <= 0x2069)
+        || c == 0x061C
+        || c == 0xFFFD
+        || c == 0xFEFF;
+
+    internal static string Describe(char c) => $"U+{(int)c:X4}";
+}
