@@ -75,5 +75,5 @@ public sealed class ReviewTaskCommand
     }
 
     private static HwException Invalid(string parameter, string value, string expected) =>
-        new(ErrorIds.TaskArgumentInvalid, $"{parameter} must be {expected}; '{SafeText.Neutralise(value)}' is not.", parameter);
+        new(ErrorIds.TaskArgumentInvalid, $"{parameter} must be {expected}; '{SafeText.Neutralise(value)}' is not.", parameter, input: parameter);
 }

@@ -55,6 +55,8 @@ BeforeDiscovery {
             Show = 'Kind', 'Recipient', 'Items'; Expect = '*Initial*'; Changes = $true; CaseFree = $true }
         @{ Command = 'Close-HwAccessReview'; Ids = @{ Period = $period }; Other = @{ Confirm = $false }; Setup = $started
             Show = 'Period'; Expect = '*ReviewNotDue*'; Changes = $true; CaseFree = $true }
+        @{ Command = 'Update-HwAccessReview'; Ids = @{ From = 'social-media-review@hwsefton.example'; SmtpServer = '127.0.0.1' }; Other = @{ SmtpPort = 9; Confirm = $false }
+            Show = 'Kind', 'Period'; Expect = '*error *127.0.0.1*'; Changes = $true; CaseFree = $true }
         @{ Command = 'Send-HwComplianceReport'; Ids = @{ To = 'sarah.whitfield@hwsefton.example'; From = 'daniel.okafor@hwsefton.example' }; Other = @{}
             Show = 'Kind', 'Recipient', 'Items'; Expect = '*ComplianceReport*sarah.whitfield*'; Changes = $true; CaseFree = $false }
         @{ Command = 'Send-HwAccessReview'; Ids = @{ SmtpServer = '127.0.0.1' }; Other = @{ SmtpPort = 9 }; Setup = $started
@@ -69,7 +71,7 @@ BeforeDiscovery {
             Show = @(); Expect = "*no certificate 'AB12CD34'*"; Changes = $false; CaseFree = $false }
         @{ Command = 'Connect-HwDirectory'; Ids = @{ TenantId = $tenant }; Other = @{ AccessToken = 'token' }; Setup = { Connect-HwTestGraph -Fake $fake | Out-Null }
             Show = 'Kind', 'Directory', 'PolicyVersion'; Expect = "*Graph*$tenant*"; Changes = $true; CaseFree = $false }
-        @{ Command = 'Register-HwAccessReviewTask'; Ids = @{ TenantId = $tenant; ClientId = 'app-1'; CertificateThumbprint = 'AB12CD34'; From = 'sarah.whitfield@hwsefton.example'; TaskName = 'Monthly review' }
+        @{ Command = 'Register-HwAccessReviewTask'; Ids = @{ TenantId = $tenant; ClientId = '00000000-0000-4000-8000-00000000c1e7'; CertificateThumbprint = 'AB12CD34AB12CD34AB12CD34AB12CD34AB12CD34'; From = 'sarah.whitfield@hwsefton.example'; TaskName = 'Monthly review' }
             Other = @{ StatePath = 'state' }; Show = @(); Expect = "*TaskSchedulerUnavailable*$tenant*"; Changes = $false; CaseFree = $false }
     )
 
