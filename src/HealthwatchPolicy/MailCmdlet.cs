@@ -33,7 +33,7 @@ public abstract class MailCmdlet : HwCmdlet
 
     /// <summary>SMTP when -SmtpServer is given; Graph sendMail as -From on a Graph connection; else the outbox folder.</summary>
     internal IMailer CreateMailer() =>
-        Session.CreateMailer(From, SmtpServer, SmtpPort, SmtpCredential?.GetNetworkCredential(), OutboxPath is null ? null : ResolvePath(OutboxPath));
+        Session.Mail.Create(From, SmtpServer, SmtpPort, SmtpCredential?.GetNetworkCredential(), OutboxPath is null ? null : ResolvePath(OutboxPath));
 
-    internal string FromAddress => From ?? Session.DefaultFrom;
+    internal string FromAddress => From ?? Session.Mail.DefaultFrom;
 }

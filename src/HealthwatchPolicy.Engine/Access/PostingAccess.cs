@@ -1,3 +1,4 @@
+using HealthwatchPolicy.Engine.Checks;
 namespace HealthwatchPolicy.Engine.Access;
 
 /// <summary>One person's right to post to one official account (a posting-group membership).</summary>
@@ -34,7 +35,7 @@ public sealed class PostingAccess
 /// <summary>What a grant or revoke did: the access, whether anything changed, or why the policy refused it.</summary>
 public sealed class AccessOutcome
 {
-    internal AccessOutcome(PostingAccess? access, bool changed, System.Collections.Generic.IReadOnlyList<Errors.PolicyRefusal> refusals)
+    internal AccessOutcome(PostingAccess? access, bool changed, System.Collections.Generic.IReadOnlyList<PolicyRefusal> refusals)
     {
         Access = access;
         Changed = changed;
@@ -44,5 +45,5 @@ public sealed class AccessOutcome
     public PostingAccess? Access { get; }
     public bool Changed { get; }
     /// <summary>Every reason the policy refused the change, one per failing condition (empty when nothing was refused).</summary>
-    public System.Collections.Generic.IReadOnlyList<Errors.PolicyRefusal> Refusals { get; }
+    public System.Collections.Generic.IReadOnlyList<PolicyRefusal> Refusals { get; }
 }

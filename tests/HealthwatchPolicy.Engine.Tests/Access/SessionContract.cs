@@ -6,6 +6,7 @@ using HealthwatchPolicy.Engine.Local;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Register;
 using HealthwatchPolicy.Engine.Sessions;
+using HealthwatchPolicy.Engine.Checks;
 
 namespace HealthwatchPolicy.Engine.Tests.Access;
 
@@ -16,11 +17,11 @@ public abstract class SessionContract : IDisposable
 {
     private protected readonly TestOrg Org = new();
     private protected readonly TestClock Clock = new();
-    private HwSession? _session;
+    private HwServices? _session;
 
     protected abstract IDirectory CreateDirectory(string organisationFolder);
 
-    private protected HwSession Session => _session ??=
+    private protected HwServices Session => _session ??=
         new HwEngine(Repo.PolicyPath, "unused").ConnectTo(CreateDirectory(Org.Folder), "Test", Org.StateFolder, null, Clock);
 
     private OfficialAccount NewAccount(string handle = "healthwatchsefton", string owner = TestOrg.Comms, string consent = TestOrg.Manager) =>

@@ -7,8 +7,10 @@ using HealthwatchPolicy.Engine.Journal;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Sessions;
+using HealthwatchPolicy.Engine.Register;
+using HealthwatchPolicy.Engine.Text;
 
-namespace HealthwatchPolicy.Engine.Register;
+namespace HealthwatchPolicy.Engine.Services;
 
 /// <summary>The official-account register: one posting group per account, the entry riding on the group.</summary>
 public sealed class RegisterService
@@ -161,7 +163,7 @@ public sealed class RegisterService
     /// <summary>The checks' verdict on a proposed account, owner or consent: throws the first refusal (SMP-3.1).</summary>
     private void Enforce(ProposedChange change)
     {
-        if (CheckCatalog.Refuse(change, new CheckContext(_session.Policy, _session.Directory.FindUser)).FirstOrDefault() is { } refusal)
+        if (PolicyChecks.Refuse(change, new CheckContext(_session.Policy, _session.Directory.FindUser)).FirstOrDefault() is { } refusal)
             throw new PolicyRefusalException(refusal);
     }
 
@@ -219,19 +221,4 @@ public sealed class RegisterService
         _session.Record(JournalActions.AccountRetired, account.Name, null, reason, before.ToJson(), after.ToJson());
         return GetAccount(account.Name);
     }
-}
-
-/// <summary>The register as read in one go: the accounts, the posting-prefixed groups with no register entry, and the users behind them.</summary>
-internal sealed class RegisterSnapshot
-{
-    public RegisterSnapshot(List<OfficialAccount> accounts, List<DirectoryGroup> unregisteredGroups, Dictionary<string, DirectoryUser> users)
-    {
-        Accounts = accounts;
-        UnregisteredGroups = unregisteredGroups;
-        Users = users;
-    }
-
-    public List<OfficialAccount> Accounts { get; }
-    public List<DirectoryGroup> UnregisteredGroups { get; }
-    public Dictionary<string, DirectoryUser> Users { get; }
 }

@@ -1,6 +1,8 @@
+using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Policy;
+using HealthwatchPolicy.Engine.Checks;
 
-namespace HealthwatchPolicy.Engine.Errors;
+namespace HealthwatchPolicy.Engine.Checks;
 
 /// <summary>Why a check refused a proposed change. Each reason has one error id (<see cref="PolicyRefusal.ErrorId"/>).</summary>
 public enum RefusalReason

@@ -9,8 +9,10 @@ using HealthwatchPolicy.Engine.Compliance;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Storage;
 using MimeKit;
+using HealthwatchPolicy.Engine.Reviews;
+using HealthwatchPolicy.Engine.Checks;
 
-namespace HealthwatchPolicy.Engine.Reviews;
+namespace HealthwatchPolicy.Engine.Services;
 
 /// <summary>
 /// The review's messages, written for a busy manager who may use a screen reader: what is asked, by when and what

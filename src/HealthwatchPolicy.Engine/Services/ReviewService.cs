@@ -14,8 +14,10 @@ using HealthwatchPolicy.Engine.Register;
 using HealthwatchPolicy.Engine.Sessions;
 using HealthwatchPolicy.Engine.Storage;
 using MimeKit;
+using HealthwatchPolicy.Engine.Reviews;
+using HealthwatchPolicy.Engine.Text;
 
-namespace HealthwatchPolicy.Engine.Reviews;
+namespace HealthwatchPolicy.Engine.Services;
 
 /// <summary>
 /// The monthly access review (SMP-3.2, "access ... strictly limited", kept true over time): start (snapshot and
@@ -28,9 +30,16 @@ public sealed partial class ReviewService
     private readonly HwSession _session;
     private readonly ReviewStore _store;
 
-    internal ReviewService(HwSession session)
+    private readonly RegisterService _register;
+    private readonly AccessService _access;
+    private readonly ComplianceService _compliance;
+
+    internal ReviewService(HwSession session, RegisterService register, AccessService access, ComplianceService compliance)
     {
         _session = session;
+        _register = register;
+        _access = access;
+        _compliance = compliance;
         _store = new ReviewStore(session.State);
     }
 
@@ -50,8 +59,8 @@ public sealed partial class ReviewService
         if (_store.Find(p) is { } existing)
             return (existing, false);
 
-        RegisterSnapshot register = _session.Register.ReadRegister();
-        ILookup<(string?, string), string> findings = _session.Compliance.Run(register)
+        RegisterSnapshot register = _register.ReadRegister();
+        ILookup<(string?, string), string> findings = _compliance.Run(register)
             .Where(f => f.Account is not null)
             .ToLookup(f => (f.Account, f.Subject.ToLowerInvariant()), f => f.RuleId);
         DirectoryUser? manager = RoleHolder("Manager");
@@ -202,7 +211,7 @@ public sealed partial class ReviewService
         item.DecidedAt = Now;
         if (decision == ReviewDecisions.Remove)
         {
-            AccessOutcome outcome = _session.Access.Revoke(item.Account, item.UserId, $"Access review {review.Period}: {justification}");
+            AccessOutcome outcome = _access.Revoke(item.Account, item.UserId, $"Access review {review.Period}: {justification}");
             item.Outcome = outcome.Changed ? "Revoked" : "AlreadyRemoved";
         }
         else
@@ -226,7 +235,7 @@ public sealed partial class ReviewService
         {
             if (review.UndecidedAction == "Revoke")
             {
-                AccessOutcome outcome = _session.Access.Revoke(item.Account, item.UserId,
+                AccessOutcome outcome = _access.Revoke(item.Account, item.UserId,
                     $"Access review {review.Period}: no decision by {EnglishDate.Long(review.GraceEndsAt.UtcDateTime)} (the policy revokes undecided access)");
                 item.Outcome = outcome.Changed ? "RevokedUndecided" : "AlreadyRemoved";
             }
