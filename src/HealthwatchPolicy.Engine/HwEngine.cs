@@ -18,12 +18,14 @@ public sealed class HwEngine
     private readonly string _sampleOrganisationPath;
     private HwServices? _session;
 
+    /// <summary>An engine with the bundled policy at <paramref name="bundledPolicyPath"/> (<c>policy/social-media-policy.yaml</c>) and the sample organisation folder at <paramref name="sampleOrganisationPath"/> (<c>directory.json</c> + state); reads neither yet.</summary>
     public HwEngine(string bundledPolicyPath, string sampleOrganisationPath)
     {
         Policies = new PolicyService(bundledPolicyPath);
         _sampleOrganisationPath = sampleOrganisationPath;
     }
 
+    /// <summary>Load, validate, render and compare policy files (no connection needed).</summary>
     public PolicyService Policies { get; }
 
     /// <summary>The connection, or null.</summary>
@@ -88,6 +90,7 @@ public sealed class HwEngine
             actor: $"{Environment.UserName}@{Environment.MachineName} via {options.AuthenticationMethod} (app {options.ClientId ?? "-"})");
     }
 
+    /// <summary>Forgets the connection; later calls that need one throw <c>NotConnected</c>. Nothing is written.</summary>
     public void Disconnect() => _session = null;
 
     /// <summary>Connects over any directory adapter (tests use it to run one contract suite over every adapter).</summary>

@@ -9,6 +9,7 @@ namespace HealthwatchPolicy.Engine.Journal;
 /// <summary>Filters over the journal for Get-HwAuditLog. Every filter is optional; patterns take '*' wildcards.</summary>
 public static class AuditQuery
 {
+    /// <summary>The entries that match every filter given, in journal order: <paramref name="account"/>, <paramref name="user"/> and <paramref name="action"/> as '*'/'?' wildcards (case-insensitive, normalised like every identifier), <paramref name="after"/> inclusive, <paramref name="before"/> exclusive, then the <paramref name="last"/> n of them. Reads nothing itself.</summary>
     public static IEnumerable<JournalEntry> Filter(IEnumerable<JournalEntry> entries, string? account, string? user, string? action,
         DateTimeOffset? after, DateTimeOffset? before, int? last)
     {

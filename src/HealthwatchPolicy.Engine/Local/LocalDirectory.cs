@@ -20,7 +20,7 @@ namespace HealthwatchPolicy.Engine.Local;
 /// with every change) the file is read once, under <c>directory.lock</c> held to the end of the change: every read
 /// answers from that copy and every write applies to it and replaces the file at once.
 /// </summary>
-public sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
+internal sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
 {
     public const string FileName = "directory.json";
     private static readonly TimeSpan s_lockTimeout = TimeSpan.FromSeconds(60);

@@ -9,7 +9,7 @@ using MimeKit;
 namespace HealthwatchPolicy.Engine.Mail;
 
 /// <summary>SMTP through MailKit (STARTTLS or TLS as the server offers). The credential is never logged or echoed.</summary>
-public sealed class SmtpMailer : IMailer
+internal sealed class SmtpMailer : IMailer
 {
     private readonly string _host;
     private readonly int _port;

@@ -53,6 +53,7 @@ public sealed class AccessService
         return new AccessOutcome(ToAccess(account, user, changed ? "Granted" : "AlreadyGranted"), changed, Array.Empty<PolicyRefusal>());
     }
 
+    /// <summary>Removes the user (<paramref name="userReference"/>: user principal name or object id) from the account's posting group and journals it with <paramref name="reason"/>; idempotent (nothing journaled when they were not a poster). Throws <c>AccountNotFound</c>, <c>UserNotFound</c>, <c>StateLocked</c>, <c>JournalCorrupt</c> or a directory error of the adapter. Graph: one <c>DELETE /groups/{id}/members/{id}/$ref</c>.</summary>
     public AccessOutcome Revoke(string accountName, string userReference, string reason)
     {
         using IDisposable _ = _session.BeginChange();

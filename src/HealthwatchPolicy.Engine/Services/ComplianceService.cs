@@ -88,6 +88,7 @@ public sealed class ComplianceService
             r => byName.TryGetValue(r.User!, out DirectoryUser? u) ? u : _session.Directory.FindUser(r.User!));
     }
 
+    /// <summary>The counts by severity and rule for <paramref name="findings"/> and the pass/fail result, against the connected policy or <paramref name="policy"/>. Reads nothing.</summary>
     public ComplianceSummary Summarise(IReadOnlyList<ComplianceFinding> findings, PolicyDocument? policy = null) =>
         new((policy ?? _session.Policy).Version, _session.Connection.Directory, _session.Clock.UtcNow, findings,
             ComplianceRules.All.Select(r => new ComplianceRuleCount(r, findings.Count(f => f.RuleId == r.Id))).ToList());

@@ -21,7 +21,7 @@ namespace HealthwatchPolicy.Engine.Services;
 /// 320 CSS px) with a plain-text alternative carrying the same content: both are rendered from one list of blocks.
 /// Dates come from <see cref="EnglishDate"/>, never from a named culture (the engine runs globalization-invariant).
 /// </summary>
-public static class ReviewMailBuilder
+internal static class ReviewMailBuilder
 {
     private const string ClauseId = "SMP-3.2";
 

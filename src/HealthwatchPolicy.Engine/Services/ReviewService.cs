@@ -49,6 +49,7 @@ public sealed partial class ReviewService
     /// <summary>The latest review (for compliance), or null when none was ever started.</summary>
     internal AccessReview? Latest() => _store.Latest();
 
+    /// <summary>This month as a review period, <c>yyyy-MM</c> (the session clock, UTC).</summary>
     public string CurrentPeriod => Now.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
     /// <summary>Starts the period's review; a second start in the same period opens nothing new.</summary>
@@ -124,6 +125,7 @@ public sealed partial class ReviewService
     private DirectoryUser? RoleHolder(string roleId) =>
         Policy.FindRole(roleId) is { User: { } upn } ? _session.Directory.FindUser(upn) : null;
 
+    /// <summary>The review of <paramref name="period"/> (<c>yyyy-MM</c>), or every review when null; reads <c>reviews/&lt;period&gt;.json</c> through the state store. Throws <c>PeriodInvalid</c> for a malformed period.</summary>
     public IReadOnlyList<AccessReview> Get(string? period) =>
         period is null ? _store.All() : (_store.Find(CheckPeriod(Identifiers.Normalise(period))) is { } r ? new[] { r } : Array.Empty<AccessReview>());
 

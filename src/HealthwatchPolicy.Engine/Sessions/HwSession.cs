@@ -25,13 +25,19 @@ public sealed class DirectoryConnection
 
     /// <summary><c>Local</c> or <c>Graph</c>.</summary>
     public string Kind { get; }
+    /// <summary>The directory, in words: <c>local: &lt;folder&gt;</c> or the Graph tenant.</summary>
     public string Directory { get; }
+    /// <summary>The state folder (journal, reviews, outbox, locks).</summary>
     public string StatePath { get; }
+    /// <summary>The policy file in use.</summary>
     public string PolicyPath { get; }
+    /// <summary>The policy's version.</summary>
     public string PolicyVersion { get; }
     /// <summary>Who the journal records as making changes.</summary>
     public string Actor { get; }
+    /// <summary>When the connection was made (the session clock).</summary>
     public DateTimeOffset ConnectedAt { get; }
+    /// <summary>True when connected to a copy of the bundled sample organisation.</summary>
     public bool IsSample { get; }
 }
 
