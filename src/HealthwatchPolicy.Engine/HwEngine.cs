@@ -113,7 +113,7 @@ public sealed class HwEngine
         var connection = new DirectoryConnection(kind, description, statePath, policy.Path, policy.Version,
             actor ?? Environment.UserName + "@" + Environment.MachineName, c.UtcNow, isSample);
         var state = new LocalStateStore(statePath);
-        _session = new HwServices(new HwSession(connection, directory, state, new FileJournal(state.Journal("journal"), c), policy, c));
+        _session = new HwServices(new HwSession(connection, directory, state, new FileJournal(state.Journal(HwSession.JournalName), c), policy, c));
         return _session;
     }
 

@@ -57,6 +57,30 @@ internal sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
         Read(); // fail now, with the file named, rather than at the first command
     }
 
+    /// <summary>
+    /// Writes <c>directory.json</c> for a new organisation folder <paramref name="folder"/>: the users and groups as
+    /// read through any adapter (the format stays this adapter's own). The file is written whole (temp + rename).
+    /// </summary>
+    internal static void WriteNew(string folder, string? organisation, IReadOnlyList<DirectoryUser> users, IReadOnlyList<DirectoryGroup> groups)
+    {
+        var document = new LocalDirectoryDocument
+        {
+            Organisation = organisation,
+            Users = users.Select(u => new LocalUser
+            {
+                Id = u.Id, UserPrincipalName = u.UserPrincipalName, DisplayName = u.DisplayName, Mail = u.Mail,
+                AccountEnabled = u.AccountEnabled, EmployeeType = u.EmployeeType, UserType = u.UserType,
+                ManagerId = u.ManagerId, JobTitle = u.JobTitle, Extension = u.Extension,
+            }).ToList(),
+            Groups = groups.Select(g => new LocalGroup
+            {
+                Id = g.Id, DisplayName = g.DisplayName, Description = g.Description, MailNickname = g.MailNickname,
+                Members = g.MemberIds.ToList(), Extension = g.Extension,
+            }).ToList(),
+        };
+        AtomicFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(document, Json));
+    }
+
     public string Folder { get; }
     public string Description => "local: " + Folder;
 

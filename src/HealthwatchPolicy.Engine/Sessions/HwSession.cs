@@ -48,6 +48,8 @@ public sealed class DirectoryConnection
 /// </summary>
 public sealed class HwSession
 {
+    /// <summary>The state store journal that holds the audit journal (<c>journal.jsonl</c> + <c>journal.head</c>).</summary>
+    internal const string JournalName = "journal";
     private static readonly TimeSpan s_lockTimeout = TimeSpan.FromSeconds(120);
 
     internal HwSession(DirectoryConnection connection, IDirectory directory, IStateStore state, IJournal journal, PolicyDocument policy, TimeProvider clock)
