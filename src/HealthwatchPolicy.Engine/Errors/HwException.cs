@@ -5,29 +5,29 @@ namespace HealthwatchPolicy.Engine.Errors;
 /// <summary>What kind of failure an engine error is; the cmdlets map it onto an ErrorCategory.</summary>
 public enum HwErrorKind
 {
-    /// <summary>The input is not valid data (a policy file, a journal line, a state document).</summary>
+    /// <summary><c>ErrorCategory.InvalidData</c>: the input is not valid data (a policy file, a journal line, a state document).</summary>
     InvalidData,
-    /// <summary>An argument is not valid (a period, a decision, a file name).</summary>
+    /// <summary><c>ErrorCategory.InvalidArgument</c>: an argument is not valid (a period, a decision, a file name).</summary>
     InvalidArgument,
-    /// <summary>The account, user, group or review named does not exist.</summary>
+    /// <summary><c>ErrorCategory.ObjectNotFound</c>: the account, user, group or review named does not exist.</summary>
     ObjectNotFound,
-    /// <summary>The directory or the file system refused access.</summary>
+    /// <summary><c>ErrorCategory.PermissionDenied</c>: the directory or the file system refused access.</summary>
     PermissionDenied,
-    /// <summary>The request does not fit the current state (not connected, already retired, a conflict).</summary>
+    /// <summary><c>ErrorCategory.InvalidOperation</c>: the request does not fit the current state (not connected, already retired, a conflict).</summary>
     InvalidOperation,
-    /// <summary>A lock, a file or a service is busy or not there.</summary>
+    /// <summary><c>ErrorCategory.ResourceUnavailable</c>: a lock, a file or a service is busy or not there.</summary>
     ResourceUnavailable,
-    /// <summary>Microsoft Graph or the SMTP server could not be reached or refused the connection.</summary>
+    /// <summary><c>ErrorCategory.ConnectionError</c>: microsoft Graph or the SMTP server could not be reached or refused the connection.</summary>
     ConnectionError,
-    /// <summary>A file or directory write failed.</summary>
+    /// <summary><c>ErrorCategory.WriteError</c>: a file or directory write failed.</summary>
     WriteError,
-    /// <summary>A limit of the policy or of a store was reached (posters per account, extension size).</summary>
+    /// <summary><c>ErrorCategory.LimitsExceeded</c>: a limit of the policy or of a store was reached (posters per account, extension size).</summary>
     LimitsExceeded,
-    /// <summary>None of the others.</summary>
+    /// <summary><c>ErrorCategory.NotSpecified</c>: none of the others.</summary>
     NotSpecified,
-    /// <summary>A value has the wrong type.</summary>
+    /// <summary><c>ErrorCategory.InvalidType</c>: a value has the wrong type.</summary>
     InvalidType,
-    /// <summary>Not available in this version or on this adapter.</summary>
+    /// <summary><c>ErrorCategory.NotImplemented</c>: not available in this version or on this adapter.</summary>
     NotImplemented,
 }
 
