@@ -167,7 +167,11 @@ public sealed class RegisterService
             throw new PolicyRefusalException(refusal);
     }
 
-    /// <summary>Changes the URL, purpose or owner of an account; journals before and after.</summary>
+    /// <summary>Changes the URL, purpose or owner of an account, or records consent; journals before and after (<c>AccountUpdated</c>).</summary>
+    /// <exception cref="HwException">AccountNotFound (no active account of that name), AccountUrlInvalid (input <c>url</c>),
+    /// UserNotFound (input <c>owner</c> or <c>consentBy</c>, or the current owner gone), StateLocked or StateNotWritable,
+    /// JournalWriteFailed, or a directory error of the adapter (Graph: <c>PATCH /groups/{id}/extensions/{name}</c>).</exception>
+    /// <exception cref="PolicyRefusalException">AccountOwnerDisabled or AccountConsentInvalid (SMP-3.1), with the typed refusal.</exception>
     public OfficialAccount Update(string name, string? url, string? purpose, string? owner, string reason,
         string? consentBy = null, DateTime? consentDate = null)
     {
@@ -202,7 +206,9 @@ public sealed class RegisterService
         return GetAccount(account.Name);
     }
 
-    /// <summary>Retires an account: revokes every poster (each journaled), keeps the record marked Retired.</summary>
+    /// <summary>Retires an account: revokes every poster (each journaled), keeps the record marked Retired (<c>AccountRetired</c>).</summary>
+    /// <exception cref="HwException">AccountNotFound, StateLocked or StateNotWritable, JournalWriteFailed, or a directory
+    /// error of the adapter (Graph: <c>DELETE /groups/{id}/members/{userId}/$ref</c> per poster, then the extension).</exception>
     public OfficialAccount Retire(string name, string reason)
     {
         using IDisposable _ = _session.BeginChange();

@@ -52,7 +52,12 @@ public sealed partial class ReviewService
     /// <summary>This month as a review period, <c>yyyy-MM</c> (the session clock, UTC).</summary>
     public string CurrentPeriod => Now.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
-    /// <summary>Starts the period's review; a second start in the same period opens nothing new.</summary>
+    /// <summary>
+    /// Starts the period's review (default: this month); a second start in the same period opens nothing new. Reads
+    /// the register once (with the compliance findings over it), writes <c>reviews/&lt;yyyy-MM&gt;.json</c> through the
+    /// state store and journals <c>AccessReviewStarted</c>.
+    /// </summary>
+    /// <exception cref="HwException">PeriodInvalid (input <c>period</c>), StateLocked or StateNotWritable, JournalWriteFailed, StateConflict (the review document changed under us), or a directory error of the adapter.</exception>
     public (AccessReview Review, bool Created) Start(string? period)
     {
         string p = CheckPeriod(Identifiers.Normalise(period ?? CurrentPeriod));
@@ -135,7 +140,8 @@ public sealed partial class ReviewService
         .SelectMany(r => r.Items)
         .Where(i => !pendingOnly || i.Decision is null);
 
-    /// <summary>One mail per reviewer (Reminder: only reviewers with undecided items, listing those).</summary>
+    /// <summary>One mail per reviewer (Reminder: only reviewers with undecided items, listing those), through <paramref name="mailer"/> from <paramref name="from"/>; each recorded in the review and journaled (<c>AccessReviewMailSent</c>).</summary>
+    /// <exception cref="HwException">PeriodInvalid, ReviewNotFound, ReviewClosed, StateLocked or StateNotWritable, JournalWriteFailed, StateConflict (the review document changed under us), or what the mailer throws (MailNotSent, MailboxNotFound, ...).</exception>
     public IReadOnlyList<ReviewMailRecord> Send(string? period, IMailer mailer, string from, bool reminder)
     {
         using IDisposable _ = _session.BeginChange();
@@ -167,7 +173,8 @@ public sealed partial class ReviewService
         return sent;
     }
 
-    /// <summary>Past the due date with undecided items: one mail to the Manager and Communications Officer (once per review).</summary>
+    /// <summary>Past the due date with undecided items: one mail to the Manager and Communications Officer (once per review; <c>AccessReviewEscalated</c>).</summary>
+    /// <exception cref="HwException">PeriodInvalid, ReviewNotFound, ReviewClosed, EscalationContactsMissing, StateLocked or StateNotWritable, JournalWriteFailed, StateConflict (the review document changed under us), or what the mailer throws.</exception>
     public IReadOnlyList<ReviewMailRecord> Escalate(string? period, IMailer mailer, string from)
     {
         using IDisposable _ = _session.BeginChange();
@@ -189,7 +196,9 @@ public sealed partial class ReviewService
         return new[] { record };
     }
 
-    /// <summary>Records a decision; Remove revokes the access at once, journaled like Revoke-HwPostingAccess.</summary>
+    /// <summary>Records a decision (<c>Keep</c> or <c>Remove</c>, journaled <c>AccessReviewDecided</c>); Remove revokes the access at once, journaled like Revoke-HwPostingAccess.</summary>
+    /// <exception cref="HwException">DecisionInvalid (input <c>decision</c>), PeriodInvalid, ReviewNotFound, ReviewClosed, ReviewItemNotFound,
+    /// DecisionAlreadyApplied, StateLocked or StateNotWritable, JournalWriteFailed, StateConflict (the review document changed under us), or a directory error of the adapter.</exception>
     public AccessReviewItem Decide(string? period, string account, string user, string decision, string justification)
     {
         (account, user, decision) = (Identifiers.Normalise(account), Identifiers.Normalise(user), Identifiers.OneOf(decision, ReviewDecisions.All));
@@ -225,7 +234,8 @@ public sealed partial class ReviewService
         return item;
     }
 
-    /// <summary>After the grace period: undecided access is flagged or revoked, as the policy says; the review closes.</summary>
+    /// <summary>After the grace period: undecided access is flagged or revoked, as the policy says; the review closes (<c>AccessReviewClosed</c>).</summary>
+    /// <exception cref="HwException">PeriodInvalid, ReviewNotFound, ReviewClosed, ReviewNotDue, StateLocked or StateNotWritable, JournalWriteFailed, StateConflict (the review document changed under us), or a directory error of the adapter.</exception>
     public AccessReview Close(string? period)
     {
         using IDisposable _ = _session.BeginChange();
