@@ -3,7 +3,6 @@ using HealthwatchPolicy.Engine.Compliance;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Register;
-using HealthwatchPolicy.Engine.Checks;
 
 namespace HealthwatchPolicy.Engine.Checks;
 

@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Linq;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Compliance;
-using HealthwatchPolicy.Engine.Checks;
 
 namespace HealthwatchPolicy.Engine.Checks;
 

@@ -8,7 +8,6 @@ using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Register;
 using HealthwatchPolicy.Engine.Reviews;
-using HealthwatchPolicy.Engine.Checks;
 
 namespace HealthwatchPolicy.Engine.Checks;
 

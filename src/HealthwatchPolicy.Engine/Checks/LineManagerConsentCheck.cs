@@ -6,7 +6,6 @@ using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Register;
-using HealthwatchPolicy.Engine.Checks;
 
 namespace HealthwatchPolicy.Engine.Checks;
 

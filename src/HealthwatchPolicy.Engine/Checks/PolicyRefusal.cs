@@ -1,6 +1,5 @@
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Policy;
-using HealthwatchPolicy.Engine.Checks;
 
 namespace HealthwatchPolicy.Engine.Checks;
 

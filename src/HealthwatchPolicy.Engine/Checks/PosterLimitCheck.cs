@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using HealthwatchPolicy.Engine.Compliance;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Register;
-using HealthwatchPolicy.Engine.Checks;
 
 namespace HealthwatchPolicy.Engine.Checks;
 

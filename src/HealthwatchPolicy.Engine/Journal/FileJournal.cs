@@ -10,7 +10,6 @@ using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Local;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Storage;
-using HealthwatchPolicy.Engine.Journal;
 
 namespace HealthwatchPolicy.Engine.Journal;
 

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using HealthwatchPolicy.Engine.Journal;
 
 namespace HealthwatchPolicy.Engine.Journal;
 
