@@ -122,7 +122,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         return users.Values.Select(u => ToUser(u, extensions.TryGetValue(u.Id!, out JsonObject? e) ? e : null)).ToList();
     });
 
-    /// <summary>A user by object id or user principal name, or null on 404: <c>GET /users/{idOrName}</c>.</summary>
+    /// <summary>A user by object id or user principal name, or null on 404: one <c>$batch</c> of <c>GET /users/{idOrName}?$expand=manager</c> and the user's <c>extensions</c>.</summary>
     public DirectoryUser? FindUser(string idOrName) => Run("find a user", idOrName, async ct =>
     {
         // The user (with manager) and their extensions in one $batch round trip.
@@ -203,7 +203,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             .Select(g => ToGroup(g, members[g.Id!])).ToList();
     });
 
-    /// <summary>A group with its members and register extension, or null on 404: <c>GET /groups/{id}</c> and its <c>members</c>.</summary>
+    /// <summary>A group with its members and register extension, or null on 404: <c>GET /groups/{id}?$expand=extensions</c> and its <c>members</c>.</summary>
     public DirectoryGroup? GetGroup(string groupId) => Run("read a group", groupId, async ct =>
     {
         Group? g;
