@@ -35,6 +35,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     private readonly GraphConnectionOptions _options;
     private readonly string _directoryObjectsBase;
 
+    /// <summary>The directory behind <paramref name="client"/>, with <paramref name="options"/>' endpoint and replication-lag retries. Makes no request yet.</summary>
     public GraphDirectory(GraphServiceClient client, GraphConnectionOptions options)
     {
         _client = client;
@@ -43,6 +44,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         Description = options.Describe();
     }
 
+    /// <summary><c>graph: &lt;tenant&gt;</c>, for Get-HwConnection and the journal.</summary>
     public string Description { get; }
 
     /// <summary>Review and report mail, sent through Graph sendMail as one mailbox (Mail.Send scoped to it).</summary>
@@ -58,6 +60,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             rc.QueryParameters.Top = 1;
         }, ct));
 
+    /// <summary>Every user: <c>GET /users</c> with <c>$select</c> of the fields the policy needs, paged through <c>PageIterator</c>.</summary>
     public IReadOnlyList<DirectoryUser> GetUsers() => Run("list users", null, async ct =>
     {
         var users = new List<User>();
@@ -80,6 +83,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         return users.Select(u => ToUser(u, extensions.TryGetValue(u.Id!, out JsonObject? e) ? e : null)).ToList();
     });
 
+    /// <summary>The users with the given object ids and user principal names (missing ones left out): <c>id in (…)</c> and <c>userPrincipalName in (…)</c> filters of 15, sent in <c>$batch</c>es of 20.</summary>
     public IReadOnlyList<DirectoryUser> GetUsers(IReadOnlyCollection<string> ids, IReadOnlyCollection<string>? userPrincipalNames = null) => Run("read users", null, async ct =>
     {
         // 15 values to an 'in' filter (Graph's limit); the names become more filters in the same $batch round trips.
@@ -118,6 +122,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         return users.Values.Select(u => ToUser(u, extensions.TryGetValue(u.Id!, out JsonObject? e) ? e : null)).ToList();
     });
 
+    /// <summary>A user by object id or user principal name, or null on 404: one <c>$batch</c> of <c>GET /users/{idOrName}?$expand=manager</c> and the user's <c>extensions</c>.</summary>
     public DirectoryUser? FindUser(string idOrName) => Run("find a user", idOrName, async ct =>
     {
         // The user (with manager) and their extensions in one $batch round trip.
@@ -175,11 +180,13 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         return ToUser(user, OurExtension(ext?.Value));
     }
 
+    /// <summary>Replaces the module's open extension on the user: <c>PATCH /users/{id}/extensions/{name}</c>, or <c>POST</c> when it is absent (404).</summary>
     public void SetUserExtension(string userId, JsonObject extension) =>
         Run("write the user's acknowledgement record", userId, ct => PutExtensionAsync(_client.Users[userId].Extensions, extension, ct));
 
     // ---------- groups ----------
 
+    /// <summary>Every group whose display name starts with <paramref name="displayNamePrefix"/>, with members and register extension: <c>GET /groups?$filter=startswith(displayName,…)&amp;$expand=extensions</c>, then the members in <c>$batch</c>es.</summary>
     public IReadOnlyList<DirectoryGroup> GetGroups(string displayNamePrefix) => Run("list posting groups", displayNamePrefix, async ct =>
     {
         var groups = new List<Group>();
@@ -196,6 +203,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             .Select(g => ToGroup(g, members[g.Id!])).ToList();
     });
 
+    /// <summary>A group with its members and register extension, or null on 404: <c>GET /groups/{id}?$expand=extensions</c> and its <c>members</c>.</summary>
     public DirectoryGroup? GetGroup(string groupId) => Run("read a group", groupId, async ct =>
     {
         Group? g;
@@ -217,6 +225,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         return ToGroup(g, members[g.Id!]);
     });
 
+    /// <summary>Creates the security group (<c>POST /groups</c>), rides out replication lag, then writes <paramref name="extension"/>; when the extension cannot be written the group is deleted again (both or neither).</summary>
     public DirectoryGroup CreateGroup(NewGroup group, JsonObject extension) => Run("create the posting group", group.DisplayName, async ct =>
     {
         Group created = (await _client.Groups.PostAsync(new Group
@@ -249,9 +258,11 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         return ToGroup(created, new List<string>(), extension);
     });
 
+    /// <summary>Replaces the register entry on the group: <c>PATCH /groups/{id}/extensions/{name}</c>, or <c>POST</c> when it is absent (404).</summary>
     public void SetGroupExtension(string groupId, JsonObject extension) =>
         Run("write the register entry", groupId, ct => PutExtensionAsync(_client.Groups[groupId].Extensions, extension, ct));
 
+    /// <summary>Adds the user: <c>POST /groups/{id}/members/$ref</c>. False when they were already a member (no change).</summary>
     public bool AddMember(string groupId, string userId) => Run("add a poster to the posting group", userId, async ct =>
     {
         try
@@ -273,6 +284,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         }
     });
 
+    /// <summary>Removes the user: <c>DELETE /groups/{id}/members/{userId}/$ref</c>. False when they were not a member (404; no change).</summary>
     public bool RemoveMember(string groupId, string userId) => Run("remove a poster from the posting group", userId, async ct =>
     {
         try

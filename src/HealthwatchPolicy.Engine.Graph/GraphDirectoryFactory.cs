@@ -21,6 +21,7 @@ namespace HealthwatchPolicy.Engine.Graph;
 /// </summary>
 public static class GraphDirectoryFactory
 {
+    /// <summary>A Graph directory signed in as <paramref name="options"/> says (certificate, device code, managed identity or token). Makes no request yet. Throws <c>GraphConnectionIncomplete</c> (no tenant, client id or way to sign in), <c>CertificateNotFound</c> or <c>CertificateUnreadable</c>.</summary>
     public static IDirectory Create(GraphConnectionOptions options)
     {
         var directory = new GraphDirectory(CreateClient(options), options);

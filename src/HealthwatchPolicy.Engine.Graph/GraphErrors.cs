@@ -11,6 +11,7 @@ namespace HealthwatchPolicy.Engine.Graph;
 /// <summary>A Graph failure in the engine's terms, with Graph's request id kept for a support case.</summary>
 public sealed class GraphRequestException : HwException
 {
+    /// <summary>A Graph failure with the engine's <paramref name="errorId"/> and message, the HTTP <paramref name="status"/>, Graph's error <paramref name="code"/> and the <paramref name="requestId"/> to quote to Microsoft support.</summary>
     public GraphRequestException(string errorId, string message, object? target, string? requestId, int status, string? code, Exception? inner)
         : base(errorId, message, target, inner)
     {
@@ -19,8 +20,11 @@ public sealed class GraphRequestException : HwException
         Code = code;
     }
 
+    /// <summary>Graph's <c>request-id</c> for the failed call, or null.</summary>
     public string? RequestId { get; }
+    /// <summary>The HTTP status code (0 when no response came back).</summary>
     public int Status { get; }
+    /// <summary>Graph's error code (for example <c>Authorization_RequestDenied</c>), or null.</summary>
     public string? Code { get; }
 }
 

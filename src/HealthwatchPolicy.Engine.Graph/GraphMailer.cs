@@ -31,6 +31,7 @@ public sealed class GraphMailer : IMailer
     private readonly GraphServiceClient _client;
     private readonly string _from;
 
+    /// <summary>A mailer that sends as <paramref name="fromMailbox"/> (trimmed). Throws <c>MailFromRequired</c> when it is empty.</summary>
     public GraphMailer(GraphServiceClient client, string fromMailbox)
     {
         _client = client ?? throw new ArgumentNullException(nameof(client));
@@ -40,8 +41,10 @@ public sealed class GraphMailer : IMailer
         _from = fromMailbox.Trim();
     }
 
+    /// <summary><c>graph: sendMail as &lt;mailbox&gt;</c>.</summary>
     public string Description => "graph: sendMail as " + _from;
 
+    /// <summary>Sends <paramref name="message"/> whole: <c>POST /users/{from}/sendMail</c> (HTML and text bodies, attachments). Throws <c>MailboxNotFound</c>, <c>GraphAccessDenied</c> (Mail.Send), <c>GraphUnauthorized</c>, <c>GraphThrottled</c> or <c>MailNotSent</c>.</summary>
     public void Send(MimeMessage message)
     {
         if (message is null)

@@ -16,26 +16,28 @@ namespace HealthwatchPolicy.Engine;
 public sealed class HwEngine
 {
     private readonly string _sampleOrganisationPath;
-    private HwSession? _session;
+    private HwServices? _session;
 
+    /// <summary>An engine with the bundled policy at <paramref name="bundledPolicyPath"/> (<c>policy/social-media-policy.yaml</c>) and the sample organisation folder at <paramref name="sampleOrganisationPath"/> (<c>directory.json</c> + state); reads neither yet.</summary>
     public HwEngine(string bundledPolicyPath, string sampleOrganisationPath)
     {
         Policies = new PolicyService(bundledPolicyPath);
         _sampleOrganisationPath = sampleOrganisationPath;
     }
 
+    /// <summary>Load, validate, render and compare policy files (no connection needed).</summary>
     public PolicyService Policies { get; }
 
     /// <summary>The connection, or null.</summary>
-    public HwSession? Session => _session;
+    public HwServices? Session => _session;
 
     /// <summary>The connection, or a NotConnected error that says how to connect.</summary>
-    public HwSession Current => _session ?? throw new HwException(ErrorIds.NotConnected,
+    public HwServices Current => _session ?? throw new HwException(ErrorIds.NotConnected,
         "Not connected to a directory. Run Connect-HwDirectory -Sample (the bundled sample organisation), "
         + "Connect-HwDirectory -Path <organisation folder>, or Connect-HwDirectory -TenantId ... for Microsoft 365.");
 
     /// <summary>Connects to an organisation folder (directory.json) with its state folder (journal, reviews).</summary>
-    public HwSession ConnectLocal(string organisationPath, string? statePath, string? policyPath, TimeProvider? clock = null, bool isSample = false)
+    public HwServices ConnectLocal(string organisationPath, string? statePath, string? policyPath, TimeProvider? clock = null, bool isSample = false)
     {
         string org = Path.GetFullPath(organisationPath);
         var directory = new LocalDirectory(org);
@@ -44,7 +46,7 @@ public sealed class HwEngine
     }
 
     /// <summary>Copies the bundled sample organisation to <paramref name="targetPath"/> (default: a new temporary folder) and connects to the copy.</summary>
-    public HwSession ConnectSample(string? targetPath, string? policyPath, TimeProvider? clock = null)
+    public HwServices ConnectSample(string? targetPath, string? policyPath, TimeProvider? clock = null)
     {
         string target = Path.GetFullPath(targetPath ?? Path.Combine(Path.GetTempPath(),
             "HealthwatchPolicy-sample-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)
@@ -63,7 +65,7 @@ public sealed class HwEngine
     /// and the Graph SDK load now, not at Import-Module. The state folder (journal, reviews) defaults to
     /// LocalApplicationData/HealthwatchPolicy/&lt;tenant&gt;.
     /// </summary>
-    public HwSession ConnectGraph(GraphConnectionOptions options, string? statePath, string? policyPath, TimeProvider? clock = null)
+    public HwServices ConnectGraph(GraphConnectionOptions options, string? statePath, string? policyPath, TimeProvider? clock = null)
     {
         Type factory = Type.GetType("HealthwatchPolicy.Engine.Graph.GraphDirectoryFactory, HealthwatchPolicy.Engine.Graph", throwOnError: false)
             ?? throw new HwException(ErrorIds.GraphAdapterMissing,
@@ -88,13 +90,14 @@ public sealed class HwEngine
             actor: $"{Environment.UserName}@{Environment.MachineName} via {options.AuthenticationMethod} (app {options.ClientId ?? "-"})");
     }
 
+    /// <summary>Forgets the connection; later calls that need one throw <c>NotConnected</c>. Nothing is written.</summary>
     public void Disconnect() => _session = null;
 
     /// <summary>Connects over any directory adapter (tests use it to run one contract suite over every adapter).</summary>
-    internal HwSession ConnectTo(IDirectory directory, string kind, string statePath, string? policyPath, TimeProvider? clock) =>
+    internal HwServices ConnectTo(IDirectory directory, string kind, string statePath, string? policyPath, TimeProvider? clock) =>
         Open(directory, kind, directory.Description, Path.GetFullPath(statePath), policyPath, clock, isSample: false);
 
-    private HwSession Open(IDirectory directory, string kind, string description, string statePath, string? policyPath, TimeProvider? clock, bool isSample,
+    private HwServices Open(IDirectory directory, string kind, string description, string statePath, string? policyPath, TimeProvider? clock, bool isSample,
         string? actor = null)
     {
         PolicyDocument policy = Policies.Load(policyPath);
@@ -110,7 +113,7 @@ public sealed class HwEngine
         var connection = new DirectoryConnection(kind, description, statePath, policy.Path, policy.Version,
             actor ?? Environment.UserName + "@" + Environment.MachineName, c.UtcNow, isSample);
         var state = new LocalStateStore(statePath);
-        _session = new HwSession(connection, directory, state, new FileJournal(state.Journal("journal"), c), policy, c);
+        _session = new HwServices(new HwSession(connection, directory, state, new FileJournal(state.Journal(HwSession.JournalName), c), policy, c));
         return _session;
     }
 

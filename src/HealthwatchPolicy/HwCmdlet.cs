@@ -16,7 +16,7 @@ public abstract class HwCmdlet : PSCmdlet
     internal static HwEngine Engine => EngineSession.Engine;
 
     /// <summary>The current connection; a terminating NotConnected error (saying how to connect) when there is none.</summary>
-    internal HwSession Session
+    internal HwServices Session
     {
         get
         {

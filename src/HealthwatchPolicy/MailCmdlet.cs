@@ -40,8 +40,8 @@ public abstract class MailCmdlet : HwCmdlet
 
     /// <summary>SMTP when -SmtpServer is given; Graph sendMail as -From on a Graph connection; else the outbox folder.</summary>
     internal IMailer CreateMailer() =>
-        Session.CreateMailer(From, SmtpServer, SmtpPort, SmtpCredential?.GetNetworkCredential(), OutboxPath is null ? null : ResolvePath(OutboxPath),
+        Session.Mail.Create(From, SmtpServer, SmtpPort, SmtpCredential?.GetNetworkCredential(), OutboxPath is null ? null : ResolvePath(OutboxPath),
             AllowInsecureSmtp.IsPresent);
 
-    internal string FromAddress => From ?? Session.DefaultFrom;
+    internal string FromAddress => From ?? Session.Mail.DefaultFrom;
 }

@@ -57,7 +57,7 @@ internal static class GraphReportBench
         // ---- the report through the adapter
         var recorder = new RoundTripRecorder();
         var directory = new GraphDirectory(GraphDirectoryFactory.CreateClient(options, recorder), options);
-        HwSession session = new HwEngine(policyPath, "unused").ConnectTo(directory, "Graph", org.StateFolder, null, null);
+        HwServices session = new HwEngine(policyPath, "unused").ConnectTo(directory, "Graph", org.StateFolder, null, null);
         MinimumPlan minimum = MinimumPlan.FromDirectory(org.DirectoryJson, "HW-Posting-",
             session.Policy.Roles.Where(r => r.User is not null).Select(r => r.User!).ToList());
         fake.Faults.Latency = latency;
@@ -104,7 +104,7 @@ internal static class GraphReportBench
 
         // ---- the same report, the naive way (same SDK client setup, same fake, same latency)
         var naiveDirectory = new NaiveGraphDirectory(GraphDirectoryFactory.CreateClient(options), naiveConcurrency);
-        HwSession naiveSession = new HwEngine(policyPath, "unused").ConnectTo(naiveDirectory, "Graph", org.StateFolder, null, null);
+        HwServices naiveSession = new HwEngine(policyPath, "unused").ConnectTo(naiveDirectory, "Graph", org.StateFolder, null, null);
         fake.Faults.Latency = TimeSpan.Zero;
         naiveDirectory.FindUser("sarah.whitfield@hwsefton.example"); // JIT and connection warm-up, not counted
         fake.Faults.Latency = latency;

@@ -54,7 +54,7 @@ internal static class JournalGrowthBench
 
         // Someone the policy lets post to an account they are not on yet (found by asking the engine, on the short journal).
         WriteJournal(smallState, smallEntries);
-        HwSession small = engine.ConnectLocal(org.Folder, smallState, null);
+        HwServices small = engine.ConnectLocal(org.Folder, smallState, null);
         (string account, string user) = FindGrantablePair(small);
 
         var generate = Stopwatch.StartNew();
@@ -65,14 +65,14 @@ internal static class JournalGrowthBench
             throw new InvalidOperationException($"The generated journal is not valid: {check.Problem} ({check.EntryCount} entries).");
         double largeMB = new FileInfo(Path.Combine(largeState, "journal.jsonl")).Length / 1024.0 / 1024.0;
         log($"  {largeEntries:N0}-entry journal written by FileJournal in {generate.Elapsed.TotalSeconds:0.0} s ({largeMB:0.0} MB), verified");
-        HwSession large = new HwEngine(policyPath, "unused").ConnectLocal(org.Folder, largeState, null);
+        HwServices large = new HwEngine(policyPath, "unused").ConnectLocal(org.Folder, largeState, null);
 
-        var grants = new Dictionary<HwSession, List<double>> { [small] = new(), [large] = new() };
+        var grants = new Dictionary<HwServices, List<double>> { [small] = new(), [large] = new() };
         int reads = 0, locks = 0;
-        var revokes = new Dictionary<HwSession, List<double>> { [small] = new(), [large] = new() };
-        void Pair(HwSession session, bool measured)
+        var revokes = new Dictionary<HwServices, List<double>> { [small] = new(), [large] = new() };
+        void Pair(HwServices session, bool measured)
         {
-            var directory = (LocalDirectory)session.Directory;
+            var directory = (LocalDirectory)session.Session.Directory;
             int readsBefore = directory.DocumentReads, locksBefore = directory.LockAcquisitions;
             var sw = Stopwatch.StartNew();
             if (!session.Access.Grant(account, user, "bench: journal growth").Changed)
@@ -122,7 +122,7 @@ internal static class JournalGrowthBench
         };
     }
 
-    private static (string Account, string User) FindGrantablePair(HwSession session)
+    private static (string Account, string User) FindGrantablePair(HwServices session)
     {
         IReadOnlyList<DirectoryUser> users = session.Register.CachedUsers();
         foreach (OfficialAccount a in session.Register.GetAccounts().Where(a => a.PosterCount < session.Policy.Parameters.MaxPostersPerAccount))

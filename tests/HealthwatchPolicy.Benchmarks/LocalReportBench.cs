@@ -39,7 +39,7 @@ internal static class LocalReportBench
     public static SampleReportResult SampleOrganisation(string policyPath, string sampleOrganisation, string workFolder, int warmups, int runs)
     {
         var engine = new HwEngine(policyPath, sampleOrganisation);
-        HwSession session = engine.ConnectSample(Path.Combine(workFolder, "sample-copy"), null);
+        HwServices session = engine.ConnectSample(Path.Combine(workFolder, "sample-copy"), null);
         var first = Stopwatch.StartNew();
         IReadOnlyList<ComplianceFinding> findings = session.Compliance.Run();
         first.Stop();
@@ -108,7 +108,7 @@ internal static class LocalReportBench
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         sampler.Start();
         var sw = Stopwatch.StartNew();
-        HwSession session = engine.ConnectLocal(organisationFolder, Path.Combine(organisationFolder, "state"), null);
+        HwServices session = engine.ConnectLocal(organisationFolder, Path.Combine(organisationFolder, "state"), null);
         IReadOnlyList<ComplianceFinding> findings = session.Compliance.Run();
         sw.Stop();
         done.Set();

@@ -20,7 +20,7 @@ public sealed class ComplianceReportAccessibilityTests
     private static readonly Lazy<string> s_html = new(() =>
     {
         string copy = Path.Combine(Path.GetTempPath(), "hw-report-" + Guid.NewGuid().ToString("N").Substring(0, 8));
-        HwSession session = new HwEngine(RepoPaths.BundledPolicy, Path.Combine(RepoPaths.Root, "policy", "sample-org")).ConnectSample(copy, null);
+        HwServices session = new HwEngine(RepoPaths.BundledPolicy, Path.Combine(RepoPaths.Root, "policy", "sample-org")).ConnectSample(copy, null);
         string html = ComplianceReportRenderer.ToHtml(session.Compliance.BuildReport());
         Directory.Delete(copy, recursive: true);
         return html;

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using Deque.AxeCore.Commons;
+using HealthwatchPolicy.Engine.Services;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Reviews;
 using MimeKit;

@@ -4,6 +4,7 @@ using HealthwatchPolicy.Engine.Local;
 using HealthwatchPolicy.Engine.Register;
 using HealthwatchPolicy.Engine.Reviews;
 using HealthwatchPolicy.Engine.Sessions;
+using HealthwatchPolicy.Engine.Text;
 
 namespace HealthwatchPolicy.Engine.Tests;
 
@@ -12,9 +13,9 @@ public sealed class IdentifiersTests : IDisposable
 {
     private readonly TestOrg _org = new();
     private readonly TestClock _clock = new();
-    private HwSession? _session;
+    private HwServices? _session;
 
-    private HwSession Session => _session ??=
+    private HwServices Session => _session ??=
         new HwEngine(Repo.PolicyPath, "unused").ConnectTo(new LocalDirectory(_org.Folder), "Test", _org.StateFolder, null, _clock);
 
     public void Dispose() => _org.Dispose();

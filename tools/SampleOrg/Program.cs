@@ -422,7 +422,7 @@ internal static class Check
         try
         {
             var engine = new HwEngine(policyPath, org);
-            HwSession session = engine.ConnectSample(copy, null);
+            HwServices session = engine.ConnectSample(copy, null);
             IReadOnlyList<OfficialAccount> accounts = session.Register.GetAccounts();
             Console.WriteLine();
             Console.WriteLine($"{"Account",-30} {"Owner",-33} {"Consent by",-33} {"Consent",-10}");
@@ -464,7 +464,7 @@ internal static class Check
         const string demoAccount = "facebook-seftonyounglisteners";
         int demoPosters = groups.Single(g => g.DisplayName == "HW-Posting-" + demoAccount).MemberIds.Count;
         var context = new CheckContext(policy, idOrName => users.FirstOrDefault(u => u.Id == idOrName || u.UserPrincipalName == idOrName));
-        string[] Refusals(DirectoryUser u) => CheckCatalog.Refuse(new ProposedGrant(demoAccount, u, demoPosters), context).Select(r => r.ErrorId).ToArray();
+        string[] Refusals(DirectoryUser u) => PolicyChecks.Refuse(new ProposedGrant(demoAccount, u, demoPosters), context).Select(r => r.ErrorId).ToArray();
         DirectoryUser guest = users.Single(u => u.IsGuest);
         string[] guestRefusals = Refusals(guest);
         Console.WriteLine($"Grant {guest.UserPrincipalName}: refused ({string.Join(", ", guestRefusals)})");

@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace HealthwatchPolicy.Engine.Acknowledgements;
 
 /// <summary>One acknowledgement: a person read this version of the policy.</summary>
-public sealed class AcknowledgementItem
+internal sealed class AcknowledgementItem
 {
     public AcknowledgementItem(string version, DateTimeOffset at, string recordedBy)
     {
@@ -26,7 +26,7 @@ public sealed class AcknowledgementItem
 /// has one home. Graph open extensions hold primitives or arrays of primitives, up to 2 KB: the record is three
 /// parallel arrays (versions, times, who recorded them) of the latest ten versions (the journal keeps all).
 /// </summary>
-public sealed class AcknowledgementRecord
+internal sealed class AcknowledgementRecord
 {
     public const string ExtensionName = "org.healthwatch.policy.acknowledgement";
     private const int Keep = 10;

@@ -14,16 +14,10 @@ namespace HealthwatchPolicy.Engine.Checks;
 /// <summary>
 /// One enforced check, as an enforced clause's <c>checks</c> names it, with two faces: <see cref="Refuse"/> before a
 /// change (typed refusals for a proposed grant, account, owner or consent) and <see cref="Find"/> over a register
-/// snapshot (findings). <see cref="Policy.CheckCatalog"/> discovers every class that implements it.
+/// snapshot (findings). <see cref="CheckCatalog"/> discovers every class that implements it.
 /// </summary>
-internal interface IPolicyCheck
+internal interface IPolicyCheck : INamedCheck
 {
-    /// <summary>The name a clause's <c>checks</c> uses.</summary>
-    string Name { get; }
-
-    /// <summary>Where the check's rules stand in the report's summary (ascending).</summary>
-    int Order { get; }
-
     /// <summary>The compliance rules the check's findings carry (stable ids).</summary>
     IReadOnlyList<ComplianceRule> Rules { get; }
 

@@ -6,10 +6,15 @@ namespace HealthwatchPolicy.Engine.Compliance;
 /// <summary>How much a finding matters (Maester's scale).</summary>
 public enum Severity
 {
+    /// <summary>The most serious: the report fails.</summary>
     Critical,
+    /// <summary>Serious: the report fails.</summary>
     High,
+    /// <summary>Moderate: the report fails.</summary>
     Medium,
+    /// <summary>Minor: the report still fails.</summary>
     Low,
+    /// <summary>For information only: the only severity a passing report may have.</summary>
     Info,
 }
 
@@ -33,26 +38,36 @@ public sealed class ComplianceFinding
         PolicyVersion = policyVersion;
     }
 
+    /// <summary>The stable id of the rule found (for example <c>HW-ELG-001</c>).</summary>
     public string RuleId { get; }
+    /// <summary>The rule's title, one line.</summary>
     public string Title { get; }
     /// <summary>The policy check the rule implements (the name an enforced clause lists).</summary>
     public string Check { get; }
+    /// <summary>The rule's severity.</summary>
     public Severity Severity { get; }
+    /// <summary>The enforced clause the rule backs (<c>spec.clauses[].id</c>), or null when no clause names the check.</summary>
     public string? ClauseId { get; }
+    /// <summary>That clause's exact text, or null.</summary>
     public string? ClauseText { get; }
     /// <summary>The official account concerned (null for organisation-wide findings).</summary>
     public string? Account { get; }
     /// <summary>Who or what the finding is about: a user principal name, an account, a group, a role or the policy.</summary>
     public string Subject { get; }
+    /// <summary>What was found, with the names and values that show it.</summary>
     public string Evidence { get; }
+    /// <summary>What to do about it, naming the cmdlet that fixes it where there is one.</summary>
     public string Remediation { get; }
+    /// <summary>When the report was run (the session clock's now).</summary>
     public DateTimeOffset DetectedAt { get; }
+    /// <summary>The policy version the finding was judged against.</summary>
     public string PolicyVersion { get; }
 }
 
 /// <summary>A compliance rule: a stable id, the check it implements, a severity and a title.</summary>
 public sealed class ComplianceRule
 {
+    /// <summary>A rule of the check named <paramref name="check"/>: stable <paramref name="id"/>, <paramref name="severity"/> and one-line <paramref name="title"/>.</summary>
     public ComplianceRule(string id, string check, Severity severity, string title)
     {
         Id = id;
@@ -61,9 +76,13 @@ public sealed class ComplianceRule
         Title = title;
     }
 
+    /// <summary>The stable rule id (<c>HW-&lt;area&gt;-&lt;nnn&gt;</c>); scripts and suppressions refer to it.</summary>
     public string Id { get; }
+    /// <summary>The name of the check that defines the rule (a name a clause's <c>checks</c> lists).</summary>
     public string Check { get; }
+    /// <summary>How serious a finding of this rule is.</summary>
     public Severity Severity { get; }
+    /// <summary>One line that names what the rule requires.</summary>
     public string Title { get; }
 }
 
@@ -78,9 +97,13 @@ public sealed class ComplianceRuleCount
         Count = count;
     }
 
+    /// <summary>The rule's stable id.</summary>
     public string RuleId { get; }
+    /// <summary>The rule's title.</summary>
     public string Title { get; }
+    /// <summary>The rule's severity.</summary>
     public Severity Severity { get; }
+    /// <summary>How many findings of this rule the report has (0 when it passed).</summary>
     public int Count { get; }
 }
 
@@ -110,15 +133,26 @@ public sealed class ComplianceSummary
 
     /// <summary>True when nothing above Info was found.</summary>
     public bool Passed => Critical + High + Medium + Low == 0;
+    /// <summary><c>Pass</c> when every finding is Info (or there are none), else <c>Fail</c>.</summary>
     public string Result => Passed ? "Pass" : "Fail";
+    /// <summary>The number of findings.</summary>
     public int Total { get; }
+    /// <summary>The number of Critical findings.</summary>
     public int Critical { get; }
+    /// <summary>The number of High findings.</summary>
     public int High { get; }
+    /// <summary>The number of Medium findings.</summary>
     public int Medium { get; }
+    /// <summary>The number of Low findings.</summary>
     public int Low { get; }
+    /// <summary>The number of Info findings.</summary>
     public int Info { get; }
+    /// <summary>One count per rule, every rule listed (zeros included), in catalogue order.</summary>
     public IReadOnlyList<ComplianceRuleCount> Rules { get; }
+    /// <summary>The policy version the findings were judged against.</summary>
     public string PolicyVersion { get; }
+    /// <summary>The directory the report was run over (<see cref="Sessions.DirectoryConnection.Directory"/>).</summary>
     public string Directory { get; }
+    /// <summary>When the report was run (the session clock's now).</summary>
     public DateTimeOffset GeneratedAt { get; }
 }

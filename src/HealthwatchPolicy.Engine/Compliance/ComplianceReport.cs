@@ -17,9 +17,13 @@ public sealed class ReportContact
         Status = status;
     }
 
+    /// <summary>The policy role's title (<c>spec.roles[].title</c>, for example <c>Manager</c>).</summary>
     public string Role { get; }
+    /// <summary>The user principal name or group the policy names for the role, or null when the role is not assigned.</summary>
     public string? Holder { get; }
+    /// <summary>The holder's display name in the directory; null for a group or a user not in the directory.</summary>
     public string? DisplayName { get; }
+    /// <summary><c>Active</c>, <c>Disabled</c>, <c>Not in the directory</c>, <c>Group</c> or <c>Not assigned</c>: whether the report's reader can reach the holder.</summary>
     public string Status { get; }
 }
 
@@ -38,12 +42,19 @@ public sealed class ComplianceReport
         Contacts = contacts;
     }
 
+    /// <summary>The findings, by severity (most serious first), then account, then rule id.</summary>
     public IReadOnlyList<ComplianceFinding> Findings { get; }
+    /// <summary>The counts by severity and rule, and the pass/fail result.</summary>
     public ComplianceSummary Summary { get; }
+    /// <summary>The organisation the policy names (<c>metadata.organisation</c>).</summary>
     public string Organisation { get; }
+    /// <summary>The policy's title.</summary>
     public string PolicyTitle { get; }
+    /// <summary>The policy's version.</summary>
     public string PolicyVersion { get; }
+    /// <summary>When the policy itself is next due for review (<c>metadata.nextReviewDue</c>, a date).</summary>
     public DateTime PolicyNextReviewDue { get; }
+    /// <summary>Who to contact about the report: the policy's role holders.</summary>
     public IReadOnlyList<ReportContact> Contacts { get; }
 
     internal static IReadOnlyList<ReportContact> ContactsFor(PolicyDocument policy, Func<string, DirectoryUser?> find) =>

@@ -19,6 +19,7 @@ public static class ComplianceReportRenderer
     private static string When(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
     private static string AccountHeading(string? account) => account ?? "Organisation-wide";
 
+    /// <summary>The report as one self-contained HTML page (UTF-8, inline CSS): a summary, a severity chart as SVG with a table twin, and the findings table. Pure: touches no file.</summary>
     public static string ToHtml(ComplianceReport report)
     {
         ComplianceSummary s = report.Summary;
@@ -121,6 +122,7 @@ public static class ComplianceReportRenderer
 ");
     }
 
+    /// <summary>The report as Markdown (GitHub flavour): the summary, the per-rule counts and the findings as tables. Pure: touches no file.</summary>
     public static string ToMarkdown(ComplianceReport report)
     {
         ComplianceSummary s = report.Summary;

@@ -9,8 +9,10 @@ namespace HealthwatchPolicy.Engine.Errors;
 [AttributeUsage(AttributeTargets.Field)]
 public sealed class ErrorKindAttribute : Attribute
 {
+    /// <summary>Gives the error id its one category.</summary>
     public ErrorKindAttribute(HwErrorKind kind) => Kind = kind;
 
+    /// <summary>The category every error with this id carries.</summary>
     public HwErrorKind Kind { get; }
 }
 

@@ -4,14 +4,14 @@ using System.Globalization;
 using System.Linq;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Policy;
+using HealthwatchPolicy.Engine.Text;
 
 namespace HealthwatchPolicy.Engine.Journal;
 
 /// <summary>Filters over the journal for Get-HwAuditLog. Every filter is optional; patterns take '*' wildcards.</summary>
 public static class AuditQuery
 {
-    /// <summary>The entries that match; a range whose end (<paramref name="before"/>) is not after its start
-    /// (<paramref name="after"/>) is refused (<see cref="ErrorIds.TimeRangeInvalid"/>) rather than answered with nothing.</summary>
+    /// <summary>The entries that match every filter given, in journal order: <paramref name="account"/>, <paramref name="user"/> and <paramref name="action"/> as '*'/'?' wildcards (case-insensitive, normalised like every identifier), <paramref name="after"/> inclusive, <paramref name="before"/> exclusive, then the <paramref name="last"/> n of them. Reads nothing itself. A range whose end is not after its start is refused (<see cref="ErrorIds.TimeRangeInvalid"/>) rather than answered with nothing.</summary>
     public static IEnumerable<JournalEntry> Filter(IEnumerable<JournalEntry> entries, string? account, string? user, string? action,
         DateTimeOffset? after, DateTimeOffset? before, int? last)
     {

@@ -20,7 +20,7 @@ namespace HealthwatchPolicy.Engine.Journal;
 /// detected too. An append reads only the head and the last entry (its cost does not grow with the journal);
 /// <see cref="Verify"/> walks the whole chain.
 /// </summary>
-public sealed class FileJournal : IJournal
+internal sealed class FileJournal : IJournal
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
     private const int ConflictRetries = 5;

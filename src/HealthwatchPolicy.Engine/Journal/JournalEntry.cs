@@ -6,22 +6,34 @@ namespace HealthwatchPolicy.Engine.Journal;
 /// <summary>The well-known journal actions.</summary>
 public static class JournalActions
 {
+    /// <summary>A register entry was created with its posting group (New-HwOfficialAccount).</summary>
     public const string AccountCreated = "AccountCreated";
+    /// <summary>A register entry changed (Set-HwOfficialAccount).</summary>
     public const string AccountUpdated = "AccountUpdated";
+    /// <summary>An account was retired and its posters removed (Remove-HwOfficialAccount).</summary>
     public const string AccountRetired = "AccountRetired";
+    /// <summary>A poster was added to a posting group (Grant-HwPostingAccess).</summary>
     public const string PostingAccessGranted = "PostingAccessGranted";
+    /// <summary>A poster was removed from a posting group (Revoke-HwPostingAccess, or a review decision).</summary>
     public const string PostingAccessRevoked = "PostingAccessRevoked";
+    /// <summary>A person's acknowledgement of a policy version was recorded.</summary>
     public const string PolicyAcknowledged = "PolicyAcknowledged";
+    /// <summary>An access review was started for a period.</summary>
     public const string AccessReviewStarted = "AccessReviewStarted";
+    /// <summary>Review mail (first mail, reminder or escalation) was sent.</summary>
     public const string AccessReviewMailSent = "AccessReviewMailSent";
+    /// <summary>A reviewer's decision was recorded.</summary>
     public const string AccessReviewDecided = "AccessReviewDecided";
+    /// <summary>An undecided review was escalated to the Manager.</summary>
     public const string AccessReviewEscalated = "AccessReviewEscalated";
+    /// <summary>An access review was closed.</summary>
     public const string AccessReviewClosed = "AccessReviewClosed";
 }
 
 /// <summary>What a caller journals: who did what to which account or user, why, under which policy version.</summary>
 public sealed class JournalRecord
 {
+    /// <summary>One change to journal: who (<paramref name="actor"/>), what (<paramref name="action"/>, a <see cref="JournalActions"/> constant), on which account and user, why, under which policy version, and the state before and after (JSON objects, or null).</summary>
     public JournalRecord(string actor, string action, string? account, string? user, string reason, string policyVersion,
         JsonObject? before, JsonObject? after)
     {
@@ -35,13 +47,21 @@ public sealed class JournalRecord
         After = after;
     }
 
+    /// <summary>Who made the change (<c>user@machine</c>, or the Graph app on a Graph connection).</summary>
     public string Actor { get; }
+    /// <summary>What was done: a <see cref="JournalActions"/> constant.</summary>
     public string Action { get; }
+    /// <summary>The register name of the account concerned, or null.</summary>
     public string? Account { get; }
+    /// <summary>The user principal name of the person concerned, or null.</summary>
     public string? User { get; }
+    /// <summary>Why, in the words of whoever made the change.</summary>
     public string Reason { get; }
+    /// <summary>The policy version the change was made under.</summary>
     public string PolicyVersion { get; }
+    /// <summary>The state before the change (register entry, membership), or null.</summary>
     public JsonObject? Before { get; }
+    /// <summary>The state after the change, or null.</summary>
     public JsonObject? After { get; }
 }
 
@@ -65,19 +85,29 @@ public sealed class JournalEntry
         Line = line;
     }
 
+    /// <summary>The entry's position in the journal, from 1, without gaps.</summary>
     public long Sequence { get; }
+    /// <summary>When the entry was appended (the session clock, UTC).</summary>
     public DateTimeOffset Time { get; }
+    /// <summary>Who made the change.</summary>
     public string Actor { get; }
+    /// <summary>What was done: a <see cref="JournalActions"/> constant.</summary>
     public string Action { get; }
+    /// <summary>The register name of the account concerned, or null.</summary>
     public string? Account { get; }
+    /// <summary>The user principal name of the person concerned, or null.</summary>
     public string? User { get; }
+    /// <summary>Why the change was made.</summary>
     public string Reason { get; }
+    /// <summary>The policy version the change was made under.</summary>
     public string PolicyVersion { get; }
     /// <summary>The state before the change, as compact JSON (null for a creation).</summary>
     public string? Before { get; }
     /// <summary>The state after the change, as compact JSON (null for a removal).</summary>
     public string? After { get; }
+    /// <summary>The hash of the entry before (64 hex digits; 64 zeros for the first entry).</summary>
     public string PreviousHash { get; }
+    /// <summary>SHA-256 over <see cref="PreviousHash"/> and this entry's canonical JSON, 64 lowercase hex digits.</summary>
     public string Hash { get; }
     /// <summary>The 1-based line of the journal file the entry stands on.</summary>
     public int Line { get; }
@@ -95,10 +125,16 @@ public sealed class JournalVerification
         Problem = problem;
     }
 
+    /// <summary>The journal file verified (<c>journal.jsonl</c> in the state folder).</summary>
     public string Path { get; }
+    /// <summary>True when every entry chains onto the one before and the head agrees with the last.</summary>
     public bool IsValid => Problem is null;
+    /// <summary>How many entries were read.</summary>
     public int EntryCount { get; }
+    /// <summary>The sequence of the first entry that does not verify, or null.</summary>
     public long? FirstBadSequence { get; }
+    /// <summary>The line (from 1) of <c>journal.jsonl</c> where the first problem is, or null.</summary>
     public int? FirstBadLine { get; }
+    /// <summary>What is wrong, in a sentence, or null when <see cref="IsValid"/>.</summary>
     public string? Problem { get; }
 }

@@ -20,7 +20,7 @@ namespace HealthwatchPolicy.Engine.Local;
 /// with every change) the file is read once, under <c>directory.lock</c> held to the end of the change: every read
 /// answers from that copy and every write applies to it and replaces the file at once.
 /// </summary>
-public sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
+internal sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
 {
     public const string FileName = "directory.json";
     private static readonly TimeSpan s_lockTimeout = TimeSpan.FromSeconds(60);
@@ -55,6 +55,30 @@ public sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
                 $"'{Folder}' is not an organisation folder: it has no {FileName}. Use Connect-HwDirectory -Sample for the bundled sample organisation.",
                 Folder);
         Read(); // fail now, with the file named, rather than at the first command
+    }
+
+    /// <summary>
+    /// Writes <c>directory.json</c> for a new organisation folder <paramref name="folder"/>: the users and groups as
+    /// read through any adapter (the format stays this adapter's own). The file is written whole (temp + rename).
+    /// </summary>
+    internal static void WriteNew(string folder, string? organisation, IReadOnlyList<DirectoryUser> users, IReadOnlyList<DirectoryGroup> groups)
+    {
+        var document = new LocalDirectoryDocument
+        {
+            Organisation = organisation,
+            Users = users.Select(u => new LocalUser
+            {
+                Id = u.Id, UserPrincipalName = u.UserPrincipalName, DisplayName = u.DisplayName, Mail = u.Mail,
+                AccountEnabled = u.AccountEnabled, EmployeeType = u.EmployeeType, UserType = u.UserType,
+                ManagerId = u.ManagerId, JobTitle = u.JobTitle, Extension = u.Extension,
+            }).ToList(),
+            Groups = groups.Select(g => new LocalGroup
+            {
+                Id = g.Id, DisplayName = g.DisplayName, Description = g.Description, MailNickname = g.MailNickname,
+                Members = g.MemberIds.ToList(), Extension = g.Extension,
+            }).ToList(),
+        };
+        AtomicFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(document, Json));
     }
 
     public string Folder { get; }

@@ -8,7 +8,7 @@ using MimeKit;
 namespace HealthwatchPolicy.Engine.Mail;
 
 /// <summary>Writes each message as an .eml file in a folder (the local directory's "mail server"): open them in any mail client.</summary>
-public sealed class OutboxMailer : IMailer
+internal sealed class OutboxMailer : IMailer
 {
     private readonly string _folder;
 

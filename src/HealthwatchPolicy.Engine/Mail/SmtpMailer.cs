@@ -14,7 +14,7 @@ namespace HealthwatchPolicy.Engine.Mail;
 /// <c>allowInsecure</c> (-AllowInsecureSmtp) lets the session stay in plain text when the server offers no TLS.
 /// The credential is never logged or echoed.
 /// </summary>
-public sealed class SmtpMailer : IMailer
+internal sealed class SmtpMailer : IMailer
 {
     private readonly string _host;
     private readonly int _port;

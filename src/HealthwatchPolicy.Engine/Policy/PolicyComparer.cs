@@ -5,15 +5,24 @@ using System.Linq;
 
 namespace HealthwatchPolicy.Engine.Policy;
 
+/// <summary>What changed between two versions of the policy (Compare-HwPolicy).</summary>
 public enum PolicyChangeType
 {
+    /// <summary>A clause in the difference that the reference has not.</summary>
     Added,
+    /// <summary>A clause in the reference that the difference has not.</summary>
     Removed,
+    /// <summary>A clause's text changed.</summary>
     TextChanged,
+    /// <summary>A clause changed between <c>enforced</c> and <c>acknowledged</c>.</summary>
     KindChanged,
+    /// <summary>An enforced clause names other checks.</summary>
     ChecksChanged,
+    /// <summary>A clause moved to another section.</summary>
     SectionChanged,
+    /// <summary>A <c>spec.parameters</c> value changed.</summary>
     ParameterChanged,
+    /// <summary>A <c>metadata</c> value changed (title, effective date, review dates).</summary>
     MetadataChanged,
 }
 
@@ -32,14 +41,19 @@ public sealed class PolicyChange
         DifferenceVersion = differenceVersion;
     }
 
+    /// <summary>What kind of change it is.</summary>
     public PolicyChangeType ChangeType { get; }
     /// <summary>The clause id, or the parameter or metadata key.</summary>
     public string Subject { get; }
+    /// <summary>The value in the reference policy, or null when added.</summary>
     public string? Before { get; }
+    /// <summary>The value in the difference policy, or null when removed.</summary>
     public string? After { get; }
     /// <summary>True when staff must acknowledge the new version because of this change.</summary>
     public bool RequiresReacknowledgement { get; }
+    /// <summary>The reference policy's version.</summary>
     public string ReferenceVersion { get; }
+    /// <summary>The difference policy's version.</summary>
     public string DifferenceVersion { get; }
 }
 

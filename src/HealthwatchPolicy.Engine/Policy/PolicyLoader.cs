@@ -22,8 +22,11 @@ public sealed class PolicyLoadResult
         Diagnostics = diagnostics;
     }
 
+    /// <summary>The loaded policy, or null when it has errors.</summary>
     public PolicyDocument? Policy { get; }
+    /// <summary>Every problem found, with its line and column.</summary>
     public IReadOnlyList<PolicyDiagnostic> Diagnostics { get; }
+    /// <summary>True when the policy loaded without errors.</summary>
     public bool IsValid => Policy is not null;
 
     /// <summary>The policy, or a <see cref="PolicyInvalidException"/> naming every problem.</summary>
@@ -33,12 +36,14 @@ public sealed class PolicyLoadResult
 /// <summary>A policy file that did not validate. The message names file, line, column and key of each problem.</summary>
 public sealed class PolicyInvalidException : HwException
 {
+    /// <summary>A policy file with problems: the id <c>PolicyInvalid</c>, a message that lists <paramref name="diagnostics"/>.</summary>
     public PolicyInvalidException(IReadOnlyList<PolicyDiagnostic> diagnostics)
         : base(ErrorIds.PolicyInvalid, Describe(diagnostics), diagnostics.FirstOrDefault()?.File)
     {
         Diagnostics = diagnostics;
     }
 
+    /// <summary>Every problem found, with its line and column.</summary>
     public IReadOnlyList<PolicyDiagnostic> Diagnostics { get; }
 
     private static string Describe(IReadOnlyList<PolicyDiagnostic> diagnostics)
@@ -55,8 +60,11 @@ public sealed class PolicyInvalidException : HwException
 /// <summary>Loads and strictly validates <c>policy/*.yaml</c> (apiVersion <c>healthwatch.policy/v1</c>).</summary>
 public static class PolicyLoader
 {
+    /// <summary>The only <c>apiVersion</c> this module reads.</summary>
     public const string SupportedApiVersion = "healthwatch.policy/v1";
+    /// <summary>The only <c>kind</c> this module reads.</summary>
     public const string DocumentKind = "SocialMediaPolicy";
+    /// <summary>The consent role that means "the account owner's line manager" rather than a named role.</summary>
     public const string LineManager = "LineManager";
     internal static readonly string[] RequiredRoles = { "Manager", "CommunicationsOfficer" };
     private static readonly Regex s_clauseId = new(@"^[A-Z][A-Z0-9]*-[0-9]+(\.[0-9]+)*$", RegexOptions.CultureInvariant);

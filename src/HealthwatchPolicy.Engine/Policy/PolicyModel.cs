@@ -16,7 +16,9 @@ public enum ClauseKind
 /// <summary>How a clause stands in the policy text: its own paragraph, or an item of the section's list.</summary>
 public enum ClauseForm
 {
+    /// <summary>A paragraph of its own.</summary>
     Paragraph,
+    /// <summary>An item of the list its section's paragraphs introduce.</summary>
     Item,
 }
 
@@ -37,32 +39,52 @@ public sealed class PolicyDocument
         Clauses = clauses;
     }
 
+    /// <summary>The full path of the policy file it was loaded from.</summary>
     public string Path { get; }
+    /// <summary>The document's <c>apiVersion</c> (<c>healthwatch.policy/v1</c>).</summary>
     public string ApiVersion { get; }
+    /// <summary>The <c>metadata</c> block: name, title, organisation, version and dates.</summary>
     public PolicyMetadata Metadata { get; }
+    /// <summary><c>metadata.name</c>: the policy's stable machine name.</summary>
     public string Name => Metadata.Name;
+    /// <summary><c>metadata.title</c>: the title readers see.</summary>
     public string Title => Metadata.Title;
+    /// <summary><c>metadata.organisation</c>: the organisation the policy belongs to.</summary>
     public string Organisation => Metadata.Organisation;
+    /// <summary><c>metadata.version</c>: the policy's own version, recorded in every journal entry and finding.</summary>
     public string Version => Metadata.Version;
+    /// <summary><c>metadata.effective</c>: the date the version took effect.</summary>
     public DateTime Effective => Metadata.Effective;
+    /// <summary><c>metadata.nextReviewDue</c>: the date the policy itself is next due for review.</summary>
     public DateTime NextReviewDue => Metadata.NextReviewDue;
+    /// <summary><c>spec.scope</c>: who the policy covers and the platforms it names.</summary>
     public PolicyScope Scope { get; }
+    /// <summary><c>spec.roles</c>: the named roles, in file order.</summary>
     public IReadOnlyList<PolicyRole> Roles { get; }
+    /// <summary><c>spec.parameters</c>: the values the checks enforce.</summary>
     public PolicyParameters Parameters { get; }
+    /// <summary><c>spec.sections</c>, in file order.</summary>
     public IReadOnlyList<PolicySection> Sections { get; }
+    /// <summary><c>spec.clauses</c>, in file order.</summary>
     public IReadOnlyList<PolicyClause> Clauses { get; }
+    /// <summary>How many clauses are <c>enforced</c> (backed by checks).</summary>
     public int EnforcedCount => Clauses.Count(c => c.Kind == ClauseKind.Enforced);
+    /// <summary>How many clauses are <c>acknowledged</c> (agreed to, not checked).</summary>
     public int AcknowledgedCount => Clauses.Count(c => c.Kind == ClauseKind.Acknowledged);
 
+    /// <summary>The clause with id <paramref name="id"/> (ordinal, case-insensitive), or null.</summary>
     public PolicyClause? FindClause(string id) =>
         Clauses.FirstOrDefault(c => string.Equals(c.Id, id, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The role with id <paramref name="id"/> (for example <c>Manager</c>), or null.</summary>
     public PolicyRole? FindRole(string id) =>
         Roles.FirstOrDefault(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary><c>&lt;title&gt; v&lt;version&gt;</c>.</summary>
     public override string ToString() => $"{Title} v{Version}";
 }
 
+/// <summary>The policy's <c>metadata</c> block.</summary>
 public sealed class PolicyMetadata
 {
     internal PolicyMetadata(string name, string title, string organisation, string version, DateTime effective,
@@ -78,16 +100,25 @@ public sealed class PolicyMetadata
         AlternativeFormatsContact = alternativeFormatsContact;
     }
 
+    /// <summary>The policy's stable machine name.</summary>
     public string Name { get; }
+    /// <summary>The title readers see.</summary>
     public string Title { get; }
+    /// <summary>The organisation the policy belongs to.</summary>
     public string Organisation { get; }
+    /// <summary>The policy's own version (a string such as <c>1.2</c>).</summary>
     public string Version { get; }
+    /// <summary>The date the version took effect.</summary>
     public DateTime Effective { get; }
+    /// <summary>How often the policy itself is reviewed, in months.</summary>
     public int ReviewIntervalMonths { get; }
+    /// <summary>The date the policy is next due for review.</summary>
     public DateTime NextReviewDue { get; }
+    /// <summary>Who to ask for the policy in another format (large print, easy read), or null.</summary>
     public string? AlternativeFormatsContact { get; }
 }
 
+/// <summary><c>spec.scope</c>: who the policy covers and the platforms it names.</summary>
 public sealed class PolicyScope
 {
     internal PolicyScope(IReadOnlyList<string> covers, IReadOnlyList<string> platforms)
@@ -113,12 +144,15 @@ public sealed class PolicyRole
         Group = group;
     }
 
+    /// <summary>The role's id, which clauses and parameters refer to (for example <c>CommunicationsOfficer</c>).</summary>
     public string Id { get; }
+    /// <summary>The role's title, as documents show it.</summary>
     public string Title { get; }
     /// <summary>User principal name of the person holding the role, if a person holds it.</summary>
     public string? User { get; }
     /// <summary>Display name of the directory group holding the role, if a group holds it.</summary>
     public string? Group { get; }
+    /// <summary>True when the role names a user or a group.</summary>
     public bool IsAssigned => !string.IsNullOrEmpty(User) || !string.IsNullOrEmpty(Group);
 }
 
@@ -138,16 +172,23 @@ public sealed class PolicyParameters
         AccessReview = accessReview;
     }
 
+    /// <summary><c>maxPostersPerAccount</c>: the most people who may post as one official account.</summary>
     public int MaxPostersPerAccount { get; }
+    /// <summary><c>eligibleEmployeeTypes</c>: the directory <c>employeeType</c> values that may post.</summary>
     public IReadOnlyList<string> EligibleEmployeeTypes { get; }
+    /// <summary><c>guestsMayPost</c>: whether guest users may be posters.</summary>
     public bool GuestsMayPost { get; }
+    /// <summary><c>acknowledgementRequiredToPost</c>: whether a poster must have acknowledged the current version first.</summary>
     public bool AcknowledgementRequiredToPost { get; }
     /// <summary>Who may consent to a new official account: <c>LineManager</c> (the owner's manager) and/or a role id.</summary>
     public IReadOnlyList<string> AccountConsentFrom { get; }
+    /// <summary><c>postingGroupPrefix</c>: the display-name prefix of the security groups that hold each account's posters.</summary>
     public string PostingGroupPrefix { get; }
+    /// <summary><c>accessReview</c>: the access review's interval, due and grace days and undecided action.</summary>
     public AccessReviewParameters AccessReview { get; }
 }
 
+/// <summary><c>spec.parameters.accessReview</c>: when reviews run and what happens to undecided access.</summary>
 public sealed class AccessReviewParameters
 {
     internal AccessReviewParameters(int intervalMonths, int dueDays, int graceDays, string undecidedAction)
@@ -158,13 +199,17 @@ public sealed class AccessReviewParameters
         UndecidedAction = undecidedAction;
     }
 
+    /// <summary>Months between reviews (a review starts in the first month of each interval).</summary>
     public int IntervalMonths { get; }
+    /// <summary>Days from a review's start to its due date.</summary>
     public int DueDays { get; }
+    /// <summary>Days after the due date before an undecided review is closed.</summary>
     public int GraceDays { get; }
     /// <summary><c>Flag</c> or <c>Revoke</c>: what happens to undecided access after the grace period.</summary>
     public string UndecidedAction { get; }
 }
 
+/// <summary>A section of the policy: clauses belong to one.</summary>
 public sealed class PolicySection
 {
     internal PolicySection(string id, string title, string? lead)
@@ -174,12 +219,15 @@ public sealed class PolicySection
         Lead = lead;
     }
 
+    /// <summary>The section's id (lower case, '-'), which clauses name.</summary>
     public string Id { get; }
+    /// <summary>The section's heading.</summary>
     public string Title { get; }
     /// <summary>The sentence that introduces the section's list, as the seed words it.</summary>
     public string? Lead { get; }
 }
 
+/// <summary>One clause of the policy: stable id, section, kind, form, the checks that back it and its exact text.</summary>
 public sealed class PolicyClause
 {
     internal PolicyClause(string id, PolicySection section, ClauseKind kind, ClauseForm form,
@@ -195,16 +243,23 @@ public sealed class PolicyClause
         PolicyVersion = policyVersion;
     }
 
+    /// <summary>The clause's stable id (for example <c>SM-3.2</c>).</summary>
     public string Id { get; }
+    /// <summary>The id of the section it belongs to.</summary>
     public string SectionId { get; }
     /// <summary>The section's title.</summary>
     public string Section { get; }
+    /// <summary><c>Enforced</c> (backed by checks) or <c>Acknowledged</c> (agreed to, not checked).</summary>
     public ClauseKind Kind { get; }
+    /// <summary>A paragraph or a list item.</summary>
     public ClauseForm Form { get; }
     /// <summary>The checks that back an enforced clause (empty for acknowledged clauses).</summary>
     public IReadOnlyList<string> Checks { get; }
+    /// <summary>The clause's exact text, whitespace normalised.</summary>
     public string Text { get; }
+    /// <summary>The version of the policy the clause was loaded from.</summary>
     public string PolicyVersion { get; }
 
+    /// <summary><c>&lt;id&gt;: &lt;text&gt;</c>.</summary>
     public override string ToString() => $"{Id}: {Text}";
 }

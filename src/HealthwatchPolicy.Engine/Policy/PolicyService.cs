@@ -2,12 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Text;
 
 namespace HealthwatchPolicy.Engine.Policy;
 
 /// <summary>Policy area of the engine: load, validate, render and compare policy files.</summary>
 public sealed class PolicyService
 {
+    /// <summary>Policy functions over the bundled policy file at <paramref name="bundledPolicyPath"/>; reads nothing until asked.</summary>
     public PolicyService(string bundledPolicyPath) => BundledPolicyPath = bundledPolicyPath;
 
     /// <summary>The policy that ships with the module (<c>policy/social-media-policy.yaml</c>).</summary>
@@ -29,6 +31,7 @@ public sealed class PolicyService
             && (sections is null || sections.Count == 0
                 || sections.Any(s => Wildcard.IsMatch(c.SectionId, s) || Wildcard.IsMatch(c.Section, s))));
 
+    /// <summary>The policy as HTML (a whole page; <paramref name="largePrint"/> for the large-print stylesheet), Markdown or plain text. Throws <c>LargePrintNeedsHtml</c> when large print is asked of another format.</summary>
     public string Render(PolicyDocument policy, PolicyFormat format, bool largePrint)
     {
         if (largePrint && format != PolicyFormat.Html)
@@ -42,6 +45,7 @@ public sealed class PolicyService
         };
     }
 
+    /// <summary>Clause-by-clause and parameter differences from <paramref name="reference"/> to <paramref name="difference"/>, in clause order. Pure.</summary>
     public IReadOnlyList<PolicyChange> Compare(PolicyDocument reference, PolicyDocument difference) =>
         PolicyComparer.Compare(reference, difference);
 }
@@ -49,14 +53,18 @@ public sealed class PolicyService
 /// <summary>Alternative formats the policy renders to.</summary>
 public enum PolicyFormat
 {
+    /// <summary>A whole HTML page with its own styles.</summary>
     Html,
+    /// <summary>CommonMark Markdown.</summary>
     Markdown,
+    /// <summary>Plain text, wrapped for reading.</summary>
     Text,
 }
 
 /// <summary>Simple '*' and '?' wildcards, case-insensitive, for filters the engine applies itself.</summary>
 public static class Wildcard
 {
+    /// <summary>Whether <paramref name="value"/> matches <paramref name="pattern"/> (normalised first; '*' any run, '?' one character; ordinal, case-insensitive); a pattern without wildcards must match whole.</summary>
     public static bool IsMatch(string value, string pattern)
     {
         pattern = Identifiers.Normalise(pattern);

@@ -6,12 +6,15 @@ namespace HealthwatchPolicy.Engine.Ports;
 /// <summary>How to reach a Microsoft 365 tenant. Exactly one way to authenticate is set.</summary>
 public sealed class GraphConnectionOptions
 {
+    /// <summary>The tenant's id or primary domain; also names the default state folder.</summary>
     public string? TenantId { get; set; }
+    /// <summary>The app registration's client id (app-only and device-code sign-in; a user-assigned managed identity).</summary>
     public string? ClientId { get; set; }
     /// <summary>App-only: a certificate in the current user's (or local machine's) personal store.</summary>
     public string? CertificateThumbprint { get; set; }
     /// <summary>App-only: a .pfx file, with <see cref="CertificatePassword"/> if it has one.</summary>
     public string? CertificatePath { get; set; }
+    /// <summary>The password of <see cref="CertificatePath"/>, or null when it has none.</summary>
     public SecureString? CertificatePassword { get; set; }
     /// <summary>Delegated: the device-code flow; the prompt goes through <see cref="Prompt"/>.</summary>
     public bool DeviceCode { get; set; }
@@ -25,6 +28,7 @@ public sealed class GraphConnectionOptions
     public Action<string>? Prompt { get; set; }
     /// <summary>How long to ride out replication lag after creating a group (default about 60 s in all).</summary>
     public TimeSpan ReplicationRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>How many times to retry a read after creating a group before giving up (with <see cref="ReplicationRetryDelay"/> between).</summary>
     public int ReplicationRetries { get; set; } = 6;
 
     /// <summary>How this connection signs in, in words (no secret).</summary>

@@ -54,6 +54,7 @@ public interface IDirectory
 /// <summary>A person in the directory.</summary>
 public sealed class DirectoryUser
 {
+    /// <summary>A directory user as the engine needs it; the adapters fill it from <c>directory.json</c> or Graph's <c>/users</c>.</summary>
     public DirectoryUser(string id, string userPrincipalName, string displayName, string? mail, bool accountEnabled,
         string? employeeType, string userType, string? managerId, string? jobTitle, JsonObject? extension)
     {
@@ -69,23 +70,34 @@ public sealed class DirectoryUser
         Extension = extension;
     }
 
+    /// <summary>The object id (Graph <c>id</c>).</summary>
     public string Id { get; }
+    /// <summary>The user principal name (sign-in name).</summary>
     public string UserPrincipalName { get; }
+    /// <summary>The display name.</summary>
     public string DisplayName { get; }
+    /// <summary>The primary mail address, or null when the user has no mailbox.</summary>
     public string? Mail { get; }
+    /// <summary>Whether sign-in is enabled.</summary>
     public bool AccountEnabled { get; }
+    /// <summary>The <c>employeeType</c> attribute, or null when unset.</summary>
     public string? EmployeeType { get; }
     /// <summary><c>Member</c> or <c>Guest</c>.</summary>
     public string UserType { get; }
+    /// <summary>The object id of the user's manager, or null.</summary>
     public string? ManagerId { get; }
+    /// <summary>The job title, or null.</summary>
     public string? JobTitle { get; }
+    /// <summary>The module's open extension on the user (acknowledgements), or null.</summary>
     public JsonObject? Extension { get; }
+    /// <summary>True when <see cref="UserType"/> is <c>Guest</c> (case-insensitive).</summary>
     public bool IsGuest => string.Equals(UserType, "Guest", System.StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>A security group and its members' ids.</summary>
 public sealed class DirectoryGroup
 {
+    /// <summary>A group as the adapters read it (Graph <c>/groups</c> with <c>members</c> and the register extension).</summary>
     public DirectoryGroup(string id, string displayName, string? description, string mailNickname,
         IReadOnlyList<string> memberIds, JsonObject? extension)
     {
@@ -97,17 +109,24 @@ public sealed class DirectoryGroup
         Extension = extension;
     }
 
+    /// <summary>The object id.</summary>
     public string Id { get; }
+    /// <summary>The display name (a posting group's starts with the policy's prefix).</summary>
     public string DisplayName { get; }
+    /// <summary>The description, or null.</summary>
     public string? Description { get; }
+    /// <summary>The mail nickname (unique in the tenant).</summary>
     public string MailNickname { get; }
+    /// <summary>The object ids of the direct members.</summary>
     public IReadOnlyList<string> MemberIds { get; }
+    /// <summary>The module's open extension on the group (the register entry), or null.</summary>
     public JsonObject? Extension { get; }
 }
 
 /// <summary>What a new security group is made of.</summary>
 public sealed class NewGroup
 {
+    /// <summary>A security group to create: display name, mail nickname and description.</summary>
     public NewGroup(string displayName, string mailNickname, string description)
     {
         DisplayName = displayName;
@@ -115,7 +134,10 @@ public sealed class NewGroup
         Description = description;
     }
 
+    /// <summary>The display name.</summary>
     public string DisplayName { get; }
+    /// <summary>The mail nickname (unique in the tenant).</summary>
     public string MailNickname { get; }
+    /// <summary>The description.</summary>
     public string Description { get; }
 }

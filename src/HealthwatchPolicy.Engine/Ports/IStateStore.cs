@@ -37,6 +37,7 @@ public interface IStateStore
 /// <summary>A document as read: its text and a version tag that changes whenever the text does.</summary>
 public sealed class StateDocument
 {
+    /// <summary>A document <paramref name="name"/> with its <paramref name="content"/> and <paramref name="version"/> tag.</summary>
     public StateDocument(string name, string content, string version)
     {
         Name = name;
@@ -44,7 +45,9 @@ public sealed class StateDocument
         Version = version;
     }
 
+    /// <summary>The document's '/'-separated name (for example <c>reviews/2026-11.json</c>).</summary>
     public string Name { get; }
+    /// <summary>The document's text.</summary>
     public string Content { get; }
     /// <summary>Opaque: compare for equality only (the local adapter uses a SHA-256 of the content; Graph an eTag).</summary>
     public string Version { get; }
@@ -74,6 +77,7 @@ public interface IStateJournal
 /// <summary>What the head of a journal says, and the last entry as stored.</summary>
 public sealed class StateJournalHead
 {
+    /// <summary>A journal head: whether one was <paramref name="recorded"/>, its <paramref name="sequence"/> and <paramref name="seal"/>, and the last entry stored.</summary>
     public StateJournalHead(bool recorded, long sequence, string? seal, string? lastEntry)
     {
         Recorded = recorded;
@@ -86,6 +90,7 @@ public sealed class StateJournalHead
     public bool Recorded { get; }
     /// <summary>The last sequence the head records (0 for none; <see cref="long.MaxValue"/> when the head is unreadable).</summary>
     public long Sequence { get; }
+    /// <summary>The seal stored with the head (the journal's chain hash of its last entry), or null.</summary>
     public string? Seal { get; }
     /// <summary>The last entry stored, or null when the journal has none.</summary>
     public string? LastEntry { get; }

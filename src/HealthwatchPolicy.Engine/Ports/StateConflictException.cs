@@ -8,6 +8,7 @@ namespace HealthwatchPolicy.Engine.Ports;
 /// </summary>
 public sealed class StateConflictException : HwException
 {
+    /// <summary>The document or journal <paramref name="name"/> changed since it was read, or already exists: nothing was written.</summary>
     public StateConflictException(string name, string message)
         : base(ErrorIds.StateConflict, message, name)
     {

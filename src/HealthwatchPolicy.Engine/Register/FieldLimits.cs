@@ -18,9 +18,13 @@ public static class FieldLimits
     public const int GroupDescription = 1024;
     /// <summary>Graph open extension: 2 KB for the whole extension (the register entry), counted as UTF-8 JSON.</summary>
     public const int ExtensionBytes = 2048;
+    /// <summary>An account's platform name, in characters (it becomes part of the group's displayName and mailNickname).</summary>
     public const int Platform = 64;
+    /// <summary>An account's handle, in characters (platforms' own handles are far shorter; it is part of the group's name).</summary>
     public const int Handle = 100;
+    /// <summary>An account's https address, in characters (stored in the 2 KB register entry).</summary>
     public const int Url = 512;
+    /// <summary>An account's purpose, in characters (stored in the 2 KB register entry; non-Latin text may hit the byte limit first).</summary>
     public const int Purpose = 500;
 
     /// <summary>Refuses a value that is too long or holds a control character; null passes.</summary>

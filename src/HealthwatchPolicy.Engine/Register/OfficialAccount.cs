@@ -34,28 +34,45 @@ public sealed class OfficialAccount
         Posters = group.MemberIds.Select(id => usersById.TryGetValue(id, out DirectoryUser? u) ? u.UserPrincipalName : id).ToArray();
     }
 
+    /// <summary>The register name: platform and handle, lower case (see <see cref="MakeName"/>).</summary>
     public string Name { get; }
+    /// <summary>The platform (for example <c>Facebook</c>).</summary>
     public string Platform { get; }
+    /// <summary>The account's handle on the platform.</summary>
     public string Handle { get; }
+    /// <summary>The account's public address, or null.</summary>
     public string? Url { get; }
+    /// <summary>What the account is for, or null.</summary>
     public string? Purpose { get; }
     /// <summary>The owner's user principal name (null when the owner is no longer in the directory).</summary>
     public string? Owner { get; }
+    /// <summary>The owner's display name, or null when the owner is no longer in the directory.</summary>
     public string? OwnerDisplayName { get; }
+    /// <summary>The owner's object id.</summary>
     public string OwnerId { get; }
     /// <summary>Who consented to the account being set up (user principal name), or null when no consent is recorded.</summary>
     public string? ConsentBy { get; }
+    /// <summary>The object id of who consented to the account, or null.</summary>
     public string? ConsentById { get; }
+    /// <summary>The date consent was given, or null.</summary>
     public DateTime? ConsentDate { get; }
     /// <summary><c>Active</c> or <c>Retired</c>.</summary>
     public string Status { get; }
+    /// <summary>When the account was registered, or null for an entry written before this was recorded.</summary>
     public DateTimeOffset? CreatedAt { get; }
+    /// <summary>When the account was retired, or null while active.</summary>
     public DateTimeOffset? RetiredAt { get; }
+    /// <summary>The posting group's object id.</summary>
     public string GroupId { get; }
+    /// <summary>The posting group's display name (the policy's prefix and the register name).</summary>
     public string GroupName { get; }
+    /// <summary>The posters' user principal names (an object id when the user is gone).</summary>
     public IReadOnlyList<string> Posters { get; }
+    /// <summary>The posters' object ids: the posting group's members.</summary>
     public IReadOnlyList<string> PosterIds { get; }
+    /// <summary>How many posters the account has.</summary>
     public int PosterCount => PosterIds.Count;
+    /// <summary>True while <see cref="Status"/> is <c>Active</c>.</summary>
     public bool IsActive => Status == RegisterEntry.Active;
     internal RegisterEntry Entry { get; }
 
@@ -75,7 +92,7 @@ public sealed class OfficialAccount
 }
 
 /// <summary>The register entry, kept as the posting group's extension so register and access cannot drift apart.</summary>
-public sealed class RegisterEntry
+internal sealed class RegisterEntry
 {
     public const string Active = "Active";
     public const string Retired = "Retired";

@@ -1,13 +1,9 @@
 using System;
 using System.IO;
-using HealthwatchPolicy.Engine.Access;
-using HealthwatchPolicy.Engine.Acknowledgements;
 using HealthwatchPolicy.Engine.Journal;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Ports;
-using HealthwatchPolicy.Engine.Register;
 using HealthwatchPolicy.Engine.Storage;
-using HealthwatchPolicy.Engine.Errors;
 
 namespace HealthwatchPolicy.Engine.Sessions;
 
@@ -29,19 +25,31 @@ public sealed class DirectoryConnection
 
     /// <summary><c>Local</c> or <c>Graph</c>.</summary>
     public string Kind { get; }
+    /// <summary>The directory, in words: <c>local: &lt;folder&gt;</c> or the Graph tenant.</summary>
     public string Directory { get; }
+    /// <summary>The state folder (journal, reviews, outbox, locks).</summary>
     public string StatePath { get; }
+    /// <summary>The policy file in use.</summary>
     public string PolicyPath { get; }
+    /// <summary>The policy's version.</summary>
     public string PolicyVersion { get; }
     /// <summary>Who the journal records as making changes.</summary>
     public string Actor { get; }
+    /// <summary>When the connection was made (the session clock).</summary>
     public DateTimeOffset ConnectedAt { get; }
+    /// <summary>True when connected to a copy of the bundled sample organisation.</summary>
     public bool IsSample { get; }
 }
 
-/// <summary>A connection's working parts: the directory, the journal, the policy, the clock and the domain services.</summary>
+/// <summary>
+/// One connection's context, shared by every service: the connection, the directory, the state store and its
+/// journal, the policy, the clock, the state lock and <see cref="Record"/>. It builds nothing: the services are
+/// composed over it by <c>HwEngine</c> into <c>HwServices</c>.
+/// </summary>
 public sealed class HwSession
 {
+    /// <summary>The state store journal that holds the audit journal (<c>journal.jsonl</c> + <c>journal.head</c>).</summary>
+    internal const string JournalName = "journal";
     private static readonly TimeSpan s_lockTimeout = TimeSpan.FromSeconds(120);
 
     internal HwSession(DirectoryConnection connection, IDirectory directory, IStateStore state, IJournal journal, PolicyDocument policy, TimeProvider clock)
@@ -52,20 +60,13 @@ public sealed class HwSession
         Journal = journal;
         Policy = policy;
         Clock = clock;
-        Register = new RegisterService(this);
-        Access = new AccessService(this);
-        Acknowledgements = new AcknowledgementService(this);
-        Compliance = new Compliance.ComplianceService(this);
-        Reviews = new Reviews.ReviewService(this);
     }
 
+    /// <summary>Where the session is connected, as whom and under which policy (what Get-HwConnection shows).</summary>
     public DirectoryConnection Connection { get; }
+    /// <summary>The policy loaded at connection (the bundled one unless -PolicyPath named another).</summary>
     public PolicyDocument Policy { get; }
-    public RegisterService Register { get; }
-    public AccessService Access { get; }
-    public AcknowledgementService Acknowledgements { get; }
-    public Compliance.ComplianceService Compliance { get; }
-    public Reviews.ReviewService Reviews { get; }
+    /// <summary>The audit journal: <c>journal.jsonl</c> + <c>journal.head</c> in the state folder, SHA-256 chained.</summary>
     public IJournal Journal { get; }
     internal IDirectory Directory { get; }
     /// <summary>Where the module's own state lives (reviews; the journal sits in it too).</summary>
@@ -160,54 +161,7 @@ public sealed class HwSession
         }
     }
 
-    /// <summary>
-    /// How mail leaves: SMTP when a server is given; else Graph sendMail as <paramref name="from"/> on a Graph
-    /// connection; else .eml files in the outbox folder (default state/outbox) on the local directory.
-    /// </summary>
-    public IMailer CreateMailer(string? from, string? smtpServer, int smtpPort, System.Net.NetworkCredential? smtpCredential, string? outboxPath,
-        bool allowInsecureSmtp = false)
-    {
-        if (!string.IsNullOrEmpty(smtpServer))
-            return new Mail.SmtpMailer(smtpServer!, smtpPort, smtpCredential, allowInsecureSmtp);
-        if (Directory is IMailCapableDirectory graph)
-            return graph.CreateMailer(from ?? throw new HwException(ErrorIds.MailFromRequired,
-                "On a Microsoft Graph connection, name the mailbox the review mail is sent from (Mail.Send is scoped to it).", input: "from"));
-        return new Mail.OutboxMailer(outboxPath ?? System.IO.Path.Combine(Connection.StatePath, "outbox"));
-    }
-
-    /// <summary>The From address when none is given: a review mailbox in the Manager's domain.</summary>
-    public string DefaultFrom =>
-        "social-media-review@" + (Policy.FindRole("Manager")?.User is { } upn && upn.Contains("@") ? upn.Substring(upn.IndexOf('@') + 1) : "localhost");
-
-    /// <summary>Mails the compliance report (HTML with a Markdown text alternative) to the Manager, or to <paramref name="to"/>.</summary>
-    public Reviews.ReviewMailRecord SendComplianceReport(IMailer mailer, string from, string? to)
-    {
-        HealthwatchPolicy.Engine.Compliance.ComplianceReport report = Compliance.BuildReport();
-        DirectoryUser? recipient = Directory.FindUser(to ?? Policy.FindRole("Manager")?.User ?? "")
-            ?? throw new HwException(ErrorIds.RecipientNotFound,
-                to is null ? "The policy's Manager role names nobody in the directory: name the recipient." : $"There is no user '{to}' in the directory.", to, input: "to");
-        string address = recipient.Mail ?? throw new HwException(ErrorIds.RecipientHasNoMailbox,
-            $"'{recipient.UserPrincipalName}' has no mailbox: name a recipient who has one.", recipient.UserPrincipalName, input: "to");
-        var message = new MimeKit.MimeMessage { Subject = $"Social media policy compliance: {report.Summary.Result} ({report.Summary.Total} findings)" };
-        message.From.Add(new MimeKit.MailboxAddress(Policy.Organisation, from));
-        message.To.Add(new MimeKit.MailboxAddress(recipient.DisplayName, address));
-        message.Body = new MimeKit.BodyBuilder
-        {
-            HtmlBody = HealthwatchPolicy.Engine.Compliance.ComplianceReportRenderer.ToHtml(report),
-            TextBody = HealthwatchPolicy.Engine.Compliance.ComplianceReportRenderer.ToMarkdown(report),
-        }.ToMessageBody();
-        mailer.Send(message);
-        return new Reviews.ReviewMailRecord
-        {
-            Period = Clock.UtcNow.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), Kind = "ComplianceReport",
-            Recipient = recipient.UserPrincipalName, To = new() { address }, Subject = message.Subject ?? "", Items = report.Findings.Count,
-            SentAt = Clock.UtcNow, Transport = mailer.Description,
-        };
-    }
-
-    /// <summary>Writes the directory as an organisation folder the local adapter can open (Export-HwDirectorySnapshot).</summary>
-    public DirectorySnapshot ExportSnapshot(string path) => DirectorySnapshotWriter.Write(this, path);
-
+    /// <summary>Appends one entry to the journal: the actor, the policy version and now are this session's.</summary>
     internal JournalEntry Record(string action, string? account, string? user, string reason,
         System.Text.Json.Nodes.JsonObject? before, System.Text.Json.Nodes.JsonObject? after) =>
         Journal.Append(new JournalRecord(Actor, action, account, user, reason, Policy.Version, before, after));

@@ -10,6 +10,7 @@ public static class AtomicFile
 {
     private static readonly UTF8Encoding s_utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
+    /// <summary>Writes <paramref name="text"/> (UTF-8, no BOM) to <paramref name="path"/> whole or not at all: a temporary file in the same folder, flushed, then renamed over the target. Throws what the file system throws.</summary>
     public static void WriteAllText(string path, string text)
     {
         string full = Path.GetFullPath(path);

@@ -6,7 +6,7 @@ namespace HealthwatchPolicy.Engine.Storage;
 /// Dates as a British reader writes them ("1 October 2019"), without asking the operating system for the en-GB
 /// culture: PowerShell and .NET may run in globalization-invariant mode, where no named culture exists.
 /// </summary>
-public static class EnglishDate
+internal static class EnglishDate
 {
     private static readonly string[] s_months =
     {

@@ -10,7 +10,7 @@ namespace HealthwatchPolicy.Engine.Storage;
 /// A cross-process lock: an exclusively opened lock file (FileShare.None, which .NET maps to flock on Unix and
 /// to a share-mode lock on Windows). The operating system drops it when the process dies, even on kill -9.
 /// </summary>
-public sealed class FileLock : IDisposable
+internal sealed class FileLock : IDisposable
 {
     private FileStream? _stream;
 

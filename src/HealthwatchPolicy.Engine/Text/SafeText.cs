@@ -53,7 +53,7 @@ public static class SafeText
     private static bool IsFormulaStart(char c) =>
         c is '=' or '+' or '-' or '@' or '\t' or '\r' or '\n' or '\uFF1D' or '\uFF0B' or '\uFF0D' or '\uFF20' or '\u2409' or '\u240D' or '\u240A';
 
-    /// <summary>Whether <paramref name="text"/> holds anything <see cref="Neutralise"/> would replace.</summary>
+    /// <summary>Whether <paramref name="text"/> holds anything <see cref="Neutralise(string?)"/> would replace.</summary>
     public static bool HasControls(string? text)
     {
         if (text is null)

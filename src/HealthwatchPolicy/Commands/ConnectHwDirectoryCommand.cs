@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Security;
 using System.Threading.Tasks;
+using HealthwatchPolicy.Engine;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Sessions;
@@ -106,7 +107,7 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
             return;
         try
         {
-            HwSession session = graph ? ConnectGraph(state, policy)
+            HwServices session = graph ? ConnectGraph(state, policy)
                 : Sample ? Engine.ConnectSample(path, policy)
                 : Engine.ConnectLocal(path!, state, policy);
             WriteObject(session.Connection);
@@ -118,7 +119,7 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
     }
 
     /// <summary>Connects on a worker thread while this (pipeline) thread shows any device-code prompt.</summary>
-    private HwSession ConnectGraph(string? state, string? policy)
+    private HwServices ConnectGraph(string? state, string? policy)
     {
         var prompts = new BlockingCollection<string>();
         var options = new GraphConnectionOptions
@@ -136,7 +137,7 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
         if (GraphEndpoint is not null)
             options.GraphEndpoint = GraphEndpoint;
         DependencyLoader.PreloadGraph();
-        Task<HwSession> connecting = Task.Run(() =>
+        Task<HwServices> connecting = Task.Run(() =>
         {
             try
             {

@@ -20,7 +20,7 @@ public sealed class ExportHwDirectorySnapshotCommand : HwCmdlet
         if (!ShouldProcess(target, $"Write a snapshot of {Session.Connection.Directory}"))
             return;
         ReportProgress("Exporting a directory snapshot", Session.Connection.Directory);
-        DirectorySnapshot? snapshot = TryEngine(() => Session.ExportSnapshot(target), target);
+        DirectorySnapshot? snapshot = TryEngine(() => Session.Snapshots.Export(target), target);
         CompleteProgress();
         if (snapshot is not null)
             WriteObject(snapshot);

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using HealthwatchPolicy.Engine.Access;
 using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Checks;
 
 namespace HealthwatchPolicy.Commands;
 

@@ -23,7 +23,7 @@ public sealed class SendHwComplianceReportCommand : MailCmdlet
     {
         if (!ShouldProcess(To ?? "the Manager", "Mail the compliance report"))
             return;
-        ReviewMailRecord? sent = TryEngine(() => Session.SendComplianceReport(CreateMailer(), FromAddress, To), To);
+        ReviewMailRecord? sent = TryEngine(() => Session.Compliance.SendComplianceReport(CreateMailer(), FromAddress, To), To);
         if (sent is not null)
             WriteObject(sent);
     }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using HealthwatchPolicy.Engine.Compliance;
+using HealthwatchPolicy.Engine.Checks;
 
 namespace HealthwatchPolicy.Completers;
 

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Management.Automation;
 using HealthwatchPolicy.Engine;
+using HealthwatchPolicy.Engine.Text;
 
 namespace HealthwatchPolicy.Hosting;
 

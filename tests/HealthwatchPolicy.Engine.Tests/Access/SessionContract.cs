@@ -6,6 +6,7 @@ using HealthwatchPolicy.Engine.Local;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Register;
 using HealthwatchPolicy.Engine.Sessions;
+using HealthwatchPolicy.Engine.Checks;
 
 namespace HealthwatchPolicy.Engine.Tests.Access;
 
@@ -16,11 +17,11 @@ public abstract class SessionContract : IDisposable
 {
     private protected readonly TestOrg Org = new();
     private protected readonly TestClock Clock = new();
-    private HwSession? _session;
+    private HwServices? _session;
 
     protected abstract IDirectory CreateDirectory(string organisationFolder);
 
-    private protected HwSession Session => _session ??=
+    private protected HwServices Session => _session ??=
         new HwEngine(Repo.PolicyPath, "unused").ConnectTo(CreateDirectory(Org.Folder), "Test", Org.StateFolder, null, Clock);
 
     private OfficialAccount NewAccount(string handle = "healthwatchsefton", string owner = TestOrg.Comms, string consent = TestOrg.Manager) =>
@@ -203,6 +204,35 @@ public abstract class SessionContract : IDisposable
         var ex = Assert.ThrowsAny<HwException>(() => Session.Access.Grant(a.Name, TestOrg.Staff2, "r"));
         Assert.Equal("JournalCorrupt", ex.ErrorId);
         Assert.DoesNotContain(TestOrg.Staff2, Session.Access.Get(a.Name, null).Select(x => x.User));
+    }
+
+    [Fact]
+    public void A_snapshot_opens_locally_with_the_same_register_and_access_and_a_journal_that_verifies()
+    {
+        OfficialAccount a = NewAccount();
+        Session.Access.Grant(a.Name, TestOrg.Staff1, "r");
+        Session.Access.Grant(a.Name, TestOrg.Staff2, "r");
+        Session.Access.Revoke(a.Name, TestOrg.Staff2, "r");
+        string target = System.IO.Path.Combine(Org.Folder, "..", System.IO.Path.GetFileName(Org.Folder) + "-snapshot");
+        try
+        {
+            DirectorySnapshot s = Session.Snapshots.Export(target);
+
+            Assert.Equal(4, s.JournalEntries);
+            Assert.Equal(1, s.PostingGroups);
+            Assert.Equal(1, s.Posters);
+            HwServices copy = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(new LocalDirectory(target), "Snapshot",
+                System.IO.Path.Combine(target, "state"), null, Clock);
+            Assert.Equal(Session.Access.Get(a.Name, null).Select(x => x.User), copy.Access.Get(a.Name, null).Select(x => x.User));
+            Assert.Equal(Session.Journal.ReadAll().Select(e => e.Hash), copy.Journal.ReadAll().Select(e => e.Hash));
+            Assert.True(copy.Journal.Verify().IsValid);
+            Assert.True(copy.Access.Grant(a.Name, TestOrg.Staff3, "the copy takes changes").Changed);
+        }
+        finally
+        {
+            if (System.IO.Directory.Exists(target))
+                System.IO.Directory.Delete(target, recursive: true);
+        }
     }
 
     public virtual void Dispose() => Org.Dispose();

@@ -20,7 +20,7 @@ public sealed class GraphScaleAndFaultTests : IDisposable
     private readonly FakeGraphServer _fake = FakeGraphServer.StartAsync().GetAwaiter().GetResult();
     private readonly TestClock _clock = new();
 
-    private HwSession Connect()
+    private HwServices Connect()
     {
         var options = GraphTestHost.MakeOptions(_fake.BaseUrl);
         var directory = new GraphDirectory(GraphDirectoryFactory.CreateClient(options), options);
@@ -60,7 +60,7 @@ public sealed class GraphScaleAndFaultTests : IDisposable
     public void The_whole_register_of_200_accounts_and_5000_users_is_read_in_the_minimum_round_trips()
     {
         Seed(5000, 200);
-        HwSession session = Connect();
+        HwServices session = Connect();
         _fake.ResetCounters();
         IReadOnlyList<OfficialAccount> accounts = session.Register.GetAccounts();
         int roundTrips = _fake.HttpRequestCount;
@@ -83,7 +83,7 @@ public sealed class GraphScaleAndFaultTests : IDisposable
         // The policy's two role holders (spec.roles), who are not among the register's users.
         _fake.AddUser(new FakeUser { UserPrincipalName = "sarah.whitfield@hwsefton.example", DisplayName = "Sarah Whitfield", EmployeeType = "Staff" });
         _fake.AddUser(new FakeUser { UserPrincipalName = "daniel.okafor@hwsefton.example", DisplayName = "Daniel Okafor", EmployeeType = "Staff" });
-        HwSession session = Connect();
+        HwServices session = Connect();
         int distinctUsers = session.Register.GetAccounts().SelectMany(a => a.PosterIds.Append(a.ConsentById!)).Distinct().Count();
         // One page of groups, member lists 20 to a $batch, and the users 15 to an 'in' filter (ids, then the two role
         // holders' names), two items a filter, 20 items to a $batch.
@@ -113,7 +113,7 @@ public sealed class GraphScaleAndFaultTests : IDisposable
     public void Under_10_percent_throttling_and_50ms_latency_200_grants_and_revokes_end_exactly_as_intended()
     {
         List<FakeUser> people = Seed(60, 4);
-        HwSession session = Connect();
+        HwServices session = Connect();
         string policy = Path.Combine(_state, "..", Path.GetFileName(_state) + "-policy.yaml");
         File.WriteAllText(policy, File.ReadAllText(Repo.PolicyPath).Replace("maxPostersPerAccount: 3", "maxPostersPerAccount: 60"));
         session = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(
@@ -162,7 +162,7 @@ public sealed class GraphScaleAndFaultTests : IDisposable
         string policy = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".yaml");
         File.WriteAllText(policy, File.ReadAllText(Repo.PolicyPath).Replace("maxPostersPerAccount: 3", "maxPostersPerAccount: 40"));
         var options = GraphTestHost.MakeOptions(_fake.BaseUrl);
-        HwSession session = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(
+        HwServices session = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(
             new GraphDirectory(GraphDirectoryFactory.CreateClient(options), options), "Graph", _state, policy, _clock);
 
         var applied = new List<string>();

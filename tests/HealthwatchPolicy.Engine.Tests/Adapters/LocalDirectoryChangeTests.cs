@@ -16,7 +16,7 @@ public sealed class LocalDirectoryChangeTests : IDisposable
 {
     private readonly TestOrg _org = new();
     private readonly LocalDirectory _directory;
-    private readonly HwSession _session;
+    private readonly HwServices _session;
 
     public LocalDirectoryChangeTests()
     {

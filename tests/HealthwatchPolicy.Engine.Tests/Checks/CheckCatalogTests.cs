@@ -41,7 +41,7 @@ public sealed class CheckCatalogTests
     [Fact]
     public void Every_rule_belongs_to_its_check_has_a_unique_id_and_is_documented_in_order()
     {
-        var rules = CheckCatalog.Checks.SelectMany(c => c.Rules.Select(r => (Check: c.Name, Rule: r))).ToList();
+        var rules = PolicyChecks.All.SelectMany(c => c.Rules.Select(r => (Check: c.Name, Rule: r))).ToList();
         Assert.All(rules, x => Assert.Equal(x.Check, x.Rule.Check));
         Assert.Equal(rules.Count, rules.Select(x => x.Rule.Id).Distinct().Count());
         Assert.Equal(rules.Select(x => x.Rule), ComplianceRules.All);
@@ -59,7 +59,7 @@ public sealed class CheckCatalogTests
 public sealed class TypedRefusalTests : IDisposable
 {
     private readonly TestOrg _org = new();
-    private readonly HwSession _session;
+    private readonly HwServices _session;
     private readonly OfficialAccount _account;
 
     public TypedRefusalTests()

@@ -16,7 +16,7 @@ public sealed class SampleOrganisationComplianceTests : IDisposable
     [Fact]
     public void Every_planted_breach_is_found_and_nothing_else()
     {
-        HwSession session = new HwEngine(Repo.PolicyPath, Path.Combine(Repo.Root, "policy", "sample-org")).ConnectSample(_copy, null, new TestClock());
+        HwServices session = new HwEngine(Repo.PolicyPath, Path.Combine(Repo.Root, "policy", "sample-org")).ConnectSample(_copy, null, new TestClock());
         var found = session.Compliance.Run().Select(f => $"{f.RuleId} {f.Account} {f.Subject}").OrderBy(x => x, StringComparer.Ordinal).ToArray();
         Assert.Equal(new[]
         {
@@ -42,7 +42,7 @@ public sealed class ComplianceRuleTests : IDisposable
     private readonly TestOrg _org = new();
     private readonly TestClock _clock = new();
     private readonly string _policy;
-    private readonly HwSession _session;
+    private readonly HwServices _session;
     private readonly OfficialAccount _account;
 
     public ComplianceRuleTests()
@@ -136,7 +136,7 @@ public sealed class ComplianceRuleTests : IDisposable
     public void Escalation_role_unassigned()
     {
         File.WriteAllText(_policy, File.ReadAllText(_policy).Replace("      user: daniel.okafor@hwsefton.example\n", ""));
-        HwSession s = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(new LocalDirectory(_org.Folder), "Test", _org.StateFolder, _policy, _clock);
+        HwServices s = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(new LocalDirectory(_org.Folder), "Test", _org.StateFolder, _policy, _clock);
         Assert.Equal(new[] { "HW-ESC-001" }, s.Compliance.Run().Select(f => f.RuleId));
     }
 

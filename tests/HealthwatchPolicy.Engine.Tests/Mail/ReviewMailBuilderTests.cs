@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using HealthwatchPolicy.Engine.Compliance;
 using HealthwatchPolicy.Engine.Reviews;
 using MimeKit;
+using HealthwatchPolicy.Engine.Checks;
 
 namespace HealthwatchPolicy.Engine.Tests.Mail;
 

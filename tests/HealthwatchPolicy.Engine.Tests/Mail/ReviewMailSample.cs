@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using HealthwatchPolicy.Engine.Services;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Reviews;
 using MimeKit;

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using HealthwatchPolicy.Engine;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Local;
 using HealthwatchPolicy.Engine.Register;
@@ -12,7 +13,7 @@ public sealed class ConsentDateTests : IDisposable
 {
     private readonly TestOrg _org = new();
     private readonly TestClock _clock = new() { UtcNow = new DateTimeOffset(2026, 11, 30, 23, 30, 0, TimeSpan.Zero) };
-    private readonly HwSession _session;
+    private readonly HwServices _session;
 
     public ConsentDateTests() =>
         _session = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(new LocalDirectory(_org.Folder), "Test", _org.StateFolder, null, _clock);

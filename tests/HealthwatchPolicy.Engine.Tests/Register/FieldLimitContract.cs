@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Text;
+using HealthwatchPolicy.Engine;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Local;
 using HealthwatchPolicy.Engine.Ports;
@@ -17,11 +18,11 @@ namespace HealthwatchPolicy.Engine.Tests.Register;
 public abstract class FieldLimitContract : IDisposable
 {
     private protected readonly TestOrg Org = new();
-    private HwSession? _session;
+    private HwServices? _session;
 
     protected abstract IDirectory CreateDirectory(string organisationFolder);
 
-    private HwSession Session => _session ??=
+    private HwServices Session => _session ??=
         new HwEngine(Repo.PolicyPath, "unused").ConnectTo(CreateDirectory(Org.Folder), "Test", Org.StateFolder, null, new TestClock());
 
     private OfficialAccount Create(string platform = "Facebook", string handle = "healthwatchsefton", string? url = null, string? purpose = "News") =>

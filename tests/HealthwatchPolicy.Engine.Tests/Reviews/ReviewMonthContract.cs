@@ -17,7 +17,7 @@ public abstract class ReviewMonthContract : IDisposable
 {
     private protected readonly TestOrg Org = new();
     private protected readonly TestClock Clock = new() { UtcNow = new DateTimeOffset(2026, 11, 2, 7, 0, 0, TimeSpan.Zero) };
-    private HwSession? _session;
+    private HwServices? _session;
     private readonly string _policy;
 
     protected ReviewMonthContract()
@@ -28,10 +28,10 @@ public abstract class ReviewMonthContract : IDisposable
 
     protected abstract IDirectory CreateDirectory(string organisationFolder);
     /// <summary>The mailer the month uses, and every message it delivered so far.</summary>
-    protected abstract IMailer Mailer(HwSession session);
+    protected abstract IMailer Mailer(HwServices session);
     protected abstract IReadOnlyList<MimeMessage> Delivered();
 
-    private protected HwSession Session => _session ??=
+    private protected HwServices Session => _session ??=
         new HwEngine(Repo.PolicyPath, "unused").ConnectTo(CreateDirectory(Org.Folder), "Test", Org.StateFolder, _policy, Clock);
 
     private void Organisation()
@@ -285,7 +285,7 @@ public sealed class LocalReviewMonthTests : ReviewMonthContract
 
     protected override IDirectory CreateDirectory(string organisationFolder) => new LocalDirectory(organisationFolder);
 
-    protected override IMailer Mailer(HwSession session) => session.CreateMailer(null, null, 0, null, Outbox);
+    protected override IMailer Mailer(HwServices session) => session.Mail.Create(null, null, 0, null, Outbox);
 
     protected override IReadOnlyList<MimeMessage> Delivered() =>
         Directory.Exists(Outbox)
@@ -305,7 +305,7 @@ public sealed class GraphReviewMonthTests : ReviewMonthContract
     }
 
     // Graph sendMail as the review mailbox; the fake records each message as sent (MIME), parsed back with MimeKit.
-    protected override IMailer Mailer(HwSession session) => session.CreateMailer("social-media-review@hwsefton.example", null, 0, null, null);
+    protected override IMailer Mailer(HwServices session) => session.Mail.Create("social-media-review@hwsefton.example", null, 0, null, null);
 
     protected override IReadOnlyList<MimeMessage> Delivered() =>
         _host!.Fake.SentMail.Select(m => MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(m.Mime!)))).ToList();

@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using HealthwatchPolicy.Engine;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Local;
 using HealthwatchPolicy.Engine.Sessions;
@@ -29,7 +30,7 @@ public sealed class ReadOnlyStateTests : IDisposable
     {
         Assert.Throws<IOException>(() => File.WriteAllText(Path.Combine(_mount, "probe"), "x")); // the mount really is read-only
 
-        HwSession session = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(new LocalDirectory(_org.Folder), "Test", _mount, null, new TestClock());
+        HwServices session = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(new LocalDirectory(_org.Folder), "Test", _mount, null, new TestClock());
         var clock = Stopwatch.StartNew();
         var ex = Assert.Throws<HwException>(() => session.Acknowledgements.Add(TestOrg.NotAcknowledged, null, "read the policy"));
         clock.Stop();

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json.Nodes;
+using HealthwatchPolicy.Engine;
 using HealthwatchPolicy.Engine.Compliance;
 using HealthwatchPolicy.Engine.Local;
 using HealthwatchPolicy.Engine.Register;
@@ -94,7 +95,7 @@ public sealed class SafeTextTests
     public void A_carriage_return_or_line_feed_in_directory_data_cannot_break_a_Markdown_report_row()
     {
         using var org = new TestOrg();
-        HwSession session = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(new LocalDirectory(org.Folder), "Test", org.StateFolder, null, new TestClock());
+        HwServices session = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(new LocalDirectory(org.Folder), "Test", org.StateFolder, null, new TestClock());
         OfficialAccount account = session.Register.Create("Facebook", "hw", null, null, TestOrg.Comms, TestOrg.Manager, null, "r");
         // A member with no journal entry (HW-AUT-001), and a posting group renamed in the directory with a CR, an LF and an ESC.
         new LocalDirectory(org.Folder).AddMember(account.GroupId, "u-liam");
@@ -129,7 +130,7 @@ public sealed class SafeTextTests
             if ((string?)u!["id"] == "u-emma")
                 u["userPrincipalName"] = upn;
         File.WriteAllText(path, doc.ToJsonString());
-        HwSession session = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(new LocalDirectory(org.Folder), "Test", org.StateFolder, null, new TestClock());
+        HwServices session = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(new LocalDirectory(org.Folder), "Test", org.StateFolder, null, new TestClock());
         OfficialAccount account = session.Register.Create("Facebook", "hw", null, null, TestOrg.Comms, TestOrg.Manager, null, "r");
         session.Access.Grant(account.Name, "u-emma", "r");
         AccessReview review = session.Reviews.Start(null).Review;

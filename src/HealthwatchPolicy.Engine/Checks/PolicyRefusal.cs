@@ -1,6 +1,7 @@
+using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Policy;
 
-namespace HealthwatchPolicy.Engine.Errors;
+namespace HealthwatchPolicy.Engine.Checks;
 
 /// <summary>Why a check refused a proposed change. Each reason has one error id (<see cref="PolicyRefusal.ErrorId"/>).</summary>
 public enum RefusalReason
@@ -46,16 +47,19 @@ public sealed class PolicyRefusal
         Explanation = explanation;
     }
 
+    /// <summary>Why the policy refuses the change; <see cref="ErrorId"/> is its stable error id.</summary>
     public RefusalReason Reason { get; }
     /// <summary>The check that refused (a name an enforced clause's <c>checks</c> lists).</summary>
     public string Check { get; }
     /// <summary>The first clause whose <c>checks</c> names <see cref="Check"/> (null if none does).</summary>
     public string? ClauseId { get; }
+    /// <summary>The exact text of <see cref="ClauseId"/>'s clause, or null.</summary>
     public string? ClauseText { get; }
     /// <summary>The policy parameter (<c>spec.parameters</c> key) that decided the refusal, or null.</summary>
     public string? Parameter { get; }
     /// <summary>That parameter's value in the policy, or null.</summary>
     public object? Value { get; }
+    /// <summary>The register name of the account concerned, or null.</summary>
     public string? Account { get; }
     /// <summary>The person the refusal is about (user principal name).</summary>
     public string? User { get; }
@@ -80,20 +84,26 @@ public sealed class PolicyRefusal
     /// <summary>The kind of <see cref="ErrorId"/>, from the catalogue.</summary>
     public HwErrorKind Kind => ErrorIds.KindOf(ErrorId);
 
+    /// <summary><see cref="Message"/>: the explanation and the clause it stands on.</summary>
     public override string ToString() => Message;
 }
 
 /// <summary>A <see cref="PolicyRefusal"/> thrown: a change that is refused as a whole (a new account, a change of owner).</summary>
 public sealed class PolicyRefusalException : HwException
 {
+    /// <summary>Throws <paramref name="refusal"/> as an error: its id is the refusal's <see cref="PolicyRefusal.ErrorId"/>, its message <see cref="PolicyRefusal.Message"/>.</summary>
     public PolicyRefusalException(PolicyRefusal refusal)
         : base(refusal.ErrorId, refusal.Message, refusal.User ?? refusal.Account)
     {
         Refusal = refusal;
     }
 
+    /// <summary>The typed refusal this error carries.</summary>
     public PolicyRefusal Refusal { get; }
+    /// <summary>The clause the refusal stands on (<see cref="PolicyRefusal.ClauseId"/>).</summary>
     public string? ClauseId => Refusal.ClauseId;
+    /// <summary>The account concerned (<see cref="PolicyRefusal.Account"/>).</summary>
     public string? Account => Refusal.Account;
+    /// <summary>The person concerned (<see cref="PolicyRefusal.User"/>).</summary>
     public string? User => Refusal.User;
 }

@@ -14,8 +14,10 @@ using HealthwatchPolicy.Engine.Register;
 using HealthwatchPolicy.Engine.Sessions;
 using HealthwatchPolicy.Engine.Storage;
 using MimeKit;
+using HealthwatchPolicy.Engine.Reviews;
+using HealthwatchPolicy.Engine.Text;
 
-namespace HealthwatchPolicy.Engine.Reviews;
+namespace HealthwatchPolicy.Engine.Services;
 
 /// <summary>
 /// The monthly access review (SMP-3.2, "access ... strictly limited", kept true over time): start (snapshot and
@@ -28,9 +30,16 @@ public sealed partial class ReviewService
     private readonly HwSession _session;
     private readonly ReviewStore _store;
 
-    internal ReviewService(HwSession session)
+    private readonly RegisterService _register;
+    private readonly AccessService _access;
+    private readonly ComplianceService _compliance;
+
+    internal ReviewService(HwSession session, RegisterService register, AccessService access, ComplianceService compliance)
     {
         _session = session;
+        _register = register;
+        _access = access;
+        _compliance = compliance;
         _store = new ReviewStore(session.State);
     }
 
@@ -40,13 +49,16 @@ public sealed partial class ReviewService
     /// <summary>Every stored review, oldest period first (for compliance, which picks the one due now).</summary>
     internal IReadOnlyList<AccessReview> All() => _store.All();
 
+    /// <summary>This month as a review period, <c>yyyy-MM</c> (the session clock, UTC).</summary>
     public string CurrentPeriod => AccessReview.PeriodOf(Now);
 
     /// <summary>
-    /// Starts the period's review; a second start in the same period opens nothing new. A period after the current
-    /// month (by the session's clock) is refused (<see cref="ErrorIds.PeriodInFuture"/>): a review from the future
-    /// would stand in for the one due now.
+    /// Starts the period's review (default: this month); a second start in the same period opens nothing new. Reads
+    /// the register once (with the compliance findings over it), writes <c>reviews/&lt;yyyy-MM&gt;.json</c> through the
+    /// state store and journals <c>AccessReviewStarted</c>. A period after the current month (by the session's clock)
+    /// is refused (<see cref="ErrorIds.PeriodInFuture"/>): a review from the future would stand in for the one due now.
     /// </summary>
+    /// <exception cref="HwException">PeriodInvalid or PeriodInFuture (input <c>period</c>), StateLocked or StateNotWritable, JournalWriteFailed, StateConflict (the review document changed under us), or a directory error of the adapter.</exception>
     public (AccessReview Review, bool Created) Start(string? period)
     {
         string p = CheckNotFuture(CheckPeriod(Identifiers.Normalise(period ?? CurrentPeriod)));
@@ -54,8 +66,8 @@ public sealed partial class ReviewService
         if (_store.Find(p) is { } existing)
             return (existing, false);
 
-        RegisterSnapshot register = _session.Register.ReadRegister();
-        ILookup<(string?, string), string> findings = _session.Compliance.Run(register)
+        RegisterSnapshot register = _register.ReadRegister();
+        ILookup<(string?, string), string> findings = _compliance.Run(register)
             .Where(f => f.Account is not null)
             .ToLookup(f => (f.Account, f.Subject.ToLowerInvariant()), f => f.RuleId);
         DirectoryUser? manager = RoleHolder("Manager");
@@ -119,7 +131,7 @@ public sealed partial class ReviewService
     private DirectoryUser? RoleHolder(string roleId) =>
         Policy.FindRole(roleId) is { User: { } upn } ? _session.Directory.FindUser(upn) : null;
 
-    /// <summary>The stored reviews, or the one for <paramref name="period"/>; reading a future period is allowed (it shows a review made under a wrong clock).</summary>
+    /// <summary>The review of <paramref name="period"/> (<c>yyyy-MM</c>), or every review when null; reads <c>reviews/&lt;period&gt;.json</c> through the state store. Throws <c>PeriodInvalid</c> for a malformed period; reading a future period is allowed (it shows a review made under a wrong clock).</summary>
     public IReadOnlyList<AccessReview> Get(string? period) =>
         period is null ? _store.All() : (_store.Find(CheckPeriod(Identifiers.Normalise(period))) is { } r ? new[] { r } : Array.Empty<AccessReview>());
 
@@ -129,7 +141,8 @@ public sealed partial class ReviewService
         .SelectMany(r => r.Items)
         .Where(i => !pendingOnly || i.Decision is null);
 
-    /// <summary>One mail per reviewer (Reminder: only reviewers with undecided items, listing those).</summary>
+    /// <summary>One mail per reviewer (Reminder: only reviewers with undecided items, listing those), through <paramref name="mailer"/> from <paramref name="from"/>; each recorded in the review and journaled (<c>AccessReviewMailSent</c>).</summary>
+    /// <exception cref="HwException">PeriodInvalid, ReviewNotFound, ReviewClosed, StateLocked or StateNotWritable, JournalWriteFailed, StateConflict (the review document changed under us), or what the mailer throws (MailNotSent, MailboxNotFound, ...).</exception>
     public IReadOnlyList<ReviewMailRecord> Send(string? period, IMailer mailer, string from, bool reminder)
     {
         using IDisposable _ = _session.BeginChange();
@@ -161,7 +174,8 @@ public sealed partial class ReviewService
         return sent;
     }
 
-    /// <summary>Past the due date with undecided items: one mail to the Manager and Communications Officer (once per review).</summary>
+    /// <summary>Past the due date with undecided items: one mail to the Manager and Communications Officer (once per review; <c>AccessReviewEscalated</c>).</summary>
+    /// <exception cref="HwException">PeriodInvalid, ReviewNotFound, ReviewClosed, EscalationContactsMissing, StateLocked or StateNotWritable, JournalWriteFailed, StateConflict (the review document changed under us), or what the mailer throws.</exception>
     public IReadOnlyList<ReviewMailRecord> Escalate(string? period, IMailer mailer, string from)
     {
         using IDisposable _ = _session.BeginChange();
@@ -183,7 +197,9 @@ public sealed partial class ReviewService
         return new[] { record };
     }
 
-    /// <summary>Records a decision; Remove revokes the access at once, journaled like Revoke-HwPostingAccess.</summary>
+    /// <summary>Records a decision (<c>Keep</c> or <c>Remove</c>, journaled <c>AccessReviewDecided</c>); Remove revokes the access at once, journaled like Revoke-HwPostingAccess.</summary>
+    /// <exception cref="HwException">DecisionInvalid (input <c>decision</c>), PeriodInvalid, ReviewNotFound, ReviewClosed, ReviewItemNotFound,
+    /// DecisionAlreadyApplied, StateLocked or StateNotWritable, JournalWriteFailed, StateConflict (the review document changed under us), or a directory error of the adapter.</exception>
     public AccessReviewItem Decide(string? period, string account, string user, string decision, string justification)
     {
         (account, user, decision) = (Identifiers.Normalise(account), Identifiers.Normalise(user), Identifiers.OneOf(decision, ReviewDecisions.All));
@@ -210,7 +226,7 @@ public sealed partial class ReviewService
         item.DecidedAt = Now;
         if (decision == ReviewDecisions.Remove)
         {
-            AccessOutcome outcome = _session.Access.Revoke(item.Account, item.UserId, $"Access review {review.Period}: {justification}");
+            AccessOutcome outcome = _access.Revoke(item.Account, item.UserId, $"Access review {review.Period}: {justification}");
             item.Outcome = outcome.Changed ? "Revoked" : "AlreadyRemoved";
         }
         else
@@ -222,7 +238,8 @@ public sealed partial class ReviewService
         return item;
     }
 
-    /// <summary>After the grace period: undecided access is flagged or revoked, as the policy says; the review closes.</summary>
+    /// <summary>After the grace period: undecided access is flagged or revoked, as the policy says; the review closes (<c>AccessReviewClosed</c>).</summary>
+    /// <exception cref="HwException">PeriodInvalid, ReviewNotFound, ReviewClosed, ReviewNotDue, StateLocked or StateNotWritable, JournalWriteFailed, StateConflict (the review document changed under us), or a directory error of the adapter.</exception>
     public AccessReview Close(string? period)
     {
         using IDisposable _ = _session.BeginChange();
@@ -234,7 +251,7 @@ public sealed partial class ReviewService
         {
             if (review.UndecidedAction == "Revoke")
             {
-                AccessOutcome outcome = _session.Access.Revoke(item.Account, item.UserId,
+                AccessOutcome outcome = _access.Revoke(item.Account, item.UserId,
                     $"Access review {review.Period}: no decision by {EnglishDate.Long(review.GraceEndsAt.UtcDateTime)} (the policy revokes undecided access)");
                 item.Outcome = outcome.Changed ? "RevokedUndecided" : "AlreadyRemoved";
             }

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
-namespace HealthwatchPolicy.Engine;
+namespace HealthwatchPolicy.Engine.Text;
 
 /// <summary>
 /// The one rule for identifier-like input (accounts, users, periods, decisions, rule and clause ids, platforms,

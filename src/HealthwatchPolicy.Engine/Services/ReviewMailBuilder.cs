@@ -10,8 +10,10 @@ using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Storage;
 using HealthwatchPolicy.Engine.Text;
 using MimeKit;
+using HealthwatchPolicy.Engine.Reviews;
+using HealthwatchPolicy.Engine.Checks;
 
-namespace HealthwatchPolicy.Engine.Reviews;
+namespace HealthwatchPolicy.Engine.Services;
 
 /// <summary>
 /// The review's messages, written for a busy manager who may use a screen reader: what is asked, by when and what
@@ -20,7 +22,7 @@ namespace HealthwatchPolicy.Engine.Reviews;
 /// 320 CSS px) with a plain-text alternative carrying the same content: both are rendered from one list of blocks.
 /// Dates come from <see cref="EnglishDate"/>, never from a named culture (the engine runs globalization-invariant).
 /// </summary>
-public static class ReviewMailBuilder
+internal static class ReviewMailBuilder
 {
     private const string ClauseId = "SMP-3.2";
 

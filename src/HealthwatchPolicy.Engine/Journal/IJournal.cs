@@ -1,7 +1,6 @@
 using System.Collections.Generic;
-using HealthwatchPolicy.Engine.Journal;
 
-namespace HealthwatchPolicy.Engine.Ports;
+namespace HealthwatchPolicy.Engine.Journal;
 
 /// <summary>The journal port: an append-only, hash-chained record of every change the module makes.</summary>
 public interface IJournal

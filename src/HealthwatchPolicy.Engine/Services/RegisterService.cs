@@ -7,8 +7,10 @@ using HealthwatchPolicy.Engine.Journal;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Sessions;
+using HealthwatchPolicy.Engine.Register;
+using HealthwatchPolicy.Engine.Text;
 
-namespace HealthwatchPolicy.Engine.Register;
+namespace HealthwatchPolicy.Engine.Services;
 
 /// <summary>The official-account register: one posting group per account, the entry riding on the group.</summary>
 public sealed class RegisterService
@@ -185,11 +187,15 @@ public sealed class RegisterService
     /// <summary>The checks' verdict on a proposed account, owner or consent: throws the first refusal (SMP-3.1).</summary>
     private void Enforce(ProposedChange change)
     {
-        if (CheckCatalog.Refuse(change, new CheckContext(_session.Policy, _session.Directory.FindUser)).FirstOrDefault() is { } refusal)
+        if (PolicyChecks.Refuse(change, new CheckContext(_session.Policy, _session.Directory.FindUser)).FirstOrDefault() is { } refusal)
             throw new PolicyRefusalException(refusal);
     }
 
-    /// <summary>Changes the URL, purpose or owner of an account; journals before and after.</summary>
+    /// <summary>Changes the URL, purpose or owner of an account, or records consent; journals before and after (<c>AccountUpdated</c>).</summary>
+    /// <exception cref="HwException">AccountNotFound (no active account of that name), AccountUrlInvalid (input <c>url</c>),
+    /// UserNotFound (input <c>owner</c> or <c>consentBy</c>, or the current owner gone), StateLocked or StateNotWritable,
+    /// JournalWriteFailed, or a directory error of the adapter (Graph: <c>PATCH /groups/{id}/extensions/{name}</c>).</exception>
+    /// <exception cref="PolicyRefusalException">AccountOwnerDisabled or AccountConsentInvalid (SMP-3.1), with the typed refusal.</exception>
     public OfficialAccount Update(string name, string? url, string? purpose, string? owner, string reason,
         string? consentBy = null, DateTime? consentDate = null)
     {
@@ -228,7 +234,9 @@ public sealed class RegisterService
         return GetAccount(account.Name);
     }
 
-    /// <summary>Retires an account: revokes every poster (each journaled), keeps the record marked Retired.</summary>
+    /// <summary>Retires an account: revokes every poster (each journaled), keeps the record marked Retired (<c>AccountRetired</c>).</summary>
+    /// <exception cref="HwException">AccountNotFound, StateLocked or StateNotWritable, JournalWriteFailed, or a directory
+    /// error of the adapter (Graph: <c>DELETE /groups/{id}/members/{userId}/$ref</c> per poster, then the extension).</exception>
     public OfficialAccount Retire(string name, string reason)
     {
         using IDisposable _ = _session.BeginChange();
@@ -247,19 +255,4 @@ public sealed class RegisterService
         _session.Record(JournalActions.AccountRetired, account.Name, null, reason, before.ToJson(), after.ToJson());
         return GetAccount(account.Name);
     }
-}
-
-/// <summary>The register as read in one go: the accounts, the posting-prefixed groups with no register entry, and the users behind them.</summary>
-internal sealed class RegisterSnapshot
-{
-    public RegisterSnapshot(List<OfficialAccount> accounts, List<DirectoryGroup> unregisteredGroups, Dictionary<string, DirectoryUser> users)
-    {
-        Accounts = accounts;
-        UnregisteredGroups = unregisteredGroups;
-        Users = users;
-    }
-
-    public List<OfficialAccount> Accounts { get; }
-    public List<DirectoryGroup> UnregisteredGroups { get; }
-    public Dictionary<string, DirectoryUser> Users { get; }
 }

@@ -7,8 +7,11 @@ using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Register;
 using HealthwatchPolicy.Engine.Sessions;
+using HealthwatchPolicy.Engine.Compliance;
+using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Reviews;
 
-namespace HealthwatchPolicy.Engine.Compliance;
+namespace HealthwatchPolicy.Engine.Services;
 
 /// <summary>
 /// Runs every rule against the connected directory and journal: one bulk read of the register (groups, then
@@ -18,8 +21,15 @@ namespace HealthwatchPolicy.Engine.Compliance;
 public sealed class ComplianceService
 {
     private readonly HwSession _session;
+    private readonly RegisterService _register;
+    private readonly ReviewStore _reviews;
 
-    internal ComplianceService(HwSession session) => _session = session;
+    internal ComplianceService(HwSession session, RegisterService register)
+    {
+        _session = session;
+        _register = register;
+        _reviews = new ReviewStore(session.State);
+    }
 
     /// <summary>Every finding, against the connected policy or <paramref name="policy"/> (another version).</summary>
     public IReadOnlyList<ComplianceFinding> Run(PolicyDocument? policy = null)
@@ -35,7 +45,7 @@ public sealed class ComplianceService
     private IReadOnlyList<ComplianceFinding> Run(PolicyDocument p, IReadOnlyDictionary<string, DirectoryUser?> roleHolders, RegisterSnapshot register)
     {
         IReadOnlyList<JournalEntry> journal = _session.Journal.ReadAll();
-        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _session.Reviews.All());
+        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _reviews.All());
     }
 
     /// <summary>The findings (all of them, or those given) with their summary and the context a reader needs.</summary>
@@ -57,7 +67,7 @@ public sealed class ComplianceService
             ComplianceReport.ContactsFor(p, upn => holders.Values.FirstOrDefault(u => u is not null && string.Equals(u.UserPrincipalName, upn, StringComparison.OrdinalIgnoreCase))));
     }
 
-    private RegisterSnapshot ReadWithRoleHolders(PolicyDocument policy) => _session.Register.ReadRegister(userPrincipalNames: RoleNames(policy));
+    private RegisterSnapshot ReadWithRoleHolders(PolicyDocument policy) => _register.ReadRegister(userPrincipalNames: RoleNames(policy));
 
     private static List<string> RoleNames(PolicyDocument policy) => policy.Roles.Where(r => r.User is not null).Select(r => r.User!).ToList();
 
@@ -78,6 +88,7 @@ public sealed class ComplianceService
             r => byName.TryGetValue(r.User!, out DirectoryUser? u) ? u : _session.Directory.FindUser(r.User!));
     }
 
+    /// <summary>The counts by severity and rule for <paramref name="findings"/> and the pass/fail result, against the connected policy or <paramref name="policy"/>. Reads nothing.</summary>
     public ComplianceSummary Summarise(IReadOnlyList<ComplianceFinding> findings, PolicyDocument? policy = null) =>
         new((policy ?? _session.Policy).Version, _session.Connection.Directory, _session.Clock.UtcNow, findings,
             ComplianceRules.All.Select(r => new ComplianceRuleCount(r, findings.Count(f => f.RuleId == r.Id))).ToList());
@@ -87,8 +98,41 @@ public sealed class ComplianceService
         IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now, IReadOnlyList<Reviews.AccessReview>? reviews = null)
     {
         var snapshot = new CheckSnapshot(policy, register, journal, roleHolders, now, reviews ?? Array.Empty<Reviews.AccessReview>());
-        return CheckCatalog.Checks.SelectMany(c => c.Find(snapshot))
+        return PolicyChecks.All.SelectMany(c => c.Find(snapshot))
             .OrderBy(f => f.Severity).ThenBy(f => f.Account, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal)
             .ThenBy(f => f.Subject, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// Builds the report (<see cref="BuildReport"/>) and mails it through <paramref name="mailer"/>: HTML with a
+    /// Markdown text alternative, from <paramref name="from"/> to the policy's Manager or to <paramref name="to"/>
+    /// (a user principal name or object id). Throws <c>RecipientNotFound</c> when the recipient is not in the
+    /// directory and <c>RecipientHasNoMailbox</c> when they have no mail address; what the mailer throws otherwise.
+    /// </summary>
+    /// <returns>The mail as sent: period (yyyy-MM, now in UTC), kind <c>ComplianceReport</c>, recipient, subject, finding count, transport.</returns>
+    public ReviewMailRecord SendComplianceReport(IMailer mailer, string from, string? to)
+    {
+        ComplianceReport report = BuildReport();
+        PolicyDocument policy = _session.Policy;
+        DirectoryUser? recipient = _session.Directory.FindUser(to ?? policy.FindRole("Manager")?.User ?? "")
+            ?? throw new HwException(ErrorIds.RecipientNotFound,
+                to is null ? "The policy's Manager role names nobody in the directory: name the recipient." : $"There is no user '{to}' in the directory.", to, input: "to");
+        string address = recipient.Mail ?? throw new HwException(ErrorIds.RecipientHasNoMailbox,
+            $"'{recipient.UserPrincipalName}' has no mailbox: name a recipient who has one.", recipient.UserPrincipalName, input: "to");
+        var message = new MimeKit.MimeMessage { Subject = $"Social media policy compliance: {report.Summary.Result} ({report.Summary.Total} findings)" };
+        message.From.Add(new MimeKit.MailboxAddress(policy.Organisation, from));
+        message.To.Add(new MimeKit.MailboxAddress(recipient.DisplayName, address));
+        message.Body = new MimeKit.BodyBuilder
+        {
+            HtmlBody = ComplianceReportRenderer.ToHtml(report),
+            TextBody = ComplianceReportRenderer.ToMarkdown(report),
+        }.ToMessageBody();
+        mailer.Send(message);
+        return new ReviewMailRecord
+        {
+            Period = _session.Clock.UtcNow.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), Kind = "ComplianceReport",
+            Recipient = recipient.UserPrincipalName, To = new() { address }, Subject = message.Subject ?? "", Items = report.Findings.Count,
+            SentAt = _session.Clock.UtcNow, Transport = mailer.Description,
+        };
     }
 }

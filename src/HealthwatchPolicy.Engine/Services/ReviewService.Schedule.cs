@@ -4,8 +4,9 @@ using System.Globalization;
 using System.Linq;
 using System.Text.Json.Nodes;
 using HealthwatchPolicy.Engine.Ports;
+using HealthwatchPolicy.Engine.Reviews;
 
-namespace HealthwatchPolicy.Engine.Reviews;
+namespace HealthwatchPolicy.Engine.Services;
 
 /// <summary>The monthly schedule: what is due at the session clock's now, done once.</summary>
 public sealed partial class ReviewService
@@ -65,7 +66,7 @@ public sealed partial class ReviewService
         bool firstRun = !_session.State.List(ScheduleFolder).Any(n => n.StartsWith(ScheduleFolder + "/compliance-report-", StringComparison.Ordinal));
         if ((now.UtcDateTime.Day == 1 || firstRun) && _session.State.Read(record) is null)
         {
-            ReviewMailRecord sent = _session.SendComplianceReport(mailer, from, null);
+            ReviewMailRecord sent = _compliance.SendComplianceReport(mailer, from, null);
             _session.State.Create(record, new JsonObject
             {
                 ["period"] = month,
@@ -84,38 +85,4 @@ public sealed partial class ReviewService
         if (mail.Count > 0)
             steps.Add(new ReviewScheduleStep(kind, period, at, string.Join(Environment.NewLine, mail.Select(line)), mail));
     }
-}
-
-/// <summary>What one step of the schedule was.</summary>
-public enum ReviewStepKind
-{
-    ReviewStarted,
-    ReviewMailSent,
-    ReminderSent,
-    EscalationSent,
-    ReviewClosed,
-    ComplianceReportMailed,
-}
-
-/// <summary>One thing <see cref="ReviewService.Advance"/> did: its kind, the review period (or month), when, and the mail it sent.</summary>
-public sealed class ReviewScheduleStep
-{
-    internal ReviewScheduleStep(ReviewStepKind kind, string period, DateTimeOffset at, string summary, IReadOnlyList<ReviewMailRecord>? mail)
-    {
-        Kind = kind;
-        Period = period;
-        At = at;
-        Summary = summary;
-        Mail = mail ?? Array.Empty<ReviewMailRecord>();
-    }
-
-    public ReviewStepKind Kind { get; }
-    /// <summary>The review's period (yyyy-MM); for the compliance report, the month it was mailed in.</summary>
-    public string Period { get; }
-    public DateTimeOffset At { get; }
-    /// <summary>What was done, in words (one line per message for mail steps): what the unattended job logs.</summary>
-    public string Summary { get; }
-    public IReadOnlyList<ReviewMailRecord> Mail { get; }
-
-    public override string ToString() => Summary;
 }

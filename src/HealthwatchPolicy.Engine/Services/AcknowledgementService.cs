@@ -5,38 +5,22 @@ using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Journal;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Sessions;
+using HealthwatchPolicy.Engine.Acknowledgements;
+using HealthwatchPolicy.Engine.Text;
 
-namespace HealthwatchPolicy.Engine.Acknowledgements;
+namespace HealthwatchPolicy.Engine.Services;
 
-/// <summary>A person's acknowledgement of a policy version, as the cmdlets show it.</summary>
-public sealed class PolicyAcknowledgement
-{
-    internal PolicyAcknowledgement(DirectoryUser user, string version, AcknowledgementItem? item, string status)
-    {
-        User = user.UserPrincipalName;
-        DisplayName = user.DisplayName;
-        EmployeeType = user.EmployeeType;
-        Version = version;
-        AcknowledgedAt = item?.At;
-        RecordedBy = item?.RecordedBy;
-        Status = status;
-    }
-
-    public string User { get; }
-    public string DisplayName { get; }
-    public string? EmployeeType { get; }
-    public string Version { get; }
-    public DateTimeOffset? AcknowledgedAt { get; }
-    public string? RecordedBy { get; }
-    /// <summary><c>Acknowledged</c>, <c>AlreadyAcknowledged</c> or <c>Missing</c>.</summary>
-    public string Status { get; }
-}
-
+/// <summary>Policy acknowledgements: who has acknowledged which version, recorded on the user's extension and journaled.</summary>
 public sealed class AcknowledgementService
 {
     private readonly HwSession _session;
+    private readonly RegisterService _register;
 
-    internal AcknowledgementService(HwSession session) => _session = session;
+    internal AcknowledgementService(HwSession session, RegisterService register)
+    {
+        _session = session;
+        _register = register;
+    }
 
     /// <summary>Records that the user read the policy version (default: the current one). Idempotent.</summary>
     public (PolicyAcknowledgement Acknowledgement, bool Changed) Add(string userReference, string? version, string reason)
@@ -50,7 +34,7 @@ public sealed class AcknowledgementService
                 + $"({_session.Policy.Version}). Acknowledge the version the policy has, or connect with that version's policy file.",
                 v, input: "version");
         using IDisposable _ = _session.BeginChange();
-        DirectoryUser user = _session.Register.ResolveUser(userReference, "user");
+        DirectoryUser user = _register.ResolveUser(userReference, "user");
         AcknowledgementRecord record = AcknowledgementRecord.Read(user.Extension);
         if (record.For(v) is { } existing)
             return (new PolicyAcknowledgement(user, v, existing, "AlreadyAcknowledged"), false);

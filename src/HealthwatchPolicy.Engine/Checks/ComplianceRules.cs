@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
-using HealthwatchPolicy.Engine.Checks;
 using HealthwatchPolicy.Engine.Policy;
+using HealthwatchPolicy.Engine.Compliance;
 
-namespace HealthwatchPolicy.Engine.Compliance;
+namespace HealthwatchPolicy.Engine.Checks;
 
 /// <summary>
 /// The rules, one or more per enforced check, in catalogue order. Ids are stable: scripts and suppressions refer
@@ -14,7 +14,9 @@ public static class ComplianceRules
     /// <summary>HW-REV-002, named in the review mail.</summary>
     public static ComplianceRule AccessNotConfirmed => AccessReviewCheck.AccessNotConfirmed;
 
-    public static IReadOnlyList<ComplianceRule> All { get; } = CheckCatalog.Checks.SelectMany(c => c.Rules).ToList();
+    /// <summary>Every rule of every check, in catalogue order (the order of the report's summary).</summary>
+    public static IReadOnlyList<ComplianceRule> All { get; } = PolicyChecks.All.SelectMany(c => c.Rules).ToList();
 
+    /// <summary>The rule with id <paramref name="id"/> (for example <c>HW-ELG-001</c>, ordinal), or null when no check defines it.</summary>
     public static ComplianceRule? Find(string id) => All.FirstOrDefault(r => r.Id == id);
 }

@@ -9,15 +9,22 @@ using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Register;
 using HealthwatchPolicy.Engine.Sessions;
+using HealthwatchPolicy.Engine.Access;
+using HealthwatchPolicy.Engine.Text;
 
-namespace HealthwatchPolicy.Engine.Access;
+namespace HealthwatchPolicy.Engine.Services;
 
 /// <summary>Posting access: grant (with the policy's checks) and revoke, idempotent and journaled.</summary>
 public sealed class AccessService
 {
     private readonly HwSession _session;
+    private readonly RegisterService _register;
 
-    internal AccessService(HwSession session) => _session = session;
+    internal AccessService(HwSession session, RegisterService register)
+    {
+        _session = session;
+        _register = register;
+    }
 
     /// <summary>
     /// Adds <paramref name="userReference"/> (principal name or object id) to the account's posting group if every check
@@ -30,12 +37,12 @@ public sealed class AccessService
     public AccessOutcome Grant(string accountName, string userReference, string reason)
     {
         using IDisposable _ = _session.BeginChange();
-        OfficialAccount account = _session.Register.GetAccount(accountName, includeRetired: false);
-        DirectoryUser user = _session.Register.ResolveUser(userReference, "user");
+        OfficialAccount account = _register.GetAccount(accountName, includeRetired: false);
+        DirectoryUser user = _register.ResolveUser(userReference, "user");
         if (account.PosterIds.Contains(user.Id, StringComparer.OrdinalIgnoreCase))
             return new AccessOutcome(ToAccess(account, user, "AlreadyGranted"), false, Array.Empty<PolicyRefusal>());
 
-        IReadOnlyList<PolicyRefusal> refusals = CheckCatalog.Refuse(new ProposedGrant(account.Name, user, account.PosterCount), new CheckContext(_session.Policy, _session.Directory.FindUser));
+        IReadOnlyList<PolicyRefusal> refusals = PolicyChecks.Refuse(new ProposedGrant(account.Name, user, account.PosterCount), new CheckContext(_session.Policy, _session.Directory.FindUser));
         if (refusals.Count > 0)
             return new AccessOutcome(null, false, refusals);
 
@@ -46,10 +53,11 @@ public sealed class AccessService
         return new AccessOutcome(ToAccess(account, user, changed ? "Granted" : "AlreadyGranted"), changed, Array.Empty<PolicyRefusal>());
     }
 
+    /// <summary>Removes the user (<paramref name="userReference"/>: user principal name or object id) from the account's posting group and journals it with <paramref name="reason"/>; idempotent (nothing journaled when they were not a poster). Throws <c>AccountNotFound</c>, <c>UserNotFound</c>, <c>StateLocked</c>, <c>JournalCorrupt</c> or a directory error of the adapter. Graph: one <c>DELETE /groups/{id}/members/{id}/$ref</c>.</summary>
     public AccessOutcome Revoke(string accountName, string userReference, string reason)
     {
         using IDisposable _ = _session.BeginChange();
-        OfficialAccount account = _session.Register.GetAccount(accountName, includeRetired: true);
+        OfficialAccount account = _register.GetAccount(accountName, includeRetired: true);
         userReference = Identifiers.Normalise(userReference);
         DirectoryUser? user = _session.Directory.FindUser(userReference);
         // A poster who has since left the directory is still removable by object id.
@@ -74,7 +82,7 @@ public sealed class AccessService
     {
         accountPattern = Identifiers.NormaliseOptional(accountPattern);
         userPattern = Identifiers.NormaliseOptional(userPattern);
-        RegisterSnapshot register = _session.Register.ReadRegister();
+        RegisterSnapshot register = _register.ReadRegister();
         if (accountPattern is not null && accountPattern.IndexOfAny(new[] { '*', '?' }) < 0
             && !register.Accounts.Any(a => a.IsActive && (Wildcard.IsMatch(a.Name, accountPattern) || Wildcard.IsMatch(a.GroupName, accountPattern))))
             throw new HwException(ErrorIds.AccountNotFound,
