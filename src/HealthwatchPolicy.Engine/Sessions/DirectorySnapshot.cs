@@ -60,9 +60,16 @@ internal static class DirectorySnapshotWriter
             Groups = groups.Select(g => new LocalGroup
             {
                 Id = g.Id, DisplayName = g.DisplayName, Description = g.Description, MailNickname = g.MailNickname,
-                Members = g.MemberIds.ToList(), Extension = g.Extension,
+                Members = g.DirectMemberIds.Concat(g.GroupIds).ToList(), Extension = g.Extension,
+                MailEnabled = g.Kind.MailEnabled ? true : null, SecurityEnabled = g.Kind.SecurityEnabled ? null : false,
+                GroupTypes = g.Kind.GroupTypes.Count > 0 ? g.Kind.GroupTypes.ToList() : null,
             }).ToList(),
         };
+        // Groups nested in posting groups go into the snapshot too, so it grants the same access (docs/decisions/0090).
+        var written = new HashSet<string>(document.Groups.Select(g => g.Id), StringComparer.OrdinalIgnoreCase);
+        foreach (NestedGroup n in groups.SelectMany(g => g.NestedGroups))
+            if (written.Add(n.Id))
+                document.Groups.Add(new LocalGroup { Id = n.Id, DisplayName = n.DisplayName, MailNickname = n.DisplayName, Members = n.DirectMemberIds.Concat(n.GroupIds).ToList() });
 
         var journal = session.Journal.ReadAll();
         string state = System.IO.Path.Combine(target, "state");
