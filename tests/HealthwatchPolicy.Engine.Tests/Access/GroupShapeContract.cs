@@ -146,6 +146,26 @@ public abstract class GroupShapeContract : IDisposable
     }
 
     [Fact]
+    public void A_review_cannot_remove_access_through_a_nested_group_and_closing_flags_it_instead_of_failing()
+    {
+        string policy = Path.Combine(Org.Folder, "policy.yaml");
+        File.WriteAllText(policy, File.ReadAllText(Repo.PolicyPath).Replace("undecidedAction: Flag", "undecidedAction: Revoke"));
+        SeedNested();
+        _session = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(CreateDirectory(Org.Folder), "Test", Org.StateFolder, policy, Clock);
+        Session.Reviews.Start(null);
+        var remove = Assert.ThrowsAny<HwException>(() => Session.Reviews.Decide(null, Twitter, TestOrg.Leaver, "Remove", "Left in October"));
+        Assert.Equal("PosterThroughNestedGroup", remove.ErrorId);
+        Assert.Null(Session.Reviews.Items(null, pendingOnly: false).Single(i => i.UserId == "u-tom").Decision);
+        Clock.UtcNow = Clock.UtcNow.AddDays(22);
+        var closed = Session.Reviews.Close(null);
+        Assert.NotNull(closed.ClosedAt);
+        Assert.Equal("RevokedUndecided", closed.Items.Single(i => i.UserId == "u-emma").Outcome);
+        Assert.Equal("Flagged", closed.Items.Single(i => i.UserId == "u-tom").Outcome);
+        Assert.Equal("Flagged", closed.Items.Single(i => i.UserId == "u-comms").Outcome);
+        Assert.Equal(new[] { "u-comms", "u-tom" }, Session.Compliance.Run().Where(f => f.RuleId == "HW-REV-002").Select(f => Session.Directory.FindUser(f.Subject)!.Id).OrderBy(x => x, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_mail_enabled_security_posting_group_is_flagged_and_its_members_are_left_alone()
     {
         Seed(Kind(Group("g-mesg", TwitterGroup, Twitter, "u-emma"), mailEnabled: true, securityEnabled: true));
