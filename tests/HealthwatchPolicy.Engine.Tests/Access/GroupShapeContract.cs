@@ -233,6 +233,36 @@ public sealed class GraphGroupShapeContractTests : GroupShapeContract
 
     protected override IDirectory CreateDirectory(string organisationFolder) => (_host = GraphTestHost.Start(organisationFolder)).Directory;
 
+    [Fact]
+    public void Nesting_of_any_depth_costs_at_most_two_more_round_trips_and_none_without_nesting()
+    {
+        // HW-Posting-deep ⊃ g1 ⊃ g2 ⊃ … ⊃ g6 ⊃ Tom; HW-Posting-flat holds Emma only.
+        string path = Path.Combine(Org.Folder, "directory.json");
+        JsonObject doc = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        JsonArray groups = doc["groups"]!.AsArray();
+        groups.Add(new JsonObject { ["id"] = "g-deep", ["displayName"] = "HW-Posting-deep", ["members"] = new JsonArray("u-emma", "g1") });
+        for (int i = 1; i <= 6; i++)
+            groups.Add(new JsonObject { ["id"] = $"g{i}", ["displayName"] = $"Level {i}", ["members"] = new JsonArray(i < 6 ? $"g{i + 1}" : "u-tom") });
+        groups.Add(new JsonObject { ["id"] = "g-flat", ["displayName"] = "HW-Posting-flat", ["members"] = new JsonArray("u-emma") });
+        File.WriteAllText(path, doc.ToJsonString());
+        IDirectory dir = CreateDirectory(Org.Folder);
+
+        int before = _host!.Fake.HttpRequestCount;
+        DirectoryGroup flat = Assert.Single(dir.GetGroups("HW-Posting-flat"));
+        Assert.Equal(2, _host.Fake.HttpRequestCount - before);   // the list, and one $batch of members: as before nesting was read
+        Assert.Equal(new[] { "u-emma" }, flat.MemberIds);
+        Assert.Empty(flat.NestedGroups);
+
+        before = _host.Fake.HttpRequestCount;
+        DirectoryGroup deep = Assert.Single(dir.GetGroups("HW-Posting-deep"));
+        Assert.Equal(4, _host.Fake.HttpRequestCount - before);   // + transitiveMembers, + the nested groups' members
+        Assert.Equal(new[] { "u-emma", "u-tom" }, deep.MemberIds);
+        Assert.Equal(new[] { "u-emma" }, deep.DirectMemberIds);
+        Assert.Equal(new[] { "g1" }, deep.GroupIds);
+        Assert.Equal(new[] { "g1", "g2", "g3", "g4", "g5", "g6" }, deep.NestedGroups.Select(n => n.Id).OrderBy(x => x, StringComparer.Ordinal));
+        Assert.Equal("Level 6", Assert.Single(deep.NestedGroupsOf("u-tom")).DisplayName);
+    }
+
     public override void Dispose()
     {
         _host?.Dispose();
