@@ -88,6 +88,12 @@ public sealed class NestingAndGroupKindTests : FakeGraphTest
         Assert.NotNull(error["innerError"]?["request-id"]);
         var remove = await Assert.ThrowsAsync<ODataError>(() => Client.Groups[mesg.Id].Members[a.Id].Ref.DeleteAsync());
         Assert.Equal(400, remove.ResponseStatusCode);
+        // nor through members@odata.bind in a PATCH of the group
+        var patch = await Assert.ThrowsAsync<ODataError>(() => Client.Groups[mesg.Id].PatchAsync(new Group
+        {
+            AdditionalData = new System.Collections.Generic.Dictionary<string, object> { ["members@odata.bind"] = new[] { DirectoryObjectUrl(b.Id) } },
+        }));
+        Assert.Equal("Cannot Update a mail-enabled security groups and or distribution list.", patch.Error!.Message);
         Assert.Equal(new[] { a.Id }, Fake.GetMembers(mesg.Id));
         // a distribution list is refused the same way; a Microsoft 365 group and a security group are not
         FakeGroup dl = Fake.AddGroup(new FakeGroup { DisplayName = "List", MailEnabled = true, SecurityEnabled = false });
