@@ -106,6 +106,18 @@ public abstract class GroupShapeContract : IDisposable
     }
 
     [Fact]
+    public void A_directory_snapshot_keeps_the_nesting_so_it_grants_the_same_access()
+    {
+        SeedNested();
+        string target = Path.Combine(Org.Folder, "snapshot");
+        Session.ExportSnapshot(target);
+        DirectoryGroup copy = Assert.Single(new LocalDirectory(target).GetGroups(TwitterGroup));
+        Assert.Equal(new[] { "u-comms", "u-emma", "u-tom" }, copy.MemberIds.OrderBy(x => x, StringComparer.Ordinal));
+        Assert.Equal(new[] { "u-comms", "u-emma" }, copy.DirectMemberIds);
+        Assert.Equal(new[] { "g-rota", "g-team" }, copy.NestedGroups.Select(n => n.Id).OrderBy(x => x, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void People_in_a_nested_group_count_towards_the_limit_and_are_reviewed()
     {
         SeedNested();
