@@ -27,7 +27,7 @@ namespace HealthwatchPolicy.Engine.Graph;
 public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
 {
     internal static readonly string[] UserSelect = { "id", "displayName", "userPrincipalName", "mail", "accountEnabled", "employeeType", "userType", "jobTitle" };
-    private static readonly string[] s_groupSelect = { "id", "displayName", "description", "mailNickname" };
+    private static readonly string[] s_groupSelect = { "id", "displayName", "description", "mailNickname", "groupTypes", "mailEnabled", "securityEnabled" };
     private const int IdsPerFilter = 15;        // Graph's limit on values in an 'in' filter
     private const int MaxBatchRounds = 6;
 
@@ -198,7 +198,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             rc.QueryParameters.Top = 999;
         }, ct).ConfigureAwait(false);
         await Pages<Group, GroupCollectionResponse>(page, groups.Add, ct).ConfigureAwait(false);
-        Dictionary<string, List<string>> members = await MembersAsync(groups.Select(g => g.Id!).ToList(), ct).ConfigureAwait(false);
+        Dictionary<string, Membership> members = await MembershipAsync(groups.Select(g => g.Id!).ToList(), ct).ConfigureAwait(false);
         return groups.Where(g => g.DisplayName?.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase) == true)
             .Select(g => ToGroup(g, members[g.Id!])).ToList();
     });
@@ -221,7 +221,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         }
         if (g is null)
             return null;
-        Dictionary<string, List<string>> members = await MembersAsync(new List<string> { g.Id! }, ct).ConfigureAwait(false);
+        Dictionary<string, Membership> members = await MembershipAsync(new List<string> { g.Id! }, ct).ConfigureAwait(false);
         return ToGroup(g, members[g.Id!]);
     });
 
@@ -274,6 +274,10 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         {
             return false; // already a member: the no-op the domain expects
         }
+        catch (ODataError e) when (IsMailEnabledRefusal(e))
+        {
+            throw NotManageable(e, "add a poster to the posting group", groupId);
+        }
         catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound))
         {
             // The port's own ids, so callers handle both adapters alike; Graph's request id is kept in the message.
@@ -297,28 +301,114 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         {
             return false; // not a member: nothing to remove
         }
+        catch (ODataError e) when (IsMailEnabledRefusal(e))
+        {
+            throw NotManageable(e, "remove a poster from the posting group", groupId);
+        }
     });
 
-    // ---------- helpers ----------
+    // ---------- nesting and group kinds (docs/decisions/0090) ----------
 
-    /// <summary>Direct user members of each group: one $batch item per group, 20 groups a round trip.</summary>
-    private async Task<Dictionary<string, List<string>>> MembersAsync(List<string> groupIds, CancellationToken ct)
+    /// <summary>Graph's 400 on members/$ref of a mail-enabled security group or distribution list (reported, not documented).</summary>
+    private static bool IsMailEnabledRefusal(ODataError e) =>
+        GraphErrors.IsStatus(e, HttpStatusCode.BadRequest)
+        && (GraphErrors.Mentions(e, "mail-enabled security group") || GraphErrors.Mentions(e, "originated within an external service"));
+
+    private static GraphRequestException NotManageable(ODataError e, string what, string groupId)
     {
-        var requests = groupIds.Select(id => _client.Groups[id].Members.GraphUser.ToGetRequestInformation(rc =>
+        GraphRequestException g = GraphErrors.From(e, what, groupId);
+        return new GraphRequestException(ErrorIds.GroupNotManageable,
+            $"Graph refuses to change the members of group '{groupId}' because it is a mail-enabled security group or distribution list "
+            + $"(its members are managed in Exchange Online): {g.Message}", groupId, g.RequestId, g.Status, g.Code, e);
+    }
+
+    /// <summary>A group's membership as read: direct non-group members, direct groups, and every nested group with its own.</summary>
+    private sealed class Membership
+    {
+        public List<string> Direct { get; } = new();
+        public List<string> Groups { get; } = new();
+        public List<NestedGroup> Nested { get; } = new();
+    }
+
+    /// <summary>
+    /// Who is in each group, nesting included, in at most three $batch rounds however deep the nesting goes:
+    /// (1) each group's direct members, all types (<c>members?$select=id,displayName</c>); only when some group has a
+    /// group among them, (2) that group's <c>transitiveMembers</c> (Graph's flat list of everything nested at any
+    /// depth, so every nested group is known at once) and (3) each nested group's own direct members, so each person
+    /// is known by the group that holds them. A cycle is a group seen twice: each is read once.
+    /// </summary>
+    private async Task<Dictionary<string, Membership>> MembershipAsync(List<string> groupIds, CancellationToken ct)
+    {
+        Dictionary<string, (List<string> NonGroups, List<(string Id, string Name)> Groups)> direct = await DirectMembersAsync(groupIds, ct).ConfigureAwait(false);
+        var result = new Dictionary<string, Membership>(StringComparer.OrdinalIgnoreCase);
+        foreach (string id in groupIds)
         {
-            rc.QueryParameters.Select = new[] { "id" };
+            var m = new Membership();
+            m.Direct.AddRange(direct[id].NonGroups);
+            m.Groups.AddRange(direct[id].Groups.Select(x => x.Id));
+            result[id] = m;
+        }
+        List<string> withNesting = groupIds.Where(id => direct[id].Groups.Count > 0).ToList();
+        if (withNesting.Count == 0)
+            return result;
+
+        var transitive = withNesting.Select(id => _client.Groups[id].TransitiveMembers.ToGetRequestInformation(rc =>
+        {
+            rc.QueryParameters.Select = new[] { "id", "displayName" };
             rc.QueryParameters.Top = 999;
         })).ToList();
-        List<UserCollectionResponse> pages = await BatchAsync<UserCollectionResponse>(requests, "list posting-group members", ct).ConfigureAwait(false);
-        var result = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        List<DirectoryObjectCollectionResponse> pages = await BatchAsync<DirectoryObjectCollectionResponse>(transitive, "list groups nested in posting groups", ct).ConfigureAwait(false);
+        var nestedOf = new Dictionary<string, List<(string Id, string Name)>>(StringComparer.OrdinalIgnoreCase);
+        var names = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < withNesting.Count; i++)
+        {
+            var groups = new List<(string Id, string Name)>();
+            await Pages<DirectoryObject, DirectoryObjectCollectionResponse>(pages[i], o =>
+            {
+                if (o is Group g && !string.Equals(g.Id, withNesting[i], StringComparison.OrdinalIgnoreCase) && !groups.Any(x => x.Id == g.Id))
+                {
+                    groups.Add((g.Id!, g.DisplayName ?? g.Id!));
+                    names[g.Id!] = g.DisplayName ?? g.Id!;
+                }
+            }, ct).ConfigureAwait(false);
+            nestedOf[withNesting[i]] = groups;
+        }
+        List<string> toRead = names.Keys.ToList();
+        Dictionary<string, (List<string> NonGroups, List<(string Id, string Name)> Groups)> inner = await DirectMembersAsync(toRead, ct).ConfigureAwait(false);
+        foreach (string id in withNesting)
+            foreach ((string nid, string name) in nestedOf[id])
+                result[id].Nested.Add(new NestedGroup(nid, name, inner[nid].NonGroups, inner[nid].Groups.Select(x => x.Id).ToList()));
+        return result;
+    }
+
+    /// <summary>Direct members of each group, all types: one $batch item per group, 20 groups a round trip.</summary>
+    private async Task<Dictionary<string, (List<string> NonGroups, List<(string Id, string Name)> Groups)>> DirectMembersAsync(List<string> groupIds, CancellationToken ct)
+    {
+        var requests = groupIds.Select(id => _client.Groups[id].Members.ToGetRequestInformation(rc =>
+        {
+            rc.QueryParameters.Select = new[] { "id", "displayName" };
+            rc.QueryParameters.Top = 999;
+        })).ToList();
+        List<DirectoryObjectCollectionResponse> pages = await BatchAsync<DirectoryObjectCollectionResponse>(requests, "list posting-group members", ct).ConfigureAwait(false);
+        var result = new Dictionary<string, (List<string>, List<(string, string)>)>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < groupIds.Count; i++)
         {
-            var ids = new List<string>();
-            await Pages<User, UserCollectionResponse>(pages[i], u => ids.Add(u.Id!), ct).ConfigureAwait(false);
-            result[groupIds[i]] = ids;
+            var others = new List<string>();
+            var groups = new List<(string, string)>();
+            await Pages<DirectoryObject, DirectoryObjectCollectionResponse>(pages[i], o =>
+            {
+                if (o is Group g)
+                    groups.Add((g.Id!, g.DisplayName ?? g.Id!));
+                else if (o is User u)
+                    others.Add(u.Id!);
+                // devices, contacts and service principals give no one posting access: not posters
+            }, ct).ConfigureAwait(false);
+            result[groupIds[i]] = (others, groups);
         }
         return result;
     }
+
+    // ---------- helpers ----------
 
     /// <summary>
     /// Sends the requests in $batch round trips of 20 and returns the typed responses in request order. Items the
@@ -466,6 +556,10 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
 
     private static DirectoryGroup ToGroup(Group g, List<string> members, JsonObject? extension = null) => new(
         g.Id!, g.DisplayName ?? "", g.Description, g.MailNickname ?? "", members, extension ?? OurExtension(g.Extensions));
+
+    private static DirectoryGroup ToGroup(Group g, Membership m) => new(
+        g.Id!, g.DisplayName ?? "", g.Description, g.MailNickname ?? "", m.Direct, OurExtension(g.Extensions), m.Groups, m.Nested,
+        new GroupKind(g.MailEnabled ?? false, g.SecurityEnabled ?? true, g.GroupTypes));
 
     /// <summary>Our extension among a directory object's open extensions (ours carry our extensionName prefix).</summary>
     private static JsonObject? OurExtension(IEnumerable<Extension>? extensions)

@@ -364,7 +364,10 @@ public sealed class FakeGraphServer : IAsyncDisposable
                     DisplayName = displayName,
                     Description = Json.GetString(g, "description"),
                     MailNickname = Json.GetString(g, "mailNickname") ?? Tenant.NicknameFrom(displayName),
-                    SecurityEnabled = true,
+                    // the local directory's group kind (absent: a security group): Graph's groupTypes, mailEnabled, securityEnabled
+                    SecurityEnabled = g["securityEnabled"] is not JsonValue se || !se.TryGetValue(out bool security) || security,
+                    MailEnabled = g["mailEnabled"] is JsonValue me && me.TryGetValue(out bool mail) && mail,
+                    GroupTypes = (g["groupTypes"] as JsonArray ?? new JsonArray()).Select(x => x?.GetValue<string>()).OfType<string>().ToList(),
                     CreatedDateTime = DateTimeOffset.UtcNow,
                     Visibility = "Private",
                 };
@@ -407,6 +410,9 @@ public sealed class FakeGraphServer : IAsyncDisposable
                 var o = new JsonObject { ["id"] = g.Id, ["displayName"] = g.DisplayName };
                 if (g.Description is not null) o["description"] = g.Description;
                 o["mailNickname"] = g.MailNickname;
+                if (g.MailEnabled) o["mailEnabled"] = true;
+                if (!g.SecurityEnabled) o["securityEnabled"] = false;
+                if (g.GroupTypes.Count > 0) o["groupTypes"] = new JsonArray(g.GroupTypes.Select(t => (JsonNode?)t).ToArray());
                 o["members"] = new JsonArray(g.Members.Select(m => (JsonNode?)m).ToArray());
                 if (g.Extensions.Count > 0) o["extension"] = LocalExtension(g.Extensions[0]);
                 groups.Add(o);

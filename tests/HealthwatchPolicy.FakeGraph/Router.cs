@@ -216,6 +216,8 @@ internal sealed partial class Router
             case "members":
             case "owners":
                 return Relationship(r, id, Lower(s[2]));
+            case "transitivemembers":
+                return TransitiveMembers(r, id);
             case "extensions":
                 return Extensions(r, GroupById(id), "groups", s.Skip(3).ToList());
             default:
@@ -322,6 +324,8 @@ internal sealed partial class Router
         string? visibility = OptionalString(b, "visibility", 64);
         List<string>? groupTypes = b.ContainsKey("groupTypes") ? OptionalStrings(b, "groupTypes") : null;
         (List<DirectoryObjectRecord> members, List<DirectoryObjectRecord> owners) = Binds(b);
+        if (members.Count > 0)
+            RefuseMailEnabledMembership(g);
         if (members.Any(m => g.Members.Contains(m.Id, StringComparer.OrdinalIgnoreCase)))
             throw AlreadyExists("members");
         if (owners.Any(o => g.Owners.Contains(o.Id, StringComparer.OrdinalIgnoreCase)))
@@ -408,6 +412,8 @@ internal sealed partial class Router
             if (Is(r, "POST"))
             {
                 GroupRecord g = GroupById(groupId, memberAdd: true);
+                if (isMembers)
+                    RefuseMailEnabledMembership(g);
                 string id = RefId(r.BodyObject());
                 DirectoryObjectRecord obj = _t.FindObject(id) ?? throw GraphError.NotFound(id);
                 List<string> list = isMembers ? g.Members : g.Owners;
@@ -424,6 +430,8 @@ internal sealed partial class Router
             if (Is(r, "DELETE"))
             {
                 GroupRecord g = GroupById(groupId);
+                if (isMembers)
+                    RefuseMailEnabledMembership(g);
                 string url = r.Query["@id"] ?? throw GraphError.BadRequest("The '@id' query parameter with the URL of the object to remove is required.");
                 string id = ParseRefUrl(url) ?? throw GraphError.BadRequest($"Invalid object identifier '{url}'.");
                 return RemoveRelation(g, id, isMembers);
@@ -441,7 +449,10 @@ internal sealed partial class Router
         {
             if (!Is(r, "DELETE"))
                 throw MethodNotAllowed();
-            return RemoveRelation(GroupById(groupId), s[3], isMembers);
+            GroupRecord target = GroupById(groupId);
+            if (isMembers)
+                RefuseMailEnabledMembership(target);
+            return RemoveRelation(target, s[3], isMembers);
         }
         GroupRecord group = GroupById(groupId);
         if (s.Count == 3)

@@ -14,10 +14,14 @@ internal sealed class AuthorisedPostersCheck : PolicyCheck
 
     public override string Name => CheckName;
     public override int Order => 40;
-    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { PosterNotJournaled };
+    internal static readonly ComplianceRule NestedGroup = new("HW-AUT-002", CheckName, Severity.High, "A group inside the posting group gives people access");
+    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { PosterNotJournaled, NestedGroup };
 
     public override IEnumerable<ComplianceFinding> Find(CheckSnapshot s)
     {
+        foreach (ComplianceFinding f in FindNestedGroups(s))
+            yield return f;
+
         // Grants and revocations in the journal: the last word on each (account, user).
         var lastAccessEvent = new Dictionary<(string, string), string>();
         foreach (JournalEntry e in s.Journal)
@@ -36,6 +40,23 @@ internal sealed class AuthorisedPostersCheck : PolicyCheck
                             ? $"{poster.UserPrincipalName} is in '{a.GroupName}' but the journal has no grant for them on '{a.Name}'."
                             : $"{poster.UserPrincipalName} is in '{a.GroupName}' but the journal's last word is that their access was revoked.",
                         $"If they should post, grant it through the policy (Revoke-HwPostingAccess, then Grant-HwPostingAccess with a reason); otherwise revoke it.");
+            }
+    }
+
+    /// <summary>
+    /// A group nested in a posting group (at any depth) gives its members posting access that no grant decided and
+    /// that whoever manages that group can widen at will: one finding per nested group, naming who it lets post.
+    /// </summary>
+    private IEnumerable<ComplianceFinding> FindNestedGroups(CheckSnapshot s)
+    {
+        foreach (OfficialAccount a in s.ActiveAccounts)
+            foreach (Ports.NestedGroup n in a.Group.NestedGroups)
+            {
+                string people = n.DirectMemberIds.Count == 0 ? "nobody directly" : string.Join(", ", System.Linq.Enumerable.Select(n.DirectMemberIds, s.Upn));
+                yield return Finding(s, NestedGroup, a.Name, n.DisplayName,
+                    $"The group '{n.DisplayName}' ({n.Id}) is inside '{a.GroupName}', so everyone in it can post to '{a.Name}' without a grant: {people}"
+                    + (n.GroupIds.Count > 0 ? $", and the members of {n.GroupIds.Count} group(s) inside it." : "."),
+                    $"Take '{n.DisplayName}' out of '{a.GroupName}' in the directory, then grant the people who should post one by one (Grant-HwPostingAccess -Account {a.Name} -User ...).");
             }
     }
 }

@@ -16,7 +16,8 @@ internal sealed class RegisterIntegrityCheck : PolicyCheck
 
     public override string Name => CheckName;
     public override int Order => 30;
-    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { GroupNotInRegister, RegisterGroupGone };
+    internal static readonly ComplianceRule GroupWrongKind = new("HW-REG-003", CheckName, Severity.High, "Posting group is not a security group the module can manage");
+    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { GroupNotInRegister, RegisterGroupGone, GroupWrongKind };
 
     public override IEnumerable<ComplianceFinding> Find(CheckSnapshot s)
     {
@@ -35,5 +36,12 @@ internal sealed class RegisterIntegrityCheck : PolicyCheck
             yield return Finding(s, RegisterGroupGone, c.Key, c.Key,
                 $"The journal records '{c.Key}' as set up on {c.Value.Time:yyyy-MM-dd} and never retired, but its posting group is not in the directory.",
                 "Find out who deleted the group (the directory's audit log); recreate the account or record its retirement.");
+        // A posting group must be a plain security group: Graph will not change a mail-enabled group's members, and
+        // a Microsoft 365 group brings a mailbox, a calendar and files its members share (docs/decisions/0090).
+        foreach (Register.OfficialAccount a in s.ActiveAccounts.Where(a => !a.Group.Kind.IsManageableSecurityGroup))
+            yield return Finding(s, GroupWrongKind, a.Name, a.GroupName,
+                $"'{a.GroupName}' is a {a.Group.Kind.Describe()} (groupTypes [{string.Join(", ", a.Group.Kind.GroupTypes)}], mailEnabled {a.Group.Kind.MailEnabled.ToString().ToLowerInvariant()}, "
+                + $"securityEnabled {a.Group.Kind.SecurityEnabled.ToString().ToLowerInvariant()}); the module manages posting access only through a security group that is not mail-enabled.",
+                $"Set the account up again in a security group: retire '{a.Name}' (Remove-HwOfficialAccount) and create it anew (New-HwOfficialAccount), then grant its posters.");
     }
 }

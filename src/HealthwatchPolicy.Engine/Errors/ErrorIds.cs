@@ -65,6 +65,18 @@ public static class ErrorIds
     /// <summary>No group in the directory with that id.</summary>
     [ErrorKind(HwErrorKind.ObjectNotFound)] public const string GroupNotFound = nameof(GroupNotFound);
 
+    /// <summary>
+    /// The group is a mail-enabled security group, a distribution list or a Microsoft 365 group: Graph will not change
+    /// a mail-enabled group's members, and the register creates and adopts only security groups (docs/decisions/0090).
+    /// </summary>
+    [ErrorKind(HwErrorKind.InvalidOperation)] public const string GroupNotManageable = nameof(GroupNotManageable);
+
+    /// <summary>
+    /// The person posts only through a group nested in the posting group: removing a direct membership cannot take
+    /// that access away; the nested group is named (docs/decisions/0090).
+    /// </summary>
+    [ErrorKind(HwErrorKind.InvalidOperation)] public const string PosterThroughNestedGroup = nameof(PosterThroughNestedGroup);
+
     /// <summary>No directory connection in this session.</summary>
     [ErrorKind(HwErrorKind.ConnectionError)] public const string NotConnected = nameof(NotConnected);
 

@@ -75,9 +75,16 @@ internal sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
             Groups = groups.Select(g => new LocalGroup
             {
                 Id = g.Id, DisplayName = g.DisplayName, Description = g.Description, MailNickname = g.MailNickname,
-                Members = g.MemberIds.ToList(), Extension = g.Extension,
+                Members = g.DirectMemberIds.Concat(g.GroupIds).ToList(), Extension = g.Extension,
+                MailEnabled = g.Kind.MailEnabled ? true : null, SecurityEnabled = g.Kind.SecurityEnabled ? null : false,
+                GroupTypes = g.Kind.GroupTypes.Count > 0 ? g.Kind.GroupTypes.ToList() : null,
             }).ToList(),
         };
+        // Groups nested in posting groups go into the snapshot too, so it grants the same access (docs/decisions/0090).
+        var written = new HashSet<string>(document.Groups.Select(g => g.Id), StringComparer.OrdinalIgnoreCase);
+        foreach (NestedGroup n in groups.SelectMany(g => g.NestedGroups))
+            if (written.Add(n.Id))
+                document.Groups.Add(new LocalGroup { Id = n.Id, DisplayName = n.DisplayName, MailNickname = n.DisplayName, Members = n.DirectMemberIds.Concat(n.GroupIds).ToList() });
         AtomicFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(document, Json));
     }
 
@@ -142,13 +149,17 @@ internal sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
         return u is null ? null : ToUser(u);
     }
 
-    public IReadOnlyList<DirectoryGroup> GetGroups(string displayNamePrefix) =>
-        Current().Groups.Where(g => g.DisplayName.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase)).Select(ToGroup).ToList();
+    public IReadOnlyList<DirectoryGroup> GetGroups(string displayNamePrefix)
+    {
+        LocalDirectoryDocument doc = Current();
+        return doc.Groups.Where(g => g.DisplayName.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase)).Select(g => ToGroup(doc, g)).ToList();
+    }
 
     public DirectoryGroup? GetGroup(string groupId)
     {
-        LocalGroup? g = Current().Groups.FirstOrDefault(x => x.Id == groupId);
-        return g is null ? null : ToGroup(g);
+        LocalDirectoryDocument doc = Current();
+        LocalGroup? g = doc.Groups.FirstOrDefault(x => x.Id == groupId);
+        return g is null ? null : ToGroup(doc, g);
     }
 
     public DirectoryGroup CreateGroup(NewGroup group, JsonObject extension)
@@ -168,7 +179,7 @@ internal sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
             doc.Groups.Add(created);
             return true;
         });
-        return ToGroup(created);
+        return ToGroup(new LocalDirectoryDocument(), created);
     }
 
     public void SetGroupExtension(string groupId, JsonObject extension) =>
@@ -184,6 +195,7 @@ internal sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
         Update(doc =>
         {
             LocalGroup g = GroupOrThrow(doc, groupId);
+            RefuseUnmanageable(g);
             UserOrThrow(doc, userId);
             changed = !g.Members.Contains(userId);
             if (changed)
@@ -198,7 +210,9 @@ internal sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
         bool changed = false;
         Update(doc =>
         {
-            changed = GroupOrThrow(doc, groupId).Members.Remove(userId);
+            LocalGroup g = GroupOrThrow(doc, groupId);
+            RefuseUnmanageable(g);
+            changed = g.Members.Remove(userId);
             return changed;
         });
         return changed;
@@ -227,8 +241,37 @@ internal sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
     private static DirectoryUser ToUser(LocalUser u) => new(u.Id, u.UserPrincipalName, u.DisplayName, u.Mail, u.AccountEnabled,
         u.EmployeeType, u.UserType ?? "Member", u.ManagerId, u.JobTitle, (JsonObject?)u.Extension?.DeepClone());
 
-    private static DirectoryGroup ToGroup(LocalGroup g) => new(g.Id, g.DisplayName, g.Description, g.MailNickname,
-        g.Members.ToList(), (JsonObject?)g.Extension?.DeepClone());
+    private static DirectoryGroup ToGroup(LocalDirectoryDocument doc, LocalGroup g)
+    {
+        // Members that are groups are nested groups: walk them at any depth, each group once (a cycle ends the walk).
+        var byId = doc.Groups.GroupBy(x => x.Id, StringComparer.OrdinalIgnoreCase).ToDictionary(x => x.Key, x => x.First(), StringComparer.OrdinalIgnoreCase);
+        bool IsGroup(string id) => byId.ContainsKey(id) && !doc.Users.Any(u => string.Equals(u.Id, id, StringComparison.OrdinalIgnoreCase));
+        var nested = new List<NestedGroup>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { g.Id };
+        var queue = new Queue<string>(g.Members.Where(IsGroup));
+        while (queue.Count > 0)
+        {
+            string id = queue.Dequeue();
+            if (!seen.Add(id))
+                continue;
+            LocalGroup n = byId[id];
+            nested.Add(new NestedGroup(n.Id, n.DisplayName, n.Members.Where(m => !IsGroup(m)).ToList(), n.Members.Where(IsGroup).ToList()));
+            foreach (string inner in n.Members.Where(IsGroup))
+                queue.Enqueue(inner);
+        }
+        return new DirectoryGroup(g.Id, g.DisplayName, g.Description, g.MailNickname,
+            g.Members.Where(m => !IsGroup(m)).ToList(), (JsonObject?)g.Extension?.DeepClone(), g.Members.Where(IsGroup).ToList(), nested,
+            new GroupKind(g.MailEnabled ?? false, g.SecurityEnabled ?? true, g.GroupTypes));
+    }
+
+    /// <summary>As Graph: no membership change on a mail-enabled security group or distribution list (docs/decisions/0090).</summary>
+    private static void RefuseUnmanageable(LocalGroup g)
+    {
+        var kind = new GroupKind(g.MailEnabled ?? false, g.SecurityEnabled ?? true, g.GroupTypes);
+        if (kind.MailEnabled && !kind.IsUnified)
+            throw new HwException(ErrorIds.GroupNotManageable,
+                $"'{g.DisplayName}' is a {kind.Describe()}: its members are managed in Exchange Online, not through the directory.", g.Id);
+    }
 
     /// <summary>The document inside a change (read once, under the lock); a fresh read outside one.</summary>
     private LocalDirectoryDocument Current()
@@ -341,6 +384,11 @@ internal sealed class LocalGroup
     public string DisplayName { get; set; } = "";
     public string? Description { get; set; }
     public string MailNickname { get; set; } = "";
+    /// <summary>Graph's group kind (docs/decisions/0090); absent means a security group, as the module creates.</summary>
+    public bool? MailEnabled { get; set; }
+    public bool? SecurityEnabled { get; set; }
+    public List<string>? GroupTypes { get; set; }
+    /// <summary>Direct members: user ids, and group ids (a nested group).</summary>
     public List<string> Members { get; set; } = new();
     public JsonObject? Extension { get; set; }
 }

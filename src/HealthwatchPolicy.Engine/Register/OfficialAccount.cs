@@ -28,6 +28,7 @@ public sealed class OfficialAccount
         Status = entry.Status;
         CreatedAt = entry.CreatedAt;
         RetiredAt = entry.RetiredAt;
+        Group = group;
         GroupId = group.Id;
         GroupName = group.DisplayName;
         PosterIds = group.MemberIds;
@@ -75,6 +76,8 @@ public sealed class OfficialAccount
     /// <summary>True while <see cref="Status"/> is <c>Active</c>.</summary>
     public bool IsActive => Status == RegisterEntry.Active;
     internal RegisterEntry Entry { get; }
+    /// <summary>The posting group as read: direct members, nested groups, kind.</summary>
+    internal DirectoryGroup Group { get; }
 
     /// <summary>The register name of an account: platform and handle, lower case, letters, digits and '-'.</summary>
     public static string MakeName(string platform, string handle)

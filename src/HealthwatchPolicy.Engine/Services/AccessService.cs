@@ -39,6 +39,7 @@ public sealed class AccessService
         using IDisposable _ = _session.BeginChange();
         OfficialAccount account = _register.GetAccount(accountName, includeRetired: false);
         DirectoryUser user = _register.ResolveUser(userReference, "user");
+        RefuseUnmanageable(account);
         if (account.PosterIds.Contains(user.Id, StringComparer.OrdinalIgnoreCase))
             return new AccessOutcome(ToAccess(account, user, "AlreadyGranted"), false, Array.Empty<PolicyRefusal>());
 
@@ -66,6 +67,8 @@ public sealed class AccessService
             throw new HwException(ErrorIds.UserNotFound,
                 $"There is no user '{userReference}' in the directory ({_session.Directory.Description}).", userReference, input: "user");
         string name = user?.UserPrincipalName ?? memberId;
+        RefuseUnmanageable(account);
+        RefuseNestedOnly(account, memberId, name);
         bool changed = account.PosterIds.Contains(memberId, StringComparer.OrdinalIgnoreCase)
                        && _session.Directory.RemoveMember(account.GroupId, memberId);
         if (changed)
@@ -75,6 +78,36 @@ public sealed class AccessService
             ? new PostingAccess(account.Name, account.Platform, name, null, null, null, null, null, changed ? "Revoked" : "NotGranted")
             : ToAccess(account, user, changed ? "Revoked" : "NotGranted");
         return new AccessOutcome(access, changed, Array.Empty<PolicyRefusal>());
+    }
+
+    /// <summary>Graph will not change a mail-enabled group's members: say so before asking it (docs/decisions/0090).</summary>
+    private static void RefuseUnmanageable(OfficialAccount account)
+    {
+        GroupKind kind = account.Group.Kind;
+        if (kind.MailEnabled && !kind.IsUnified)
+            throw new HwException(ErrorIds.GroupNotManageable,
+                $"The posting group '{account.GroupName}' of '{account.Name}' is a {kind.Describe()}: Microsoft Graph does not change its members, "
+                + "so nothing was changed. Change them in Exchange Online, and move the account to a security group.",
+                account.Name);
+    }
+
+    /// <summary>
+    /// Someone who posts through a group nested in the posting group keeps that access whatever happens to a direct
+    /// membership: refuse, naming the nested group(s), rather than report a revocation that did not take their access away.
+    /// </summary>
+    private static void RefuseNestedOnly(OfficialAccount account, string memberId, string name)
+    {
+        IReadOnlyList<NestedGroup> through = account.Group.NestedGroupsOf(memberId);
+        if (through.Count == 0)
+            return;
+        string groups = string.Join(", ", through.Select(g => $"'{g.DisplayName}' ({g.Id})"));
+        bool direct = account.Group.DirectMemberIds.Contains(memberId, StringComparer.OrdinalIgnoreCase);
+        throw new HwException(ErrorIds.PosterThroughNestedGroup,
+            (direct
+                ? $"'{name}' can post to '{account.Name}' directly and also through the group(s) {groups} nested in '{account.GroupName}': removing the direct membership would leave them able to post, "
+                : $"'{name}' can post to '{account.Name}' only through the group(s) {groups} nested in '{account.GroupName}': there is no direct membership to remove, ")
+            + "so nothing was changed. Take that group out of the posting group (then grant the people who should post one by one), or remove them from it, and revoke again.",
+            name, input: "user");
     }
 
     /// <summary>Who can post where: every poster of every (or the named) active account.</summary>

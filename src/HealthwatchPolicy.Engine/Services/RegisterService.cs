@@ -121,9 +121,11 @@ public sealed class RegisterService
         if (OfficialAccount.MakeName(platform, "").Length == 0)
             throw new HwException(ErrorIds.AccountPlatformInvalid, $"The platform '{platform}' must contain letters or digits.", platform, input: "platform");
         string name = OfficialAccount.MakeName(platform, handle);
-        if (Directory.GetGroups(GroupPrefix + name).Any(g => RegisterEntry.FromJson(g.Extension)?.Name == name))
+        IReadOnlyList<DirectoryGroup> existing = Directory.GetGroups(GroupPrefix + name);
+        if (existing.Any(g => RegisterEntry.FromJson(g.Extension)?.Name == name))
             throw new HwException(ErrorIds.AccountExists,
                 $"The official account '{name}' is already in the register.", name);
+        RefuseGroupOfTheWrongKind(existing.Where(g => string.Equals(g.DisplayName, GroupPrefix + name, StringComparison.OrdinalIgnoreCase)));
         url = CheckUrl(url);
         purpose = Blank(purpose);
 
@@ -171,6 +173,20 @@ public sealed class RegisterService
         throw new HwException(ErrorIds.ConsentDateInFuture,
             $"The consent date {given} has not come yet (today is {today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)} UTC): record consent on or after the day it was given.",
             given, input: "consentDate");
+    }
+
+    /// <summary>
+    /// A group already named as the new posting group that Graph will not let the module manage (a mail-enabled
+    /// security group, a distribution list or a Microsoft 365 group) is not adopted, and no second group is made
+    /// beside it: the register refuses, naming it (docs/decisions/0090).
+    /// </summary>
+    private static void RefuseGroupOfTheWrongKind(IEnumerable<DirectoryGroup> sameName)
+    {
+        if (sameName.FirstOrDefault(g => !g.Kind.IsManageableSecurityGroup) is { } wrong)
+            throw new HwException(ErrorIds.GroupNotManageable,
+                $"'{wrong.DisplayName}' already exists as a {wrong.Kind.Describe()} ({wrong.Id}); a posting group must be a security group that is not mail-enabled, "
+                + "because Microsoft Graph does not let anyone change the members of a mail-enabled group. Rename or remove that group, then create the account.",
+                wrong.DisplayName);
     }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s!.Trim();
@@ -243,7 +259,9 @@ public sealed class RegisterService
         OfficialAccount account = GetAccount(name, includeRetired: true);
         if (!account.IsActive)
             return account;
-        foreach ((string id, string upn) in account.PosterIds.Zip(account.Posters, (id, upn) => (id, upn)))
+        // Only direct members can be removed; people who post through a nested group stay until the group is taken out.
+        foreach ((string id, string upn) in account.PosterIds.Zip(account.Posters, (id, upn) => (id, upn))
+                     .Where(p => account.Group.DirectMemberIds.Contains(p.id, StringComparer.OrdinalIgnoreCase)))
             if (Directory.RemoveMember(account.GroupId, id))
                 _session.Record(JournalActions.PostingAccessRevoked, account.Name, upn, "Account retired: " + reason,
                     new() { ["member"] = true }, new() { ["member"] = false });

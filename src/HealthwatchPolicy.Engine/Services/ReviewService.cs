@@ -251,9 +251,18 @@ public sealed partial class ReviewService
         {
             if (review.UndecidedAction == "Revoke")
             {
-                AccessOutcome outcome = _access.Revoke(item.Account, item.UserId,
-                    $"Access review {review.Period}: no decision by {EnglishDate.Long(review.GraceEndsAt.UtcDateTime)} (the policy revokes undecided access)");
-                item.Outcome = outcome.Changed ? "RevokedUndecided" : "AlreadyRemoved";
+                try
+                {
+                    AccessOutcome outcome = _access.Revoke(item.Account, item.UserId,
+                        $"Access review {review.Period}: no decision by {EnglishDate.Long(review.GraceEndsAt.UtcDateTime)} (the policy revokes undecided access)");
+                    item.Outcome = outcome.Changed ? "RevokedUndecided" : "AlreadyRemoved";
+                }
+                catch (HwException e) when (e.ErrorId is ErrorIds.PosterThroughNestedGroup or ErrorIds.GroupNotManageable)
+                {
+                    // Access the module cannot remove (a nested group, a mail-enabled group) is flagged, not reported as
+                    // revoked, and the review still closes: HW-REV-002 keeps it in view (docs/decisions/0090).
+                    item.Outcome = "Flagged";
+                }
             }
             else
                 item.Outcome = "Flagged";
