@@ -125,7 +125,7 @@ public static class GraphDirectoryFactory
                 endpoint.OriginalString, input: "GraphEndpoint");
     }
 
-    private static bool IsLoopback(Uri endpoint)
+    internal static bool IsLoopback(Uri endpoint)
     {
         string host = endpoint.IdnHost.TrimEnd('.');
         if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
