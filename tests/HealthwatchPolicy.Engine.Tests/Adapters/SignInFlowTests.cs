@@ -225,6 +225,30 @@ public sealed class SignInFlowTests : IAsyncLifetime
             .Concat(_fake.RequestLog.SelectMany(r => r.Headers.Values)).Append(options.Describe()));
         Assert.DoesNotContain(password, everything);
     }
+
+    [Fact]
+    public void AZURE_AUTHORITY_HOST_does_not_override_the_authority_derived_from_the_Graph_endpoint()
+    {
+        using X509Certificate2 cert = NewCertificate();
+        _signIn.ClientCertificate = X509CertificateLoader.LoadCertificate(cert.Export(X509ContentType.Cert));
+        string pfx = Path.Combine(_org.Folder, "app.pfx");
+        File.WriteAllBytes(pfx, cert.Export(X509ContentType.Pfx, "p"));
+        string? saved = Environment.GetEnvironmentVariable("AZURE_AUTHORITY_HOST");
+        Environment.SetEnvironmentVariable("AZURE_AUTHORITY_HOST", "https://login.chinacloudapi.cn");
+        try
+        {
+            Connect(new GraphConnectionOptions
+            {
+                TenantId = Tenant, ClientId = Client, CertificatePath = pfx, CertificatePassword = Secure("p"), GraphEndpoint = new Uri("https://graph.microsoft.us/v1.0"),
+            }, graphHandler: FakeSignInServer.RouteTo(_fake.Port));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AZURE_AUTHORITY_HOST", saved);
+        }
+        Assert.Equal("login.microsoftonline.us", Assert.Single(_signIn.Requests, r => r.Path.EndsWith("/token", StringComparison.Ordinal)).Host);
+        AssertTokenReachedGraph();
+    }
 }
 
 /// <summary>The sign-in tests set process-wide environment variables (IDENTITY_ENDPOINT/IDENTITY_HEADER): not in parallel with each other.</summary>
