@@ -58,8 +58,21 @@ public sealed partial class GraphMailer
                 _ => Importance.Normal,
             },
         };
-        Message created = await _client.Users[_from].Messages.PostAsync(draft, cancellationToken: ct).ConfigureAwait(false)
-            ?? throw new GraphRequestException(ErrorIds.MailNotSent, "Microsoft Graph created no draft to send the message from.", _from, null, 0, null, null);
+        Message created;
+        try
+        {
+            created = await _client.Users[_from].Messages.PostAsync(draft, cancellationToken: ct).ConfigureAwait(false)
+                ?? throw new GraphRequestException(ErrorIds.MailNotSent, "Microsoft Graph created no draft to send the message from.", _from, null, 0, null, null);
+        }
+        catch (Microsoft.Graph.Models.ODataErrors.ODataError e) when (e.ResponseStatusCode == 403)
+        {
+            GraphRequestException g = GraphErrors.From(e, "create a draft in " + _from, _from);
+            throw new GraphRequestException(ErrorIds.GraphAccessDenied,
+                $"The message is too large for sendMail, so it goes as a draft with the full report attached, and Microsoft Graph would not let the app "
+                + $"create a draft in '{_from}'. That needs the Mail.ReadWrite application permission as well as Mail.Send, scoped to that one mailbox: "
+                + "see docs/graph-permissions.md (\"Large mail needs Mail.ReadWrite\"). Nothing was sent. " + g.Message,
+                _from, g.RequestId, g.Status, g.Code, e);
+        }
         string id = created.Id ?? throw new GraphRequestException(ErrorIds.MailNotSent, "Microsoft Graph returned a draft without an id.", _from, null, 0, null, null);
         try
         {

@@ -69,6 +69,8 @@ internal sealed partial class Router
 
     private GraphResponse CreateDraft(GraphRequest r, UserRecord u)
     {
+        if (_f.MailDraftsDenied)
+            throw new GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
         JsonObject b = r.BodyObject();
         if (Json.TryGet(b, "body", out JsonNode? bn) && bn is JsonObject body && Json.GetString(body, "contentType") is { } ct
             && !ct.Equals("html", StringComparison.OrdinalIgnoreCase) && !ct.Equals("text", StringComparison.OrdinalIgnoreCase))

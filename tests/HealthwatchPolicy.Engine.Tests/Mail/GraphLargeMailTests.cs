@@ -141,6 +141,28 @@ public sealed class GraphLargeMailTests : IDisposable
     }
 
     [Fact]
+    public void Without_Mail_ReadWrite_a_large_message_is_GraphAccessDenied_naming_it_and_nothing_is_sent()
+    {
+        _host = GraphTestHost.Start(_org.Folder);
+        _host.Fake.Faults.MailDraftsDenied = true;
+        var mailer = new GraphMailer(GraphDirectoryFactory.CreateClient(_host.Options), TestOrg.Comms);
+        var message = new MimeMessage { Subject = "Big report", Body = new BodyBuilder { HtmlBody = "<p>" + new string('x', 3_500_000) + "</p>" }.ToMessageBody() };
+        message.From.Add(new MailboxAddress("Comms", TestOrg.Comms));
+        message.To.Add(new MailboxAddress("Sarah Whitfield", TestOrg.Manager));
+
+        var e = Assert.Throws<GraphRequestException>(() => mailer.Send(message));
+
+        Assert.Equal("GraphAccessDenied", e.ErrorId);
+        Assert.Equal(403, e.Status);
+        Assert.Contains("Mail.ReadWrite", e.Message);
+        Assert.Contains("Access is denied", e.Message);     // Graph's own words kept
+        Assert.False(string.IsNullOrEmpty(e.RequestId));
+        Assert.Empty(_host.Fake.SentMail);
+        Assert.Equal(0, _host.Fake.DraftCount);
+        Assert.DoesNotContain(_host.Fake.RequestLog, r => r.PathAndQuery.Contains("sendMail", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void A_message_under_the_limit_still_goes_whole_through_sendMail()
     {
         _host = GraphTestHost.Start(_org.Folder);
