@@ -30,31 +30,46 @@ public static class GraphDirectoryFactory
     }
 
     /// <summary>The SDK client with its default middleware (RetryHandler, redirect, parameter decoding, ...).</summary>
-    public static GraphServiceClient CreateClient(GraphConnectionOptions options, HttpMessageHandler? finalHandler = null)
+    public static GraphServiceClient CreateClient(GraphConnectionOptions options, HttpMessageHandler? finalHandler = null) =>
+        CreateClient(options, finalHandler, null);
+
+    /// <summary>
+    /// As above; <paramref name="signInHandler"/>, when given, carries the sign-in library's own requests (Entra's token
+    /// endpoints, the managed-identity endpoint): tests route them to loopback token servers. Null in use: Azure.Identity's default transport.
+    /// </summary>
+    internal static GraphServiceClient CreateClient(GraphConnectionOptions options, HttpMessageHandler? finalHandler, HttpMessageHandler? signInHandler)
     {
         CheckEndpoint(options.GraphEndpoint);
         HttpClient http = GraphClientFactory.Create(GraphClientFactory.CreateDefaultHandlers(), finalHandler: finalHandler ?? new HttpClientHandler());
-        return new GraphServiceClient(http, CreateAuthentication(options), options.GraphEndpoint.ToString().TrimEnd('/'));
+        return new GraphServiceClient(http, CreateAuthentication(options, signInHandler), options.GraphEndpoint.ToString().TrimEnd('/'));
     }
 
-    private static IAuthenticationProvider CreateAuthentication(GraphConnectionOptions o)
+    private static IAuthenticationProvider CreateAuthentication(GraphConnectionOptions o, HttpMessageHandler? signInHandler)
     {
         string host = o.GraphEndpoint.Host;
         if (o.AccessToken is not null)
             return new BaseBearerTokenAuthenticationProvider(new StaticTokenProvider(o.AccessToken, host));
         string scope = $"{o.GraphEndpoint.Scheme}://{host}/.default";
-        return new AzureIdentityAuthenticationProvider(Credential(o), new[] { host }, null, true, scope);
+        return new AzureIdentityAuthenticationProvider(Credential(o, signInHandler), new[] { host }, null, true, scope);
     }
 
-    private static TokenCredential Credential(GraphConnectionOptions o)
+    private static T WithTransport<T>(T options, HttpMessageHandler? signInHandler) where T : Azure.Core.ClientOptions
+    {
+        if (signInHandler is not null)
+            options.Transport = new Azure.Core.Pipeline.HttpClientTransport(new HttpClient(signInHandler, disposeHandler: false));
+        return options;
+    }
+
+    private static TokenCredential Credential(GraphConnectionOptions o, HttpMessageHandler? signInHandler)
     {
         if (o.ManagedIdentity)
-            return o.ClientId is null ? new ManagedIdentityCredential() : new ManagedIdentityCredential(o.ClientId);
+            return new ManagedIdentityCredential(WithTransport(new ManagedIdentityCredentialOptions(
+                o.ClientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(o.ClientId)), signInHandler));
         string tenant = o.TenantId ?? throw Missing("a tenant id", "tenantId");
         string client = o.ClientId ?? throw Missing("a client (app) id", "clientId");
         Uri authority = AuthorityFor(o.GraphEndpoint);
         if (o.DeviceCode)
-            return new DeviceCodeCredential(new DeviceCodeCredentialOptions
+            return new DeviceCodeCredential(WithTransport(new DeviceCodeCredentialOptions
             {
                 TenantId = tenant,
                 ClientId = client,
@@ -64,10 +79,10 @@ public static class GraphDirectoryFactory
                     o.Prompt?.Invoke(info.Message);
                     return Task.CompletedTask;
                 },
-            });
+            }, signInHandler));
         if (o.CertificateThumbprint is not null)
             return new ClientCertificateCredential(tenant, client, FromStore(o.CertificateThumbprint),
-                new ClientCertificateCredentialOptions { AuthorityHost = authority });
+                WithTransport(new ClientCertificateCredentialOptions { AuthorityHost = authority }, signInHandler));
         if (o.CertificatePath is not null)
         {
             try
@@ -75,7 +90,8 @@ public static class GraphDirectoryFactory
                 var certificate = o.CertificatePassword is null
                     ? new X509Certificate2(o.CertificatePath)
                     : new X509Certificate2(o.CertificatePath, o.CertificatePassword);
-                return new ClientCertificateCredential(tenant, client, certificate, new ClientCertificateCredentialOptions { AuthorityHost = authority });
+                return new ClientCertificateCredential(tenant, client, certificate,
+                    WithTransport(new ClientCertificateCredentialOptions { AuthorityHost = authority }, signInHandler));
             }
             catch (System.Security.Cryptography.CryptographicException ex)
             {
@@ -126,7 +142,7 @@ public static class GraphDirectoryFactory
                 endpoint.OriginalString, input: "GraphEndpoint");
     }
 
-    private static bool IsLoopback(Uri endpoint)
+    internal static bool IsLoopback(Uri endpoint)
     {
         string host = endpoint.IdnHost.TrimEnd('.');
         if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 using HealthwatchPolicy.Engine.Errors;
@@ -21,7 +22,7 @@ namespace HealthwatchPolicy.Engine.Graph;
 /// adapter, so its middleware (RetryHandler for 429/503/504, telemetry, authentication) applies as to every other call.
 /// Needs the Mail.Send application permission, scoped to the one sending mailbox (docs/graph-permissions.md).
 /// </summary>
-public sealed class GraphMailer : IMailer
+public sealed partial class GraphMailer : IMailer
 {
     private static readonly Dictionary<string, ParsableFactory<IParsable>> s_errorMapping = new()
     {
@@ -30,10 +31,22 @@ public sealed class GraphMailer : IMailer
 
     private readonly GraphServiceClient _client;
     private readonly string _from;
+    private readonly HttpClient _upload;
 
     /// <summary>A mailer that sends as <paramref name="fromMailbox"/> (trimmed). Throws <c>MailFromRequired</c> when it is empty.</summary>
     public GraphMailer(GraphServiceClient client, string fromMailbox)
+        : this(client, fromMailbox, null)
     {
+    }
+
+    /// <summary>A mailer that sends as <paramref name="fromMailbox"/> through <paramref name="client"/>; large messages go as a draft with an upload session.</summary>
+    /// <param name="client">The Graph client of the connection.</param>
+    /// <param name="fromMailbox">The mailbox to send as (Mail.Send, and Mail.ReadWrite for large mail).</param>
+    /// <param name="uploadClient">The HTTP client for upload-session ranges (no Graph authentication: the upload URL is
+    /// pre-authenticated); a plain one when null.</param>
+    public GraphMailer(GraphServiceClient client, string fromMailbox, HttpClient? uploadClient)
+    {
+        _upload = uploadClient ?? s_upload;
         _client = client ?? throw new ArgumentNullException(nameof(client));
         if (string.IsNullOrWhiteSpace(fromMailbox))
             throw new HwException(ErrorIds.MailFromRequired,
@@ -52,7 +65,11 @@ public sealed class GraphMailer : IMailer
         string what = "send mail as " + _from;
         try
         {
-            SendAsync(ToBase64Mime(message), CancellationToken.None).ConfigureAwait(false).GetAwaiter().GetResult();
+            string mime = ToBase64Mime(message);
+            if (mime.Length <= SendMailLimitBytes)
+                SendAsync(mime, CancellationToken.None).ConfigureAwait(false).GetAwaiter().GetResult();
+            else
+                SendLargeAsync(message, mime.Length, CancellationToken.None).ConfigureAwait(false).GetAwaiter().GetResult();
         }
         catch (ODataError e)
         {

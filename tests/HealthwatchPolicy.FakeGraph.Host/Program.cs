@@ -20,6 +20,9 @@ namespace HealthwatchPolicy.FakeGraph.Host;
 /// <item><c>faults {"ThrottleRate":0.2,"Latency":50,"RetryAfterSeconds":0,"Unavailable":true}</c> → sets those faults
 ///   (members left out keep their value; <c>faults reset</c> clears them all); <c>OK</c></item>
 /// <item><c>reset</c> → zeroes the counters and the request/authorization history; <c>OK</c></item>
+/// <item><c>signin</c> → starts a loopback sign-in server (FakeSignInServer) if none runs, and answers
+///   <c>{"IdentityEndpoint":…,"IdentityHeader":…}</c> for the managed-identity environment variables</item>
+/// <item><c>signins</c> → <c>{"Requests":[{Method,Host,Path,Query,Status}],"Tokens":[…]}</c>: what the sign-in server answered and issued</item>
 /// <item><c>quit</c> or end of stdin → stops, exit code 0</item>
 /// </list>
 /// A failing command answers <c>ERR &lt;message&gt;</c> on one line; the process keeps serving.
@@ -38,6 +41,7 @@ public static class Program
         // Authorization headers seen so far, distinct, in order of first sight (the fake itself keeps only the last 100).
         var seen = new System.Collections.Generic.List<string>();
         int seenUpTo = 0;
+        FakeSignInServer? signIn = null;
 
         string? line;
         while ((line = await Console.In.ReadLineAsync().ConfigureAwait(false)) is not null)
@@ -57,6 +61,8 @@ public static class Program
                     case "exit":
                         stdout.WriteLine("OK");
                         stdout.Flush();
+                        if (signIn is not null)
+                            await signIn.DisposeAsync().ConfigureAwait(false);
                         return 0;
                     case "load":
                         if (argument.Length == 0)
@@ -94,8 +100,19 @@ public static class Program
                         SetFaults(fake.Faults, argument);
                         answer = "OK";
                         break;
+                    case "signin":
+                        signIn ??= await FakeSignInServer.StartAsync().ConfigureAwait(false);
+                        answer = JsonSerializer.Serialize(new { IdentityEndpoint = signIn.ManagedIdentityEndpoint, signIn.IdentityHeader }, s_json);
+                        break;
+                    case "signins":
+                        answer = signIn is null ? "{\"Requests\":[],\"Tokens\":[]}" : JsonSerializer.Serialize(new
+                        {
+                            Requests = signIn.Requests.Select(r => new { r.Method, r.Host, r.Path, r.Query, r.Status }),
+                            Tokens = signIn.IssuedTokens,
+                        }, s_json);
+                        break;
                     default:
-                        throw new ArgumentException($"Unknown command '{command}' (load, auth, mail, count, snapshot, faults, reset, quit).");
+                        throw new ArgumentException($"Unknown command '{command}' (load, auth, mail, count, snapshot, faults, reset, signin, signins, quit).");
                 }
             }
 #pragma warning disable CA1031 // every failure is an answer; the process keeps serving

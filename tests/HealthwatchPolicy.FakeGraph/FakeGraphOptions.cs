@@ -101,6 +101,10 @@ public sealed class FakeGraphFaults
     /// referenced do not exist." (the documented variant) instead of 404.</summary>
     public bool ReplicationLagMemberAddReturns400 { get; set; }
 
+    /// <summary>The app has Mail.Send but not Mail.ReadWrite: creating a draft (<c>POST /users/{id}/messages</c>) answers
+    /// 403 <c>ErrorAccessDenied</c> "Access is denied. Check credentials and try again." (docs/decisions/0110).</summary>
+    public bool MailDraftsDenied { get; set; }
+
     /// <summary>Every request is answered 503 <c>serviceNotAvailable</c> with no Retry-After. (Use StopAsync for refused connections.)</summary>
     public bool Unavailable { get; set; }
 
@@ -116,6 +120,7 @@ public sealed class FakeGraphFaults
         ThrottleBatchEnvelopes = false;
         ReplicationLagReads = 0;
         ReplicationLagMemberAddReturns400 = false;
+        MailDraftsDenied = false;
         Unavailable = false;
         Seed = _seed;
     }

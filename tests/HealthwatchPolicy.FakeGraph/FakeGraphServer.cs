@@ -301,6 +301,9 @@ public sealed class FakeGraphServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Drafts created with <c>POST /users/{id}/messages</c> and not sent.</summary>
+    public int DraftCount => _router.DraftCount;
+
     public void ClearSentMail()
     {
         lock (_tenant.Sync)
@@ -483,7 +486,9 @@ public sealed class FakeGraphServer : IAsyncDisposable
 
         string target = ctx.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (ctx.Request.Path + ctx.Request.QueryString);
         GraphResponse response;
-        if (!(target.StartsWith("/v1.0/", StringComparison.OrdinalIgnoreCase) || target.StartsWith("/v1.0?", StringComparison.Ordinal) || target == "/v1.0"))
+        if (target.StartsWith(Router.UploadPathPrefix, StringComparison.Ordinal))
+            response = ExecuteUpload(ctx.Request.Method, target, headers, body, authorization);
+        else if (!(target.StartsWith("/v1.0/", StringComparison.OrdinalIgnoreCase) || target.StartsWith("/v1.0?", StringComparison.Ordinal) || target == "/v1.0"))
         {
             string version = target.TrimStart('/').Split('/', '?')[0];
             response = Execute(ctx.Request.Method, target, headers, body, false, null, authorization,
@@ -605,6 +610,31 @@ public sealed class FakeGraphServer : IAsyncDisposable
         response.Headers["client-request-id"] = clientRequestId;
         lock (_logSync)
             _log.Add(new RequestLogEntry(method.ToUpperInvariant(), pathAndQuery, response.Status, inBatch, itemId, authorization,
+                new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase), now));
+        return response;
+    }
+
+    /// <summary>A PUT to an upload session's pre-authenticated URL (outside /v1.0), shaped and logged like any request.</summary>
+    private GraphResponse ExecuteUpload(string method, string target, Dictionary<string, string> headers, byte[] body, string? authorization)
+    {
+        Interlocked.Increment(ref _logicalCount);
+        string requestId = Guid.NewGuid().ToString();
+        string clientRequestId = headers.TryGetValue("client-request-id", out string? c) && c.Length > 0 ? c : Guid.NewGuid().ToString();
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        GraphResponse response;
+        try
+        {
+            string id = target.Substring(Router.UploadPathPrefix.Length).Split('?')[0];
+            response = _router.Upload(id, method.ToUpperInvariant(), headers, body);
+        }
+        catch (GraphError e)
+        {
+            response = new GraphResponse { Status = e.Status, Json = Json.ErrorBody(e.Code, e.Message, requestId, clientRequestId, now, e.InnerExtra) };
+        }
+        response.Headers["request-id"] = requestId;
+        response.Headers["client-request-id"] = clientRequestId;
+        lock (_logSync)
+            _log.Add(new RequestLogEntry(method.ToUpperInvariant(), target, response.Status, false, null, authorization,
                 new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase), now));
         return response;
     }

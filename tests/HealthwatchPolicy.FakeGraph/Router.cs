@@ -94,6 +94,8 @@ internal sealed partial class Router
             }
             case "extensions":
                 return Extensions(r, u, "users", s.Skip(3).ToList());
+            case "messages":
+                return Messages(r, u);
             default:
                 throw SegmentNotFound(s[2]);
         }
