@@ -118,16 +118,16 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         return users.Values.Select(u => ToUser(u, extensions.TryGetValue(u.Id!, out JsonObject? e) ? e : null)).ToList();
     });
 
-    public DirectoryUser? FindUser(string idOrName) => Run("find a user", idOrName, async ct =>
+    public DirectoryUser? FindUser(string idOrName) => !GraphUrls.CanName(idOrName) ? null : Run("find a user", idOrName, async ct =>
     {
         // The user (with manager) and their extensions in one $batch round trip.
         var content = new BatchRequestContentCollection(_client);
-        await content.AddBatchRequestStepAsync(_client.Users[idOrName].ToGetRequestInformation(rc =>
+        await content.AddBatchRequestStepAsync(GraphUrls.ForBatch(_client.Users[idOrName].ToGetRequestInformation(rc =>
         {
             rc.QueryParameters.Select = UserSelect;
             rc.QueryParameters.Expand = new[] { "manager" };
-        }), "user").ConfigureAwait(false);
-        await content.AddBatchRequestStepAsync(_client.Users[idOrName].Extensions.ToGetRequestInformation(), "extensions").ConfigureAwait(false);
+        })), "user").ConfigureAwait(false);
+        await content.AddBatchRequestStepAsync(GraphUrls.ForBatch(_client.Users[idOrName].Extensions.ToGetRequestInformation()), "extensions").ConfigureAwait(false);
         BatchResponseContentCollection response = await _client.Batch.PostAsync(content, ct).ConfigureAwait(false);
         Dictionary<string, HttpStatusCode> statuses = await response.GetResponsesStatusCodesAsync().ConfigureAwait(false);
         int userStatus = (int)statuses["user"], extStatus = (int)statuses["extensions"];
@@ -196,7 +196,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             .Select(g => ToGroup(g, members[g.Id!])).ToList();
     });
 
-    public DirectoryGroup? GetGroup(string groupId) => Run("read a group", groupId, async ct =>
+    public DirectoryGroup? GetGroup(string groupId) => !GraphUrls.CanName(groupId) ? null : Run("read a group", groupId, async ct =>
     {
         Group? g;
         try
@@ -256,7 +256,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     {
         try
         {
-            await _client.Groups[groupId].Members.Ref.PostAsync(new ReferenceCreate { OdataId = _directoryObjectsBase + userId }, cancellationToken: ct).ConfigureAwait(false);
+            await _client.Groups[groupId].Members.Ref.PostAsync(new ReferenceCreate { OdataId = _directoryObjectsBase + GraphUrls.Segment(userId) }, cancellationToken: ct).ConfigureAwait(false);
             return true;
         }
         catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.BadRequest) && GraphErrors.Mentions(e, "already exist"))
@@ -315,6 +315,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     private async Task<List<T>> BatchAsync<T>(List<RequestInformation> requests, string what, CancellationToken ct) where T : IParsable, new()
     {
         var results = new T[requests.Count];
+        requests = requests.Select(GraphUrls.ForBatch).ToList(); // once: resubmitted items keep their URL
         for (int start = 0; start < requests.Count; start += 20)
         {
             // Our own step ids (the request's index), so a resubmitted item keeps its id. (The SDK's

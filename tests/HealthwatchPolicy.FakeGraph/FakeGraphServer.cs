@@ -45,7 +45,7 @@ public sealed class FakeGraphServer : IAsyncDisposable
     {
         Options = options;
         _tenant.OrganisationName = options.OrganisationName;
-        _router = new Router(_tenant, options, Faults, () => BaseUrl, () => DateTimeOffset.UtcNow);
+        _router = new Router(_tenant, options, Faults, () => BaseUrl, () => options.TimeProvider.GetUtcNow());
     }
 
     /// <summary>Starts Kestrel on 127.0.0.1 with a random free port.</summary>
@@ -580,6 +580,8 @@ public sealed class FakeGraphServer : IAsyncDisposable
             };
             if (ShouldThrottle(request.Method, pathAndQuery))
                 throw Throttled();
+            if (Faults.InjectedError is { } injected && (injected.Filter is null || injected.Filter(request.Method, pathAndQuery)))
+                throw new GraphError(injected.Status, injected.Code, injected.Message);
             response = _router.Dispatch(request);
         }
         catch (GraphError e)
@@ -698,7 +700,9 @@ public sealed class FakeGraphServer : IAsyncDisposable
                     o["headers"] = itemHeaders;
                 responses.Add(o);
             }
-            envelope = GraphResponse.Ok(new JsonObject { ["responses"] = responses });
+            envelope = GraphResponse.Ok(Faults.BatchWithoutResponses
+                ? new JsonObject { ["value"] = new JsonArray() }
+                : new JsonObject { ["responses"] = responses });
         }
         catch (GraphError e)
         {
@@ -802,6 +806,6 @@ public sealed class FakeGraphServer : IAsyncDisposable
             url = "/" + url;
         if (url.StartsWith("/v1.0/", StringComparison.OrdinalIgnoreCase))
             url = url.Substring(5);
-        return url;
+        return UrlParsing.AsParsed(url);
     }
 }
