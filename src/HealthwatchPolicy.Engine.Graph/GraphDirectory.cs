@@ -129,7 +129,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         })), "user").ConfigureAwait(false);
         await content.AddBatchRequestStepAsync(GraphUrls.ForBatch(_client.Users[idOrName].Extensions.ToGetRequestInformation()), "extensions").ConfigureAwait(false);
         BatchResponseContentCollection response = await _client.Batch.PostAsync(content, ct).ConfigureAwait(false);
-        Dictionary<string, HttpStatusCode> statuses = await response.GetResponsesStatusCodesAsync().ConfigureAwait(false);
+        Dictionary<string, HttpStatusCode> statuses = await StatusesAsync(response, new[] { "user", "extensions" }, "find a user", idOrName).ConfigureAwait(false);
         int userStatus = (int)statuses["user"], extStatus = (int)statuses["extensions"];
         if (userStatus is >= 200 and < 300 && extStatus is >= 200 and < 300)
         {
@@ -269,7 +269,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             bool group = GraphErrors.Mentions(e, groupId);
             GraphRequestException g = GraphErrors.From(e, "add a poster to the posting group", group ? groupId : userId);
             throw new GraphRequestException(group ? ErrorIds.GroupNotFound : ErrorIds.UserNotFound, g.Message,
-                group ? groupId : userId, g.RequestId, g.Status, g.Code, e);
+                group ? groupId : userId, g.RequestId, g.Status, g.Code, e, g.GraphMessage, g.ClientRequestId);
         }
     });
 
@@ -327,7 +327,8 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                 foreach (int i in pending)
                     await content.AddBatchRequestStepAsync(requests[i], i.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
                 BatchResponseContentCollection response = await _client.Batch.PostAsync(content, ct).ConfigureAwait(false);
-                Dictionary<string, HttpStatusCode> statuses = await response.GetResponsesStatusCodesAsync().ConfigureAwait(false);
+                Dictionary<string, HttpStatusCode> statuses = await StatusesAsync(response,
+                    pending.Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList(), what, null).ConfigureAwait(false);
                 var throttled = new List<int>();
                 TimeSpan wait = TimeSpan.Zero;
                 foreach (KeyValuePair<string, HttpStatusCode> item in statuses)
@@ -349,7 +350,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                         continue;
                     }
                     string? body = message.Content is null ? null : await message.Content.ReadAsStringAsync().ConfigureAwait(false);
-                    throw GraphErrors.FromBody(code, body, what, null);
+                    throw GraphErrors.FromBody(code, body, message.Headers.ToDictionary(h => h.Key, h => h.Value), what, null, null);
                 }
                 if (throttled.Count == 0)
                     break;
@@ -358,6 +359,30 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             }
         }
         return results.ToList();
+    }
+
+    /// <summary>
+    /// The status of each step of a $batch reply, and every step asked for among them. A reply Graph's SDK cannot read
+    /// (no <c>responses</c> array: it throws KeyNotFoundException) or one that leaves a step out is GraphResponseInvalid,
+    /// never a raw .NET exception.
+    /// </summary>
+    private static async Task<Dictionary<string, HttpStatusCode>> StatusesAsync(BatchResponseContentCollection response, IReadOnlyCollection<string> stepIds,
+        string what, object? target)
+    {
+        Dictionary<string, HttpStatusCode> statuses;
+        try
+        {
+            statuses = await response.GetResponsesStatusCodesAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or System.Text.Json.JsonException or FormatException)
+        {
+            throw GraphErrors.Invalid(what, target, "the $batch reply has no 'responses' array", 200, null, e);
+        }
+        string? missing = stepIds.FirstOrDefault(id => !statuses.ContainsKey(id));
+        if (missing is not null)
+            throw GraphErrors.Invalid(what, target, statuses.Count == 0 ? "the $batch reply has no 'responses' array"
+                : $"the $batch reply has no answer for step '{missing}'", 200, null, null);
+        return statuses;
     }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage message)
@@ -516,12 +541,13 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         }
         catch (ServiceException e)
         {
-            throw GraphErrors.FromBody(e.ResponseStatusCode, e.RawResponseBody, what, target);
+            throw GraphErrors.FromBody(e.ResponseStatusCode, e.RawResponseBody, e.ResponseHeaders, what, target, e);
         }
         catch (AggregateException e) when (GraphErrors.RetriesExhausted(e) is { } last)
         {
-            // The SDK's RetryHandler gave up (429/503/504 every time): GraphThrottled, not a raw AggregateException.
-            throw GraphErrors.FromBody(last.ResponseStatusCode, (last as ServiceException)?.RawResponseBody, what, target);
+            // The SDK's RetryHandler gave up (429/503/504 every time): GraphThrottled, not a raw AggregateException,
+            // with Graph's code, message and request ids from the last answer.
+            throw GraphErrors.FromRetriesExhausted(last, what, target, e);
         }
         catch (Exception e) when (GraphErrors.IsTransport(e))
         {
