@@ -34,6 +34,8 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     private readonly GraphServiceClient _client;
     private readonly GraphConnectionOptions _options;
     private readonly string _directoryObjectsBase;
+    /// <summary>Groups this connection created that no list has shown yet (id → display name): replication lag.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _recent = new(StringComparer.OrdinalIgnoreCase);
 
     public GraphDirectory(GraphServiceClient client, GraphConnectionOptions options)
     {
@@ -191,6 +193,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             rc.QueryParameters.Top = 999;
         }, ct).ConfigureAwait(false);
         await Pages<Group, GroupCollectionResponse>(page, groups.Add, ct).ConfigureAwait(false);
+        groups.AddRange(await RecentGroupsMissingFromAsync(groups, displayNamePrefix, ct).ConfigureAwait(false));
         Dictionary<string, List<string>> members = await MembersAsync(groups.Select(g => g.Id!).ToList(), ct).ConfigureAwait(false);
         return groups.Where(g => g.DisplayName?.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase) == true)
             .Select(g => ToGroup(g, members[g.Id!])).ToList();
@@ -201,11 +204,11 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         Group? g;
         try
         {
-            g = await _client.Groups[groupId].GetAsync(rc =>
+            g = await AfterLagAsync(groupId, () => _client.Groups[groupId].GetAsync(rc =>
             {
                 rc.QueryParameters.Select = s_groupSelect;
                 rc.QueryParameters.Expand = new[] { "extensions" };
-            }, ct).ConfigureAwait(false);
+            }, ct), ct).ConfigureAwait(false);
         }
         catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound))
         {
@@ -246,17 +249,19 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             }
             throw;
         }
+        _recent[created.Id!] = created.DisplayName ?? group.DisplayName;
         return ToGroup(created, new List<string>(), extension);
     });
 
     public void SetGroupExtension(string groupId, JsonObject extension) =>
-        Run("write the register entry", groupId, ct => PutExtensionAsync(_client.Groups[groupId].Extensions, extension, ct));
+        Run("write the register entry", groupId, ct => AfterLagAsync(groupId, () => PutExtensionAsync(_client.Groups[groupId].Extensions, extension, ct), ct));
 
     public bool AddMember(string groupId, string userId) => Run("add a poster to the posting group", userId, async ct =>
     {
         try
         {
-            await _client.Groups[groupId].Members.Ref.PostAsync(new ReferenceCreate { OdataId = _directoryObjectsBase + GraphUrls.Segment(userId) }, cancellationToken: ct).ConfigureAwait(false);
+            await AfterLagAsync(groupId, () => _client.Groups[groupId].Members.Ref.PostAsync(new ReferenceCreate { OdataId = _directoryObjectsBase + GraphUrls.Segment(userId) },
+                cancellationToken: ct), ct).ConfigureAwait(false);
             return true;
         }
         catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.BadRequest) && GraphErrors.Mentions(e, "already exist"))
@@ -277,6 +282,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     {
         try
         {
+            await EnsureReplicatedAsync(groupId, ct).ConfigureAwait(false); // a 404 below must mean "not a member", not lag
             await _client.Groups[groupId].Members[userId].Ref.DeleteAsync(cancellationToken: ct).ConfigureAwait(false);
             return true;
         }
@@ -424,9 +430,67 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                                            || (GraphErrors.IsStatus(e, HttpStatusCode.BadRequest) && GraphErrors.Mentions(e, "do not exist"))))
             {
                 TimeSpan delay = TimeSpan.FromMilliseconds(Math.Min(15000, _options.ReplicationRetryDelay.TotalMilliseconds * Math.Pow(2, attempt)));
-                await Task.Delay(delay, ct).ConfigureAwait(false);
+                await _options.ReplicationClock.Delay(delay, ct).ConfigureAwait(false);
             }
         }
+    }
+
+    // ---------- replication lag (docs/decisions/0101) ----------
+
+    /// <summary>A call on a group: if this connection created the group and no list has shown it yet, a 404 (or the
+    /// member-add 400 "do not exist") is replication lag, ridden out with backoff; otherwise the call runs once.</summary>
+    private async Task<T> AfterLagAsync<T>(string groupId, Func<Task<T>> call, CancellationToken ct)
+    {
+        if (!_recent.ContainsKey(groupId))
+            return await call().ConfigureAwait(false);
+        T result = default!;
+        await RideOutLagAsync(async () => result = await call().ConfigureAwait(false), ct).ConfigureAwait(false);
+        return result;
+    }
+
+    private Task AfterLagAsync(string groupId, Func<Task> call, CancellationToken ct) =>
+        AfterLagAsync<bool>(groupId, async () =>
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        }, ct);
+
+    /// <summary>Waits until a group this connection created answers by id (nothing to wait for otherwise).</summary>
+    private Task EnsureReplicatedAsync(string groupId, CancellationToken ct) =>
+        AfterLagAsync(groupId, () => _client.Groups[groupId].GetAsync(rc => rc.QueryParameters.Select = new[] { "id" }, ct), ct);
+
+    /// <summary>
+    /// Groups this connection created whose name has the prefix but which the list left out (Graph's lists and filters
+    /// lag a new group): read by id, riding out the lag there too. A group the list shows is no longer tracked; one that
+    /// still answers 404 after the retries is left out (someone deleted it).
+    /// </summary>
+    private async Task<List<Group>> RecentGroupsMissingFromAsync(List<Group> listed, string displayNamePrefix, CancellationToken ct)
+    {
+        var found = new List<Group>();
+        if (_recent.IsEmpty)
+            return found;
+        foreach (Group g in listed)
+            _recent.TryRemove(g.Id!, out _);
+        foreach (KeyValuePair<string, string> recent in _recent.ToList())
+        {
+            if (!recent.Value.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase))
+                continue;
+            try
+            {
+                Group? g = await AfterLagAsync(recent.Key, () => _client.Groups[recent.Key].GetAsync(rc =>
+                {
+                    rc.QueryParameters.Select = s_groupSelect;
+                    rc.QueryParameters.Expand = new[] { "extensions" };
+                }, ct), ct).ConfigureAwait(false);
+                if (g is not null)
+                    found.Add(g);
+            }
+            catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound))
+            {
+                _recent.TryRemove(recent.Key, out _);
+            }
+        }
+        return found;
     }
 
     private static async Task PutExtensionAsync(Microsoft.Graph.Groups.Item.Extensions.ExtensionsRequestBuilder builder, JsonObject extension, CancellationToken ct) =>

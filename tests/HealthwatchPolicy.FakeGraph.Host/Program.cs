@@ -144,11 +144,14 @@ public static class Program
                 case "replicationlagseconds":
                     faults.ReplicationLag = TimeSpan.FromSeconds(value!.GetValue<double>());
                     break;
+                case "replicationlagbyidseconds":
+                    faults.ReplicationLagById = TimeSpan.FromSeconds(value!.GetValue<double>());
+                    break;
                 case "batchwithoutresponses":
                     faults.BatchWithoutResponses = value!.GetValue<bool>();
                     break;
                 default:
-                    throw new ArgumentException($"Unknown fault '{key}' (ThrottleRate, ThrottleNextRequests, Latency, RetryAfterSeconds, Unavailable, ReplicationLagReads, ReplicationLagSeconds, BatchWithoutResponses).");
+                    throw new ArgumentException($"Unknown fault '{key}' (ThrottleRate, ThrottleNextRequests, Latency, RetryAfterSeconds, Unavailable, ReplicationLagReads, ReplicationLagSeconds, ReplicationLagByIdSeconds, BatchWithoutResponses).");
             }
         }
     }

@@ -121,6 +121,10 @@ public sealed class FakeGraphFaults
     /// <c>$count</c> of groups leave it out. Zero (the default): no lag.</summary>
     public TimeSpan ReplicationLag { get; set; }
 
+    /// <summary>When set, requests by a new group's id see it after this long instead of <see cref="ReplicationLag"/>
+    /// (reads served by other replicas than lists: a group can be readable by id and still missing from lists).</summary>
+    public TimeSpan? ReplicationLagById { get; set; }
+
     /// <summary>Logical requests answered with this error (Graph's error body, <c>request-id</c> and <c>client-request-id</c>
     /// headers) instead of being executed; $batch items each on their own. Null: none.</summary>
     public FakeGraphInjectedError? InjectedError { get; set; }
@@ -142,6 +146,7 @@ public sealed class FakeGraphFaults
         ReplicationLagMemberAddReturns400 = false;
         Unavailable = false;
         ReplicationLag = TimeSpan.Zero;
+        ReplicationLagById = null;
         InjectedError = null;
         BatchWithoutResponses = false;
         Seed = _seed;

@@ -314,6 +314,18 @@ public sealed class FakeGraphServer : IAsyncDisposable
             (_tenant.GroupsById.TryGetValue(groupId, out GroupRecord? g) ? g : throw new KeyNotFoundException($"No group '{groupId}'.")).LagRemaining = requests;
     }
 
+    /// <summary>Puts an existing group into a timed replication-lag window on the tenant's clock: left out of lists and
+    /// filters until <paramref name="listed"/>, 404 by id until <paramref name="byId"/> (see <see cref="FakeGraphFaults.ReplicationLag"/>).</summary>
+    public void SetReplicatedAt(string groupId, DateTimeOffset listed, DateTimeOffset byId)
+    {
+        lock (_tenant.Sync)
+        {
+            GroupRecord g = _tenant.GroupsById.TryGetValue(groupId, out GroupRecord? found) ? found : throw new KeyNotFoundException($"No group '{groupId}'.");
+            g.ReplicatedAt = listed;
+            g.ReplicatedByIdAt = byId;
+        }
+    }
+
     /// <summary>Invalidates every delta/skip token handed out so far: their next use answers 410 syncStateNotFound.</summary>
     public void ExpireDeltaTokens()
     {

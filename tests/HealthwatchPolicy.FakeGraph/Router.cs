@@ -228,7 +228,7 @@ internal sealed partial class Router
     private GroupRecord GroupById(string id, bool memberAdd = false)
     {
         _t.GroupsById.TryGetValue(id, out GroupRecord? g);
-        if (g is { IsDeleted: false } && !g.IsReplicated(_clock()))
+        if (g is { IsDeleted: false } && !g.IsReplicatedById(_clock()))
         {
             if (memberAdd && _f.ReplicationLagMemberAddReturns400)
                 throw GraphError.BadRequest("The source resource object or one of the objects being referenced do not exist.");
@@ -308,6 +308,8 @@ internal sealed partial class Router
         g.LagRemaining = Math.Max(0, _f.ReplicationLagReads);
         if (_f.ReplicationLag > TimeSpan.Zero)
             g.ReplicatedAt = g.CreatedDateTime + _f.ReplicationLag;
+        if (_f.ReplicationLagById is { } byId && byId > TimeSpan.Zero)
+            g.ReplicatedByIdAt = g.CreatedDateTime + byId;
         JsonObject body = RenderGroup(g, GroupDefault.ToList(), new List<ExpandItem>(), false);
         body.Insert(0, "@odata.context", Base + "/$metadata#groups/$entity");
         var resp = GraphResponse.Created(body);

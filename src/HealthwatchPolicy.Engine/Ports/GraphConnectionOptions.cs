@@ -26,6 +26,8 @@ public sealed class GraphConnectionOptions
     /// <summary>How long to ride out replication lag after creating a group (default about 60 s in all).</summary>
     public TimeSpan ReplicationRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
     public int ReplicationRetries { get; set; } = 6;
+    /// <summary>The clock the waits between those retries run on (tests pass one they move; docs/decisions/0101).</summary>
+    public TimeProvider ReplicationClock { get; set; } = TimeProvider.System;
 
     /// <summary>How this connection signs in, in words (no secret).</summary>
     public string AuthenticationMethod =>
