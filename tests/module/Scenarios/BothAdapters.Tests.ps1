@@ -76,6 +76,32 @@ Describe 'Microsoft Graph throttling and outages' -Tag 'Graph' {
         $e[0].Exception.Message | Should -BeLike '*Graph stayed busy*'
     }
 
+    It 'keeps Graph''s own words when Graph stays busy: code, message, request-id and client-request-id' {
+        $fake.Send('faults {"ThrottleRate":1,"RetryAfterSeconds":0}') | Out-Null
+        $e = $null
+        try { Get-HwPostingAccess -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null } catch { $e = @($_) }
+        $x = $e[0].Exception
+        $x.Status | Should -BeIn 429, 503
+        $x.Code | Should -BeIn 'TooManyRequests', 'serviceNotAvailable'
+        $x.GraphMessage | Should -Not -BeNullOrEmpty
+        $x.RequestId | Should -Match '^[0-9a-f-]{36}$'
+        $x.ClientRequestId | Should -Match '^[0-9a-f-]{36}$'
+        $x.Message | Should -BeLike "*($($x.Status) $($x.Code): $($x.GraphMessage))*"
+        $x.Message | Should -BeLike "*$($x.RequestId)*"
+        $x.Message | Should -BeLike "*$($x.ClientRequestId)*"
+        $x.Message | Should -Not -BeLike '*(503 : )*'
+    }
+
+    It 'says GraphResponseInvalid (InvalidData) when a $batch reply has no responses, not a .NET exception' {
+        $fake.Send('faults {"BatchWithoutResponses":true}') | Should -Be 'OK'
+        $e = $null
+        try { Get-HwPostingAccess -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null } catch { $e = @($_) }
+        @($e).Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -Be 'GraphResponseInvalid,HealthwatchPolicy.Commands.GetHwPostingAccessCommand'
+        "$($e[0].CategoryInfo.Category)" | Should -Be 'InvalidData'
+        $e[0].Exception.Message | Should -BeLike "*no 'responses'*"
+    }
+
     It 'says GraphUnavailable (ConnectionError) when Graph cannot be reached, and changes nothing' {
         $down = Start-HwFakeGraph
         try { $connection = Connect-HwTestGraph -Fake $down }
