@@ -607,6 +607,11 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         {
             throw GraphErrors.FromBody(e.ResponseStatusCode, e.RawResponseBody, e.ResponseHeaders, what, target, e);
         }
+        catch (ApiException e)
+        {
+            // An error answer the SDK could not read as Graph's error JSON (a gateway's text page): keep the status and ids.
+            throw GraphErrors.FromBody(e.ResponseStatusCode, null, e.ResponseHeaders, what, target, e);
+        }
         catch (AggregateException e) when (GraphErrors.RetriesExhausted(e) is { } last)
         {
             // The SDK's RetryHandler gave up (429/503/504 every time): GraphThrottled, not a raw AggregateException,

@@ -80,7 +80,9 @@ internal static class GraphErrors
         }
         catch (JsonException)
         {
-            message = "(the error body was not JSON)";
+            // not Graph's error JSON (a gateway's text page in a $batch step): its text is what was said
+            string text = body!.Trim();
+            message = text.Length > 500 ? text.Substring(0, 500) + "…" : text;
         }
         return Create(status, code, message, requestId ?? Header(headers, "request-id"), clientRequestId ?? Header(headers, "client-request-id"),
             what, target, inner);

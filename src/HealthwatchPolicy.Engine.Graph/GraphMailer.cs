@@ -57,12 +57,12 @@ public sealed class GraphMailer : IMailer
         }
         catch (ServiceException e)
         {
-            throw Map(GraphErrors.FromBody(e.ResponseStatusCode, e.RawResponseBody, what, _from), e);
+            throw Map(GraphErrors.FromBody(e.ResponseStatusCode, e.RawResponseBody, e.ResponseHeaders, what, _from, e), e);
         }
         catch (ApiException e)
         {
             // An error answer Kiota could not read as an OData error (no JSON body): keep the status.
-            throw Map(GraphErrors.FromBody(e.ResponseStatusCode, null, what, _from), e);
+            throw Map(GraphErrors.FromBody(e.ResponseStatusCode, null, e.ResponseHeaders, what, _from, e), e);
         }
         catch (AggregateException e) when (GraphErrors.RetriesExhausted(e) is { } last)
         {

@@ -43,7 +43,9 @@ public sealed class FakeGraphOptions
 /// <param name="Code">Graph's <c>error.code</c>, e.g. <c>Authorization_RequestDenied</c>.</param>
 /// <param name="Message">Graph's <c>error.message</c>.</param>
 /// <param name="Filter">Which logical requests: (method, path-and-query after /v1.0) → answered with this error. Null: all.</param>
-public sealed record FakeGraphInjectedError(int Status, string Code, string Message, Func<string, string, bool>? Filter = null);
+/// <param name="RawBody">When set, the answer's body is this text (<c>text/plain</c>) instead of Graph's error JSON, as a
+/// gateway in front of Graph may answer; the <c>request-id</c> and <c>client-request-id</c> headers are still sent.</param>
+public sealed record FakeGraphInjectedError(int Status, string Code, string Message, Func<string, string, bool>? Filter = null, string? RawBody = null);
 
 /// <summary>Fault injection, changeable at any time while the server runs. All members are thread-safe to set.</summary>
 public sealed class FakeGraphFaults

@@ -593,8 +593,11 @@ public sealed class FakeGraphServer : IAsyncDisposable
             if (ShouldThrottle(request.Method, pathAndQuery))
                 throw Throttled();
             if (Faults.InjectedError is { } injected && (injected.Filter is null || injected.Filter(request.Method, pathAndQuery)))
-                throw new GraphError(injected.Status, injected.Code, injected.Message);
-            response = _router.Dispatch(request);
+                response = injected.RawBody is null
+                    ? throw new GraphError(injected.Status, injected.Code, injected.Message)
+                    : new GraphResponse { Status = injected.Status, Text = injected.RawBody };
+            else
+                response = _router.Dispatch(request);
         }
         catch (GraphError e)
         {

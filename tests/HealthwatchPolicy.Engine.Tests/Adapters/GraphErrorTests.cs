@@ -102,6 +102,45 @@ public sealed class GraphErrorTests : IDisposable
         Assert.Equal(HwErrorKind.InvalidData, ErrorIds.KindOf(ErrorIds.GraphResponseInvalid));
     }
 
+    [Fact]
+    public void An_error_answer_without_Graphs_body_keeps_the_status_and_request_ids()
+    {
+        // A gateway in front of Graph can answer with a text page: the SDK throws a plain ApiException for it.
+        Faults.InjectedError = new FakeGraphInjectedError(502, "", "", RawBody: "Bad Gateway");
+        var e = Assert.Throws<GraphRequestException>(() => _host.Directory.GetUsers());
+        Assert.Equal(ErrorIds.GraphRequestFailed, e.ErrorId);
+        Assert.Equal(502, e.Status);
+        Assert.Null(e.Code);
+        Assert.Equal("Bad Gateway", e.GraphMessage);
+        Assert.Contains("(502 no code: Bad Gateway)", e.Message, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(e.RequestId));
+        Assert.Contains(e.RequestId!, e.Message, StringComparison.Ordinal);
+        Assert.Contains(_host.Fake.RequestLog, r => r.Status == 502 && !r.InBatch
+            && r.Headers.TryGetValue("client-request-id", out string? c) && c == e.ClientRequestId);
+    }
+
+    [Fact]
+    public void A_batch_step_answered_without_Graphs_body_keeps_its_status_and_text()
+    {
+        Faults.InjectedError = new FakeGraphInjectedError(502, "", "", (method, path) => path.Contains("/members", StringComparison.Ordinal), RawBody: "Bad Gateway");
+        var e = Assert.Throws<GraphRequestException>(() => _host.Directory.GetGroups("HW-Posting-"));
+        Assert.Equal(ErrorIds.GraphRequestFailed, e.ErrorId);
+        Assert.Equal(502, e.Status);
+        Assert.Equal("Bad Gateway", e.GraphMessage);
+        Assert.Contains(_host.Fake.RequestLog, r => r.Status == 502 && r.InBatch);
+    }
+
+    [Fact]
+    public void Mail_refused_keeps_Graphs_code_message_and_request_ids()
+    {
+        Faults.InjectedError = new FakeGraphInjectedError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.",
+            (method, path) => path.EndsWith("/sendMail", StringComparison.Ordinal));
+        var mailer = new GraphMailer(GraphDirectoryFactory.CreateClient(_host.Options), TestOrg.Comms);
+        var e = Assert.Throws<GraphRequestException>(() => mailer.Send(HealthwatchPolicy.Engine.Tests.Mail.ReviewMailSample.ReviewerMessage()));
+        AssertGraphsWords(e, ErrorIds.GraphAccessDenied, 403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
+        Assert.Empty(_host.Fake.SentMail);
+    }
+
     public void Dispose()
     {
         _host.Dispose();
