@@ -416,7 +416,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         await iterator.IterateAsync(ct).ConfigureAwait(false);
     }
 
-    private async Task RideOutLagAsync(Func<Task> call, CancellationToken ct)
+    private async Task RideOutLagAsync(Func<Task> call, CancellationToken ct, string? groupId = null)
     {
         for (int attempt = 0; ; attempt++)
         {
@@ -426,7 +426,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                 return;
             }
             catch (ODataError e) when (attempt < _options.ReplicationRetries
-                                       && (GraphErrors.IsStatus(e, HttpStatusCode.NotFound)
+                                       && ((GraphErrors.IsStatus(e, HttpStatusCode.NotFound) && (groupId is null || GraphErrors.Mentions(e, groupId)))
                                            || (GraphErrors.IsStatus(e, HttpStatusCode.BadRequest) && GraphErrors.Mentions(e, "do not exist"))))
             {
                 TimeSpan delay = TimeSpan.FromMilliseconds(Math.Min(15000, _options.ReplicationRetryDelay.TotalMilliseconds * Math.Pow(2, attempt)));
@@ -444,7 +444,8 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         if (!_recent.ContainsKey(groupId))
             return await call().ConfigureAwait(false);
         T result = default!;
-        await RideOutLagAsync(async () => result = await call().ConfigureAwait(false), ct).ConfigureAwait(false);
+        // a 404 naming another object (the user being added) is an answer, not the group's lag
+        await RideOutLagAsync(async () => result = await call().ConfigureAwait(false), ct, groupId).ConfigureAwait(false);
         return result;
     }
 

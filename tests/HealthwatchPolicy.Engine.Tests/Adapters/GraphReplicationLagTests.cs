@@ -81,6 +81,19 @@ public sealed class GraphReplicationLagTests : IDisposable
     }
 
     [Fact]
+    public void A_404_for_the_user_on_a_new_group_is_an_answer_not_lag()
+    {
+        _fake.Faults.ReplicationLag = TimeSpan.FromMinutes(2);
+        _fake.Faults.ReplicationLagById = TimeSpan.FromSeconds(10);
+        OfficialAccount account = NewAccount();
+        TimeSpan waitedBefore = _clock.Waited;
+        var directory = (GraphDirectory)_session.Directory;
+        var e = Assert.Throws<GraphRequestException>(() => directory.AddMember(account.GroupId, "u-nobody"));
+        Assert.Equal(HealthwatchPolicy.Engine.Errors.ErrorIds.UserNotFound, e.ErrorId);
+        Assert.Equal(waitedBefore, _clock.Waited);
+    }
+
+    [Fact]
     public void A_group_someone_else_created_is_not_waited_for()
     {
         OfficialAccount account = NewAccount();
