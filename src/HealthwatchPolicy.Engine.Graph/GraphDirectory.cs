@@ -368,9 +368,9 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     }
 
     /// <summary>
-    /// The status of each step of a $batch reply, and every step asked for among them. A reply Graph's SDK cannot read
-    /// (no <c>responses</c> array: it throws KeyNotFoundException) or one that leaves a step out is GraphResponseInvalid,
-    /// never a raw .NET exception.
+    /// The status of each step of a $batch reply, and every step asked for among them. A reply without a <c>responses</c>
+    /// array (Graph.Core 4.0.1 then answers no statuses, and a step looked up by id was a KeyNotFoundException), one the
+    /// SDK cannot parse, or one that leaves a step out is GraphResponseInvalid, never a raw .NET exception.
     /// </summary>
     private static async Task<Dictionary<string, HttpStatusCode>> StatusesAsync(BatchResponseContentCollection response, IReadOnlyCollection<string> stepIds,
         string what, object? target)
