@@ -34,6 +34,8 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     private readonly GraphServiceClient _client;
     private readonly GraphConnectionOptions _options;
     private readonly string _directoryObjectsBase;
+    /// <summary>Groups this connection created that no list has shown yet (id → display name): replication lag.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _recent = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The directory behind <paramref name="client"/>, with <paramref name="options"/>' endpoint and replication-lag retries. Makes no request yet.</summary>
     public GraphDirectory(GraphServiceClient client, GraphConnectionOptions options)
@@ -123,18 +125,18 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     });
 
     /// <summary>A user by object id or user principal name, or null on 404: one <c>$batch</c> of <c>GET /users/{idOrName}?$expand=manager</c> and the user's <c>extensions</c>.</summary>
-    public DirectoryUser? FindUser(string idOrName) => Run("find a user", idOrName, async ct =>
+    public DirectoryUser? FindUser(string idOrName) => !GraphUrls.CanName(idOrName) ? null : Run("find a user", idOrName, async ct =>
     {
         // The user (with manager) and their extensions in one $batch round trip.
         var content = new BatchRequestContentCollection(_client);
-        await content.AddBatchRequestStepAsync(_client.Users[idOrName].ToGetRequestInformation(rc =>
+        await content.AddBatchRequestStepAsync(GraphUrls.ForBatch(_client.Users[idOrName].ToGetRequestInformation(rc =>
         {
             rc.QueryParameters.Select = UserSelect;
             rc.QueryParameters.Expand = new[] { "manager" };
-        }), "user").ConfigureAwait(false);
-        await content.AddBatchRequestStepAsync(_client.Users[idOrName].Extensions.ToGetRequestInformation(), "extensions").ConfigureAwait(false);
+        })), "user").ConfigureAwait(false);
+        await content.AddBatchRequestStepAsync(GraphUrls.ForBatch(_client.Users[idOrName].Extensions.ToGetRequestInformation()), "extensions").ConfigureAwait(false);
         BatchResponseContentCollection response = await _client.Batch.PostAsync(content, ct).ConfigureAwait(false);
-        Dictionary<string, HttpStatusCode> statuses = await response.GetResponsesStatusCodesAsync().ConfigureAwait(false);
+        Dictionary<string, HttpStatusCode> statuses = await StatusesAsync(response, new[] { "user", "extensions" }, "find a user", idOrName).ConfigureAwait(false);
         int userStatus = (int)statuses["user"], extStatus = (int)statuses["extensions"];
         if (userStatus is >= 200 and < 300 && extStatus is >= 200 and < 300)
         {
@@ -198,22 +200,23 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             rc.QueryParameters.Top = 999;
         }, ct).ConfigureAwait(false);
         await Pages<Group, GroupCollectionResponse>(page, groups.Add, ct).ConfigureAwait(false);
+        groups.AddRange(await RecentGroupsMissingFromAsync(groups, displayNamePrefix, ct).ConfigureAwait(false));
         Dictionary<string, Membership> members = await MembershipAsync(groups.Select(g => g.Id!).ToList(), ct).ConfigureAwait(false);
         return groups.Where(g => g.DisplayName?.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase) == true)
             .Select(g => ToGroup(g, members[g.Id!])).ToList();
     });
 
     /// <summary>A group with its members and register extension, or null on 404: <c>GET /groups/{id}?$expand=extensions</c> and its <c>members</c>.</summary>
-    public DirectoryGroup? GetGroup(string groupId) => Run("read a group", groupId, async ct =>
+    public DirectoryGroup? GetGroup(string groupId) => !GraphUrls.CanName(groupId) ? null : Run("read a group", groupId, async ct =>
     {
         Group? g;
         try
         {
-            g = await _client.Groups[groupId].GetAsync(rc =>
+            g = await AfterLagAsync(groupId, () => _client.Groups[groupId].GetAsync(rc =>
             {
                 rc.QueryParameters.Select = s_groupSelect;
                 rc.QueryParameters.Expand = new[] { "extensions" };
-            }, ct).ConfigureAwait(false);
+            }, ct), ct).ConfigureAwait(false);
         }
         catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound))
         {
@@ -255,19 +258,21 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             }
             throw;
         }
+        _recent[created.Id!] = created.DisplayName ?? group.DisplayName;
         return ToGroup(created, new List<string>(), extension);
     });
 
     /// <summary>Replaces the register entry on the group: <c>PATCH /groups/{id}/extensions/{name}</c>, or <c>POST</c> when it is absent (404).</summary>
     public void SetGroupExtension(string groupId, JsonObject extension) =>
-        Run("write the register entry", groupId, ct => PutExtensionAsync(_client.Groups[groupId].Extensions, extension, ct));
+        Run("write the register entry", groupId, ct => AfterLagAsync(groupId, () => PutExtensionAsync(_client.Groups[groupId].Extensions, extension, ct), ct));
 
     /// <summary>Adds the user: <c>POST /groups/{id}/members/$ref</c>. False when they were already a member (no change).</summary>
     public bool AddMember(string groupId, string userId) => Run("add a poster to the posting group", userId, async ct =>
     {
         try
         {
-            await _client.Groups[groupId].Members.Ref.PostAsync(new ReferenceCreate { OdataId = _directoryObjectsBase + userId }, cancellationToken: ct).ConfigureAwait(false);
+            await AfterLagAsync(groupId, () => _client.Groups[groupId].Members.Ref.PostAsync(new ReferenceCreate { OdataId = _directoryObjectsBase + GraphUrls.Segment(userId) },
+                cancellationToken: ct), ct).ConfigureAwait(false);
             return true;
         }
         catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.BadRequest) && GraphErrors.Mentions(e, "already exist"))
@@ -284,7 +289,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             bool group = GraphErrors.Mentions(e, groupId);
             GraphRequestException g = GraphErrors.From(e, "add a poster to the posting group", group ? groupId : userId);
             throw new GraphRequestException(group ? ErrorIds.GroupNotFound : ErrorIds.UserNotFound, g.Message,
-                group ? groupId : userId, g.RequestId, g.Status, g.Code, e);
+                group ? groupId : userId, g.RequestId, g.Status, g.Code, e, g.GraphMessage, g.ClientRequestId);
         }
     });
 
@@ -293,6 +298,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     {
         try
         {
+            await EnsureReplicatedAsync(groupId, ct).ConfigureAwait(false); // a 404 below must mean "not a member", not lag
             await _client.Groups[groupId].Members[userId].Ref.DeleteAsync(cancellationToken: ct).ConfigureAwait(false);
             return true;
         }
@@ -417,6 +423,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     private async Task<List<T>> BatchAsync<T>(List<RequestInformation> requests, string what, CancellationToken ct) where T : IParsable, new()
     {
         var results = new T[requests.Count];
+        requests = requests.Select(GraphUrls.ForBatch).ToList(); // once: resubmitted items keep their URL
         for (int start = 0; start < requests.Count; start += 20)
         {
             // Our own step ids (the request's index), so a resubmitted item keeps its id. (The SDK's
@@ -428,7 +435,8 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                 foreach (int i in pending)
                     await content.AddBatchRequestStepAsync(requests[i], i.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
                 BatchResponseContentCollection response = await _client.Batch.PostAsync(content, ct).ConfigureAwait(false);
-                Dictionary<string, HttpStatusCode> statuses = await response.GetResponsesStatusCodesAsync().ConfigureAwait(false);
+                Dictionary<string, HttpStatusCode> statuses = await StatusesAsync(response,
+                    pending.Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList(), what, null).ConfigureAwait(false);
                 var throttled = new List<int>();
                 TimeSpan wait = TimeSpan.Zero;
                 foreach (KeyValuePair<string, HttpStatusCode> item in statuses)
@@ -450,7 +458,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                         continue;
                     }
                     string? body = message.Content is null ? null : await message.Content.ReadAsStringAsync().ConfigureAwait(false);
-                    throw GraphErrors.FromBody(code, body, what, null);
+                    throw GraphErrors.FromBody(code, body, message.Headers.ToDictionary(h => h.Key, h => h.Value), what, null, null);
                 }
                 if (throttled.Count == 0)
                     break;
@@ -459,6 +467,30 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             }
         }
         return results.ToList();
+    }
+
+    /// <summary>
+    /// The status of each step of a $batch reply, and every step asked for among them. A reply without a <c>responses</c>
+    /// array (Graph.Core 4.0.1 then answers no statuses, and a step looked up by id was a KeyNotFoundException), one the
+    /// SDK cannot parse, or one that leaves a step out is GraphResponseInvalid, never a raw .NET exception.
+    /// </summary>
+    private static async Task<Dictionary<string, HttpStatusCode>> StatusesAsync(BatchResponseContentCollection response, IReadOnlyCollection<string> stepIds,
+        string what, object? target)
+    {
+        Dictionary<string, HttpStatusCode> statuses;
+        try
+        {
+            statuses = await response.GetResponsesStatusCodesAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or System.Text.Json.JsonException or FormatException)
+        {
+            throw GraphErrors.Invalid(what, target, "the $batch reply has no 'responses' array", 200, null, e);
+        }
+        string? missing = stepIds.FirstOrDefault(id => !statuses.ContainsKey(id));
+        if (missing is not null)
+            throw GraphErrors.Invalid(what, target, statuses.Count == 0 ? "the $batch reply has no 'responses' array"
+                : $"the $batch reply has no answer for step '{missing}'", 200, null, null);
+        return statuses;
     }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage message)
@@ -486,7 +518,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         await iterator.IterateAsync(ct).ConfigureAwait(false);
     }
 
-    private async Task RideOutLagAsync(Func<Task> call, CancellationToken ct)
+    private async Task RideOutLagAsync(Func<Task> call, CancellationToken ct, string? groupId = null)
     {
         for (int attempt = 0; ; attempt++)
         {
@@ -496,13 +528,72 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                 return;
             }
             catch (ODataError e) when (attempt < _options.ReplicationRetries
-                                       && (GraphErrors.IsStatus(e, HttpStatusCode.NotFound)
+                                       && ((GraphErrors.IsStatus(e, HttpStatusCode.NotFound) && (groupId is null || GraphErrors.Mentions(e, groupId)))
                                            || (GraphErrors.IsStatus(e, HttpStatusCode.BadRequest) && GraphErrors.Mentions(e, "do not exist"))))
             {
                 TimeSpan delay = TimeSpan.FromMilliseconds(Math.Min(15000, _options.ReplicationRetryDelay.TotalMilliseconds * Math.Pow(2, attempt)));
-                await Task.Delay(delay, ct).ConfigureAwait(false);
+                await _options.ReplicationClock.Delay(delay, ct).ConfigureAwait(false);
             }
         }
+    }
+
+    // ---------- replication lag (docs/decisions/0101) ----------
+
+    /// <summary>A call on a group: if this connection created the group and no list has shown it yet, a 404 (or the
+    /// member-add 400 "do not exist") is replication lag, ridden out with backoff; otherwise the call runs once.</summary>
+    private async Task<T> AfterLagAsync<T>(string groupId, Func<Task<T>> call, CancellationToken ct)
+    {
+        if (!_recent.ContainsKey(groupId))
+            return await call().ConfigureAwait(false);
+        T result = default!;
+        // a 404 naming another object (the user being added) is an answer, not the group's lag
+        await RideOutLagAsync(async () => result = await call().ConfigureAwait(false), ct, groupId).ConfigureAwait(false);
+        return result;
+    }
+
+    private Task AfterLagAsync(string groupId, Func<Task> call, CancellationToken ct) =>
+        AfterLagAsync<bool>(groupId, async () =>
+        {
+            await call().ConfigureAwait(false);
+            return true;
+        }, ct);
+
+    /// <summary>Waits until a group this connection created answers by id (nothing to wait for otherwise).</summary>
+    private Task EnsureReplicatedAsync(string groupId, CancellationToken ct) =>
+        AfterLagAsync(groupId, () => _client.Groups[groupId].GetAsync(rc => rc.QueryParameters.Select = new[] { "id" }, ct), ct);
+
+    /// <summary>
+    /// Groups this connection created whose name has the prefix but which the list left out (Graph's lists and filters
+    /// lag a new group): read by id, riding out the lag there too. A group the list shows is no longer tracked; one that
+    /// still answers 404 after the retries is left out (someone deleted it).
+    /// </summary>
+    private async Task<List<Group>> RecentGroupsMissingFromAsync(List<Group> listed, string displayNamePrefix, CancellationToken ct)
+    {
+        var found = new List<Group>();
+        if (_recent.IsEmpty)
+            return found;
+        foreach (Group g in listed)
+            _recent.TryRemove(g.Id!, out _);
+        foreach (KeyValuePair<string, string> recent in _recent.ToList())
+        {
+            if (!recent.Value.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase))
+                continue;
+            try
+            {
+                Group? g = await AfterLagAsync(recent.Key, () => _client.Groups[recent.Key].GetAsync(rc =>
+                {
+                    rc.QueryParameters.Select = s_groupSelect;
+                    rc.QueryParameters.Expand = new[] { "extensions" };
+                }, ct), ct).ConfigureAwait(false);
+                if (g is not null)
+                    found.Add(g);
+            }
+            catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound))
+            {
+                _recent.TryRemove(recent.Key, out _);
+            }
+        }
+        return found;
     }
 
     private static async Task PutExtensionAsync(Microsoft.Graph.Groups.Item.Extensions.ExtensionsRequestBuilder builder, JsonObject extension, CancellationToken ct) =>
@@ -621,12 +712,18 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         }
         catch (ServiceException e)
         {
-            throw GraphErrors.FromBody(e.ResponseStatusCode, e.RawResponseBody, what, target);
+            throw GraphErrors.FromBody(e.ResponseStatusCode, e.RawResponseBody, e.ResponseHeaders, what, target, e);
+        }
+        catch (ApiException e)
+        {
+            // An error answer the SDK could not read as Graph's error JSON (a gateway's text page): keep the status and ids.
+            throw GraphErrors.FromBody(e.ResponseStatusCode, null, e.ResponseHeaders, what, target, e);
         }
         catch (AggregateException e) when (GraphErrors.RetriesExhausted(e) is { } last)
         {
-            // The SDK's RetryHandler gave up (429/503/504 every time): GraphThrottled, not a raw AggregateException.
-            throw GraphErrors.FromBody(last.ResponseStatusCode, (last as ServiceException)?.RawResponseBody, what, target);
+            // The SDK's RetryHandler gave up (429/503/504 every time): GraphThrottled, not a raw AggregateException,
+            // with Graph's code, message and request ids from the last answer.
+            throw GraphErrors.FromRetriesExhausted(last, what, target, e);
         }
         catch (Exception e) when (GraphErrors.IsTransport(e))
         {

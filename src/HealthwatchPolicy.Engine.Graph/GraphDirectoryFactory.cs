@@ -40,7 +40,9 @@ public static class GraphDirectoryFactory
     internal static GraphServiceClient CreateClient(GraphConnectionOptions options, HttpMessageHandler? finalHandler, HttpMessageHandler? signInHandler)
     {
         CheckEndpoint(options.GraphEndpoint);
-        HttpClient http = GraphClientFactory.Create(GraphClientFactory.CreateDefaultHandlers(), finalHandler: finalHandler ?? new HttpClientHandler());
+        IList<DelegatingHandler> handlers = GraphClientFactory.CreateDefaultHandlers();
+        handlers.Add(new NonJsonErrorHandler()); // nearest the wire: Graph's error shape for a gateway's text answer
+        HttpClient http = GraphClientFactory.Create(handlers, finalHandler: finalHandler ?? new HttpClientHandler());
         return new GraphServiceClient(http, CreateAuthentication(options, signInHandler), options.GraphEndpoint.ToString().TrimEnd('/'));
     }
 

@@ -77,19 +77,17 @@ public sealed partial class GraphMailer : IMailer
         }
         catch (ServiceException e)
         {
-            throw Map(GraphErrors.FromBody(e.ResponseStatusCode, e.RawResponseBody, what, _from), e);
+            throw Map(GraphErrors.FromBody(e.ResponseStatusCode, e.RawResponseBody, e.ResponseHeaders, what, _from, e), e);
         }
         catch (ApiException e)
         {
             // An error answer Kiota could not read as an OData error (no JSON body): keep the status.
-            throw Map(GraphErrors.FromBody(e.ResponseStatusCode, null, what, _from), e);
+            throw Map(GraphErrors.FromBody(e.ResponseStatusCode, null, e.ResponseHeaders, what, _from, e), e);
         }
         catch (AggregateException e) when (GraphErrors.RetriesExhausted(e) is { } last)
         {
             // The SDK's RetryHandler gave up (429/503/504 every time); its last attempt's error body is in the message.
-            int brace = last.Message.IndexOf('{');
-            string? body = (last as ServiceException)?.RawResponseBody ?? (brace < 0 ? null : last.Message.Substring(brace));
-            throw Map(GraphErrors.FromBody(last.ResponseStatusCode, body, what, _from), e);
+            throw Map(GraphErrors.FromRetriesExhausted(last, what, _from, e), e);
         }
         catch (Exception e) when (GraphErrors.IsTransport(e))
         {
@@ -130,13 +128,13 @@ public sealed partial class GraphMailer : IMailer
                 ? $"'{_from}' has no mailbox Microsoft Graph can send from (it is inactive, soft-deleted or on-premises). "
                 : $"There is no mailbox '{_from}' to send the review mail from. ")
             + "Send from an existing Microsoft 365 mailbox, such as a shared mailbox for policy reviews. " + g.Message,
-            _from, g.RequestId, g.Status, g.Code, inner),
+            _from, g.RequestId, g.Status, g.Code, inner, g.GraphMessage, g.ClientRequestId),
         403 => new GraphRequestException(ErrorIds.GraphAccessDenied,
             $"Microsoft Graph would not let the app send mail as '{_from}'. It needs the Mail.Send application permission, "
             + "scoped to that one mailbox: see docs/graph-permissions.md (\"Scoping Mail.Send to one mailbox\"). " + g.Message,
-            _from, g.RequestId, g.Status, g.Code, inner),
+            _from, g.RequestId, g.Status, g.Code, inner, g.GraphMessage, g.ClientRequestId),
         // Throttling and an expired sign-in keep Graph's own ids (one kind each); anything else is the message not sent.
-        401 or 429 or 503 or 504 => new GraphRequestException(g.ErrorId, g.Message, _from, g.RequestId, g.Status, g.Code, inner),
-        _ => new GraphRequestException(ErrorIds.MailNotSent, g.Message, _from, g.RequestId, g.Status, g.Code, inner),
+        401 or 429 or 503 or 504 => new GraphRequestException(g.ErrorId, g.Message, _from, g.RequestId, g.Status, g.Code, inner, g.GraphMessage, g.ClientRequestId),
+        _ => new GraphRequestException(ErrorIds.MailNotSent, g.Message, _from, g.RequestId, g.Status, g.Code, inner, g.GraphMessage, g.ClientRequestId),
     };
 }

@@ -17,7 +17,7 @@ namespace HealthwatchPolicy.FakeGraph.Host;
 /// <item><c>mail</c> → the mail accepted by sendMail, as a JSON array</item>
 /// <item><c>count</c> → HTTP round trips so far</item>
 /// <item><c>snapshot</c> → the tenant in the directory.json shape (SnapshotOrganisation), as one JSON line</item>
-/// <item><c>faults {"ThrottleRate":0.2,"Latency":50,"RetryAfterSeconds":0,"Unavailable":true}</c> → sets those faults
+/// <item><c>faults {"ThrottleRate":0.2,"Latency":50,"RetryAfterSeconds":0,"Unavailable":true,"ReplicationLagSeconds":1.5}</c> → sets those faults
 ///   (members left out keep their value; <c>faults reset</c> clears them all); <c>OK</c></item>
 /// <item><c>reset</c> → zeroes the counters and the request/authorization history; <c>OK</c></item>
 /// <item><c>signin</c> → starts a loopback sign-in server (FakeSignInServer) if none runs, and answers
@@ -158,8 +158,17 @@ public static class Program
                 case "replicationlagreads":
                     faults.ReplicationLagReads = value!.GetValue<int>();
                     break;
+                case "replicationlagseconds":
+                    faults.ReplicationLag = TimeSpan.FromSeconds(value!.GetValue<double>());
+                    break;
+                case "replicationlagbyidseconds":
+                    faults.ReplicationLagById = TimeSpan.FromSeconds(value!.GetValue<double>());
+                    break;
+                case "batchwithoutresponses":
+                    faults.BatchWithoutResponses = value!.GetValue<bool>();
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown fault '{key}' (ThrottleRate, ThrottleNextRequests, Latency, RetryAfterSeconds, Unavailable, ReplicationLagReads).");
+                    throw new ArgumentException($"Unknown fault '{key}' (ThrottleRate, ThrottleNextRequests, Latency, RetryAfterSeconds, Unavailable, ReplicationLagReads, ReplicationLagSeconds, ReplicationLagByIdSeconds, BatchWithoutResponses).");
             }
         }
     }

@@ -32,7 +32,20 @@ public sealed class FakeGraphOptions
 
     /// <summary>Log ASP.NET Core/Kestrel at Warning and above to the console (off by default: quiet).</summary>
     public bool EnableServerLogging { get; init; }
+
+    /// <summary>The tenant's clock: creation times, and when a new group's <see cref="FakeGraphFaults.ReplicationLag"/>
+    /// ends. Tests pass a clock they move; the default is the system clock.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }
+
+/// <summary>An error the fake answers instead of executing a logical request (see <see cref="FakeGraphFaults.InjectedError"/>).</summary>
+/// <param name="Status">The HTTP status, e.g. 403.</param>
+/// <param name="Code">Graph's <c>error.code</c>, e.g. <c>Authorization_RequestDenied</c>.</param>
+/// <param name="Message">Graph's <c>error.message</c>.</param>
+/// <param name="Filter">Which logical requests: (method, path-and-query after /v1.0) → answered with this error. Null: all.</param>
+/// <param name="RawBody">When set, the answer's body is this text (<c>text/plain</c>) instead of Graph's error JSON, as a
+/// gateway in front of Graph may answer; the <c>request-id</c> and <c>client-request-id</c> headers are still sent.</param>
+public sealed record FakeGraphInjectedError(int Status, string Code, string Message, Func<string, string, bool>? Filter = null, string? RawBody = null);
 
 /// <summary>Fault injection, changeable at any time while the server runs. All members are thread-safe to set.</summary>
 public sealed class FakeGraphFaults
@@ -108,6 +121,23 @@ public sealed class FakeGraphFaults
     /// <summary>Every request is answered 503 <c>serviceNotAvailable</c> with no Retry-After. (Use StopAsync for refused connections.)</summary>
     public bool Unavailable { get; set; }
 
+    /// <summary>A group created through <c>POST /groups</c> (or <c>$batch</c>) is not yet replicated for this long, on the
+    /// tenant's clock (<see cref="FakeGraphOptions.TimeProvider"/>): requests by its id answer 404 <c>Request_ResourceNotFound</c>
+    /// (a member add the 400 variant when <see cref="ReplicationLagMemberAddReturns400"/>), and lists, <c>$filter</c> and
+    /// <c>$count</c> of groups leave it out. Zero (the default): no lag.</summary>
+    public TimeSpan ReplicationLag { get; set; }
+
+    /// <summary>When set, requests by a new group's id see it after this long instead of <see cref="ReplicationLag"/>
+    /// (reads served by other replicas than lists: a group can be readable by id and still missing from lists).</summary>
+    public TimeSpan? ReplicationLagById { get; set; }
+
+    /// <summary>Logical requests answered with this error (Graph's error body, <c>request-id</c> and <c>client-request-id</c>
+    /// headers) instead of being executed; $batch items each on their own. Null: none.</summary>
+    public FakeGraphInjectedError? InjectedError { get; set; }
+
+    /// <summary>A <c>$batch</c> is answered 200 with a body that has no <c>responses</c> array (a malformed reply).</summary>
+    public bool BatchWithoutResponses { get; set; }
+
     /// <summary>Clears every fault (seed kept, sequence restarted).</summary>
     public void Reset()
     {
@@ -122,6 +152,10 @@ public sealed class FakeGraphFaults
         ReplicationLagMemberAddReturns400 = false;
         MailDraftsDenied = false;
         Unavailable = false;
+        ReplicationLag = TimeSpan.Zero;
+        ReplicationLagById = null;
+        InjectedError = null;
+        BatchWithoutResponses = false;
         Seed = _seed;
     }
 

@@ -45,7 +45,7 @@ public sealed class FakeGraphServer : IAsyncDisposable
     {
         Options = options;
         _tenant.OrganisationName = options.OrganisationName;
-        _router = new Router(_tenant, options, Faults, () => BaseUrl, () => DateTimeOffset.UtcNow);
+        _router = new Router(_tenant, options, Faults, () => BaseUrl, () => options.TimeProvider.GetUtcNow());
     }
 
     /// <summary>Starts Kestrel on 127.0.0.1 with a random free port.</summary>
@@ -315,6 +315,18 @@ public sealed class FakeGraphServer : IAsyncDisposable
     {
         lock (_tenant.Sync)
             (_tenant.GroupsById.TryGetValue(groupId, out GroupRecord? g) ? g : throw new KeyNotFoundException($"No group '{groupId}'.")).LagRemaining = requests;
+    }
+
+    /// <summary>Puts an existing group into a timed replication-lag window on the tenant's clock: left out of lists and
+    /// filters until <paramref name="listed"/>, 404 by id until <paramref name="byId"/> (see <see cref="FakeGraphFaults.ReplicationLag"/>).</summary>
+    public void SetReplicatedAt(string groupId, DateTimeOffset listed, DateTimeOffset byId)
+    {
+        lock (_tenant.Sync)
+        {
+            GroupRecord g = _tenant.GroupsById.TryGetValue(groupId, out GroupRecord? found) ? found : throw new KeyNotFoundException($"No group '{groupId}'.");
+            g.ReplicatedAt = listed;
+            g.ReplicatedByIdAt = byId;
+        }
     }
 
     /// <summary>Invalidates every delta/skip token handed out so far: their next use answers 410 syncStateNotFound.</summary>
@@ -591,7 +603,12 @@ public sealed class FakeGraphServer : IAsyncDisposable
             };
             if (ShouldThrottle(request.Method, pathAndQuery))
                 throw Throttled();
-            response = _router.Dispatch(request);
+            if (Faults.InjectedError is { } injected && (injected.Filter is null || injected.Filter(request.Method, pathAndQuery)))
+                response = injected.RawBody is null
+                    ? throw new GraphError(injected.Status, injected.Code, injected.Message)
+                    : new GraphResponse { Status = injected.Status, Text = injected.RawBody };
+            else
+                response = _router.Dispatch(request);
         }
         catch (GraphError e)
         {
@@ -734,7 +751,9 @@ public sealed class FakeGraphServer : IAsyncDisposable
                     o["headers"] = itemHeaders;
                 responses.Add(o);
             }
-            envelope = GraphResponse.Ok(new JsonObject { ["responses"] = responses });
+            envelope = GraphResponse.Ok(Faults.BatchWithoutResponses
+                ? new JsonObject { ["value"] = new JsonArray() }
+                : new JsonObject { ["responses"] = responses });
         }
         catch (GraphError e)
         {
@@ -838,6 +857,6 @@ public sealed class FakeGraphServer : IAsyncDisposable
             url = "/" + url;
         if (url.StartsWith("/v1.0/", StringComparison.OrdinalIgnoreCase))
             url = url.Substring(5);
-        return url;
+        return UrlParsing.AsParsed(url);
     }
 }

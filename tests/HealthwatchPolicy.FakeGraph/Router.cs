@@ -232,6 +232,12 @@ internal sealed partial class Router
     private GroupRecord GroupById(string id, bool memberAdd = false)
     {
         _t.GroupsById.TryGetValue(id, out GroupRecord? g);
+        if (g is { IsDeleted: false } && !g.IsReplicatedById(_clock()))
+        {
+            if (memberAdd && _f.ReplicationLagMemberAddReturns400)
+                throw GraphError.BadRequest("The source resource object or one of the objects being referenced do not exist.");
+            throw GraphError.NotFound(id);
+        }
         if (g is { IsDeleted: false, LagRemaining: > 0 })
         {
             g.LagRemaining--;
@@ -254,7 +260,8 @@ internal sealed partial class Router
 
     private List<GroupRecord> FilterGroups(GraphRequest r)
     {
-        IEnumerable<GroupRecord> q = _t.Groups.Where(g => !g.IsDeleted);
+        DateTimeOffset now = _clock();
+        IEnumerable<GroupRecord> q = _t.Groups.Where(g => !g.IsDeleted && g.IsReplicated(now));
         if (r.Query["$filter"] is { } f)
         {
             var pred = FilterParser.Parse(f, "Group", "microsoft.graph.group", GroupFilterRules, Advanced(r), _o.MaxFilterClauses);
@@ -303,6 +310,10 @@ internal sealed partial class Router
                 g.Owners.Add(o.Id);
         _t.AddGroup(g);
         g.LagRemaining = Math.Max(0, _f.ReplicationLagReads);
+        if (_f.ReplicationLag > TimeSpan.Zero)
+            g.ReplicatedAt = g.CreatedDateTime + _f.ReplicationLag;
+        if (_f.ReplicationLagById is { } byId && byId > TimeSpan.Zero)
+            g.ReplicatedByIdAt = g.CreatedDateTime + byId;
         JsonObject body = RenderGroup(g, GroupDefault.ToList(), new List<ExpandItem>(), false);
         body.Insert(0, "@odata.context", Base + "/$metadata#groups/$entity");
         var resp = GraphResponse.Created(body);

@@ -72,6 +72,12 @@ internal sealed class GroupRecord : DirectoryObjectRecord
     public DateTimeOffset? DeletedDateTime { get; set; }
     /// <summary>Requests by id still to be answered 404 (replication lag).</summary>
     public int LagRemaining { get; set; }
+    /// <summary>Until when (the tenant's clock) the group is not yet replicated: 404 by id, left out of lists. Null: visible.</summary>
+    public DateTimeOffset? ReplicatedAt { get; set; }
+    /// <summary>Until when requests by the group's id answer 404 (null: <see cref="ReplicatedAt"/>).</summary>
+    public DateTimeOffset? ReplicatedByIdAt { get; set; }
+    public bool IsReplicated(DateTimeOffset now) => ReplicatedAt is not { } at || now >= at;
+    public bool IsReplicatedById(DateTimeOffset now) => (ReplicatedByIdAt ?? ReplicatedAt) is not { } at || now >= at;
     /// <summary>Change sequence of the last property change, creation or deletion (for delta).</summary>
     public long ChangedSeq { get; set; }
     public long CreatedSeq { get; set; }

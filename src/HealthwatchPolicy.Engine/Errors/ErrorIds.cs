@@ -125,6 +125,9 @@ public static class ErrorIds
     /// <summary>Microsoft Graph answered with another error status.</summary>
     [ErrorKind(HwErrorKind.NotSpecified)] public const string GraphRequestFailed = nameof(GraphRequestFailed);
 
+    /// <summary>Microsoft Graph's answer could not be read (a $batch reply without its responses, or missing a step).</summary>
+    [ErrorKind(HwErrorKind.InvalidData)] public const string GraphResponseInvalid = nameof(GraphResponseInvalid);
+
     /// <summary>Signing in to Microsoft Entra failed.</summary>
     [ErrorKind(HwErrorKind.PermissionDenied)] public const string GraphSignInFailed = nameof(GraphSignInFailed);
 

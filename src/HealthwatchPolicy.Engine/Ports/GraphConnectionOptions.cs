@@ -30,6 +30,8 @@ public sealed class GraphConnectionOptions
     public TimeSpan ReplicationRetryDelay { get; set; } = TimeSpan.FromSeconds(2);
     /// <summary>How many times to retry a read after creating a group before giving up (with <see cref="ReplicationRetryDelay"/> between).</summary>
     public int ReplicationRetries { get; set; } = 6;
+    /// <summary>The clock the waits between those retries run on (tests pass one they move; docs/decisions/0101).</summary>
+    public TimeProvider ReplicationClock { get; set; } = TimeProvider.System;
 
     /// <summary>How this connection signs in, in words (no secret).</summary>
     public string AuthenticationMethod =>

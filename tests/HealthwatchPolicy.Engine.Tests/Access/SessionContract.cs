@@ -30,6 +30,18 @@ public abstract class SessionContract : IDisposable
     private int JournalCount => Session.Journal.ReadAll().Count;
 
     [Fact]
+    public void A_guest_who_posts_is_revoked_by_user_principal_name()
+    {
+        // HW-ELG-002's fix: a guest put in the posting group outside the module, taken out by UPN (#EXT# and all).
+        OfficialAccount a = NewAccount();
+        Assert.True(Session.Session.Directory.AddMember(a.GroupId, "u-priya"));
+        var outcome = Session.Access.Revoke(a.Name, TestOrg.Guest, "Guests may not post (HW-ELG-002)");
+        Assert.True(outcome.Changed);
+        Assert.DoesNotContain("u-priya", Session.Session.Directory.GetGroup(a.GroupId)!.MemberIds);
+        Assert.Equal(JournalActions.PostingAccessRevoked, Session.Journal.ReadAll().Last().Action);
+    }
+
+    [Fact]
     public void Creating_an_account_with_line_manager_consent_makes_group_entry_and_journal_entry()
     {
         OfficialAccount a = NewAccount();

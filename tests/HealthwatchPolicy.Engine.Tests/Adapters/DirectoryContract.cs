@@ -48,6 +48,28 @@ public abstract class DirectoryContract : IDisposable
     public void Finds_a_user_by_id_or_name(string reference) => Assert.Equal("u-emma", Dir.FindUser(reference)!.Id);
 
     [Fact]
+    public void Finds_a_guest_by_a_user_principal_name_with_EXT_in_it() => Assert.Equal("u-priya", Dir.FindUser(TestOrg.Guest)!.Id);
+
+    [Theory]
+    [InlineData("../groups/{group}?$select=id")]
+    [InlineData("../groups/{group}#")]
+    [InlineData("../groups/{group}/members#")]
+    [InlineData("u-emma/../u-ben")]
+    [InlineData("u-emma#")]
+    [InlineData("u-emma?$select=id")]
+    [InlineData("..")]
+    [InlineData(".")]
+    public void A_reference_that_would_change_the_path_finds_nothing(string reference)
+    {
+        DirectoryGroup group = Dir.CreateGroup(new NewGroup("HW-Posting-target", "HW-Posting-target", "d"), Ext(("name", "target")));
+        Assert.True(Dir.AddMember(group.Id, "u-emma"));
+        string hostile = reference.Replace("{group}", group.Id, StringComparison.Ordinal);
+        Assert.Null(Dir.FindUser(hostile));
+        Assert.Null(Dir.GetGroup(hostile));
+        Assert.Equal(new[] { "u-emma" }, Dir.GetGroup(group.Id)!.MemberIds);
+    }
+
+    [Fact]
     public void Reads_users_by_id_and_by_user_principal_name_in_one_call_each_once()
     {
         var users = Dir.GetUsers(new[] { "u-ben", "u-emma", "u-nobody" },

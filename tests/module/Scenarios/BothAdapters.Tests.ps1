@@ -76,6 +76,32 @@ Describe 'Microsoft Graph throttling and outages' -Tag 'Graph' {
         $e[0].Exception.Message | Should -BeLike '*Graph stayed busy*'
     }
 
+    It 'keeps Graph''s own words when Graph stays busy: code, message, request-id and client-request-id' {
+        $fake.Send('faults {"ThrottleRate":1,"RetryAfterSeconds":0}') | Out-Null
+        $e = $null
+        try { Get-HwPostingAccess -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null } catch { $e = @($_) }
+        $x = $e[0].Exception
+        $x.Status | Should -BeIn 429, 503
+        $x.Code | Should -BeIn 'TooManyRequests', 'serviceNotAvailable'
+        $x.GraphMessage | Should -Not -BeNullOrEmpty
+        $x.RequestId | Should -Match '^[0-9a-f-]{36}$'
+        $x.ClientRequestId | Should -Match '^[0-9a-f-]{36}$'
+        $x.Message | Should -BeLike "*($($x.Status) $($x.Code): $($x.GraphMessage))*"
+        $x.Message | Should -BeLike "*$($x.RequestId)*"
+        $x.Message | Should -BeLike "*$($x.ClientRequestId)*"
+        $x.Message | Should -Not -BeLike '*(503 : )*'
+    }
+
+    It 'says GraphResponseInvalid (InvalidData) when a $batch reply has no responses, not a .NET exception' {
+        $fake.Send('faults {"BatchWithoutResponses":true}') | Should -Be 'OK'
+        $e = $null
+        try { Get-HwPostingAccess -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null } catch { $e = @($_) }
+        @($e).Count | Should -Be 1
+        $e[0].FullyQualifiedErrorId | Should -Be 'GraphResponseInvalid,HealthwatchPolicy.Commands.GetHwPostingAccessCommand'
+        "$($e[0].CategoryInfo.Category)" | Should -Be 'InvalidData'
+        $e[0].Exception.Message | Should -BeLike "*no 'responses'*"
+    }
+
     It 'says GraphUnavailable (ConnectionError) when Graph cannot be reached, and changes nothing' {
         $down = Start-HwFakeGraph
         try { $connection = Connect-HwTestGraph -Fake $down }
@@ -229,6 +255,31 @@ Describe 'New-HwOfficialAccount on <Adapter>' -Tag 'Graph' -ForEach $adapters {
         if ($Adapter -eq 'Graph') {
             $tenant = $fake.Send('snapshot') | ConvertFrom-Json
             ($tenant.groups | Where-Object id -EQ $a.GroupId).displayName | Should -Be 'HW-Posting-instagram-seftoncarers'
+        }
+    }
+
+    It 'creates an account and grants a poster at once, while Graph''s lists still leave the new group out' {
+        # On Graph the fake host holds a new group out of lists for 6 s and answers 404 by its id for 1 s (real time):
+        # the adapter's own backoff (2 s) is what waits. Both commands finish inside the list window, so the grant ran in it.
+        if ($Adapter -eq 'Graph') { $fake.Send('faults {"ReplicationLagSeconds":6,"ReplicationLagByIdSeconds":1}') | Should -Be 'OK' }
+        try {
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $a = New-HwOfficialAccount -Platform Instagram -Handle '@seftonlag' -Url 'https://www.instagram.com/seftonlag' `
+                -Purpose 'Launch week' -Owner daniel.okafor@hwsefton.example -ConsentBy sarah.whitfield@hwsefton.example -Reason 'Launch'
+            $grant = Grant-HwPostingAccess -Account $a.Name -User rebecca.lloyd@hwsefton.example -Reason 'Launch rota'
+            (Get-HwPostingAccess -Account $a.Name).User | Should -Be 'rebecca.lloyd@hwsefton.example'
+            $watch.Stop()
+            $grant.Status | Should -Be 'Granted'
+            (Get-HwAuditLog -Last 1).Action | Should -Be 'PostingAccessGranted'
+            if ($Adapter -eq 'Graph') {
+                $watch.Elapsed.TotalSeconds | Should -BeLessThan 6
+                $tenant = $fake.Send('snapshot') | ConvertFrom-Json
+                $rebecca = ($tenant.users | Where-Object userPrincipalName -EQ 'rebecca.lloyd@hwsefton.example').id
+                ($tenant.groups | Where-Object id -EQ $a.GroupId).members | Should -Be @($rebecca)
+            }
+        }
+        finally {
+            if ($Adapter -eq 'Graph') { $fake.Send('faults reset') | Out-Null }
         }
     }
 

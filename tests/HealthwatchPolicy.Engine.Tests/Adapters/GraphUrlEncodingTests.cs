@@ -1,0 +1,81 @@
+using System;
+using System.Linq;
+using HealthwatchPolicy.Engine;
+using HealthwatchPolicy.Engine.Graph;
+using HealthwatchPolicy.Engine.Journal;
+using HealthwatchPolicy.Engine.Register;
+using HealthwatchPolicy.Engine.Sessions;
+
+namespace HealthwatchPolicy.Engine.Tests.Adapters;
+
+/// <summary>Values in Graph URLs are encoded for their place, in single requests and $batch steps alike (issue 12 item 2).</summary>
+public sealed class GraphUrlEncodingTests : IDisposable
+{
+    private readonly TestOrg _org = new();
+    private readonly GraphTestHost _host;
+    private readonly HwServices _session;
+
+    public GraphUrlEncodingTests()
+    {
+        _host = GraphTestHost.Start(_org.Folder);
+        _session = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(_host.Directory, "Graph", _org.StateFolder, null, new TestClock());
+    }
+
+    private OfficialAccount AccountWithGuestPoster()
+    {
+        OfficialAccount a = _session.Register.Create("Facebook", "healthwatchsefton", "https://www.facebook.com/healthwatchsefton", "News",
+            TestOrg.Comms, TestOrg.Manager, null, "New page");
+        _host.Fake.AddMember(a.GroupId, "u-priya");
+        return a;
+    }
+
+    [Fact]
+    public void A_guest_is_revoked_by_UPN_through_the_batch_path_with_EXT_sent_as_percent_23()
+    {
+        OfficialAccount a = AccountWithGuestPoster();
+        _host.Fake.ResetCounters();
+        Assert.True(_session.Access.Revoke(a.Name, TestOrg.Guest, "HW-ELG-002").Changed);
+        Assert.DoesNotContain("u-priya", _host.Fake.GetMembers(a.GroupId));
+        Assert.Contains(_host.Fake.RequestLog, e => e.InBatch && e.Status == 200
+            && e.PathAndQuery.StartsWith("/users/priya.shah_gmail.com%23EXT%23", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_guest_is_revoked_by_UPN_through_the_single_request_path_when_the_batch_step_is_throttled()
+    {
+        OfficialAccount a = AccountWithGuestPoster();
+        _host.Fake.ResetCounters();
+        // The user step of the $batch is throttled once: the adapter then reads the user with single requests.
+        _host.Fake.Faults.ThrottleFilter = (method, path) => path.StartsWith("/users/priya", StringComparison.Ordinal) && !path.Contains("/extensions", StringComparison.Ordinal);
+        _host.Fake.Faults.ThrottleNextRequests = 1;
+        Assert.True(_session.Access.Revoke(a.Name, TestOrg.Guest, "HW-ELG-002").Changed);
+        Assert.DoesNotContain("u-priya", _host.Fake.GetMembers(a.GroupId));
+        Assert.Contains(_host.Fake.RequestLog, e => e.InBatch && e.Status == 429);
+        Assert.Contains(_host.Fake.RequestLog, e => !e.InBatch && e.Status == 200
+            && e.PathAndQuery.StartsWith("/users/priya.shah_gmail.com%23EXT%23", StringComparison.Ordinal));
+        Assert.Equal(JournalActions.PostingAccessRevoked, _session.Journal.ReadAll().Last().Action);
+    }
+
+    [Fact]
+    public void Role_holders_named_with_a_hash_are_read_by_name_inside_a_batch_filter()
+    {
+        var users = _host.Directory.GetUsers(Array.Empty<string>(), new[] { TestOrg.Guest });
+        Assert.Equal("u-priya", Assert.Single(users).Id);
+    }
+
+    [Fact]
+    public void A_member_reference_is_built_with_its_id_encoded()
+    {
+        // Unencoded, "directoryObjects/u-emma/../users/u-ben" is parsed as ".../users/u-ben" and adds Ben.
+        OfficialAccount a = AccountWithGuestPoster();
+        var e = Assert.Throws<GraphRequestException>(() => _host.Directory.AddMember(a.GroupId, "u-emma/../users/u-ben"));
+        Assert.Equal("UserNotFound", e.ErrorId);
+        Assert.Equal(new[] { "u-priya" }, _host.Fake.GetMembers(a.GroupId));
+    }
+
+    public void Dispose()
+    {
+        _host.Dispose();
+        _org.Dispose();
+    }
+}
