@@ -143,6 +143,9 @@ public static class ErrorIds
     /// <summary>A file (a document, a snapshot, an outbox message) could not be written.</summary>
     [ErrorKind(HwErrorKind.WriteError)] public const string FileWriteFailed = nameof(FileWriteFailed);
 
+    /// <summary>A file to write exists and is not a regular file (a device, FIFO, socket, directory or symbolic link): nothing was written.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string FileTargetNotRegular = nameof(FileTargetNotRegular);
+
     /// <summary>The folder for a directory snapshot is not empty.</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string SnapshotTargetNotEmpty = nameof(SnapshotTargetNotEmpty);
 

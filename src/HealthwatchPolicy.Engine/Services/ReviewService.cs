@@ -26,7 +26,7 @@ namespace HealthwatchPolicy.Engine.Services;
 /// </summary>
 public sealed partial class ReviewService
 {
-    private static readonly Regex s_period = new(@"^\d{4}-(0[1-9]|1[0-2])$", RegexOptions.CultureInvariant);
+    private static readonly Regex s_period = new(@"\A20[0-9]{2}-(0[1-9]|1[0-2])\z", RegexOptions.CultureInvariant);
     private readonly HwSession _session;
     private readonly ReviewStore _store;
 
@@ -137,7 +137,7 @@ public sealed partial class ReviewService
 
     /// <summary>The items of a review (default: every review not closed and not dated in the future), optionally only the undecided ones.</summary>
     public IEnumerable<AccessReviewItem> Items(string? period, bool pendingOnly) =>
-        (period is null ? _store.All().Where(r => r.ClosedAt is null && !r.IsDatedAfter(Now)) : Get(period))
+        (period is null ? _store.All().Where(r => r.ClosedAt is null && !r.IsSetAside(Now)) : Get(period))
         .SelectMany(r => r.Items)
         .Where(i => !pendingOnly || i.Decision is null);
 
@@ -274,7 +274,7 @@ public sealed partial class ReviewService
     {
         DateTimeOffset now = Now;
         AccessReview? review = period is null
-            ? _store.All().LastOrDefault(r => r.ClosedAt is null && !r.IsDatedAfter(now))
+            ? _store.All().LastOrDefault(r => r.ClosedAt is null && !r.IsSetAside(now))
             : _store.Find(CheckNotFuture(CheckPeriod(Identifiers.Normalise(period))));
         if (review is null)
             throw new HwException(ErrorIds.ReviewNotFound,
@@ -317,5 +317,5 @@ public sealed partial class ReviewService
 
     private static string CheckPeriod(string period) =>
         s_period.IsMatch(period) ? period
-        : throw new HwException(ErrorIds.PeriodInvalid, $"A review period is a month written yyyy-MM (for example 2026-11); '{period}' is not.", period, input: "period");
+        : throw new HwException(ErrorIds.PeriodInvalid, $"A review period is a month written yyyy-MM with ASCII digits, from 2000-01 to 2099-12 (the years a policy date may name; for example 2026-11); '{SafeText.Neutralise(period)}' is not.", period, input: "period");
 }
