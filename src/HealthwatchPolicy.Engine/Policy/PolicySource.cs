@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -102,6 +103,7 @@ internal static class PolicySource
         '\u2028' or '\u2029' => "a Unicode line or paragraph separator",
         '\uFFFD' => "the replacement character, left where text was decoded with the wrong encoding",
         '\uFEFF' => "a byte order mark in the middle of the text",
+        _ when CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format => "an invisible format character, such as a zero-width space",
         _ => "a control character",
     };
 

@@ -15,9 +15,9 @@ namespace HealthwatchPolicy.Engine.Scheduling;
 /// </summary>
 public sealed class ReviewTaskCommand
 {
-    private static readonly Regex s_domain = new(@"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$", RegexOptions.CultureInvariant);
-    private static readonly Regex s_thumbprint = new(@"^([0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$", RegexOptions.CultureInvariant);
-    private static readonly Regex s_mailLocal = new(@"^[A-Za-z0-9.!#$&'*+/=?^_`{|}~-]{1,64}$", RegexOptions.CultureInvariant);
+    private static readonly Regex s_domain = new(@"\A(?=.{1,253}\z)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\z", RegexOptions.CultureInvariant);
+    private static readonly Regex s_thumbprint = new(@"\A([0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})\z", RegexOptions.CultureInvariant);
+    private static readonly Regex s_mailLocal = new(@"\A[A-Za-z0-9.!#$&'*+/=?^_`{|}~-]{1,64}\z", RegexOptions.CultureInvariant);
 
     private ReviewTaskCommand(IReadOnlyList<string> arguments) => Arguments = arguments;
 
