@@ -227,7 +227,10 @@ public static class ErrorIds
     /// <summary>A text field is longer than its documented limit (docs/field-limits.md, from Graph's limits).</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string FieldTooLong = nameof(FieldTooLong);
 
-    /// <summary>A text field holds control characters (C0, C1 or bidirectional overrides).</summary>
+    /// <summary>A reason or justification that is empty or only white space: every journaled change says why.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string ReasonRequired = nameof(ReasonRequired);
+
+    /// <summary>A text field holds control characters (C0, C1, bidirectional overrides, invisible format characters).</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string FieldHasControlCharacters = nameof(FieldHasControlCharacters);
 
     /// <summary>A policy version that is not the connected policy's version.</summary>

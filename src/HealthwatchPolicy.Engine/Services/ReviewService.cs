@@ -205,6 +205,7 @@ public sealed partial class ReviewService
         (account, user, decision) = (Identifiers.Normalise(account), Identifiers.Normalise(user), Identifiers.OneOf(decision, ReviewDecisions.All));
         if (decision != ReviewDecisions.Keep && decision != ReviewDecisions.Remove)
             throw new HwException(ErrorIds.DecisionInvalid, $"A decision is Keep or Remove; '{decision}' is neither.", decision, input: "decision");
+        FieldLimits.CheckReason(justification, "justification");
         using IDisposable _ = _session.BeginChange();
         AccessReview review = Open(period);
         // A decisions.csv row comes back with the ' the mail put before a leading = + - @ (CSV injection guard): take it off.

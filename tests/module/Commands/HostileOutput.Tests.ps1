@@ -35,11 +35,21 @@ Describe 'Format views neutralise outside text' -Tag 'Hostile', 'Format' {
         }
     }
 
-    It 'shows a journal reason with controls as symbols, and Get-HwAuditLog keeps the true reason' {
+    It 'refuses a reason with controls at input, and shows a journal reason with controls (as an older version wrote it) as symbols' {
         $target = Get-HwPostingAccess -Account $script:account.Name | Select-Object -First 1
         $reason = "Leaver $($script:esc)]0;pwned$($script:bel) $($script:esc)[2J"
-        Revoke-HwPostingAccess -Account $script:account.Name -User $target.User -Reason $reason -Confirm:$false | Out-Null
-        $entry = Get-HwAuditLog -Action PostingAccessRevoked | Select-Object -Last 1
+        $err = { Revoke-HwPostingAccess -Account $script:account.Name -User $target.User -Reason $reason -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Be 'FieldHasControlCharacters,HealthwatchPolicy.Commands.RevokeHwPostingAccessCommand'
+        ($err | Out-String -Width 300) | Should -Not -Match $script:controls
+
+        # A journal written before reasons were checked can still hold one: the view shows it with symbols, the object keeps it.
+        Revoke-HwPostingAccess -Account $script:account.Name -User $target.User -Reason 'Leaver' -Confirm:$false | Out-Null
+        $real = Get-HwAuditLog -Action PostingAccessRevoked | Select-Object -Last 1
+        $engine = $real.GetType().Assembly
+        $record = [Activator]::CreateInstance($engine.GetType('HealthwatchPolicy.Engine.Journal.JournalRecord'),
+            [object[]]@($real.Actor, $real.Action, $real.Account, $real.User, $reason, $real.PolicyVersion, $null, $null))
+        $ctor = $real.GetType().GetConstructors([Reflection.BindingFlags]'NonPublic,Instance') | Select-Object -First 1
+        $entry = $ctor.Invoke([object[]]@($real.Sequence, $real.Time, $record, $real.PreviousHash, $real.Hash, 1))
         $entry.Reason | Should -BeExactly $reason
         $text = $entry | Out-String -Width 300
         $text | Should -Not -Match $script:controls
