@@ -149,6 +149,12 @@ public static class ErrorIds
     /// <summary>The folder for a directory snapshot is not empty.</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string SnapshotTargetNotEmpty = nameof(SnapshotTargetNotEmpty);
 
+    /// <summary>A sender (-From) that is not exactly one bare mail address: a display name, a second address or a header would ride along.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string MailFromInvalid = nameof(MailFromInvalid);
+
+    /// <summary>An SMTP server that is not a host name or an IP address (a scheme, port, path, space or line break).</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string SmtpServerInvalid = nameof(SmtpServerInvalid);
+
     /// <summary>Sending through Microsoft Graph needs the mailbox to send from.</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string MailFromRequired = nameof(MailFromRequired);
 
