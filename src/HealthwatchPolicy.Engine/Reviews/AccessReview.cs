@@ -58,7 +58,10 @@ public sealed class AccessReview
     /// Whether <see cref="Period"/> is a month the module starts reviews for: yyyy-MM in ASCII digits, 2000-01 to 2099-12.
     /// A stored review with any other period (written by hand, or by a version that took 0000-01) is set aside.
     /// </summary>
-    public bool HasCalendarPeriod => Period is not null && s_calendarPeriod.IsMatch(Period);
+    public bool HasCalendarPeriod => IsCalendarPeriod(Period);
+
+    /// <summary>Whether <paramref name="period"/> is yyyy-MM in ASCII digits from 2000-01 to 2099-12: the one rule for review periods (decision 0121).</summary>
+    public static bool IsCalendarPeriod(string? period) => period is not null && s_calendarPeriod.IsMatch(period);
 
     /// <summary>Whether this review is left out of the current reviews: dated in the future, or its period is not a calendar month (<see cref="HasCalendarPeriod"/>).</summary>
     public bool IsSetAside(DateTimeOffset now) => !HasCalendarPeriod || IsDatedAfter(now);

@@ -26,7 +26,6 @@ namespace HealthwatchPolicy.Engine.Services;
 /// </summary>
 public sealed partial class ReviewService
 {
-    private static readonly Regex s_period = new(@"\A20[0-9]{2}-(0[1-9]|1[0-2])\z", RegexOptions.CultureInvariant);
     private readonly HwSession _session;
     private readonly ReviewStore _store;
 
@@ -317,6 +316,6 @@ public sealed partial class ReviewService
             period, input: "period");
 
     private static string CheckPeriod(string period) =>
-        s_period.IsMatch(period) ? period
+        AccessReview.IsCalendarPeriod(period) ? period
         : throw new HwException(ErrorIds.PeriodInvalid, $"A review period is a month written yyyy-MM with ASCII digits, from 2000-01 to 2099-12 (the years a policy date may name; for example 2026-11); '{SafeText.Neutralise(period)}' is not.", period, input: "period");
 }
