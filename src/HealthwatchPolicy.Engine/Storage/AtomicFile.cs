@@ -29,12 +29,13 @@ public static class AtomicFile
             Directory.CreateDirectory(dir);
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.WriteThrough))
             {
+                // The target's mode before any byte is written, so a 600 file's content is never readable under a wider mode.
+                if (keepPermissions is int permissions && !FileKind.SetPermissions(temp, permissions))
+                    throw new IOException($"cannot give the new file the existing file's mode ({Convert.ToString(permissions, 8)})");
                 byte[] bytes = s_utf8.GetBytes(text);
                 stream.Write(bytes, 0, bytes.Length);
                 stream.Flush(flushToDisk: true);
             }
-            if (keepPermissions is int permissions)
-                FileKind.SetPermissions(temp, permissions);
             if (File.Exists(full))
                 File.Replace(temp, full, null);
             else
