@@ -8,7 +8,11 @@
 # exactly there. Mutants meant to be valid (values at the ends of their ranges) must load.
 Set-StrictMode -Version Latest
 
-$script:Kinds = @('alias-recursive', 'alias-exponential', 'depth', 'size', 'scalars', 'encodings', 'ranges', 'positions', 'random')
+$script:Kinds = @('alias-recursive', 'alias-exponential', 'depth', 'size', 'scalars', 'encodings', 'ranges', 'positions', 'padding', 'random')
+# Identifier-like keys (PolicyLimits.TokenFields) and one-line text keys (PolicyLimits.LineFields) as they stand in the
+# bundled policy's "key: value" lines: the 'padding' kind puts white space or a line break at an end (or a break inside).
+$script:TokenKeys = @('apiVersion', 'kind', 'name', 'version', 'effective', 'nextReviewDue', 'id', 'user', 'group', 'postingGroupPrefix', 'undecidedAction', 'section', 'form')
+$script:LineKeys = @('title', 'organisation', 'alternativeFormatsContact')
 $script:Utf8 = [System.Text.UTF8Encoding]::new($false)
 
 # The integer and boolean keys of the policy with the loader's ranges (HealthwatchPolicy.Engine.Policy.PolicyLimits).
@@ -172,7 +176,7 @@ function New-HwPolicyMutant {
                 'integer' {
                     $t = & $pick @($ValueLines | Where-Object { $script:Numbers.Contains($_.Key) })
                     $r = $script:Numbers[$t.Key]
-                    Set-Value $m $t (& $pick @('3_0', '1_0', '0x1F', '0x0A', '0o7', '014', '07', '+3', '3.0', '1e1', '"3"', "'5'", '.inf', '0b11', '5.', '1,0', '٣'))
+                    Set-Value $m $t (& $pick @('3_0', '1_0', '0x1F', '0x0A', '0o7', '014', '07', '+3', '-0', '3.0', '1e1', '"3"', "'5'", '.inf', '0b11', '5.', '1,0', '٣'))
                     $m.Message = "must be a whole number from $($r.Min) to $($r.Max), written in plain digits"
                 }
                 'valid' {
@@ -200,7 +204,7 @@ function New-HwPolicyMutant {
                     $m.Message = ('not valid UTF-8: byte 0x{0:X2}' -f $bad[0])
                 }
                 'raw' {
-                    $ch = & $pick @(0x00, 0x01, 0x07, 0x08, 0x0B, 0x0C, 0x1B, 0x7F, 0x85, 0x9B, 0x200E, 0x202A, 0x202E, 0x2066, 0x2069, 0x061C, 0x2028, 0x2029, 0xFFFD, 0xFEFF)
+                    $ch = & $pick @(0x00, 0x01, 0x07, 0x08, 0x0B, 0x0C, 0x1B, 0x7F, 0x85, 0x9B, 0x200E, 0x202A, 0x202E, 0x2066, 0x2069, 0x061C, 0x2028, 0x2029, 0xFFFD, 0xFEFF, 0x200B, 0x200C, 0x200D, 0x2060, 0x00AD)
                     $i = $Random.Next($Lines.Count)
                     $c = $Random.Next($Lines[$i].Length + 1)
                     $work = [string[]]$Lines.Clone()
@@ -211,7 +215,7 @@ function New-HwPolicyMutant {
                 }
                 'escaped' {
                     $t = & $pick @($ValueLines | Where-Object Key -In @('text', 'title', 'name', 'lead', 'organisation'))
-                    $escape = & $pick @('\0', '\a', '\e', '\x7F', '\x85', '\u202E', '\u2066', '\u200F', '\uFFFD', '\N', '\L', '\P', '\x1B[31m', '\b')
+                    $escape = & $pick @('\0', '\a', '\e', '\x7F', '\x85', '\u202E', '\u2066', '\u200F', '\uFFFD', '\u200B', '\u2060', '\N', '\L', '\P', '\x1B[31m', '\b')
                     $value = $t.Value.Trim('"').Replace('\', '\\').Replace('"', '\"')
                     $cut = $Random.Next($value.Length + 1)
                     Set-Value $m $t ('"' + $value.Substring(0, $cut) + $escape + $value.Substring($cut) + '"')
@@ -256,6 +260,24 @@ function New-HwPolicyMutant {
             Set-Value $m $t "$v"
             if ($variant -in 'end', 'inside') { $m.Expect = 'valid'; $m.Line = 0 }
             else { $m.Message = "'$($r.Key)' must be from $($r.Min) to $($r.Max); it is '$v'" }
+            return $m
+        }
+        'padding' {
+            $variant = & $pick @('token', 'token', 'token', 'line')
+            $m = New-Mutant $Kind $Lines $variant
+            if ($variant -eq 'token') {
+                $t = & $pick @($ValueLines | Where-Object { $_.Key -in $script:TokenKeys })
+                $v = $t.Value.Trim().Trim('"').Replace('\', '\\').Replace('"', '\"')
+                Set-Value $m $t ('"' + (& $pick @(" $v", "$v ", " $v ", "$v\n", "\n$v", "$v\t", "$v\r\n", "\u00A0$v", "$v\u3000")) + '"')
+                $m.Message = 'is a name or identifier: it may not start or end with white space or hold a line break or tab'
+            }
+            else {
+                $t = & $pick @($ValueLines | Where-Object { $_.Key -in $script:LineKeys })
+                $v = $t.Value.Trim().Trim('"').Replace('\', '\\').Replace('"', '\"')
+                $cut = 1 + $Random.Next([Math]::Max(1, $v.Length - 1))
+                Set-Value $m $t ('"' + $v.Substring(0, $cut) + (& $pick @('\n', '\r\n', '\r')) + $v.Substring($cut) + '"')
+                $m.Message = 'is one line of text: it may not hold a line break'
+            }
             return $m
         }
         'positions' {

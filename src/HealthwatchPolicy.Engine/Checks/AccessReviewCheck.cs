@@ -5,6 +5,7 @@ using System.Linq;
 using HealthwatchPolicy.Engine.Compliance;
 using HealthwatchPolicy.Engine.Reviews;
 using HealthwatchPolicy.Engine.Storage;
+using HealthwatchPolicy.Engine.Text;
 
 namespace HealthwatchPolicy.Engine.Checks;
 
@@ -23,17 +24,24 @@ internal sealed class AccessReviewCheck : PolicyCheck
 
     public override string Name => CheckName;
     public override int Order => 90;
-    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { AccessReviewOverdue, AccessNotConfirmed, ReviewDatedInFuture };
+    internal static readonly ComplianceRule ReviewPeriodInvalid = new("HW-REV-004", CheckName, Severity.High, "A stored access review's period is not a calendar month");
+
+    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { AccessReviewOverdue, AccessNotConfirmed, ReviewDatedInFuture, ReviewPeriodInvalid };
 
     public override IEnumerable<ComplianceFinding> Find(CheckSnapshot s)
     {
-        foreach (AccessReview future in s.Reviews.Where(r => r.IsDatedAfter(s.Now)))
+        foreach (AccessReview odd in s.Reviews.Where(r => !r.HasCalendarPeriod))
+            yield return Finding(s, ReviewPeriodInvalid, null, $"Access review {SafeText.Neutralise(odd.Period)}",
+                $"A stored access review is for the period '{SafeText.Neutralise(odd.Period)}', which is not a month from 2000-01 to 2099-12: it was written by hand or by an older version. It is not taken as the current review.",
+                $"Look at it in the state folder (reviews/) and the journal (Get-HwAuditLog -Action AccessReviewStarted); then move it out of the state folder, keeping it with a note of why.");
+
+        foreach (AccessReview future in s.Reviews.Where(r => r.HasCalendarPeriod && r.IsDatedAfter(s.Now)))
             yield return Finding(s, ReviewDatedInFuture, null, $"Access review {future.Period}",
                 $"The access review {future.Period} was started on {EnglishDate.Long(future.StartedAt.UtcDateTime)} by {future.StartedBy}, after today ({EnglishDate.Long(s.Now.UtcDateTime)}): "
                 + "it was made under a wrong clock or written by hand. It is not taken as the current review.",
                 $"Check the clock of the computer that started it and the journal (Get-HwAuditLog -Action AccessReviewStarted); then move reviews/{future.Period}.json out of the state folder, keeping it with a note of why.");
 
-        if (s.Reviews.LastOrDefault(r => !r.IsDatedAfter(s.Now)) is not AccessReview r)
+        if (s.Reviews.LastOrDefault(r => !r.IsSetAside(s.Now)) is not AccessReview r)
             yield break;
         int interval = s.Policy.Parameters.AccessReview.IntervalMonths;
         DateTime periodStart = DateTime.ParseExact(r.Period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -158,8 +158,17 @@ public static class ErrorIds
     /// <summary>A file (a document, a snapshot, an outbox message) could not be written.</summary>
     [ErrorKind(HwErrorKind.WriteError)] public const string FileWriteFailed = nameof(FileWriteFailed);
 
+    /// <summary>A file to write exists and is not a regular file (a device, FIFO, socket, directory or symbolic link): nothing was written.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string FileTargetNotRegular = nameof(FileTargetNotRegular);
+
     /// <summary>The folder for a directory snapshot is not empty.</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string SnapshotTargetNotEmpty = nameof(SnapshotTargetNotEmpty);
+
+    /// <summary>A sender (-From) that is not exactly one bare mail address: a display name, a second address or a header would ride along.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string MailFromInvalid = nameof(MailFromInvalid);
+
+    /// <summary>An SMTP server that is not a host name or an IP address (a scheme, port, path, space or line break).</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string SmtpServerInvalid = nameof(SmtpServerInvalid);
 
     /// <summary>Sending through Microsoft Graph needs the mailbox to send from.</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string MailFromRequired = nameof(MailFromRequired);
@@ -239,7 +248,10 @@ public static class ErrorIds
     /// <summary>A text field is longer than its documented limit (docs/field-limits.md, from Graph's limits).</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string FieldTooLong = nameof(FieldTooLong);
 
-    /// <summary>A text field holds control characters (C0, C1 or bidirectional overrides).</summary>
+    /// <summary>A reason or justification that is empty or only white space: every journaled change says why.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string ReasonRequired = nameof(ReasonRequired);
+
+    /// <summary>A text field holds control characters (C0, C1, bidirectional overrides, invisible format characters).</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string FieldHasControlCharacters = nameof(FieldHasControlCharacters);
 
     /// <summary>A policy version that is not the connected policy's version.</summary>

@@ -3,6 +3,7 @@ using System.Net;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Sessions;
+using HealthwatchPolicy.Engine.Text;
 
 namespace HealthwatchPolicy.Engine.Mail;
 
@@ -21,15 +22,32 @@ public sealed class Mailers
     /// SMTP requires TLS (on connect for port 465, else STARTTLS) before the sign-in and the message unless
     /// <paramref name="allowInsecureSmtp"/> is set; a server without it fails with <c>SmtpTlsUnavailable</c> at send.
     /// </summary>
+    /// <exception cref="HwException">MailFromInvalid (input <c>from</c>: not exactly one bare mail address), SmtpServerInvalid
+    /// (input <c>smtpServer</c>: not a host name or an IP address), MailFromRequired. Both are checked before any mail is built.</exception>
     public IMailer Create(string? from, string? smtpServer, int smtpPort, NetworkCredential? smtpCredential, string? outboxPath,
         bool allowInsecureSmtp = false)
     {
+        CheckFrom(from);
+        if (smtpServer is not null && !NetworkNames.IsHost(smtpServer))
+            throw new HwException(ErrorIds.SmtpServerInvalid,
+                $"The SMTP server must be a host name (smtp.contoso.org.uk) or an IP address, with no scheme, port, path, space or line break; '{SafeText.Neutralise(smtpServer)}' is not. Give the port with -SmtpPort.",
+                smtpServer, input: "smtpServer");
         if (!string.IsNullOrEmpty(smtpServer))
             return new SmtpMailer(smtpServer!, smtpPort, smtpCredential, allowInsecureSmtp);
         if (_session.Directory is IMailCapableDirectory graph)
             return graph.CreateMailer(from ?? throw new HwException(ErrorIds.MailFromRequired,
                 "On a Microsoft Graph connection, name the mailbox the review mail is sent from (Mail.Send is scoped to it).", input: "from"));
         return new OutboxMailer(outboxPath ?? Path.Combine(_session.Connection.StatePath, "outbox"));
+    }
+
+    /// <summary>Refuses a sender that is not exactly one bare mail address (<c>name@domain</c>: no display name, no list, no header); null passes.</summary>
+    /// <exception cref="HwException">MailFromInvalid, with input <c>from</c>.</exception>
+    public static void CheckFrom(string? from)
+    {
+        if (from is not null && !NetworkNames.IsMailbox(from))
+            throw new HwException(ErrorIds.MailFromInvalid,
+                $"The sender must be one mail address such as social-media-review@contoso.org.uk, with no display name, second address, space or line break; '{SafeText.Neutralise(from)}' is not.",
+                from, input: "from");
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Globalization;
 
 namespace HealthwatchPolicy.Engine.Policy;
 
@@ -54,6 +56,25 @@ public static class PolicyLimits
         ["spec.clauses.text"] = MaxScalarLength,
     };
 
+    /// <summary>
+    /// The identifier-like fields (ids, versions, names, prefixes, enum values, user principal names, employee types,
+    /// platforms, dates): no white space at either end, no line break or tab, so a value that looks the same is the same.
+    /// </summary>
+    public static IReadOnlyCollection<string> TokenFields { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "apiVersion", "kind", "metadata.name", "metadata.version", "metadata.effective", "metadata.nextReviewDue",
+        "spec.scope.covers", "spec.scope.platforms", "spec.roles.id", "spec.roles.user", "spec.roles.group",
+        "spec.parameters.eligibleEmployeeTypes", "spec.parameters.accountConsentFrom", "spec.parameters.postingGroupPrefix",
+        "spec.parameters.accessReview.undecidedAction", "spec.sections.id", "spec.clauses.id", "spec.clauses.section",
+        "spec.clauses.kind", "spec.clauses.form", "spec.clauses.checks",
+    };
+
+    /// <summary>The one-line text fields (titles, the organisation, the contact): no line break. Clause text and a section's lead are prose and may span lines.</summary>
+    public static IReadOnlyCollection<string> LineFields { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "metadata.title", "metadata.organisation", "metadata.alternativeFormatsContact", "spec.roles.title", "spec.sections.title",
+    };
+
     /// <summary>The range of each whole-number parameter, by key (inclusive).</summary>
     public static IReadOnlyDictionary<string, (int Min, int Max)> NumberRange { get; } = new Dictionary<string, (int, int)>
     {
@@ -73,7 +94,9 @@ public static class PolicyLimits
     /// <summary>
     /// Whether a character may stand in a policy file: no control characters other than tab and line breaks, no
     /// bidirectional overrides or isolates (they make text read differently from what it says), no line or paragraph
-    /// separators, and no U+FFFD (the mark of text that was decoded with the wrong encoding).
+    /// separators, no U+FFFD (the mark of text that was decoded with the wrong encoding), and no invisible format
+    /// character (Unicode category Cf: zero-width space, joiners, word joiner, soft hyphen, byte order mark...), which
+    /// would make two values that look the same differ.
     /// </summary>
     public static bool IsRefusedCharacter(char c) =>
         (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
@@ -83,7 +106,8 @@ public static class PolicyLimits
         || (c >= 0x2066 && c <= 0x2069)
         || c == 0x061C
         || c == 0xFFFD
-        || c == 0xFEFF;
+        || c == 0xFEFF
+        || CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format;
 
     internal static string Describe(char c) => $"U+{(int)c:X4}";
 }

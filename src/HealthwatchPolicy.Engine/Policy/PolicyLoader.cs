@@ -6,6 +6,7 @@ using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
 using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Text;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -67,9 +68,9 @@ public static class PolicyLoader
     /// <summary>The consent role that means "the account owner's line manager" rather than a named role.</summary>
     public const string LineManager = "LineManager";
     internal static readonly string[] RequiredRoles = { "Manager", "CommunicationsOfficer" };
-    private static readonly Regex s_clauseId = new(@"^[A-Z][A-Z0-9]*-[0-9]+(\.[0-9]+)*$", RegexOptions.CultureInvariant);
-    private static readonly Regex s_sectionId = new(@"^[a-z][a-z0-9-]*$", RegexOptions.CultureInvariant);
-    private static readonly Regex s_groupPrefix = new(@"^[A-Za-z0-9][A-Za-z0-9_-]{0,29}$", RegexOptions.CultureInvariant);
+    private static readonly Regex s_clauseId = new(@"\A[A-Z][A-Z0-9]*-[0-9]+(\.[0-9]+)*\z", RegexOptions.CultureInvariant);
+    private static readonly Regex s_sectionId = new(@"\A[a-z][a-z0-9-]*\z", RegexOptions.CultureInvariant);
+    private static readonly Regex s_groupPrefix = new(@"\A[A-Za-z0-9][A-Za-z0-9_-]{0,29}\z", RegexOptions.CultureInvariant);
     private static readonly Regex s_unknownProperty = new(@"Property '([^']*)' not found", RegexOptions.CultureInvariant);
 
     private static readonly IDeserializer s_deserializer = new DeserializerBuilder()
@@ -297,7 +298,7 @@ public static class PolicyLoader
     /// <summary>Checks the deserialized file and builds the immutable policy, collecting every problem.</summary>
     private sealed class Validator
     {
-        private static readonly Regex s_plainInteger = new(@"^-?(0|[1-9][0-9]*)$", RegexOptions.CultureInvariant);
+        private static readonly Regex s_plainInteger = new(@"\A(0|-?[1-9][0-9]*)\z", RegexOptions.CultureInvariant);
         private static readonly Regex s_listIndex = new(@"\[[0-9]+\]", RegexOptions.CultureInvariant);
         private readonly string _file;
         private readonly YamlPathIndex _index;
@@ -319,7 +320,7 @@ public static class PolicyLoader
 
         private static string Shown(YScalar value)
         {
-            string v = value.Value.Length <= 40 ? value.Value : value.Value.Substring(0, 40) + "…";
+            string v = SafeText.Neutralise(value.Value.Length <= 40 ? value.Value : value.Value.Substring(0, 40) + "…")!;
             return value.IsPlain ? $"'{v}'" : $"the quoted text \"{v}\"";
         }
 
@@ -335,13 +336,27 @@ public static class PolicyLoader
 
         private string? Optional(YScalar? value, string key) => value is null ? null : Checked(value, key);
 
-        /// <summary>The value, after checking it against its field's length limit.</summary>
+        /// <summary>
+        /// The value, after checking it against its field's length limit and its shape: an identifier-like value
+        /// (<see cref="PolicyLimits.TokenFields"/>) has no white space at either end and no line break or tab; a
+        /// one-line text (<see cref="PolicyLimits.LineFields"/>) has no line break. Only prose (clause text, a
+        /// section's lead) may span lines.
+        /// </summary>
         private string Checked(YScalar value, string key)
         {
-            if (PolicyLimits.FieldLength.TryGetValue(Field(key), out int max) && value.Value.Length > max)
-                Error(value.Start, key, $"'{key}' may be at most {max} characters long; it is {value.Value.Length:N0}.");
-            return value.Value;
+            string field = Field(key);
+            string v = value.Value;
+            if (PolicyLimits.TokenFields.Contains(field)
+                     && v.Length > 0 && (char.IsWhiteSpace(v[0]) || char.IsWhiteSpace(v[v.Length - 1]) || v.IndexOfAny(s_breaksAndTabs) >= 0))
+                Error(value.Start, key, $"'{key}' is a name or identifier: it may not start or end with white space or hold a line break or tab; it is {Shown(value)}.");
+            else if (PolicyLimits.LineFields.Contains(field) && (v.IndexOf('\n') >= 0 || v.IndexOf('\r') >= 0))
+                Error(value.Start, key, $"'{key}' is one line of text: it may not hold a line break; it is {Shown(value)}.");
+            else if (PolicyLimits.FieldLength.TryGetValue(field, out int max) && v.Length > max)
+                Error(value.Start, key, $"'{key}' may be at most {max} characters long; it is {v.Length:N0}.");
+            return v;
         }
+
+        private static readonly char[] s_breaksAndTabs = { '\r', '\n', '\t' };
 
         private int RequiredInt(YScalar? value, YamlNodeBase owner, string key)
         {

@@ -70,7 +70,7 @@ public static class Wildcard
         pattern = Identifiers.Normalise(pattern);
         if (pattern.IndexOfAny(new[] { '*', '?' }) < 0)
             return string.Equals(value, pattern, StringComparison.OrdinalIgnoreCase);
-        string regex = "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".") + "$";
+        string regex = @"\A" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace(@"\*", ".*").Replace(@"\?", ".") + @"\z";
         return System.Text.RegularExpressions.Regex.IsMatch(value, regex,
             System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
     }

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
+using HealthwatchPolicy.Engine.Storage;
 
 namespace HealthwatchPolicy.Engine.Policy;
 
@@ -101,6 +103,7 @@ internal static class PolicySource
         '\u2028' or '\u2029' => "a Unicode line or paragraph separator",
         '\uFFFD' => "the replacement character, left where text was decoded with the wrong encoding",
         '\uFEFF' => "a byte order mark in the middle of the text",
+        _ when CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format => "an invisible format character, such as a zero-width space",
         _ => "a control character",
     };
 
@@ -154,9 +157,9 @@ internal static class PolicySource
             return "Cannot read the policy file: it does not exist.";
         if (!RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
         {
-            int? type = UnixFileType(file);
-            if (type is not null && type != S_IFREG)
-                return $"The policy path is not a regular file (it is {UnixTypeName(type.Value)}); only regular files are read.";
+            int? type = FileKind.Stat(file, followLinks: true)?.Type;
+            if (type is not null && type != FileKind.S_IFREG)
+                return $"The policy path is not a regular file (it is {FileKind.TypeName(type.Value)}); only regular files are read.";
             if (type is null && new FileInfo(file).Length == 0)
                 return "The policy path is empty or not a regular file; only regular files are read.";
         }
@@ -165,42 +168,6 @@ internal static class PolicySource
             return "The policy path is a device, not a regular file; only regular files are read.";
         }
         return null;
-    }
-
-    private const int S_IFMT = 0xF000, S_IFIFO = 0x1000, S_IFCHR = 0x2000, S_IFDIR = 0x4000, S_IFBLK = 0x6000,
-        S_IFREG = 0x8000, S_IFSOCK = 0xC000;
-
-    private static string UnixTypeName(int type) => type switch
-    {
-        S_IFIFO => "a FIFO (named pipe)",
-        S_IFCHR => "a character device",
-        S_IFBLK => "a block device",
-        S_IFDIR => "a directory",
-        S_IFSOCK => "a socket",
-        _ => "not a regular file",
-    };
-
-    // The .NET runtime's own portable stat (libSystem.Native, present in every .NET Core runtime on Unix): its
-    // FileStatus starts with int Flags, int Mode, where Mode carries the portable S_IF* type bits. The buffer is
-    // larger than the structure so that fields added to its end in later runtimes cannot overrun it.
-    [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", SetLastError = true)]
-    private static extern int SystemNativeStat(byte[] path, byte[] status);
-
-    /// <summary>The S_IF* type of a path (following links), or null when the runtime cannot say.</summary>
-    private static int? UnixFileType(string file)
-    {
-        try
-        {
-            byte[] path = Encoding.UTF8.GetBytes(file + "\0");
-            byte[] status = new byte[512];
-            if (SystemNativeStat(path, status) != 0)
-                return null;
-            return BitConverter.ToInt32(status, 4) & S_IFMT;
-        }
-        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
-        {
-            return null;
-        }
     }
 }
 

@@ -27,16 +27,34 @@ public static class FieldLimits
     /// <summary>An account's purpose, in characters (stored in the 2 KB register entry; non-Latin text may hit the byte limit first).</summary>
     public const int Purpose = 500;
 
-    /// <summary>Refuses a value that is too long or holds a control character; null passes.</summary>
+    /// <summary>A reason or justification, in characters: one line for the journal, the review and the reports.</summary>
+    public const int Reason = 1000;
+
+    /// <summary>Refuses a value that is too long or holds a control character; null passes. <paramref name="parameter"/> is the input's name (the cmdlets word it as their parameter).</summary>
     public static void Check(string parameter, string? value, int max)
     {
         if (value is null)
             return;
         if (value.Length > max)
-            throw new HwException(ErrorIds.FieldTooLong, $"{parameter} is {value.Length} characters long; at most {max} are allowed (see docs/field-limits.md).", parameter);
+            throw new HwException(ErrorIds.FieldTooLong, $"{parameter} is {value.Length} characters long; at most {max} are allowed (see docs/field-limits.md).", parameter, input: parameter);
         if (SafeText.HasControls(value))
             throw new HwException(ErrorIds.FieldHasControlCharacters, $"{parameter} holds a control character (shown as a symbol here: '{Shorten(SafeText.Neutralise(value)!)}'); "
-                + "control characters, bidirectional overrides and line breaks are not allowed.", parameter);
+                + "control characters, invisible format characters (such as the zero-width space), bidirectional overrides and line breaks are not allowed.", parameter, input: parameter);
+    }
+
+    /// <summary>
+    /// The one check of every reason and justification a change is journaled with (Grant, Revoke, New/Set/Remove an
+    /// account, an acknowledgement, a review decision): not empty or only white space (<see cref="ErrorIds.ReasonRequired"/>),
+    /// at most <see cref="Reason"/> characters, no control, invisible or line-break character (one line in the journal,
+    /// a CSV row, a report). <paramref name="input"/> is the engine input's name (<c>reason</c>, <c>justification</c>).
+    /// </summary>
+    /// <exception cref="HwException">ReasonRequired, FieldTooLong or FieldHasControlCharacters, each with <paramref name="input"/>.</exception>
+    public static void CheckReason(string? reason, string input = "reason")
+    {
+        if (reason is null || reason.Trim().Length == 0)
+            throw new HwException(ErrorIds.ReasonRequired,
+                $"A {input} is required for the journal: say in words why the change is made (white space alone is not a {input}).", reason, input: input);
+        Check(input, reason, Reason);
     }
 
     /// <summary>The register entry as Graph would store it must fit one open extension (2 KB).</summary>

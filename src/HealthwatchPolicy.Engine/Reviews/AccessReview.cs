@@ -54,6 +54,21 @@ public sealed class AccessReview
     public bool IsDatedAfter(DateTimeOffset now) =>
         string.CompareOrdinal(Period, PeriodOf(now)) > 0 || StartedAt > now + TimeProviderExtensions.ClockSkew;
 
+    /// <summary>
+    /// Whether <see cref="Period"/> is a month the module starts reviews for: yyyy-MM in ASCII digits, 2000-01 to 2099-12.
+    /// A stored review with any other period (written by hand, or by a version that took 0000-01) is set aside.
+    /// </summary>
+    public bool HasCalendarPeriod => IsCalendarPeriod(Period);
+
+    /// <summary>Whether <paramref name="period"/> is yyyy-MM in ASCII digits from 2000-01 to 2099-12: the one rule for review periods (decision 0121).</summary>
+    public static bool IsCalendarPeriod(string? period) => period is not null && s_calendarPeriod.IsMatch(period);
+
+    /// <summary>Whether this review is left out of the current reviews: dated in the future, or its period is not a calendar month (<see cref="HasCalendarPeriod"/>).</summary>
+    public bool IsSetAside(DateTimeOffset now) => !HasCalendarPeriod || IsDatedAfter(now);
+
+    private static readonly System.Text.RegularExpressions.Regex s_calendarPeriod =
+        new(@"\A20[0-9]{2}-(0[1-9]|1[0-2])\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     /// <summary>The review period (yyyy-MM, UTC) that <paramref name="time"/> falls in.</summary>
     public static string PeriodOf(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
@@ -62,9 +77,10 @@ public sealed class AccessReview
     /// <summary>The distinct reviewers, by user principal name.</summary>
     public IEnumerable<string> Reviewers => Items.Select(i => i.Reviewer).Distinct(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Open, Overdue, InGrace... as of <paramref name="now"/> (DatedInFuture: see <see cref="IsDatedAfter"/>).</summary>
+    /// <summary>Open, Overdue, InGrace... as of <paramref name="now"/> (DatedInFuture: see <see cref="IsDatedAfter"/>; NotACalendarMonth: see <see cref="HasCalendarPeriod"/>).</summary>
     public string StatusAt(DateTimeOffset now) =>
-        IsDatedAfter(now) ? "DatedInFuture"
+        !HasCalendarPeriod ? "NotACalendarMonth"
+        : IsDatedAfter(now) ? "DatedInFuture"
         : ClosedAt is not null ? "Closed"
         : Undecided == 0 ? "Decided"
         : now > GraceEndsAt ? "PastGrace"

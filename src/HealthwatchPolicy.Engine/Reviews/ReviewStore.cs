@@ -17,7 +17,7 @@ namespace HealthwatchPolicy.Engine.Reviews;
 internal sealed class ReviewStore
 {
     private const string Folder = "reviews";
-    private static readonly Regex s_name = new(@"^reviews/.{4}-.{2}\.json$", RegexOptions.CultureInvariant);
+    private static readonly Regex s_name = new(@"\Areviews/.{4}-.{2}\.json\z", RegexOptions.CultureInvariant);
     private static readonly JsonSerializerOptions s_json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,

@@ -15,9 +15,8 @@ namespace HealthwatchPolicy.Engine.Scheduling;
 /// </summary>
 public sealed class ReviewTaskCommand
 {
-    private static readonly Regex s_domain = new(@"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$", RegexOptions.CultureInvariant);
-    private static readonly Regex s_thumbprint = new(@"^([0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$", RegexOptions.CultureInvariant);
-    private static readonly Regex s_mailLocal = new(@"^[A-Za-z0-9.!#$&'*+/=?^_`{|}~-]{1,64}$", RegexOptions.CultureInvariant);
+    private static readonly Regex s_domain = new(@"\A(?=.{1,253}\z)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\z", RegexOptions.CultureInvariant);
+    private static readonly Regex s_thumbprint = new(@"\A([0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})\z", RegexOptions.CultureInvariant);
 
     private ReviewTaskCommand(IReadOnlyList<string> arguments) => Arguments = arguments;
 
@@ -46,8 +45,7 @@ public sealed class ReviewTaskCommand
             throw Invalid("ClientId", clientId, "the app registration's application (client) id, a GUID");
         if (!s_thumbprint.IsMatch(certificateThumbprint))
             throw Invalid("CertificateThumbprint", certificateThumbprint, "a certificate thumbprint: 40 (SHA-1) or 64 (SHA-256) hexadecimal digits");
-        int at = from.LastIndexOf('@');
-        if (at <= 0 || !s_mailLocal.IsMatch(from.Substring(0, at)) || !s_domain.IsMatch(from.Substring(at + 1)) || from.StartsWith("-", StringComparison.Ordinal))
+        if (!NetworkNames.IsMailbox(from))
             throw Invalid("From", from, "a mail address such as social-media-review@contoso.org.uk");
         if (!System.IO.Path.IsPathRooted(statePath))
             throw Invalid("StatePath", statePath, "an absolute path");

@@ -36,6 +36,7 @@ public sealed class AccessService
     /// StateLocked or StateNotWritable (the state folder), JournalWriteFailed, or a directory error of the adapter.</exception>
     public AccessOutcome Grant(string accountName, string userReference, string reason)
     {
+        FieldLimits.CheckReason(reason);
         using IDisposable _ = _session.BeginChange();
         OfficialAccount account = _register.GetAccount(accountName, includeRetired: false);
         DirectoryUser user = _register.ResolveUser(userReference, "user");
@@ -57,6 +58,7 @@ public sealed class AccessService
     /// <summary>Removes the user (<paramref name="userReference"/>: user principal name or object id) from the account's posting group and journals it with <paramref name="reason"/>; idempotent (nothing journaled when they were not a poster). Throws <c>AccountNotFound</c>, <c>UserNotFound</c>, <c>StateLocked</c>, <c>JournalCorrupt</c> or a directory error of the adapter. Graph: one <c>DELETE /groups/{id}/members/{id}/$ref</c>.</summary>
     public AccessOutcome Revoke(string accountName, string userReference, string reason)
     {
+        FieldLimits.CheckReason(reason);
         using IDisposable _ = _session.BeginChange();
         OfficialAccount account = _register.GetAccount(accountName, includeRetired: true);
         userReference = Identifiers.Normalise(userReference);

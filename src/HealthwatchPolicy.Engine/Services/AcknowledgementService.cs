@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Register;
 using HealthwatchPolicy.Engine.Journal;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Sessions;
@@ -25,6 +26,7 @@ public sealed class AcknowledgementService
     /// <summary>Records that the user read the policy version (default: the current one). Idempotent.</summary>
     public (PolicyAcknowledgement Acknowledgement, bool Changed) Add(string userReference, string? version, string reason)
     {
+        FieldLimits.CheckReason(reason);
         string v = string.IsNullOrWhiteSpace(version) ? _session.Policy.Version : Identifiers.Normalise(version!);
         // Only the version the connected policy is can be acknowledged: a person reads a text, and the module knows
         // only this one. (Earlier versions' acknowledgements stay readable with Get-HwPolicyAcknowledgement -Version.)

@@ -121,7 +121,7 @@ public sealed class ComplianceService
             $"'{recipient.UserPrincipalName}' has no mailbox: name a recipient who has one.", recipient.UserPrincipalName, input: "to");
         var message = new MimeKit.MimeMessage { Subject = $"Social media policy compliance: {report.Summary.Result} ({report.Summary.Total} findings)" };
         message.From.Add(new MimeKit.MailboxAddress(policy.Organisation, from));
-        message.To.Add(new MimeKit.MailboxAddress(recipient.DisplayName, address));
+        message.To.Add(new MimeKit.MailboxAddress(ReviewMailBuilder.SafeDisplayName(recipient.DisplayName), address));
         message.Body = new MimeKit.BodyBuilder
         {
             HtmlBody = ComplianceReportRenderer.ToHtml(report),

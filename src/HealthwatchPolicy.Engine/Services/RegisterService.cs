@@ -113,6 +113,7 @@ public sealed class RegisterService
         FieldLimits.Check("Handle", handle, FieldLimits.Handle);
         FieldLimits.Check("Url", url, FieldLimits.Url);
         FieldLimits.Check("Purpose", purpose, FieldLimits.Purpose);
+        FieldLimits.CheckReason(reason);
         using IDisposable _ = _session.BeginChange();
         platform = Identifiers.Normalise(platform);
         handle = Identifiers.Normalise(handle);
@@ -217,6 +218,7 @@ public sealed class RegisterService
     {
         FieldLimits.Check("Url", url, FieldLimits.Url);
         FieldLimits.Check("Purpose", purpose, FieldLimits.Purpose);
+        FieldLimits.CheckReason(reason);
         using IDisposable _ = _session.BeginChange();
         OfficialAccount account = GetAccount(name, includeRetired: false);
         RegisterEntry before = account.Entry.Clone();
@@ -255,6 +257,7 @@ public sealed class RegisterService
     /// error of the adapter (Graph: <c>DELETE /groups/{id}/members/{userId}/$ref</c> per poster, then the extension).</exception>
     public OfficialAccount Retire(string name, string reason)
     {
+        FieldLimits.CheckReason(reason);
         using IDisposable _ = _session.BeginChange();
         OfficialAccount account = GetAccount(name, includeRetired: true);
         if (!account.IsActive)

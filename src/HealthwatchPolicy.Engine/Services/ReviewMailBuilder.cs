@@ -168,7 +168,7 @@ internal static class ReviewMailBuilder
             "Or ask your IT administrator to record them with the HealthwatchPolicy PowerShell module, as shown below.");
         yield return new Heading(3, "For your IT administrator");
         yield return new Para("One decision at a time (-Decision is Keep or Remove), for example:");
-        yield return new Code(PowerShellExample(review, example));
+        yield return new Code(T(PowerShellExample(review, example)));
         yield return new Para("Several at once: save the lines below as decisions.csv, fill in Decision (Keep or Remove) and Justification on each line, then run the command after it.");
         yield return new Code(Csv(items));
         yield return new Code($"Import-Csv decisions.csv | Complete-HwAccessReview -Period {review.Period}");
@@ -227,7 +227,8 @@ internal static class ReviewMailBuilder
     {
         var message = new MimeMessage { Subject = subject, Importance = importance };
         message.From.Add(from);
-        message.To.AddRange(to);
+        // Display names come from the directory: no line break, bidi override or invisible character in a header.
+        message.To.AddRange(to.Select(m => new MailboxAddress(SafeDisplayName(m.Name), m.Address)));
         // Machine-sent (RFC 3834): out-of-office replies are not wanted; people can still reply with their decisions.
         message.Headers.Add("Auto-Submitted", "auto-generated");
         message.Headers.Add("X-Auto-Response-Suppress", "OOF, AutoReply");
@@ -241,6 +242,9 @@ internal static class ReviewMailBuilder
         }
         return message;
     }
+
+    /// <summary>A directory display name as a mail header may carry it: controls, bidi overrides and invisible characters made symbols.</summary>
+    internal static string? SafeDisplayName(string? name) => SafeText.Neutralise(name);
 
     // ---------------------------------------------------------------------------------------------- blocks
 
@@ -350,23 +354,23 @@ internal static class ReviewMailBuilder
                 case Heading h:
                     if (h.Level > 1)
                         sb.Append('\n');
-                    sb.Append(h.Text).Append("\n\n");
+                    sb.Append(T(h.Text)).Append("\n\n");
                     break;
                 case Para p:
-                    sb.Append(Plain(p.Text)).Append("\n\n");
+                    sb.Append(T(Plain(p.Text))).Append("\n\n");
                     break;
                 case Facts f:
                     foreach ((string label, string value) in f.Items)
-                        sb.Append("- ").Append(label).Append(": ").Append(value).Append('\n');
+                        sb.Append("- ").Append(T(label)).Append(": ").Append(T(value)).Append('\n');
                     sb.Append('\n');
                     break;
                 case Bullets b:
                     for (int i = 0; i < b.Items.Count; i++)
-                        sb.Append(b.Ordered ? (i + 1).ToString(CultureInfo.InvariantCulture) + ". " : "- ").Append(Plain(b.Items[i])).Append('\n');
+                        sb.Append(b.Ordered ? (i + 1).ToString(CultureInfo.InvariantCulture) + ". " : "- ").Append(T(Plain(b.Items[i]))).Append('\n');
                     sb.Append('\n');
                     break;
                 case Quote q:
-                    sb.Append("“").Append(q.Text).Append("”\n(").Append(q.Source).Append(")\n\n");
+                    sb.Append("“").Append(T(q.Text)).Append("”\n(").Append(T(q.Source)).Append(")\n\n");
                     break;
                 case Code c:
                     foreach (string line in c.Text.Split('\n'))
@@ -374,26 +378,26 @@ internal static class ReviewMailBuilder
                     sb.Append('\n');
                     break;
                 case Table t:
-                    sb.Append(t.Caption).Append(":\n\n");
+                    sb.Append(T(t.Caption)).Append(":\n\n");
                     foreach (Row row in t.Rows)
                     {
-                        sb.Append("* ").Append(row.Header);
+                        sb.Append("* ").Append(T(row.Header));
                         if (row.Address is not null)
-                            sb.Append(" (").Append(row.Address).Append(')');
+                            sb.Append(" (").Append(T(row.Address)).Append(')');
                         sb.Append('\n');
                         foreach (string note in row.Notes)
-                            sb.Append("  ").Append(note).Append('\n');
+                            sb.Append("  ").Append(T(note)).Append('\n');
                         for (int c = 0; c < row.Cells.Count; c++)
                         {
                             IReadOnlyList<string> values = row.Cells[c];
-                            sb.Append("  ").Append(t.Columns[c + 1]).Append(':');
+                            sb.Append("  ").Append(T(t.Columns[c + 1])).Append(':');
                             if (values.Count == 1)
-                                sb.Append(' ').Append(values[0]).Append('\n');
+                                sb.Append(' ').Append(T(values[0])).Append('\n');
                             else
                             {
                                 sb.Append('\n');
                                 foreach (string v in values)
-                                    sb.Append("    - ").Append(v).Append('\n');
+                                    sb.Append("    - ").Append(T(v)).Append('\n');
                             }
                         }
                         sb.Append('\n');
@@ -401,11 +405,18 @@ internal static class ReviewMailBuilder
                     break;
             }
         }
-        sb.Append("-- \n").Append(Plain(footer.Text)).Append('\n');
+        sb.Append("-- \n").Append(T(Plain(footer.Text))).Append('\n');
         return SafeText.Neutralise(sb.ToString(), keepLineFeeds: true)!; // directory text must not carry controls into the mail
     }
 
     private static string Plain(string text) => text.Replace("**", "");
+
+    /// <summary>
+    /// One line of the mail: directory text (display names, sign-in names, accounts, platforms) with every control,
+    /// line break and invisible character made a visible symbol, so a name holding CR LF cannot start a line of its
+    /// own ("Bcc: ...", a forged "| row |"). Only code blocks keep line feeds, and those the module laid out.
+    /// </summary>
+    private static string T(string? text) => SafeText.Neutralise(text ?? "")!;
 
     // ---------------------------------------------------------------------------------------------- HTML
 
@@ -472,7 +483,7 @@ internal static class ReviewMailBuilder
                       .Append("<p style=\"margin:0;font-size:14px;\">").Append(H(q.Source)).Append("</p></blockquote>\n");
                     break;
                 case Code c:
-                    sb.Append("<pre style=\"").Append(SPre).Append("\"><code>").Append(H(c.Text)).Append("</code></pre>\n");
+                    sb.Append("<pre style=\"").Append(SPre).Append("\"><code>").Append(WebUtility.HtmlEncode(SafeText.Neutralise(c.Text, keepLineFeeds: true)!)).Append("</code></pre>\n");
                     break;
                 case Table t:
                     sb.Append("<table style=\"").Append(STable).Append("\">\n<caption style=\"").Append(SCaption).Append("\">").Append(H(t.Caption)).Append("</caption>\n<thead><tr>");
@@ -525,7 +536,8 @@ internal static class ReviewMailBuilder
         return sb.ToString();
     }
 
-    private static string H(string s) => WebUtility.HtmlEncode(s);
+    /// <summary>HTML-encoded, after <see cref="T"/>: a line break in directory text shows as a symbol in HTML too.</summary>
+    private static string H(string? s) => WebUtility.HtmlEncode(T(s));
 
     // ---------------------------------------------------------------------------------------------- small helpers
 

@@ -39,7 +39,7 @@ public sealed partial class ReviewService
                 $"Started access review {started.Period} ({started.Items.Count} item(s))", null));
 
         // A review dated in the future (made under a wrong clock) is not advanced: HW-REV-003 reports it.
-        foreach (AccessReview review in _store.All().Where(r => r.ClosedAt is null && !r.IsDatedAfter(now)).ToList())
+        foreach (AccessReview review in _store.All().Where(r => r.ClosedAt is null && !r.IsSetAside(now)).ToList())
         {
             string p = review.Period;
             if (!review.Mail.Any(m => m.Kind == "Initial") && review.Items.Count > 0)

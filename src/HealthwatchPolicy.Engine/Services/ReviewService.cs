@@ -26,7 +26,6 @@ namespace HealthwatchPolicy.Engine.Services;
 /// </summary>
 public sealed partial class ReviewService
 {
-    private static readonly Regex s_period = new(@"^\d{4}-(0[1-9]|1[0-2])$", RegexOptions.CultureInvariant);
     private readonly HwSession _session;
     private readonly ReviewStore _store;
 
@@ -137,7 +136,7 @@ public sealed partial class ReviewService
 
     /// <summary>The items of a review (default: every review not closed and not dated in the future), optionally only the undecided ones.</summary>
     public IEnumerable<AccessReviewItem> Items(string? period, bool pendingOnly) =>
-        (period is null ? _store.All().Where(r => r.ClosedAt is null && !r.IsDatedAfter(Now)) : Get(period))
+        (period is null ? _store.All().Where(r => r.ClosedAt is null && !r.IsSetAside(Now)) : Get(period))
         .SelectMany(r => r.Items)
         .Where(i => !pendingOnly || i.Decision is null);
 
@@ -205,6 +204,7 @@ public sealed partial class ReviewService
         (account, user, decision) = (Identifiers.Normalise(account), Identifiers.Normalise(user), Identifiers.OneOf(decision, ReviewDecisions.All));
         if (decision != ReviewDecisions.Keep && decision != ReviewDecisions.Remove)
             throw new HwException(ErrorIds.DecisionInvalid, $"A decision is Keep or Remove; '{decision}' is neither.", decision, input: "decision");
+        FieldLimits.CheckReason(justification, "justification");
         using IDisposable _ = _session.BeginChange();
         AccessReview review = Open(period);
         // A decisions.csv row comes back with the ' the mail put before a leading = + - @ (CSV injection guard): take it off.
@@ -283,7 +283,7 @@ public sealed partial class ReviewService
     {
         DateTimeOffset now = Now;
         AccessReview? review = period is null
-            ? _store.All().LastOrDefault(r => r.ClosedAt is null && !r.IsDatedAfter(now))
+            ? _store.All().LastOrDefault(r => r.ClosedAt is null && !r.IsSetAside(now))
             : _store.Find(CheckNotFuture(CheckPeriod(Identifiers.Normalise(period))));
         if (review is null)
             throw new HwException(ErrorIds.ReviewNotFound,
@@ -325,6 +325,6 @@ public sealed partial class ReviewService
             period, input: "period");
 
     private static string CheckPeriod(string period) =>
-        s_period.IsMatch(period) ? period
-        : throw new HwException(ErrorIds.PeriodInvalid, $"A review period is a month written yyyy-MM (for example 2026-11); '{period}' is not.", period, input: "period");
+        AccessReview.IsCalendarPeriod(period) ? period
+        : throw new HwException(ErrorIds.PeriodInvalid, $"A review period is a month written yyyy-MM with ASCII digits, from 2000-01 to 2099-12 (the years a policy date may name; for example 2026-11); '{SafeText.Neutralise(period)}' is not.", period, input: "period");
 }

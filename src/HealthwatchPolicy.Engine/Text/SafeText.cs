@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace HealthwatchPolicy.Engine.Text;
@@ -13,8 +14,9 @@ public static class SafeText
     /// Replaces every control character with a visible stand-in, so no escape sequence, bell, NUL or line break
     /// reaches the reader: C0 controls become their Control Pictures (U+2400..U+241F: ESC is ␛, BEL ␇, NUL ␀, CR ␍,
     /// LF ␊, TAB ␉), DEL becomes ␡, and C1 controls (U+0080..U+009F, which include the 8-bit CSI), the line and
-    /// paragraph separators and the bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069, which can
-    /// reorder what is shown) become U+FFFD. Null stays null; text without any of these is returned as it is.
+    /// paragraph separators, the bidirectional overrides and isolates (U+202A..U+202E, U+2066..U+2069, which can
+    /// reorder what is shown) and the other invisible format characters (category Cf, such as the zero-width space
+    /// U+200B; not the joiners U+200C/U+200D) become U+FFFD. Null stays null; text without any of these is returned as it is.
     /// </summary>
     public static string? Neutralise(string? text) => Neutralise(text, keepLineFeeds: false);
 
@@ -53,13 +55,17 @@ public static class SafeText
     private static bool IsFormulaStart(char c) =>
         c is '=' or '+' or '-' or '@' or '\t' or '\r' or '\n' or '\uFF1D' or '\uFF0B' or '\uFF0D' or '\uFF20' or '\u2409' or '\u240D' or '\u240A';
 
-    /// <summary>Whether <paramref name="text"/> holds anything <see cref="Neutralise(string?)"/> would replace.</summary>
+    /// <summary>
+    /// Whether <paramref name="text"/> holds anything <see cref="Neutralise(string?)"/> would replace, or an invisible
+    /// joiner (U+200C, U+200D): input with any of them is refused, so a handle such as <c>@o&#x200B;k</c> cannot
+    /// pass for <c>@ok</c>.
+    /// </summary>
     public static bool HasControls(string? text)
     {
         if (text is null)
             return false;
         foreach (char c in text)
-            if (NeedsReplacing(c))
+            if (NeedsReplacing(c) || c == '\u200C' || c == '\u200D')
                 return true;
         return false;
     }
@@ -82,9 +88,13 @@ public static class SafeText
         return v;
     }
 
+    // Invisible format characters (Unicode category Cf: zero-width space U+200B, word joiner U+2060, soft hyphen,
+    // BOM, the bidi marks...) go too, except the joiners U+200C/U+200D, which Persian, Indic scripts and emoji need
+    // in names read from the directory (HasControls still refuses them in input).
     private static bool NeedsReplacing(char c) =>
         c < ' ' || (c >= '\u007F' && c <= '\u009F') || c == '\u2028' || c == '\u2029'
-        || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
+        || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069')
+        || (c > '\u00A0' && c != '\u200C' && c != '\u200D' && CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.Format);
 
     private static char Replacement(char c) =>
         c < ' ' ? (char)(0x2400 + c)

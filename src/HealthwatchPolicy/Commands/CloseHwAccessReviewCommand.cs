@@ -10,7 +10,6 @@ namespace HealthwatchPolicy.Commands;
 public sealed class CloseHwAccessReviewCommand : HwCmdlet
 {
     [Parameter(Position = 0)]
-    [ValidatePattern(@"^\d{4}-(0[1-9]|1[0-2])$")]
     [Identifier]
     public string? Period { get; set; }
 

@@ -33,7 +33,6 @@ public sealed class CompleteHwAccessReviewCommand : HwCmdlet
     public string Justification { get; set; } = "";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern(@"^\d{4}-(0[1-9]|1[0-2])$")]
     [Identifier]
     public string? Period { get; set; }
 

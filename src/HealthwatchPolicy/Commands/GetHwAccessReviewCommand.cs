@@ -14,7 +14,6 @@ public sealed class GetHwAccessReviewCommand : HwCmdlet
     private const string ItemSet = "Item";
 
     [Parameter(Position = 0)]
-    [ValidatePattern(@"^\d{4}-(0[1-9]|1[0-2])$")]
     [Identifier]
     public string? Period { get; set; }
 

@@ -29,6 +29,20 @@ public sealed class RegisterHwAccessReviewTaskCommand : HwCmdlet
     /// <summary>The account the task runs as (default: the current user; use a dedicated service account).</summary>
     [Parameter] public PSCredential? RunAs { get; set; }
 
+    /// <summary>
+    /// The state folder as the job will see it: an absolute path byte for byte as given (PowerShell's provider would
+    /// turn '\' into '/' on Linux, where '\' is an ordinary character of a file name); a relative one joined to the
+    /// current file-system location; a PowerShell path (~, a drive) resolved by the provider.
+    /// </summary>
+    private string StateFolder()
+    {
+        if (System.IO.Path.IsPathRooted(StatePath) && (RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || StatePath.StartsWith("/", StringComparison.Ordinal)))
+            return StatePath;
+        if (StatePath.StartsWith("~", StringComparison.Ordinal) || StatePath.IndexOf(':') >= 0)
+            return ResolvePath(StatePath);
+        return System.IO.Path.Combine(SessionState.Path.CurrentFileSystemLocation.ProviderPath, StatePath);
+    }
+
     protected override void EndProcessing()
     {
         string script = System.IO.Path.Combine(DependencyLoader.ModuleBase, "Invoke-HwMonthlyAccessReview.ps1");
@@ -36,7 +50,7 @@ public sealed class RegisterHwAccessReviewTaskCommand : HwCmdlet
         string arguments, posixCommand;
         try
         {
-            var command = HealthwatchPolicy.Engine.Scheduling.ReviewTaskCommand.Create(script, TenantId, ClientId, CertificateThumbprint, From, ResolvePath(StatePath));
+            var command = HealthwatchPolicy.Engine.Scheduling.ReviewTaskCommand.Create(script, TenantId, ClientId, CertificateThumbprint, From, StateFolder());
             arguments = command.WindowsArguments;
             posixCommand = command.PosixCommand();
         }

@@ -13,7 +13,6 @@ public sealed class SendHwAccessReviewCommand : MailCmdlet
     private const string EscalateSet = "Escalate";
 
     [Parameter(Position = 0)]
-    [ValidatePattern(@"^\d{4}-(0[1-9]|1[0-2])$")]
     [Identifier]
     public string? Period { get; set; }
 

@@ -10,7 +10,6 @@ public sealed class StartHwAccessReviewCommand : HwCmdlet
 {
     /// <summary>The month, yyyy-MM (default: this month).</summary>
     [Parameter(Position = 0)]
-    [ValidatePattern(@"^\d{4}-(0[1-9]|1[0-2])$")]
     [Identifier]
     public string? Period { get; set; }
 

@@ -5,6 +5,7 @@ using HealthwatchPolicy.Engine.Compliance;
 using HealthwatchPolicy.Engine.Reviews;
 using MimeKit;
 using HealthwatchPolicy.Engine.Checks;
+using HealthwatchPolicy.Engine.Services;
 
 namespace HealthwatchPolicy.Engine.Tests.Mail;
 
@@ -42,6 +43,47 @@ public sealed class ReviewMailBuilderTests
         Assert.All(alternative, p => Assert.Equal("en-GB", p.Headers[HeaderId.ContentLanguage]));
         Assert.Equal("auto-generated", m.Headers["Auto-Submitted"]);
         Assert.Equal(ReviewMailSample.From, m.From.Mailboxes.Single().Address);
+        Assert.Equal(TestOrg.Staff1, m.To.Mailboxes.Single().Address);
+    }
+
+    // F11: a display name from the directory with CR LF, LF, U+202E or U+200B must not become a line, a row or a
+    // reordered header in either body or in the To header.
+    [Fact]
+    public void Directory_names_with_line_breaks_or_bidi_overrides_stay_on_their_line_in_both_bodies_and_the_To_header()
+    {
+        AccessReview review = ReviewMailSample.Review();
+        review.Items[0].DisplayName = "Aisha\r\nBcc: attacker@evil.example";
+        review.Items[1].DisplayName = "Chloe\n| forged | row |";
+        review.Items[2].DisplayName = "Liam\u202Egnp.exe";
+        foreach (AccessReviewItem i in review.Items)
+            i.ReviewerDisplayName = "Emma\r\nX-Forged: yes";
+        MimeMessage m = ReviewMailBuilder.ForReviewer(review, ReviewMailSample.Policy, "Emma\r\nBcc: boss@evil.example", review.Items, false,
+            ReviewMailSample.Sender, new[] { new MailboxAddress("Emma\u202E\u200BClarke\r\nBcc: x@evil.example", TestOrg.Staff1) });
+        MimeMessage e = ReviewMailBuilder.ForEscalation(review, ReviewMailSample.Policy, review.Items, ReviewMailSample.Sender,
+            new[] { new MailboxAddress("Sarah\u202EWhitfield", TestOrg.Manager) });
+
+        foreach (MimeMessage message in new[] { m, e })
+        {
+            string[] textLines = message.TextBody!.Split('\n');
+            Assert.DoesNotContain(textLines, l => l.TrimStart().StartsWith("Bcc:", StringComparison.Ordinal));
+            Assert.DoesNotContain(textLines, l => l.TrimStart().StartsWith("X-Forged", StringComparison.Ordinal));
+            Assert.DoesNotContain(textLines, l => l.TrimStart().StartsWith("| forged", StringComparison.Ordinal));
+            Assert.DoesNotContain(textLines, l => l.Contains('\r'));
+            Assert.DoesNotContain('\u202E', message.TextBody!);
+            Assert.DoesNotContain('\u202E', message.HtmlBody!);
+            Assert.DoesNotContain('\u200B', message.HtmlBody!);
+            Assert.DoesNotContain("\n| forged", message.HtmlBody);
+            Assert.DoesNotContain("\nBcc:", message.HtmlBody);
+            Assert.All(message.To.Mailboxes, b => Assert.DoesNotContain(b.Name ?? "", c => c < ' ' || c == '\u202E' || c == '\u200B'));
+
+            using var stream = new System.IO.MemoryStream();
+            message.WriteTo(stream);
+            string eml = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+            Assert.DoesNotContain(eml.Split('\n'), l => l.StartsWith("Bcc:", StringComparison.OrdinalIgnoreCase) || l.StartsWith("X-Forged", StringComparison.OrdinalIgnoreCase));
+        }
+        Assert.Contains("Aisha\u240D\u240ABcc: attacker@evil.example", m.TextBody);   // shown, as symbols, on its own line
+        Assert.Contains("Chloe\u240A| forged | row |", m.TextBody);
+        Assert.Equal("Emma\uFFFD\uFFFDClarke\u240D\u240ABcc: x@evil.example", m.To.Mailboxes.Single().Name);
         Assert.Equal(TestOrg.Staff1, m.To.Mailboxes.Single().Address);
     }
 

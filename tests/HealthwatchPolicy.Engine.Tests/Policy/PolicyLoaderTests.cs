@@ -22,6 +22,55 @@ public class PolicyLoaderTests
     private static int LineOf(string text, string needle) =>
         text.Substring(0, text.IndexOf(needle, System.StringComparison.Ordinal)).Count(c => c == '\n') + 1;
 
+    // Identifier-like values with white space at an end or a line break inside load as something else than they look
+    // (F3); each is refused at the value's own line and column. `value` is where the value starts in `to`.
+    [Theory]
+    [InlineData("postingGroupPrefix: HW-Posting", "postingGroupPrefix: \"HW-Posting\\n\"", "\"HW", "spec.parameters.postingGroupPrefix")]
+    [InlineData("version: \"2018.10\"", "version: \" 2018.10 \"", "\" 2018", "metadata.version")]
+    [InlineData("eligibleEmployeeTypes: [Staff, Volunteer]", "eligibleEmployeeTypes: [\" Staff \", Volunteer]", "\" Staff", "spec.parameters.eligibleEmployeeTypes[0]")]
+    [InlineData("user: sarah.whitfield@hwsefton.example", "user: \"sarah.whitfield@hwsefton.example\\n\"", "\"sarah", "spec.roles[0].user")]
+    [InlineData("- id: SMP-1.1", "- id: \"SMP-1.1\\n\"", "\"SMP", "spec.clauses[0].id")]
+    [InlineData("- id: about", "- id: \"about\\n\"", "\"about", "spec.sections[0].id")]
+    [InlineData("covers: [Staff, Volunteer", "covers: [\"Staff\\n\", Volunteer", "\"Staff", "spec.scope.covers[0]")]
+    [InlineData("platforms: [Facebook,", "platforms: [\"Facebook\\n\",", "\"Facebook", "spec.scope.platforms[0]")]
+    [InlineData("name: healthwatch-sefton-social-media", "name: \"healthwatch\\nsefton\"", "\"health", "metadata.name")]
+    [InlineData("effective: 2018-10-01", "effective: \"2018-10-01 \"", "\"2018", "metadata.effective")]
+    [InlineData("title: Healthwatch Sefton Social Media Policy", "title: \"Healthwatch Sefton\\nSocial Media Policy\"", "\"Health", "metadata.title")]
+    [InlineData("graceDays: 7", "graceDays: -0", "-0", "spec.parameters.accessReview.graceDays")]
+    [InlineData("graceDays: 7", "graceDays: +7", "+7", "spec.parameters.accessReview.graceDays")]
+    public void An_identifier_with_surrounding_space_or_a_line_break_is_refused_at_the_value(string from, string to, string value, string key)
+    {
+        string text = s_good.Replace(from, to);
+        Assert.NotEqual(s_good, text);
+        int at = text.IndexOf(to, System.StringComparison.Ordinal) + to.IndexOf(value, System.StringComparison.Ordinal);
+        PolicyDiagnostic d = Single(text);
+        Assert.Equal(key, d.Key);
+        Assert.Equal(LineOf(text, to), d.Line);
+        Assert.Equal(at - text.LastIndexOf('\n', at), d.Column);
+    }
+
+    [Theory]
+    [InlineData("\u200B")]   // zero-width space
+    [InlineData("\u2060")]   // word joiner
+    [InlineData("\u00AD")]   // soft hyphen
+    [InlineData("\u200D")]   // zero-width joiner
+    public void An_invisible_format_character_in_a_title_is_refused_at_its_position(string invisible)
+    {
+        string text = s_good.Replace("title: Healthwatch Sefton Social Media Policy", $"title: Healthwatch{invisible} Sefton Social Media Policy");
+        PolicyDiagnostic d = Single(text);
+        Assert.Equal(LineOf(text, "title: Healthwatch"), d.Line);
+        Assert.Equal(21, d.Column);
+        Assert.Contains("invisible format character", d.Message);
+    }
+
+    [Fact]
+    public void A_date_may_be_quoted_or_plain_and_means_the_same()
+    {
+        PolicyDocument plain = PolicyLoader.LoadText(s_good, "p.yaml").GetPolicyOrThrow();
+        PolicyDocument quoted = PolicyLoader.LoadText(s_good.Replace("effective: 2018-10-01", "effective: \"2018-10-01\""), "q.yaml").GetPolicyOrThrow();
+        Assert.Equal(plain.Metadata.Effective, quoted.Metadata.Effective);
+    }
+
     [Fact]
     public void Unknown_key_names_the_key_and_its_line()
     {

@@ -63,6 +63,20 @@ public class PolicySchemaTests
     [InlineData("text: (This policy is available in alternative formats on request)", "text: \"(This \\u202Epolicy is available in alternative formats on request)\"")]
     [InlineData("text: (This policy is available in alternative formats on request)", "text: \"(This \\u001B[31mpolicy is available in alternative formats on request)\"")]
     [InlineData("title: About this policy", "title: \"About this \\u0007policy\"")]
+    // F3/F10: identifier-like values with white space at an end or a line break; invisible format characters
+    [InlineData("postingGroupPrefix: HW-Posting", "postingGroupPrefix: \"HW-Posting\\n\"")]
+    [InlineData("version: \"2018.10\"", "version: \" 2018.10 \"")]
+    [InlineData("eligibleEmployeeTypes: [Staff, Volunteer]", "eligibleEmployeeTypes: [\" Staff \", Volunteer]")]
+    [InlineData("user: sarah.whitfield@hwsefton.example", "user: \"sarah.whitfield@hwsefton.example\\n\"")]
+    [InlineData("- id: SMP-1.1", "- id: \"SMP-1.1\\n\"")]
+    [InlineData("- id: about", "- id: \"about\\n\"")]
+    [InlineData("covers: [Staff, Volunteer", "covers: [\"Staff\\n\", Volunteer")]
+    [InlineData("platforms: [Facebook,", "platforms: [\"Facebook\\n\",")]
+    [InlineData("name: healthwatch-sefton-social-media", "name: \"healthwatch\\nsefton\"")]
+    [InlineData("effective: 2018-10-01", "effective: \"2018-10-01 \"")]
+    [InlineData("title: Healthwatch Sefton Social Media Policy", "title: \"Healthwatch Sefton\\nSocial Media Policy\"")]
+    [InlineData("title: Healthwatch Sefton Social Media Policy", "title: \"Healthwatch\\u200B Sefton Social Media Policy\"")]
+    [InlineData("title: About this policy", "title: \"About this\\u2060 policy\"")]
     public void Schema_and_loader_both_refuse_the_same_mistakes(string from, string to)
     {
         string bad = File.ReadAllText(Repo.PolicyPath).Replace(from, to);

@@ -63,13 +63,22 @@ public abstract class FieldLimitContract : IDisposable
     [InlineData("Facebook", "handle", "News\r\n| forged | row |", "Purpose")]
     [InlineData("Facebook", "handle", "\u202Eevil", "Purpose")]
     [InlineData("Facebook", "handle", "C1 \u009B31m", "Purpose")]
+    // F8: invisible format characters (category Cf) make '@o\u200Bk' look like '@ok'
+    [InlineData("Facebook", "@o\u200Bk", null, "Handle")]
+    [InlineData("Facebook", "@o\u200Ck", null, "Handle")]
+    [InlineData("Facebook", "@o\u200Dk", null, "Handle")]
+    [InlineData("Facebook", "@o\u2060k", null, "Handle")]
+    [InlineData("Facebook", "@o\uFEFFk", null, "Handle")]
+    [InlineData("Face\u00ADbook", "handle", null, "Platform")]
+    [InlineData("Facebook", "handle", "News\u200E", "Purpose")]
     public void Control_characters_are_refused_naming_the_field(string platform, string handle, string? purpose, string field)
     {
         (int, int) before = State();
         var ex = Assert.Throws<HwException>(() => Create(platform, handle, null, purpose));
         Assert.Equal("FieldHasControlCharacters", ex.ErrorId);
         Assert.Equal(field, ex.Target);
-        Assert.DoesNotContain(ex.Message, c => c < ' ' || (c >= '\u007F' && c <= '\u009F') || c == '\u202E');
+        Assert.Equal(field, ex.Input);
+        Assert.DoesNotContain(ex.Message, c => c < ' ' || (c >= '\u007F' && c <= '\u009F') || c == '\u202E' || c == '\u200B' || c == '\u2060' || c == '\u00AD');
         Assert.Equal(before, State());
     }
 

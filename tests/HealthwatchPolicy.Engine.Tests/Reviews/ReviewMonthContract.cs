@@ -268,6 +268,42 @@ public abstract class ReviewMonthContract : IDisposable
         Assert.Equal("The 2026-11 access review was due on 16 November 2026 and 3 decision(s) are still missing.", Overdue().Evidence);
     }
 
+    [Theory]
+    [InlineData("0000-01")]
+    [InlineData("0001-01")]
+    [InlineData("1999-12")]
+    [InlineData("\u0662\u0660\u0662\u0666-10")]   // Arabic-Indic digits match \d, never [0-9]
+    [InlineData("2026-1O")]
+    public void A_period_before_2000_or_not_in_ASCII_digits_is_refused_as_PeriodInvalid(string period)
+    {
+        Organisation();
+        var ex = Assert.ThrowsAny<HwException>(() => Session.Reviews.Start(period));
+        Assert.Equal(ErrorIds.PeriodInvalid, ex.ErrorId);
+        Assert.Equal("period", ex.Input);
+        Assert.Empty(Session.Reviews.Get(null));
+        Assert.True(Session.Reviews.Start("2000-01").Created);                    // the first month allowed
+    }
+
+    [Fact]
+    public void A_stored_review_with_period_0000_01_is_a_finding_and_never_breaks_the_report_or_the_schedule()
+    {
+        Organisation();
+        Session.Reviews.Start(null);
+        string reviews = Path.Combine(Org.StateFolder, "reviews");
+        File.WriteAllText(Path.Combine(reviews, "0000-01.json"),
+            File.ReadAllText(Path.Combine(reviews, "2026-11.json")).Replace("\"2026-11\"", "\"0000-01\""));
+        File.Delete(Path.Combine(reviews, "2026-11.json"));
+        Clock.UtcNow = new DateTimeOffset(2026, 11, 20, 7, 0, 0, TimeSpan.Zero);
+
+        var odd = Session.Compliance.Run().Single(f => f.RuleId == "HW-REV-004");
+        Assert.Equal("Access review 0000-01", odd.Subject);
+        Assert.Equal(HealthwatchPolicy.Engine.Compliance.Severity.High, odd.Severity);
+        Assert.Equal("NotACalendarMonth", Session.Reviews.Get(null).Single().StatusAt(Clock.UtcNow));
+        Assert.Empty(Session.Reviews.Items(null, pendingOnly: true));
+        IReadOnlyList<ReviewScheduleStep> steps = Session.Reviews.Advance(Mailer(Session), "social-media-review@hwsefton.example");
+        Assert.All(steps, s => Assert.NotEqual("0000-01", s.Period));
+    }
+
     private sealed record ComplianceFindingSnapshot(string Subject, string Evidence);
 
     private ComplianceFindingSnapshot Overdue()

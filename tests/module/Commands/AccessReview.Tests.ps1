@@ -135,6 +135,37 @@ Describe 'The monthly access review cmdlets' -Tag 'Review' {
             Should -Be $r.Period
     }
 
+    It 'refuses -Period <Period> with PeriodInvalid in every review cmdlet' -ForEach @(
+        @{ Period = '0000-01' }, @{ Period = '0001-01' }, @{ Period = '1999-12' }, @{ Period = "$([char]0x0662)$([char]0x0660)$([char]0x0662)$([char]0x0666)-10" }
+    ) {
+        foreach ($call in { Start-HwAccessReview -Period $Period -ErrorAction Stop },
+                          { Get-HwAccessReview -Period $Period -ErrorAction Stop },
+                          { Send-HwAccessReview -Period $Period -ErrorAction Stop },
+                          { Complete-HwAccessReview -Period $Period -Account facebook-healthwatchsefton -User jason.turner@hwsefton.example -Decision Keep -Justification x -ErrorAction Stop },
+                          { Close-HwAccessReview -Period $Period -Confirm:$false -ErrorAction Stop }) {
+            $err = $call | Should -Throw -PassThru
+            $err.FullyQualifiedErrorId | Should -BeLike 'PeriodInvalid,HealthwatchPolicy.Commands.*'
+            "$($err.CategoryInfo.Category)" | Should -Be 'InvalidArgument'
+            $err.ErrorDetails.Message | Should -BeLike '-Period: A review period is a month written yyyy-MM with ASCII digits, from 2000-01 to 2099-12*'
+        }
+        @(Get-HwAccessReview).Count | Should -Be 0
+    }
+
+    It 'reports a stored review whose period is 0000-01 as HW-REV-004, and the report and the schedule still run' {
+        $r = Start-HwAccessReview
+        $reviews = Join-Path $connection.StatePath 'reviews'
+        $text = Get-Content -Raw (Join-Path $reviews "$($r.Period).json")
+        [IO.File]::WriteAllText((Join-Path $reviews '0000-01.json'), ($text -replace ('"' + $r.Period + '"'), '"0000-01"'))
+        Remove-Item (Join-Path $reviews "$($r.Period).json")
+        $found = @(Get-HwComplianceReport -RuleId HW-REV-004)
+        $found.Count | Should -Be 1
+        $found[0].Subject | Should -Be 'Access review 0000-01'
+        @(Get-HwComplianceReport).Count | Should -BeGreaterThan 1
+        $steps = @(Update-HwAccessReview -Confirm:$false)
+        $steps.Period | Should -Not -Contain '0000-01'
+        @(Get-HwAccessReview -Pending).Period | Should -Not -Contain '0000-01'
+    }
+
     It 'explains how to schedule on a system without Task Scheduler' -Skip:$IsWindows {
         $err = { Register-HwAccessReviewTask -TenantId contoso.onmicrosoft.com -ClientId 0b9e4a3d-7c21-4f6e-8a5b-3d2c1e0f9a87 -CertificateThumbprint 3C1F9A2B7D4E6F8091A2B3C4D5E6F708192A3B4C -From f@hwsefton.example -StatePath $TestDrive } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -Be 'TaskSchedulerUnavailable,HealthwatchPolicy.Commands.RegisterHwAccessReviewTaskCommand'

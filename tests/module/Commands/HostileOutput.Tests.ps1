@@ -35,11 +35,21 @@ Describe 'Format views neutralise outside text' -Tag 'Hostile', 'Format' {
         }
     }
 
-    It 'shows a journal reason with controls as symbols, and Get-HwAuditLog keeps the true reason' {
+    It 'refuses a reason with controls at input, and shows a journal reason with controls (as an older version wrote it) as symbols' {
         $target = Get-HwPostingAccess -Account $script:account.Name | Select-Object -First 1
         $reason = "Leaver $($script:esc)]0;pwned$($script:bel) $($script:esc)[2J"
-        Revoke-HwPostingAccess -Account $script:account.Name -User $target.User -Reason $reason -Confirm:$false | Out-Null
-        $entry = Get-HwAuditLog -Action PostingAccessRevoked | Select-Object -Last 1
+        $err = { Revoke-HwPostingAccess -Account $script:account.Name -User $target.User -Reason $reason -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -Be 'FieldHasControlCharacters,HealthwatchPolicy.Commands.RevokeHwPostingAccessCommand'
+        ($err | Out-String -Width 300) | Should -Not -Match $script:controls
+
+        # A journal written before reasons were checked can still hold one: the view shows it with symbols, the object keeps it.
+        Revoke-HwPostingAccess -Account $script:account.Name -User $target.User -Reason 'Leaver' -Confirm:$false | Out-Null
+        $real = Get-HwAuditLog -Action PostingAccessRevoked | Select-Object -Last 1
+        $engine = $real.GetType().Assembly
+        $record = [Activator]::CreateInstance($engine.GetType('HealthwatchPolicy.Engine.Journal.JournalRecord'),
+            [object[]]@($real.Actor, $real.Action, $real.Account, $real.User, $reason, $real.PolicyVersion, $null, $null))
+        $ctor = $real.GetType().GetConstructors([Reflection.BindingFlags]'NonPublic,Instance') | Select-Object -First 1
+        $entry = $ctor.Invoke([object[]]@($real.Sequence, $real.Time, $record, $real.PreviousHash, $real.Hash, 1))
         $entry.Reason | Should -BeExactly $reason
         $text = $entry | Out-String -Width 300
         $text | Should -Not -Match $script:controls
@@ -90,5 +100,42 @@ Revoke-HwPostingAccess -Account facebook-seftonyounglisteners -User rebecca.lloy
         # PowerShell's own colouring may add ESC sequences around a whole line, but never the ones from the value
         $all | Should -Not -Match ([regex]::Escape("$([char]27)]0;pwned"))
         $all | Should -Not -Match ([regex]::Escape("$([char]27)[2J"))
+    }
+}
+
+Describe 'Review mail keeps directory names on their line (F11)' -Tag 'Hostile', 'Mail' {
+    It 'writes no "Bcc:" line, forged row or U+202E into the .eml files when display names carry them' {
+        $org = Join-Path ([IO.Path]::GetTempPath()) ('hw-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 10))
+        Connect-HwDirectory -Sample -Path $org | Out-Null
+        $path = Join-Path $org 'directory.json'
+        $doc = Get-Content -Raw $path | ConvertFrom-Json
+        $doc.users | ForEach-Object { $_.displayName = "$($_.displayName)`r`nBcc: attacker@evil.example`n| forged | row |$([char]0x202E)" }
+        $doc | ConvertTo-Json -Depth 20 | Set-Content -NoNewline $path
+        $connection = Connect-HwDirectory -Path $org -StatePath (Join-Path $org 'state')
+        Start-HwAccessReview | Out-Null
+        @(Send-HwAccessReview).Count | Should -BeGreaterThan 0
+        $files = @(Get-ChildItem (Join-Path $connection.StatePath 'outbox') -Filter *.eml)
+        $files.Count | Should -BeGreaterThan 0
+        foreach ($file in $files) {
+            $raw = [IO.File]::ReadAllText($file.FullName)
+            $headerEnd = [regex]::Match($raw, "\r?\n\r?\n").Index
+            $headers = $raw.Substring(0, $headerEnd) -split "\r?\n"
+            $headers | Where-Object { $_ -match '^Bcc:' } | Should -BeNullOrEmpty -Because "$($file.Name) has no Bcc header"
+            # the bodies, quoted-printable decoded: soft line breaks joined, =XX bytes read as UTF-8
+            $joined = ($raw.Substring($headerEnd) -replace "=\r?\n", '')
+            $bytes = [Collections.Generic.List[byte]]::new()
+            for ($i = 0; $i -lt $joined.Length; $i++) {
+                if ($joined[$i] -eq '=' -and $i + 2 -lt $joined.Length -and $joined.Substring($i + 1, 2) -match '^[0-9A-F]{2}$') {
+                    $bytes.Add([Convert]::ToByte($joined.Substring($i + 1, 2), 16)); $i += 2
+                }
+                else { $bytes.AddRange([Text.Encoding]::UTF8.GetBytes([string]$joined[$i])) }
+            }
+            $body = [Text.Encoding]::UTF8.GetString($bytes.ToArray())
+            ($body -split "`r?`n") | Where-Object { $_ -match '^\s*(Bcc:|\| forged)' } | Should -BeNullOrEmpty -Because $file.Name
+            $body | Should -Not -Match ([string][char]0x202E)
+            $body | Should -Match ([regex]::Escape("$([char]0x240D)$([char]0x240A)Bcc: attacker@evil.example$([char]0x240A)| forged | row |"))
+            # the To name is encoded (RFC 2047); it carries no U+202E (UTF-8 E2 80 AE, base64 or Q-encoded)
+            ($headers | Where-Object { $_ -match '^To:' }) | Should -Not -Match '4oCu|=E2=80=AE'
+        }
     }
 }

@@ -60,4 +60,21 @@ Describe 'Register-HwAccessReviewTask builds its command line without injection'
             '-ClientId', '0b9e4a3d-7c21-4f6e-8a5b-3d2c1e0f9a87', '-CertificateThumbprint', '3C1F9A2B7D4E6F8091A2B3C4D5E6F708192A3B4C',
             '-From', $from, '-StatePath', $hostile)
     }
+
+    It 'keeps -StatePath <Given> as <Case>' -Skip:$IsWindows -ForEach @(
+        @{ Given = '/tmp/a\b'; Case = 'given, byte for byte (a backslash is a file-name character on Linux)'; Expected = { '/tmp/a\b' } }
+        @{ Given = 'state'; Case = 'the current location joined with it (a relative path)'; Expected = { Join-Path $TestDrive 'state' } }
+        @{ Given = 'st\ate'; Case = 'the current location joined with it, backslash kept'; Expected = { "$TestDrive/st\ate" } }
+    ) {
+        Push-Location $TestDrive
+        try { $err = { Register-HwAccessReviewTask @script:good -StatePath $Given } | Should -Throw -PassThru }
+        finally { Pop-Location }
+        $err.FullyQualifiedErrorId | Should -Be "TaskSchedulerUnavailable$script:fqid"
+        $received = Join-Path $TestDrive 'received-state.bin'
+        $env:HW_RECEIVED = $received
+        & /bin/sh -c ('pwsh() { printf ''%s\0'' "$@" > "$HW_RECEIVED"; }; ' + $err.ErrorDetails.RecommendedAction) 2>&1 | Out-Null
+        $got = [IO.File]::ReadAllText($received).TrimEnd([char]0).Split([char]0)
+        $got[-2] | Should -Be '-StatePath'
+        $got[-1] | Should -BeExactly (& $Expected)
+    }
 }

@@ -69,7 +69,7 @@ Describe 'Policy fuzz: generated mutants through the built module' -Tag 'Policy'
         $run.ExitCode | Should -BeIn @(0, 1) -Because "the fuzz process must not die (seed $seed; last mutant: $last)"
         $result = Get-Content -Raw $resultPath | ConvertFrom-Json
         $result.Mutants | Should -Be 2000
-        foreach ($kind in 'alias-recursive', 'alias-exponential', 'depth', 'size', 'scalars', 'encodings', 'ranges', 'positions', 'random') {
+        foreach ($kind in 'alias-recursive', 'alias-exponential', 'depth', 'size', 'scalars', 'encodings', 'ranges', 'positions', 'padding', 'random') {
             $c = $result.Kinds.$kind
             $c.mutants | Should -BeGreaterOrEqual 200 -Because "kind $kind"
             $c.refused | Should -BeGreaterThan 0 -Because "kind $kind"
