@@ -75,6 +75,9 @@ public sealed class HwEngine
                 "On Microsoft 365 the journal, the reviews and the state lock must be shared by every admin and the scheduled job: "
                 + "name the SharePoint site that holds them (a site URL such as https://contoso.sharepoint.com/sites/healthwatch, or its id), "
                 + "or a local state folder when only one machine will ever make changes.", options.TenantId, input: "stateSite");
+        if (!string.IsNullOrWhiteSpace(options.StateSite) && statePath is not null)
+            throw new HwException(ErrorIds.StateStoreAmbiguous,
+                $"Name one state store: the shared SharePoint site '{options.StateSite}' or the local folder '{statePath}', not both.", options.StateSite, input: "stateSite");
         Type factory = Type.GetType("HealthwatchPolicy.Engine.Graph.GraphDirectoryFactory, HealthwatchPolicy.Engine.Graph", throwOnError: false)
             ?? throw new HwException(ErrorIds.GraphAdapterMissing,
                 "The Microsoft Graph adapter (HealthwatchPolicy.Engine.Graph) is not installed with the module.");

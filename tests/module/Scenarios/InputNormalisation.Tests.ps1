@@ -67,7 +67,7 @@ BeforeDiscovery {
             Show = @(); Expect = '#*SMP-1.1*'; Changes = $false; CaseFree = $true }
         @{ Command = 'Export-HwComplianceReport'; Ids = @{ Format = 'Markdown' }; Other = @{ Path = 'report.txt' }
             Show = @(); Expect = '#*'; Changes = $true; CaseFree = $true }
-        @{ Command = 'Connect-HwDirectory'; Ids = @{ TenantId = $tenant; ClientId = 'app-1'; CertificateThumbprint = 'AB12CD34' }; Other = @{}
+        @{ Command = 'Connect-HwDirectory'; Ids = @{ TenantId = $tenant; ClientId = 'app-1'; CertificateThumbprint = 'AB12CD34' }; Other = @{ StatePath = 'state' }
             Show = @(); Expect = "*no certificate 'AB12CD34'*"; Changes = $false; CaseFree = $false }
         @{ Command = 'Connect-HwDirectory'; Ids = @{ TenantId = $tenant }; Other = @{ AccessToken = 'token' }; Setup = { Connect-HwTestGraph -Fake $fake | Out-Null }
             Show = 'Kind', 'Directory', 'PolicyVersion'; Expect = "*Graph*$tenant*"; Changes = $true; CaseFree = $false }
