@@ -63,3 +63,29 @@ Describe 'One shared state store on a SharePoint site (-StateSite), over the fak
         $fake.Send("file $siteId Documents HealthwatchPolicy/locks/state.lock") | Should -Be 'null'   # every holder let go
     }
 }
+
+Describe 'The monthly job on the shared store (Invoke-HwMonthlyAccessReview.ps1 -StateSite)' -Tag 'Graph', 'Scenario', 'Review' {
+    It 'signs in with the managed identity and writes the month''s review into the SharePoint site every admin uses' {
+        Connect-HwTestGraph -Fake $fake | Out-Null
+        $siteId = $fake.Send('site hwsefton.sharepoint.com /sites/monthly')
+        $site = 'https://hwsefton.sharepoint.com/sites/monthly'
+        $mi = $fake.Send('signin') | ConvertFrom-Json
+        $script = Join-Path (Split-Path (Get-HwBuiltManifest)) 'Invoke-HwMonthlyAccessReview.ps1'
+        $work = Join-Path $TestDrive 'job'
+        $r = Invoke-HwChildPwsh -Command ("`$env:IDENTITY_ENDPOINT = '$($mi.IdentityEndpoint)'; `$env:IDENTITY_HEADER = '$($mi.IdentityHeader)'; " +
+            "& '$script' -ManagedIdentity -GraphEndpoint '$($fake.BaseUrl)' -StateSite '$site' -From daniel.okafor@hwsefton.example " +
+            "-LogPath '$work/logs' -ReportPath '$work/reports'; exit `$LASTEXITCODE")
+        $r.ExitCode | Should -BeIn 0, 2 -Because ($r.Output -join "`n")
+        ($r.Output -join "`n") | Should -Match 'Compliance: '
+        $period = [DateTime]::UtcNow.ToString('yyyy-MM')
+        $review = $fake.Send("file $siteId Documents HealthwatchPolicy/reviews/$period.json") | ConvertFrom-Json
+        $review | Should -Not -BeNullOrEmpty -Because 'the job''s review lives in the shared site'
+        ($review | ConvertFrom-Json).Period | Should -Be $period
+
+        # An admin on the same site sees the job's review and journal.
+        $secure = ConvertTo-SecureString (Get-HwTestGraphToken) -AsPlainText -Force
+        Connect-HwDirectory -TenantId 00000000-0000-4000-8000-00000000f4e1 -AccessToken $secure -GraphEndpoint $fake.BaseUrl -StateSite $site | Out-Null
+        (Get-HwAccessReview -Period $period).Period | Should -Be $period
+        Test-HwAuditLog | Should -BeTrue
+    }
+}
