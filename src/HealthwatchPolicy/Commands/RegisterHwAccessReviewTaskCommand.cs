@@ -19,7 +19,11 @@ public sealed class RegisterHwAccessReviewTaskCommand : HwCmdlet
     [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] [Identifier] public string ClientId { get; set; } = "";
     [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] [Identifier] public string CertificateThumbprint { get; set; } = "";
     [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] [Identifier] public string From { get; set; } = "";
-    [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] public string StatePath { get; set; } = "";
+    /// <summary>A local state folder (with -StateSite, only where logs and reports go).</summary>
+    [Parameter] [ValidateNotNullOrEmpty] public string? StatePath { get; set; }
+
+    /// <summary>The shared state store: the SharePoint site every admin connects with (URL or id).</summary>
+    [Parameter] [ValidateNotNullOrEmpty] [Identifier] public string? StateSite { get; set; }
 
     /// <summary>The time of day the task runs (default 07:00).</summary>
     [Parameter] public DateTime At { get; set; } = DateTime.Today.AddHours(7);
@@ -36,7 +40,8 @@ public sealed class RegisterHwAccessReviewTaskCommand : HwCmdlet
         string arguments, posixCommand;
         try
         {
-            var command = HealthwatchPolicy.Engine.Scheduling.ReviewTaskCommand.Create(script, TenantId, ClientId, CertificateThumbprint, From, ResolvePath(StatePath));
+            var command = HealthwatchPolicy.Engine.Scheduling.ReviewTaskCommand.Create(script, TenantId, ClientId, CertificateThumbprint, From,
+                StatePath is null ? null : ResolvePath(StatePath), StateSite);
             arguments = command.WindowsArguments;
             posixCommand = command.PosixCommand();
         }
