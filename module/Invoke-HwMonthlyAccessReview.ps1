@@ -19,7 +19,10 @@
     ./Invoke-HwMonthlyAccessReview.ps1 -TenantId contoso.onmicrosoft.com -ClientId 11111111-2222-3333-4444-555555555555 `
         -CertificateThumbprint 0123456789ABCDEF0123456789ABCDEF01234567 -From social-media-review@hwsefton.org.uk -StatePath D:\HealthwatchPolicy\state
 .EXAMPLE
-    ./Invoke-HwMonthlyAccessReview.ps1 -ManagedIdentity -TenantId contoso.onmicrosoft.com -From social-media-review@hwsefton.org.uk -StatePath /mnt/state
+    ./Invoke-HwMonthlyAccessReview.ps1 -ManagedIdentity -TenantId contoso.onmicrosoft.com -From social-media-review@hwsefton.org.uk `
+        -StateSite https://contoso.sharepoint.com/sites/healthwatch
+    The journal, reviews and lock are the ones every admin uses (the SharePoint site); logs and reports go to a
+    temporary folder unless -StatePath, -LogPath or -ReportPath name one.
 #>
 [CmdletBinding(DefaultParameterSetName = 'Certificate')]
 param(
@@ -36,12 +39,26 @@ param(
     # The local directory instead of a tenant (the bundled sample organisation, or a snapshot): for trials.
     [Parameter(Mandatory, ParameterSetName = 'Local')]
     [string] $OrganisationPath,
-    [Parameter(Mandatory)]
+    # The local state folder (and the default home of logs and reports); with -StateSite, only logs and reports use it.
     [string] $StatePath,
+    # The shared state store on a tenant: the SharePoint site (URL or id), and optionally its library and folder.
+    [Parameter(ParameterSetName = 'Certificate')]
+    [Parameter(ParameterSetName = 'ManagedIdentity')]
+    [string] $StateSite,
+    [Parameter(ParameterSetName = 'Certificate')]
+    [Parameter(ParameterSetName = 'ManagedIdentity')]
+    [string] $StateLibrary,
+    [Parameter(ParameterSetName = 'Certificate')]
+    [Parameter(ParameterSetName = 'ManagedIdentity')]
+    [string] $StateFolder,
+    # The Microsoft Graph address for a national cloud (https://graph.microsoft.us/v1.0).
+    [Parameter(ParameterSetName = 'Certificate')]
+    [Parameter(ParameterSetName = 'ManagedIdentity')]
+    [uri] $GraphEndpoint,
     [string] $From,
     [string] $PolicyPath,
-    [string] $LogPath = (Join-Path $StatePath 'logs'),
-    [string] $ReportPath = (Join-Path $StatePath 'reports'),
+    [string] $LogPath,
+    [string] $ReportPath,
     # Mail through SMTP instead of Graph sendMail (credential from SecretManagement, for example).
     [string] $SmtpServer,
     [int] $SmtpPort = 587,
@@ -51,13 +68,20 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+if (-not $StatePath -and -not $StateSite) { throw 'Name the state store: -StateSite (the shared SharePoint site) or -StatePath (a local state folder).' }
+$work = if ($StatePath) { $StatePath } else { Join-Path ([IO.Path]::GetTempPath()) 'HealthwatchPolicy' }
+if (-not $LogPath) { $LogPath = Join-Path $work 'logs' }
+if (-not $ReportPath) { $ReportPath = Join-Path $work 'reports' }
 New-Item -ItemType Directory -Force $LogPath, $ReportPath | Out-Null
 $stamp = (Get-Date).ToUniversalTime().ToString('yyyyMMdd-HHmmss')
 Start-Transcript -Path (Join-Path $LogPath "monthly-access-review-$stamp.log") | Out-Null
 $exitCode = 0
 try {
     Import-Module (Join-Path $PSScriptRoot 'HealthwatchPolicy.psd1')
-    $connect = @{ StatePath = $StatePath }
+    $connect = if ($StateSite) { @{ StateSite = $StateSite } } else { @{ StatePath = $StatePath } }
+    if ($StateLibrary) { $connect.StateLibrary = $StateLibrary }
+    if ($StateFolder) { $connect.StateFolder = $StateFolder }
+    if ($GraphEndpoint) { $connect.GraphEndpoint = $GraphEndpoint }
     if ($PolicyPath) { $connect.PolicyPath = $PolicyPath }
     switch ($PSCmdlet.ParameterSetName) {
         'Certificate' { Connect-HwDirectory @connect -TenantId $TenantId -ClientId $ClientId -CertificateThumbprint $CertificateThumbprint | Out-Null }

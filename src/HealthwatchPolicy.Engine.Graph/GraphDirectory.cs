@@ -46,6 +46,9 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         Description = options.Describe();
     }
 
+    /// <summary>The SDK client (the shared state store uses the same one).</summary>
+    internal GraphServiceClient Client => _client;
+
     /// <summary><c>graph: &lt;tenant&gt;</c>, for Get-HwConnection and the journal.</summary>
     public string Description { get; }
 

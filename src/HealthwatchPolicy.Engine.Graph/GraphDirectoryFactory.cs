@@ -29,6 +29,11 @@ public static class GraphDirectoryFactory
         return directory;
     }
 
+    /// <summary>The shared state store on <see cref="GraphConnectionOptions.StateSite"/>, over <paramref name="directory"/>'s
+    /// client: resolves the site and its library now (<c>StateSiteNotFound</c> when either is missing or not granted).</summary>
+    public static IStateStore CreateStateStore(IDirectory directory, GraphConnectionOptions options) =>
+        GraphStateStore.Open(((GraphDirectory)directory).Client, options);
+
     /// <summary>The SDK client with its default middleware (RetryHandler, redirect, parameter decoding, ...).</summary>
     public static GraphServiceClient CreateClient(GraphConnectionOptions options, HttpMessageHandler? finalHandler = null) =>
         CreateClient(options, finalHandler, null);

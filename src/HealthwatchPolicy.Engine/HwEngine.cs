@@ -62,18 +62,38 @@ public sealed class HwEngine
 
     /// <summary>
     /// Connects to Microsoft 365 through Microsoft Graph. The Graph adapter is reached by name, so its assembly
-    /// and the Graph SDK load now, not at Import-Module. The state folder (journal, reviews) defaults to
-    /// LocalApplicationData/HealthwatchPolicy/&lt;tenant&gt;.
+    /// and the Graph SDK load now, not at Import-Module. The state (journal, reviews, the state lock) lives in the
+    /// SharePoint library named by <see cref="GraphConnectionOptions.StateSite"/>, shared by every admin and the
+    /// scheduled job, or, when <paramref name="statePath"/> is given instead, in that local folder. With neither the
+    /// connection fails (<c>StateStoreRequired</c>): a per-user folder would give each admin a journal and a lock of
+    /// their own (docs/decisions/0140).
     /// </summary>
     public HwServices ConnectGraph(GraphConnectionOptions options, string? statePath, string? policyPath, TimeProvider? clock = null)
     {
+        if (string.IsNullOrWhiteSpace(options.StateSite) && statePath is null)
+            throw new HwException(ErrorIds.StateStoreRequired,
+                "On Microsoft 365 the journal, the reviews and the state lock must be shared by every admin and the scheduled job: "
+                + "name the SharePoint site that holds them (a site URL such as https://contoso.sharepoint.com/sites/healthwatch, or its id), "
+                + "or a local state folder when only one machine will ever make changes.", options.TenantId, input: "stateSite");
+        if (!string.IsNullOrWhiteSpace(options.StateSite) && statePath is not null)
+            throw new HwException(ErrorIds.StateStoreAmbiguous,
+                $"Name one state store: the shared SharePoint site '{options.StateSite}' or the local folder '{statePath}', not both.", options.StateSite, input: "stateSite");
         Type factory = Type.GetType("HealthwatchPolicy.Engine.Graph.GraphDirectoryFactory, HealthwatchPolicy.Engine.Graph", throwOnError: false)
             ?? throw new HwException(ErrorIds.GraphAdapterMissing,
                 "The Microsoft Graph adapter (HealthwatchPolicy.Engine.Graph) is not installed with the module.");
-        IDirectory directory;
+        IDirectory directory = (IDirectory)InvokeFactory(factory, "Create", options, new object[] { options });
+        string actor = $"{Environment.UserName}@{Environment.MachineName} via {options.AuthenticationMethod} (app {options.ClientId ?? "-"})";
+        if (string.IsNullOrWhiteSpace(options.StateSite))
+            return Open(directory, "Graph", directory.Description, Path.GetFullPath(statePath!), policyPath, clock, isSample: false, actor: actor);
+        var store = (IStateStore)InvokeFactory(factory, "CreateStateStore", options, new object[] { directory, options });
+        return Open(directory, "Graph", directory.Description, store, policyPath, clock, actor);
+    }
+
+    private static object InvokeFactory(Type factory, string method, GraphConnectionOptions options, object[] arguments)
+    {
         try
         {
-            directory = (IDirectory)factory.GetMethod("Create")!.Invoke(null, new object[] { options })!;
+            return factory.GetMethod(method)!.Invoke(null, arguments)!;
         }
         catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is HwException inner)
         {
@@ -84,10 +104,6 @@ public sealed class HwEngine
             throw new HwException(ErrorIds.GraphConnectFailed,
                 $"Could not connect to Microsoft Graph: {ex.InnerException.Message}", options.TenantId, ex.InnerException);
         }
-        string state = statePath ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
-            "HealthwatchPolicy", options.TenantId ?? "tenant");
-        return Open(directory, "Graph", directory.Description, Path.GetFullPath(state), policyPath, clock, isSample: false,
-            actor: $"{Environment.UserName}@{Environment.MachineName} via {options.AuthenticationMethod} (app {options.ClientId ?? "-"})");
     }
 
     /// <summary>Forgets the connection; later calls that need one throw <c>NotConnected</c>. Nothing is written.</summary>
@@ -96,6 +112,20 @@ public sealed class HwEngine
     /// <summary>Connects over any directory adapter (tests use it to run one contract suite over every adapter).</summary>
     internal HwServices ConnectTo(IDirectory directory, string kind, string statePath, string? policyPath, TimeProvider? clock) =>
         Open(directory, kind, directory.Description, Path.GetFullPath(statePath), policyPath, clock, isSample: false);
+
+    /// <summary>Connects over any directory adapter with any state store (tests: the shared store on the fake Graph).</summary>
+    internal HwServices ConnectTo(IDirectory directory, string kind, IStateStore state, string? policyPath, TimeProvider? clock, string? actor = null) =>
+        Open(directory, kind, directory.Description, state, policyPath, clock, actor);
+
+    private HwServices Open(IDirectory directory, string kind, string description, IStateStore state, string? policyPath, TimeProvider? clock, string? actor)
+    {
+        PolicyDocument policy = Policies.Load(policyPath);
+        TimeProvider c = clock ?? TimeProvider.System;
+        var connection = new DirectoryConnection(kind, description, state.Description, policy.Path, policy.Version,
+            actor ?? Environment.UserName + "@" + Environment.MachineName, c.UtcNow, isSample: false);
+        _session = new HwServices(new HwSession(connection, directory, state, new FileJournal(state.Journal(HwSession.JournalName), c), policy, c));
+        return _session;
+    }
 
     private HwServices Open(IDirectory directory, string kind, string description, string statePath, string? policyPath, TimeProvider? clock, bool isSample,
         string? actor = null)

@@ -23,6 +23,8 @@ namespace HealthwatchPolicy.FakeGraph.Host;
 /// <item><c>signin</c> → starts a loopback sign-in server (FakeSignInServer) if none runs, and answers
 ///   <c>{"IdentityEndpoint":…,"IdentityHeader":…}</c> for the managed-identity environment variables</item>
 /// <item><c>signins</c> → <c>{"Requests":[{Method,Host,Path,Query,Status}],"Tokens":[…]}</c>: what the sign-in server answered and issued</item>
+/// <item><c>site &lt;hostname&gt; &lt;path&gt;</c> → adds a SharePoint site with a default library (AddSite); answers its id</item>
+/// <item><c>file &lt;site id&gt; &lt;library&gt; &lt;path&gt;</c> → that file's text as one JSON string, or <c>null</c></item>
 /// <item><c>quit</c> or end of stdin → stops, exit code 0</item>
 /// </list>
 /// A failing command answers <c>ERR &lt;message&gt;</c> on one line; the process keeps serving.
@@ -64,6 +66,23 @@ public static class Program
                         if (signIn is not null)
                             await signIn.DisposeAsync().ConfigureAwait(false);
                         return 0;
+                    case "site":
+                    {
+                        string[] parts = argument.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                        if (parts.Length != 2)
+                            throw new ArgumentException("site needs a hostname and a server-relative path.");
+                        answer = fake.AddSite(parts[0], parts[1]);
+                        break;
+                    }
+                    case "file":
+                    {
+                        string[] parts = argument.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
+                        if (parts.Length != 3)
+                            throw new ArgumentException("file needs a site id, a library and a path.");
+                        byte[]? bytes = fake.GetFile(parts[0], parts[1], parts[2]);
+                        answer = bytes is null ? "null" : JsonSerializer.Serialize(System.Text.Encoding.UTF8.GetString(bytes), s_json);
+                        break;
+                    }
                     case "load":
                         if (argument.Length == 0)
                             throw new ArgumentException("load needs the path of a directory.json.");

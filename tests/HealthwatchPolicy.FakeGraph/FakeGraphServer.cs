@@ -304,6 +304,17 @@ public sealed class FakeGraphServer : IAsyncDisposable
     /// <summary>Drafts created with <c>POST /users/{id}/messages</c> and not sent.</summary>
     public int DraftCount => _router.DraftCount;
 
+    /// <summary>Adds a SharePoint site at https://{hostname}{path} with a default library called Documents (and any
+    /// <paramref name="extraLibraries"/>); returns the site id (<c>{hostname},{guid},{guid}</c>).</summary>
+    public string AddSite(string hostname, string path, string displayName = "Healthwatch", params string[] extraLibraries) =>
+        _router.AddSite(hostname, path, displayName, extraLibraries);
+
+    /// <summary>A file's bytes in a site's library, by path from the library root; null when there is none.</summary>
+    public byte[]? GetFile(string siteId, string library, string path) => _router.GetFile(siteId, library, path);
+
+    /// <summary>Writes a file into a site's library as someone outside the module would (new eTag; folders made as needed).</summary>
+    public void PutFile(string siteId, string library, string path, byte[] content) => _router.PutFile(siteId, library, path, content);
+
     public void ClearSentMail()
     {
         lock (_tenant.Sync)
@@ -500,6 +511,8 @@ public sealed class FakeGraphServer : IAsyncDisposable
         GraphResponse response;
         if (target.StartsWith(Router.UploadPathPrefix, StringComparison.Ordinal))
             response = ExecuteUpload(ctx.Request.Method, target, headers, body, authorization);
+        else if (target.StartsWith(Router.DownloadPathPrefix, StringComparison.Ordinal))
+            response = ExecuteDownload(ctx.Request.Method, target, headers, authorization);
         else if (!(target.StartsWith("/v1.0/", StringComparison.OrdinalIgnoreCase) || target.StartsWith("/v1.0?", StringComparison.Ordinal) || target == "/v1.0"))
         {
             string version = target.TrimStart('/').Split('/', '?')[0];
@@ -532,6 +545,11 @@ public sealed class FakeGraphServer : IAsyncDisposable
         {
             ctx.Response.ContentType = "application/json";
             bytes = Json.Bytes(response.Json);
+        }
+        else if (response.Bytes is not null)
+        {
+            ctx.Response.ContentType = "application/octet-stream";
+            bytes = response.Bytes;
         }
         else if (response.Text is not null)
         {
@@ -650,6 +668,29 @@ public sealed class FakeGraphServer : IAsyncDisposable
         }
         response.Headers["request-id"] = requestId;
         response.Headers["client-request-id"] = clientRequestId;
+        lock (_logSync)
+            _log.Add(new RequestLogEntry(method.ToUpperInvariant(), target, response.Status, false, null, authorization,
+                new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase), now));
+        return response;
+    }
+
+    /// <summary>A GET of a pre-authenticated download URL (outside /v1.0; no Authorization needed), logged like any request.</summary>
+    private GraphResponse ExecuteDownload(string method, string target, Dictionary<string, string> headers, string? authorization)
+    {
+        Interlocked.Increment(ref _logicalCount);
+        string requestId = Guid.NewGuid().ToString();
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        GraphResponse response;
+        try
+        {
+            if (!HttpMethods.IsGet(method))
+                throw new GraphError(405, "invalidRequest", "A download URL takes GET only.");
+            response = _router.DownloadContent(target.Substring(Router.DownloadPathPrefix.Length).Split('?')[0]);
+        }
+        catch (GraphError e)
+        {
+            response = new GraphResponse { Status = e.Status, Json = Json.ErrorBody(e.Code, e.Message, requestId, requestId, now, e.InnerExtra) };
+        }
         lock (_logSync)
             _log.Add(new RequestLogEntry(method.ToUpperInvariant(), target, response.Status, false, null, authorization,
                 new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase), now));

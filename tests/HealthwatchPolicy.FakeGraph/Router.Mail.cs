@@ -157,6 +157,8 @@ internal sealed partial class Router
     {
         lock (_t.Sync)
         {
+            if (TryDriveUpload(sessionId, method, headers, body, out GraphResponse driveResponse))
+                return driveResponse;
             if (!_uploads.TryGetValue(sessionId, out UploadSession? u) || u.Expires < _clock())
                 throw new GraphError(404, "ErrorItemNotFound", "The upload session does not exist or has expired.");
             if (method == "DELETE")

@@ -42,6 +42,8 @@ internal sealed partial class Router
                 "directoryobjects" => DirectoryObjects(r),
                 "serviceprincipals" => ServicePrincipals(r, null),
                 "organization" => Organization(r),
+                "sites" => Sites(r),
+                "drives" => Drives(r),
                 "me" => throw new GraphError(400, "BadRequest", "/me request is only valid with delegated authentication flow."),
                 "$batch" => throw new GraphError(400, "BadRequest", "A $batch request cannot be nested in a batch."),
                 _ when s[0].StartsWith("servicePrincipals(", StringComparison.OrdinalIgnoreCase) => ServicePrincipals(r, s[0]),

@@ -128,6 +128,8 @@ internal sealed class GraphResponse
     public int Status { get; init; }
     public JsonNode? Json { get; init; }
     public string? Text { get; init; }
+    /// <summary>A binary body (file content), sent as application/octet-stream.</summary>
+    public byte[]? Bytes { get; init; }
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public static GraphResponse Ok(JsonNode json) => new() { Status = 200, Json = json };

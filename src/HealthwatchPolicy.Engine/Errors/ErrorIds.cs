@@ -134,6 +134,15 @@ public static class ErrorIds
     /// <summary>The state folder (journal, reviews, locks) cannot be written.</summary>
     [ErrorKind(HwErrorKind.PermissionDenied)] public const string StateNotWritable = nameof(StateNotWritable);
 
+    /// <summary>A Microsoft Graph connection named no shared state store (-StateSite) and no local state folder (-StatePath).</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string StateStoreRequired = nameof(StateStoreRequired);
+
+    /// <summary>Both a shared state store (-StateSite) and a local state folder (-StatePath) were named: name one.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string StateStoreAmbiguous = nameof(StateStoreAmbiguous);
+
+    /// <summary>The SharePoint site or document library named for the shared state cannot be found (or the app has no access to it).</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string StateSiteNotFound = nameof(StateSiteNotFound);
+
     /// <summary>Another process held the state lock for too long.</summary>
     [ErrorKind(HwErrorKind.ResourceUnavailable)] public const string StateLocked = nameof(StateLocked);
 

@@ -23,7 +23,9 @@ namespace HealthwatchPolicy.Engine.Journal;
 internal sealed class FileJournal : IJournal
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
-    private const int ConflictRetries = 5;
+    // A writer that loses a sequence re-reads the tail and tries the next one; on a shared store appends take no lock,
+    // so with N writers one can lose up to N-1 times in a row (docs/decisions/0140).
+    private const int ConflictRetries = 32;
     private readonly IStateJournal _entries;
     private readonly TimeProvider _clock;
 

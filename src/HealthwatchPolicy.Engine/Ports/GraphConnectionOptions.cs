@@ -24,6 +24,16 @@ public sealed class GraphConnectionOptions
     public SecureString? AccessToken { get; set; }
     /// <summary>The Graph base URL (default https://graph.microsoft.com/v1.0; national clouds and tests set another).</summary>
     public Uri GraphEndpoint { get; set; } = new("https://graph.microsoft.com/v1.0");
+    /// <summary>The SharePoint site that holds the shared state (journal, reviews, lock): its URL
+    /// (<c>https://contoso.sharepoint.com/sites/healthwatch</c>) or its Graph id (<c>host,guid,guid</c>); null for none.</summary>
+    public string? StateSite { get; set; }
+    /// <summary>The document library on <see cref="StateSite"/> (null: the site's default library, "Documents").</summary>
+    public string? StateLibrary { get; set; }
+    /// <summary>The folder in that library the state lives under (default <c>HealthwatchPolicy</c>).</summary>
+    public string StateFolder { get; set; } = "HealthwatchPolicy";
+    /// <summary>How long a holder of the shared state lock keeps it before another may break it (a process that died holding it).</summary>
+    public TimeSpan StateLockLease { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Receives the device-code sign-in instructions (the cmdlet shows them on the pipeline thread).</summary>
     public Action<string>? Prompt { get; set; }
     /// <summary>How long to ride out replication lag after creating a group (default about 60 s in all).</summary>

@@ -17,6 +17,7 @@ public sealed class ReviewTaskCommand
 {
     private static readonly Regex s_domain = new(@"\A(?=.{1,253}\z)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\z", RegexOptions.CultureInvariant);
     private static readonly Regex s_thumbprint = new(@"\A([0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})\z", RegexOptions.CultureInvariant);
+    private static readonly Regex s_siteId = new(@"\A[A-Za-z0-9.-]{1,253},[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12},[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}\z", RegexOptions.CultureInvariant);
 
     private ReviewTaskCommand(IReadOnlyList<string> arguments) => Arguments = arguments;
 
@@ -30,14 +31,38 @@ public sealed class ReviewTaskCommand
     /// <summary>The Task Scheduler action's argument string (the executable is set apart), quoted as CommandLineToArgvW reads it.</summary>
     public string WindowsArguments => string.Join(" ", Arguments.Select(ShellQuote.Windows));
 
-    /// <summary>Checks every value and builds the argument list; HwException (InvalidArgument) names the first bad parameter.</summary>
-    public static ReviewTaskCommand Create(string script, string tenantId, string clientId, string certificateThumbprint, string from, string statePath)
+    /// <summary>Checks every value and builds the argument list; HwException (InvalidArgument) names the first bad parameter.
+    /// The state store is <paramref name="stateSite"/> (the shared SharePoint site: an https URL or a Graph site id) or
+    /// <paramref name="statePath"/> (an absolute local folder): at least one; with both, the folder keeps the logs and reports.</summary>
+    public static ReviewTaskCommand Create(string script, string tenantId, string clientId, string certificateThumbprint, string from, string? statePath,
+        string? stateSite = null)
+    {
+        if (string.IsNullOrEmpty(statePath) && string.IsNullOrEmpty(stateSite))
+            throw new HwException(ErrorIds.TaskArgumentInvalid,
+                "Name the state store: the shared SharePoint site (StateSite) or a local state folder (StatePath).", "StateSite", input: "StateSite");
+        if (!string.IsNullOrEmpty(stateSite))
+        {
+            stateSite = Check("StateSite", stateSite);
+            if (!(Uri.TryCreate(stateSite, UriKind.Absolute, out Uri? site) && site.Scheme == Uri.UriSchemeHttps && s_domain.IsMatch(site.Host)) && !s_siteId.IsMatch(stateSite))
+                throw Invalid("StateSite", stateSite, "a SharePoint site URL such as https://contoso.sharepoint.com/sites/healthwatch, or a site id (hostname,guid,guid)");
+        }
+        if (string.IsNullOrEmpty(statePath))
+            return new ReviewTaskCommand(Common(script, tenantId, clientId, certificateThumbprint, from).Concat(new[] { "-StateSite", stateSite! }).ToArray());
+        string[] common = Common(script, tenantId, clientId, certificateThumbprint, from);
+        statePath = Check("StatePath", statePath, trim: false);
+        if (!System.IO.Path.IsPathRooted(statePath))
+            throw Invalid("StatePath", statePath, "an absolute path");
+        return new ReviewTaskCommand(string.IsNullOrEmpty(stateSite)
+            ? common.Concat(new[] { "-StatePath", statePath }).ToArray()
+            : common.Concat(new[] { "-StateSite", stateSite!, "-StatePath", statePath }).ToArray());
+    }
+
+    private static string[] Common(string script, string tenantId, string clientId, string certificateThumbprint, string from)
     {
         tenantId = Check("TenantId", tenantId);
         clientId = Check("ClientId", clientId);
         certificateThumbprint = Check("CertificateThumbprint", certificateThumbprint);
         from = Check("From", from);
-        statePath = Check("StatePath", statePath, trim: false);
         script = Check("script", script, trim: false);
         if (!Guid.TryParseExact(tenantId, "D", out _) && !s_domain.IsMatch(tenantId))
             throw Invalid("TenantId", tenantId, "a tenant id (a GUID such as 00000000-0000-0000-0000-000000000000) or a domain such as contoso.onmicrosoft.com");
@@ -47,14 +72,12 @@ public sealed class ReviewTaskCommand
             throw Invalid("CertificateThumbprint", certificateThumbprint, "a certificate thumbprint: 40 (SHA-1) or 64 (SHA-256) hexadecimal digits");
         if (!NetworkNames.IsMailbox(from))
             throw Invalid("From", from, "a mail address such as social-media-review@contoso.org.uk");
-        if (!System.IO.Path.IsPathRooted(statePath))
-            throw Invalid("StatePath", statePath, "an absolute path");
-        return new ReviewTaskCommand(new[]
+        return new[]
         {
             "-NoProfile", "-NonInteractive", "-File", script,
             "-TenantId", tenantId, "-ClientId", clientId, "-CertificateThumbprint", certificateThumbprint,
-            "-From", from, "-StatePath", statePath,
-        });
+            "-From", from,
+        };
     }
 
     private static string Check(string parameter, string? value, bool trim = true)

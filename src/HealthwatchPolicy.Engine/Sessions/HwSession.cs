@@ -27,7 +27,8 @@ public sealed class DirectoryConnection
     public string Kind { get; }
     /// <summary>The directory, in words: <c>local: &lt;folder&gt;</c> or the Graph tenant.</summary>
     public string Directory { get; }
-    /// <summary>The state folder (journal, reviews, outbox, locks).</summary>
+    /// <summary>Where the state lives: the state folder (journal, reviews, outbox, locks), or on a shared store the
+    /// library folder's URL (the journal, reviews and the lock are there).</summary>
     public string StatePath { get; }
     /// <summary>The policy file in use.</summary>
     public string PolicyPath { get; }
@@ -87,7 +88,11 @@ public sealed class HwSession
         {
             try
             {
-                _fileLock = FileLock.Acquire(Path.Combine(Connection.StatePath, "state.lock"), s_lockTimeout);
+                // A shared store (SharePoint through Graph) holds the one lock every admin and the job take;
+                // the local state folder is guarded by its lock file.
+                _fileLock = State is ISharedStateLock shared
+                    ? shared.Acquire("state", s_lockTimeout)
+                    : FileLock.Acquire(Path.Combine(Connection.StatePath, "state.lock"), s_lockTimeout);
             }
             catch
             {

@@ -91,6 +91,35 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
     [ValidateNotNullOrEmpty]
     public string? StatePath { get; set; }
 
+    /// <summary>The SharePoint site that holds the shared state (journal, reviews, lock): its URL or Graph id.</summary>
+    [Parameter(ParameterSetName = ThumbprintSet)]
+    [Parameter(ParameterSetName = CertificateFileSet)]
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    [Parameter(ParameterSetName = AccessTokenSet)]
+    [ValidateNotNullOrEmpty]
+    [Identifier]
+    public string? StateSite { get; set; }
+
+    /// <summary>The document library on -StateSite (default: the site's default library, "Documents").</summary>
+    [Parameter(ParameterSetName = ThumbprintSet)]
+    [Parameter(ParameterSetName = CertificateFileSet)]
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    [Parameter(ParameterSetName = AccessTokenSet)]
+    [ValidateNotNullOrEmpty]
+    [Identifier]
+    public string? StateLibrary { get; set; }
+
+    /// <summary>The folder in that library (default: HealthwatchPolicy).</summary>
+    [Parameter(ParameterSetName = ThumbprintSet)]
+    [Parameter(ParameterSetName = CertificateFileSet)]
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    [Parameter(ParameterSetName = AccessTokenSet)]
+    [ValidateNotNullOrEmpty]
+    public string? StateFolder { get; set; }
+
     /// <summary>The policy to apply (default: the bundled policy).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -133,7 +162,11 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
             ManagedIdentity = ManagedIdentity,
             AccessToken = AccessToken,
             Prompt = prompts.Add,
+            StateSite = StateSite,
+            StateLibrary = StateLibrary,
         };
+        if (StateFolder is not null)
+            options.StateFolder = StateFolder;
         if (GraphEndpoint is not null)
             options.GraphEndpoint = GraphEndpoint;
         DependencyLoader.PreloadGraph();

@@ -19,7 +19,11 @@ public sealed class RegisterHwAccessReviewTaskCommand : HwCmdlet
     [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] [Identifier] public string ClientId { get; set; } = "";
     [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] [Identifier] public string CertificateThumbprint { get; set; } = "";
     [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] [Identifier] public string From { get; set; } = "";
-    [Parameter(Mandatory = true)] [ValidateNotNullOrEmpty] public string StatePath { get; set; } = "";
+    /// <summary>A local state folder (with -StateSite, only where logs and reports go).</summary>
+    [Parameter] [ValidateNotNullOrEmpty] public string? StatePath { get; set; }
+
+    /// <summary>The shared state store: the SharePoint site every admin connects with (URL or id).</summary>
+    [Parameter] [ValidateNotNullOrEmpty] [Identifier] public string? StateSite { get; set; }
 
     /// <summary>The time of day the task runs (default 07:00).</summary>
     [Parameter] public DateTime At { get; set; } = DateTime.Today.AddHours(7);
@@ -36,11 +40,12 @@ public sealed class RegisterHwAccessReviewTaskCommand : HwCmdlet
     /// </summary>
     private string StateFolder()
     {
-        if (System.IO.Path.IsPathRooted(StatePath) && (RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || StatePath.StartsWith("/", StringComparison.Ordinal)))
-            return StatePath;
-        if (StatePath.StartsWith("~", StringComparison.Ordinal) || StatePath.IndexOf(':') >= 0)
-            return ResolvePath(StatePath);
-        return System.IO.Path.Combine(SessionState.Path.CurrentFileSystemLocation.ProviderPath, StatePath);
+        string path = StatePath!;
+        if (System.IO.Path.IsPathRooted(path) && (RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || path.StartsWith("/", StringComparison.Ordinal)))
+            return path;
+        if (path.StartsWith("~", StringComparison.Ordinal) || path.IndexOf(':') >= 0)
+            return ResolvePath(path);
+        return System.IO.Path.Combine(SessionState.Path.CurrentFileSystemLocation.ProviderPath, path);
     }
 
     protected override void EndProcessing()
@@ -50,7 +55,8 @@ public sealed class RegisterHwAccessReviewTaskCommand : HwCmdlet
         string arguments, posixCommand;
         try
         {
-            var command = HealthwatchPolicy.Engine.Scheduling.ReviewTaskCommand.Create(script, TenantId, ClientId, CertificateThumbprint, From, StateFolder());
+            var command = HealthwatchPolicy.Engine.Scheduling.ReviewTaskCommand.Create(script, TenantId, ClientId, CertificateThumbprint, From,
+                StatePath is null ? null : StateFolder(), StateSite);
             arguments = command.WindowsArguments;
             posixCommand = command.PosixCommand();
         }

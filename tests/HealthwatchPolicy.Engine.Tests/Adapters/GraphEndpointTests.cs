@@ -44,7 +44,8 @@ public sealed class GraphEndpointTests
         Assert.Equal(0, handler.Requests);
 
         // The connection as the cmdlet makes it (ConnectGraph proves the connection with a first read) stops there too.
-        var connect = Assert.Throws<HwException>(() => new HwEngine(Repo.PolicyPath, "unused").ConnectGraph(GraphTestHost.MakeOptions(endpoint), statePath: null, policyPath: null));
+        var connect = Assert.Throws<HwException>(() => new HwEngine(Repo.PolicyPath, "unused").ConnectGraph(GraphTestHost.MakeOptions(endpoint),
+            statePath: System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hw-endpoint-" + Guid.NewGuid().ToString("N")), policyPath: null));
         Assert.Equal("GraphEndpointInsecure", connect.ErrorId);
     }
 

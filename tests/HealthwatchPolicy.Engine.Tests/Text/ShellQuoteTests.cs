@@ -110,6 +110,22 @@ public sealed class ShellQuoteTests : IDisposable
         Assert.Equal(command.Arguments, output.Split('\0')[..^1]);
     }
 
+    [Fact]
+    public void The_shared_state_site_goes_on_the_command_line_and_a_line_without_any_store_is_refused()
+    {
+        ReviewTaskCommand command = ReviewTaskCommand.Create("/opt/hw/Invoke-HwMonthlyAccessReview.ps1", "00000000-0000-4000-8000-00000000f4e1",
+            "0b9e4a3d-7c21-4f6e-8a5b-3d2c1e0f9a87", "3c1f9a2b7d4e6f8091a2b3c4d5e6f708192a3b4c", "reviews@hwsefton.example", null,
+            " https://hwsefton.sharepoint.com/sites/healthwatch ");
+        Assert.Equal(new[] { "-From", "reviews@hwsefton.example", "-StateSite", "https://hwsefton.sharepoint.com/sites/healthwatch" }, command.Arguments.Skip(10).ToArray());
+        foreach (string? site in new[] { null, "http://hwsefton.sharepoint.com/sites/x", "sites/healthwatch", "https://x/%TEMP%" })
+        {
+            HwException ex = Assert.Throws<HwException>(() => ReviewTaskCommand.Create("/opt/hw/Invoke-HwMonthlyAccessReview.ps1", "00000000-0000-4000-8000-00000000f4e1",
+                "0b9e4a3d-7c21-4f6e-8a5b-3d2c1e0f9a87", "3c1f9a2b7d4e6f8091a2b3c4d5e6f708192a3b4c", "reviews@hwsefton.example", null, site));
+            Assert.Equal("TaskArgumentInvalid", ex.ErrorId);
+            Assert.Equal("StateSite", ex.Target);
+        }
+    }
+
     private static (int ExitCode, string Output) Run(string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };

@@ -67,10 +67,15 @@ BeforeDiscovery {
             Show = @(); Expect = '#*SMP-1.1*'; Changes = $false; CaseFree = $true }
         @{ Command = 'Export-HwComplianceReport'; Ids = @{ Format = 'Markdown' }; Other = @{ Path = 'report.txt' }
             Show = @(); Expect = '#*'; Changes = $true; CaseFree = $true }
-        @{ Command = 'Connect-HwDirectory'; Ids = @{ TenantId = $tenant; ClientId = 'app-1'; CertificateThumbprint = 'AB12CD34' }; Other = @{}
+        @{ Command = 'Connect-HwDirectory'; Ids = @{ TenantId = $tenant; ClientId = 'app-1'; CertificateThumbprint = 'AB12CD34' }; Other = @{ StatePath = 'state' }
             Show = @(); Expect = "*no certificate 'AB12CD34'*"; Changes = $false; CaseFree = $false }
         @{ Command = 'Connect-HwDirectory'; Ids = @{ TenantId = $tenant }; Other = @{ AccessToken = 'token' }; Setup = { Connect-HwTestGraph -Fake $fake | Out-Null }
             Show = 'Kind', 'Directory', 'PolicyVersion'; Expect = "*Graph*$tenant*"; Changes = $true; CaseFree = $false }
+        @{ Command = 'Connect-HwDirectory'; Ids = @{ TenantId = $tenant; StateSite = 'https://hwsefton.sharepoint.com/sites/healthwatch'; StateLibrary = 'Documents' }; Other = @{ AccessToken = 'token' }
+            Setup = { Connect-HwTestGraph -Fake $fake | Out-Null; $fake.Send('site hwsefton.sharepoint.com /sites/healthwatch') | Out-Null }
+            Show = 'Kind', 'StatePath'; Expect = '*Graph*https://hwsefton.sharepoint.com/sites/healthwatch/Shared Documents/HealthwatchPolicy*'; Changes = $true; CaseFree = $false }
+        @{ Command = 'Register-HwAccessReviewTask'; Ids = @{ TenantId = $tenant; ClientId = '00000000-0000-4000-8000-00000000c1e7'; CertificateThumbprint = 'AB12CD34AB12CD34AB12CD34AB12CD34AB12CD34'; From = 'sarah.whitfield@hwsefton.example'; StateSite = 'https://hwsefton.sharepoint.com/sites/healthwatch' }
+            Other = @{}; Show = @(); Expect = "*TaskSchedulerUnavailable*-StateSite*https://hwsefton.sharepoint.com/sites/healthwatch*"; Changes = $false; CaseFree = $false }
         @{ Command = 'Register-HwAccessReviewTask'; Ids = @{ TenantId = $tenant; ClientId = '00000000-0000-4000-8000-00000000c1e7'; CertificateThumbprint = 'AB12CD34AB12CD34AB12CD34AB12CD34AB12CD34'; From = 'sarah.whitfield@hwsefton.example'; TaskName = 'Monthly review' }
             Other = @{ StatePath = 'state' }; Show = @(); Expect = "*TaskSchedulerUnavailable*$tenant*"; Changes = $false; CaseFree = $false }
     )
@@ -127,7 +132,10 @@ BeforeAll {
                 default { $v }
             }
         }
-        if ($other.ContainsKey('AccessToken')) { $other.GraphEndpoint = $fake.BaseUrl; $other.StatePath = (Get-HwConnection).StatePath }
+        if ($other.ContainsKey('AccessToken')) {
+            $other.GraphEndpoint = $fake.BaseUrl
+            if (-not $Ids.ContainsKey('StateSite')) { $other.StatePath = (Get-HwConnection).StatePath }
+        }
         $ErrorActionPreference = 'Continue'
         $out = try { & $Row.Command @Ids @other 2>&1 } catch { $_ }
         $shown = foreach ($o in @($out)) {

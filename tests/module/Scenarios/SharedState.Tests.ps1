@@ -1,0 +1,91 @@
+BeforeAll {
+    Set-StrictMode -Version Latest
+    $ErrorActionPreference = 'Stop'
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    Import-HwBuiltModule
+    $manifest = Get-HwBuiltManifest
+    $fake = Start-HwFakeGraph
+}
+
+AfterAll {
+    if ($fake) { Stop-HwFakeGraph $fake }
+}
+
+Describe 'One shared state store on a SharePoint site (-StateSite), over the fake Graph host' -Tag 'Graph', 'Scenario' {
+    It 'a Graph connection with neither -StateSite nor -StatePath stops with StateStoreRequired' {
+        $secure = ConvertTo-SecureString (Get-HwTestGraphToken) -AsPlainText -Force
+        $err = { Connect-HwDirectory -TenantId 00000000-0000-4000-8000-00000000f4e1 -AccessToken $secure -GraphEndpoint $fake.BaseUrl } |
+            Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'StateStoreRequired,*'
+    }
+
+    It '8 admin processes granting at once plus the monthly job: one journal, the poster limit held, no HW-AUT-001 for each other' {
+        Connect-HwTestGraph -Fake $fake | Out-Null          # loads the sample tenant into the fake
+        $siteId = $fake.Send('site hwsefton.sharepoint.com /sites/healthwatch')
+        $site = 'https://hwsefton.sharepoint.com/sites/healthwatch'
+        $token = Get-HwTestGraphToken
+        $connect = "Connect-HwDirectory -TenantId 00000000-0000-4000-8000-00000000f4e1 -AccessToken (ConvertTo-SecureString '$token' -AsPlainText -Force) " +
+            "-GraphEndpoint '$($fake.BaseUrl)' -StateSite '$site' | Out-Null"
+
+        # The first admin, in this process, creates the account on the shared store.
+        Invoke-Expression $connect
+        (Get-HwConnection).StatePath | Should -Be "$site/Shared Documents/HealthwatchPolicy"
+        New-HwOfficialAccount -Platform Instagram -Handle shared -Owner daniel.okafor@hwsefton.example `
+            -ConsentBy sarah.whitfield@hwsefton.example -Reason 'Shared store test' | Out-Null
+
+        $people = 'rebecca.lloyd', 'kate.singleton', 'craig.bennett', 'susan.kelly', 'eileen.moran', 'aisha.rahman', 'nadia.khan', 'dev.patel' |
+            ForEach-Object { "$_@hwsefton.example" }
+        $processes = foreach ($p in $people) {
+            Start-HwChildPwsh -Command ("`$ErrorActionPreference = 'Stop'; Import-Module '$manifest'; $connect; " +
+                "try { (Grant-HwPostingAccess -Account instagram-shared -User '$p' -Reason 'parallel').Status } catch { `$_.FullyQualifiedErrorId.Split(',')[0] }")
+        }
+        $answers = foreach ($proc in $processes) {
+            $proc.WaitForExit(180000) | Should -BeTrue
+            $err = $proc.StandardError.ReadToEnd()
+            $proc.ExitCode | Should -Be 0 -Because $err
+            $proc.StandardOutput.ReadToEnd().Trim()
+        }
+        @($answers | Where-Object { $_ -eq 'Granted' }).Count | Should -Be 3
+        @($answers | Where-Object { $_ -ne 'Granted' }) | Sort-Object -Unique | Should -Be 'PosterLimitReached'
+
+        # The monthly job, in another process of its own, sees the same journal and finds nothing added outside the module.
+        $job = Start-HwChildPwsh -Command ("`$ErrorActionPreference = 'Stop'; Import-Module '$manifest'; $connect; " +
+            "@(Get-HwAuditLog -Account instagram-shared -Action PostingAccessGranted).Count; " +
+            "@(Get-HwComplianceReport -RuleId HW-AUT-001 | Where-Object Account -EQ 'instagram-shared').Count; Test-HwAuditLog")
+        $job.WaitForExit(180000) | Should -BeTrue
+        $jobErr = $job.StandardError.ReadToEnd()
+        $job.ExitCode | Should -Be 0 -Because $jobErr
+        ($job.StandardOutput.ReadToEnd().Trim() -split "`r?`n") | Should -Be @('3', '0', 'True')
+
+        Invoke-Expression $connect
+        @(Get-HwPostingAccess -Account instagram-shared).Count | Should -Be 3
+        Test-HwAuditLog | Should -BeTrue
+        $fake.Send("file $siteId Documents HealthwatchPolicy/locks/state.lock") | Should -Be 'null'   # every holder let go
+    }
+}
+
+Describe 'The monthly job on the shared store (Invoke-HwMonthlyAccessReview.ps1 -StateSite)' -Tag 'Graph', 'Scenario', 'Review' {
+    It 'signs in with the managed identity and writes the month''s review into the SharePoint site every admin uses' {
+        Connect-HwTestGraph -Fake $fake | Out-Null
+        $siteId = $fake.Send('site hwsefton.sharepoint.com /sites/monthly')
+        $site = 'https://hwsefton.sharepoint.com/sites/monthly'
+        $mi = $fake.Send('signin') | ConvertFrom-Json
+        $script = Join-Path (Split-Path (Get-HwBuiltManifest)) 'Invoke-HwMonthlyAccessReview.ps1'
+        $work = Join-Path $TestDrive 'job'
+        $r = Invoke-HwChildPwsh -Command ("`$env:IDENTITY_ENDPOINT = '$($mi.IdentityEndpoint)'; `$env:IDENTITY_HEADER = '$($mi.IdentityHeader)'; " +
+            "& '$script' -ManagedIdentity -GraphEndpoint '$($fake.BaseUrl)' -StateSite '$site' -From daniel.okafor@hwsefton.example " +
+            "-LogPath '$work/logs' -ReportPath '$work/reports'; exit `$LASTEXITCODE")
+        $r.ExitCode | Should -BeIn 0, 2 -Because ($r.Output -join "`n")
+        ($r.Output -join "`n") | Should -Match 'Compliance: '
+        $period = [DateTime]::UtcNow.ToString('yyyy-MM')
+        $review = $fake.Send("file $siteId Documents HealthwatchPolicy/reviews/$period.json") | ConvertFrom-Json
+        $review | Should -Not -BeNullOrEmpty -Because 'the job''s review lives in the shared site'
+        ($review | ConvertFrom-Json).Period | Should -Be $period
+
+        # An admin on the same site sees the job's review and journal.
+        $secure = ConvertTo-SecureString (Get-HwTestGraphToken) -AsPlainText -Force
+        Connect-HwDirectory -TenantId 00000000-0000-4000-8000-00000000f4e1 -AccessToken $secure -GraphEndpoint $fake.BaseUrl -StateSite $site | Out-Null
+        (Get-HwAccessReview -Period $period).Period | Should -Be $period
+        Test-HwAuditLog | Should -BeTrue
+    }
+}
