@@ -113,7 +113,10 @@ public sealed class HwEngine
         var connection = new DirectoryConnection(kind, description, statePath, policy.Path, policy.Version,
             actor ?? Environment.UserName + "@" + Environment.MachineName, c.UtcNow, isSample);
         var state = new LocalStateStore(statePath);
-        _session = new HwServices(new HwSession(connection, directory, state, new FileJournal(state.Journal(HwSession.JournalName), c), policy, c));
+        IStateJournal journal = state.Journal(HwSession.JournalName);
+        // The head's second home, outside the state folder (docs/decisions/0130-witnesses-and-a-head-mirror.md).
+        var mirror = LocalJournalMirror.For(journal.Location);
+        _session = new HwServices(new HwSession(connection, directory, state, new FileJournal(journal, c, mirror), policy, c));
         return _session;
     }
 
