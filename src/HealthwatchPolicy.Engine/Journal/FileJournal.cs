@@ -28,7 +28,7 @@ internal sealed class FileJournal : IJournal
     private readonly IStateJournal _entries;
     private readonly TimeProvider _clock;
 
-    private readonly IJournalMirror? _mirror;
+    private readonly IJournalMirror _mirror;
 
     /// <summary>The journal in a state folder (the local state store), without a head mirror.</summary>
     public FileJournal(string stateFolder, TimeProvider clock)
@@ -36,19 +36,29 @@ internal sealed class FileJournal : IJournal
     {
     }
 
-    /// <summary>The journal over any state store's journal, its head mirrored in <paramref name="mirror"/> when given.</summary>
+    /// <summary>The journal over any state store's journal, its head mirrored in <paramref name="mirror"/>; without one
+    /// the last verified point is kept in memory only (the first change walks the chain, later ones start from there).</summary>
     public FileJournal(IStateJournal entries, TimeProvider clock, IJournalMirror? mirror = null)
     {
         _entries = entries;
         _clock = clock;
-        _mirror = mirror;
+        _mirror = mirror ?? new MemoryMirror();
+    }
+
+    /// <summary>The last verified point of this instance only (no second home: nothing outside the store survives it).</summary>
+    private sealed class MemoryMirror : IJournalMirror
+    {
+        private JournalMirrorState? _state;
+        public string Location => "(memory)";
+        public JournalMirrorState? Read() => _state;
+        public void Write(JournalMirrorState state) => _state = state;
     }
 
     /// <summary>Where the journal lives (locally the path of journal.jsonl).</summary>
     public string Path => _entries.Location;
 
     /// <summary>Where the head's mirror lives, or null without one.</summary>
-    public string? MirrorLocation => _mirror?.Location;
+    public string? MirrorLocation => _mirror is MemoryMirror ? null : _mirror.Location;
 
     public JournalEntry Append(JournalRecord record)
     {
@@ -137,7 +147,7 @@ internal sealed class FileJournal : IJournal
         var verification = new JournalVerification(Path, walk.Count, walk.BadSequence, walk.BadLine, walk.Problem)
         {
             Witness = walk.LastSequence > 0 ? new JournalMark(walk.LastSequence, walk.LastHash).ToString() : null,
-            MirrorLocation = _mirror?.Location,
+            MirrorLocation = MirrorLocation,
         };
         return verification;
     }
@@ -186,18 +196,21 @@ internal sealed class FileJournal : IJournal
     private (long Seq, string Hash) CheckChain()
     {
         StateJournalHead head = _entries.ReadHead();
-        JournalMirrorState? state = _mirror?.Read();
+        JournalMirrorState? state = _mirror.Read();
         JournalEntry? last = head.LastEntry is null ? null : Parse(head.LastEntry, 0);
         if (head.LastEntry is not null && last is null)
             throw Corrupt(head.Recorded && head.Sequence != long.MaxValue ? head.Sequence + 1 : 0,
                 $"The last line of the journal '{Path}' is not a whole entry (a write was cut short, or the line was edited); nothing was changed. "
                 + "Run Test-HwAuditLog; Repair-HwAuditLog removes a torn final line.");
         JournalMark? mark = VerifiedPoint(state, last);
-        if (last is not null && mark is not null && state!.Pending is null && state.Fingerprint is not null && state.Fingerprint == Fingerprint()
+        if (last is not null && mark is not null && state!.Pending is null && (_entries is not IFingerprintedStateJournal || (state.Fingerprint is not null && state.Fingerprint == Fingerprint()))
             && head.Recorded && head.Sequence == mark.Sequence && head.Seal == mark.Hash
             && last.Sequence == mark.Sequence && last.Hash == mark.Hash && Hash(last.PreviousHash, Canonical(last)) == last.Hash)
             return (last.Sequence, last.Hash);
-        Walk walk = WalkChain(mark, checkTimes: false, Array.Empty<JournalMark>());
+        // The store says the entries changed since the mirror's point was verified (not by an append of ours): walk
+        // them all, the mirror's point compared on the way. A store without a fingerprint is walked from the point.
+        bool changedBehind = _entries is IFingerprintedStateJournal && (state?.Fingerprint is null || state.Fingerprint != Fingerprint());
+        Walk walk = WalkChain(changedBehind ? null : mark, checkTimes: false, Array.Empty<JournalMark>());
         if (walk.Problem is not null)
             throw Corrupt(walk.BadSequence ?? 0, $"The journal '{Path}' fails at entry {walk.BadSequence}: {walk.Problem} Nothing was changed. Run Test-HwAuditLog.");
         if (walk.LastSequence > 0)
@@ -220,8 +233,6 @@ internal sealed class FileJournal : IJournal
 
     private string? Mirror(JournalMirrorState state)
     {
-        if (_mirror is null)
-            return null;
         try
         {
             _mirror.Write(state);
@@ -253,7 +264,7 @@ internal sealed class FileJournal : IJournal
         DateTimeOffset now = _clock.UtcNow;
         DateTimeOffset? previousTime = null;
         var walk = new Walk();
-        JournalMirrorState? state = _mirror?.Read();
+        JournalMirrorState? state = _mirror.Read();
         JournalMark? mark = from ?? VerifiedPoint(state, LastEntry());
         long start = from is { Sequence: > 0 } ? from.Sequence : 1;
         string previous = Genesis;
@@ -292,7 +303,7 @@ internal sealed class FileJournal : IJournal
             if (Hash(previous, Canonical(entry)) != entry.Hash)
                 return Bad(entry.Sequence, lineNo, "The entry's content does not match its hash (edited).");
             if (mark is not null && entry.Sequence == mark.Sequence && entry.Hash != mark.Hash)
-                return Bad(entry.Sequence, lineNo, $"Entry {entry.Sequence} is not the entry the head mirror '{_mirror?.Location}' recorded (hash {Short(mark.Hash)}, now {Short(entry.Hash)}): the journal was rewritten.");
+                return Bad(entry.Sequence, lineNo, $"Entry {entry.Sequence} is not the entry the head mirror '{_mirror.Location}' recorded (hash {Short(mark.Hash)}, now {Short(entry.Hash)}): the journal was rewritten.");
             if (pending.TryGetValue(entry.Sequence, out JournalMark? witness) && entry.Hash != witness.Hash)
                 return Bad(entry.Sequence, lineNo, $"The chain no longer passes through the witness {witness}: entry {entry.Sequence} has hash {entry.Hash} (the journal was rewritten after the witness was printed).");
             pending.Remove(entry.Sequence);
@@ -312,14 +323,14 @@ internal sealed class FileJournal : IJournal
             walk.Count++;
         }
         if (start > 1 && walk.LastSequence < start)
-            return Bad(start, lineNo + 1, $"The journal ends before entry {start}, which the head mirror '{_mirror?.Location}' recorded (entries were removed from the end, or the journal replaced).");
+            return Bad(start, lineNo + 1, $"The journal ends before entry {start}, which the head mirror '{_mirror.Location}' recorded (entries were removed from the end, or the journal replaced).");
         long lastSeq = walk.LastSequence;
         if (start > 1)
             walk.Count = (int)lastSeq; // the entries before the verified point were verified before
         if (mark is not null && mark.Sequence > lastSeq)
             return Bad(lastSeq + 1, lineNo + 1, lastSeq == 0
-                ? $"The journal is empty or missing, but the head mirror '{_mirror?.Location}' recorded entry {mark.Sequence} (the journal was deleted)."
-                : $"The journal ends at entry {lastSeq}, but the head mirror '{_mirror?.Location}' recorded entry {mark.Sequence} (entries were removed from the end).");
+                ? $"The journal is empty or missing, but the head mirror '{_mirror.Location}' recorded entry {mark.Sequence} (the journal was deleted)."
+                : $"The journal ends at entry {lastSeq}, but the head mirror '{_mirror.Location}' recorded entry {mark.Sequence} (entries were removed from the end).");
         foreach (JournalMark w in pending.Values.OrderBy(w => w.Sequence))
             return Bad(w.Sequence, lineNo + 1, $"The chain no longer passes through the witness {w}: the journal ends at entry {lastSeq} (entries were removed).");
 
@@ -337,7 +348,7 @@ internal sealed class FileJournal : IJournal
             return Bad(head.Sequence + 1, lineNo, $"The journal's head records entry {head.Sequence}, {lastSeq - head.Sequence} behind its last entry {lastSeq} (the head was rolled back).");
         if (head.Recorded && head.Sequence == lastSeq - 1 && head.Seal != (head.Sequence == 0 ? null : walk.LastPrevious))
             return Bad(head.Sequence, lineNo, $"The journal's head does not match entry {head.Sequence} (edited or rolled back).");
-        if (mark is not null && mark.Sequence < lastSeq && _mirror is not null)
+        if (mark is not null && mark.Sequence < lastSeq && _mirror is not MemoryMirror)
             return Bad(mark.Sequence + 1, lineNo, $"Entries {mark.Sequence + 1} to {lastSeq} were appended without passing the head mirror '{_mirror.Location}' (a forged append, or a writer that does not share this mirror).");
         return walk;
     }
