@@ -127,6 +127,8 @@ internal sealed class FileJournal : IJournal
 
     public JournalVerification Verify() => Verify(Array.Empty<string>());
 
+    public string? LatestWitness() => LastEntry()?.Witness;
+
     /// <summary>
     /// Walks the whole chain and names the first bad entry: a broken chain (edited, inserted, deleted, reordered,
     /// cut short), a head that is missing, ahead, behind or not the last entry's, a chain that no longer passes

@@ -19,6 +19,10 @@ public interface IJournal
     /// report runs on a damaged journal and reports the damage).</summary>
     IReadOnlyList<JournalEntry> ReadReadable();
 
+    /// <summary>The last stored entry as a witness (<c>&lt;sequence&gt;:&lt;hash&gt;</c>), read without the entries before it;
+    /// null for an empty journal or a last line that is not an entry.</summary>
+    string? LatestWitness();
+
     /// <summary>Checks the chain; names the first bad entry.</summary>
     JournalVerification Verify();
 

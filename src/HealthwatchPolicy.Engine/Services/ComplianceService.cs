@@ -70,8 +70,8 @@ public sealed class ComplianceService
             Witness());
     }
 
-    /// <summary>The journal's latest readable entry as a witness (<c>&lt;sequence&gt;:&lt;hash&gt;</c>), or null for an empty journal.</summary>
-    internal string? Witness() => _session.Journal.ReadReadable().LastOrDefault()?.Witness;
+    /// <summary>The journal's latest entry as a witness (<c>&lt;sequence&gt;:&lt;hash&gt;</c>), or null for an empty journal; reads the tail only.</summary>
+    internal string? Witness() => _session.Journal.LatestWitness();
 
     private RegisterSnapshot ReadWithRoleHolders(PolicyDocument policy) => _register.ReadRegister(userPrincipalNames: RoleNames(policy));
 
@@ -94,10 +94,11 @@ public sealed class ComplianceService
             r => byName.TryGetValue(r.User!, out DirectoryUser? u) ? u : _session.Directory.FindUser(r.User!));
     }
 
-    /// <summary>The counts by severity and rule for <paramref name="findings"/> and the pass/fail result, against the connected policy or <paramref name="policy"/>. Reads nothing.</summary>
+    /// <summary>The counts by severity and rule for <paramref name="findings"/> and the pass/fail result, against the connected policy or <paramref name="policy"/>,
+    /// with the journal's latest witness. Reads only the journal's tail.</summary>
     public ComplianceSummary Summarise(IReadOnlyList<ComplianceFinding> findings, PolicyDocument? policy = null) =>
         new((policy ?? _session.Policy).Version, _session.Connection.Directory, _session.Clock.UtcNow, findings,
-            ComplianceRules.All.Select(r => new ComplianceRuleCount(r, findings.Count(f => f.RuleId == r.Id))).ToList());
+            ComplianceRules.All.Select(r => new ComplianceRuleCount(r, findings.Count(f => f.RuleId == r.Id))).ToList()) { Witness = Witness() };
 
     /// <summary>Every check's findings over one snapshot, most severe first.</summary>
     internal static List<ComplianceFinding> Evaluate(PolicyDocument policy, RegisterSnapshot register, IReadOnlyList<JournalEntry> journal,
