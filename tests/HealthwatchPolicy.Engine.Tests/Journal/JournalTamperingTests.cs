@@ -287,6 +287,20 @@ public sealed class JournalTamperingTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(JournalPath));
     }
 
+    [Fact]
+    public void A_revocation_made_without_its_entry_is_flagged_as_the_journal_disagreeing_with_the_directory()
+    {
+        Assert.DoesNotContain(_session.Compliance.Run(), f => f.RuleId == "HW-AUT-003");
+        // A revoke applied in the directory, its journal entry never written (a crash, or a removal by hand).
+        var directory = new LocalDirectory(_org.Folder);
+        string staff1 = directory.FindUser(TestOrg.Staff1)!.Id;
+        string groupId = _session.Register.GetAccounts(includeRetired: false).Single(a => a.Name == _account).Group.Id;
+        Assert.True(directory.RemoveMember(groupId, staff1));
+        ComplianceFinding f = Assert.Single(_session.Compliance.Run(), x => x.RuleId == "HW-AUT-003");
+        Assert.Equal((Severity.Medium, _account, TestOrg.Staff1), (f.Severity, f.Account, f.Subject));
+        Assert.Contains("last word on " + TestOrg.Staff1, f.Evidence);
+    }
+
     public void Dispose()
     {
         _org.Dispose();
