@@ -351,7 +351,7 @@ internal sealed class FileJournal : IJournal
         if (head.Recorded && head.Sequence == lastSeq - 1 && head.Seal != (head.Sequence == 0 ? null : walk.LastPrevious))
             return Bad(head.Sequence, lineNo, $"The journal's head does not match entry {head.Sequence} (edited or rolled back).");
         if (mark is not null && mark.Sequence < lastSeq && _mirror is not MemoryMirror)
-            return Bad(mark.Sequence + 1, lineNo, $"Entries {mark.Sequence + 1} to {lastSeq} were appended without passing the head mirror '{_mirror.Location}' (a forged append, or a writer that does not share this mirror).");
+            return Bad(mark.Sequence + 1, lineNo, $"Entries {mark.Sequence + 1} to {lastSeq} were appended without passing the head mirror '{_mirror.Location}' (a forged append, or a writer that does not share this mirror: admins on other computers and a scheduled job under another account that write to this state folder must all name one mirror folder in {LocalJournalMirror.FolderVariable}).");
         return walk;
     }
 
