@@ -350,8 +350,10 @@ internal sealed class FileJournal : IJournal
             return Bad(head.Sequence + 1, lineNo, $"The journal's head records entry {head.Sequence}, {lastSeq - head.Sequence} behind its last entry {lastSeq} (the head was rolled back).");
         if (head.Recorded && head.Sequence == lastSeq - 1 && head.Seal != (head.Sequence == 0 ? null : walk.LastPrevious))
             return Bad(head.Sequence, lineNo, $"The journal's head does not match entry {head.Sequence} (edited or rolled back).");
-        if (mark is not null && mark.Sequence < lastSeq && _mirror is not MemoryMirror)
-            return Bad(mark.Sequence + 1, lineNo, $"Entries {mark.Sequence + 1} to {lastSeq} were appended without passing the head mirror '{_mirror.Location}' (a forged append, or a writer that does not share this mirror: admins on other computers and a scheduled job under another account that write to this state folder must all name one mirror folder in {LocalJournalMirror.FolderVariable}).");
+        // Entries after the mirror's point that chain onto it are growth by another writer of this state folder (another
+        // admin, the scheduled job, each with a mirror of its own): accepted, and the caller moves the mirror on. A forged
+        // entry appended with a correct hash looks the same to a mirror; witnesses printed earlier catch it when it stands
+        // where entries they saw stood (docs/decisions/0130-witnesses-and-a-head-mirror.md).
         return walk;
     }
 

@@ -188,15 +188,116 @@ public sealed class JournalTamperingTests : IDisposable
         AssertNoChange(4);
     }
 
-    [Fact]
-    public void A_forged_append_is_caught_by_the_mirror()
+    /// <summary>A second "user" of the same state folder: another OS account (an admin, the scheduled job) whose head mirror is its own.</summary>
+    private HwServices OtherUser(string mirrors)
     {
-        // A correct entry chained onto the last, and the head moved on, by someone who does not pass the mirror.
+        var engine = new HwEngine(Repo.PolicyPath, "unused") { HeadMirrorFolder = mirrors };
+        return engine.ConnectTo(new LocalDirectory(_org.Folder), "Test", _org.StateFolder, null, _clock);
+    }
+
+    private JournalMark? MirroredPoint(string mirrors) => LocalJournalMirror.For(JournalPath, mirrors).Read()?.Verified;
+
+    /// <summary>Rewrites entry <paramref name="sequence"/>'s reason and recomputes every hash and the head, as a forger with the code would.</summary>
+    private void RewriteConsistently(long sequence)
+    {
+        List<JournalEntry> entries = new FileJournal(_org.StateFolder, _clock).ReadAll().ToList();
+        string scratch = Path.Combine(_org.Folder, "forge-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+        Directory.CreateDirectory(scratch);
+        var forger = new FileJournal(scratch, _clock);
+        foreach (JournalEntry e in entries)
+            forger.Append(new JournalRecord(e.Actor, e.Action, e.Account, e.User, e.Sequence == sequence ? "rewritten" : e.Reason, e.PolicyVersion,
+                e.Before is null ? null : (JsonObject)JsonNode.Parse(e.Before)!, e.After is null ? null : (JsonObject)JsonNode.Parse(e.After)!));
+        File.Copy(Path.Combine(scratch, "journal.jsonl"), JournalPath, overwrite: true);
+        File.Copy(Path.Combine(scratch, "journal.head"), HeadPath, overwrite: true);
+        Assert.True(new FileJournal(_org.StateFolder, _clock).Verify().IsValid); // the chain itself is whole
+    }
+
+    private static void AssertNoChangeBy(HwServices session, string account, long firstBad)
+    {
+        HwException e = Assert.Throws<HwException>(() => session.Access.Grant(account, TestOrg.Staff3, "after tampering"));
+        Assert.Equal(ErrorIds.JournalCorrupt, e.ErrorId);
+        Assert.Contains($"fails at entry {firstBad}", e.Message);
+        Assert.DoesNotContain(session.Access.Get(account, null), a => a.User == TestOrg.Staff3);
+    }
+
+    [Fact]
+    public void A_forged_append_after_a_mirrors_point_is_caught_by_a_witness_printed_before_it()
+    {
+        // Another admin (a mirror of their own) makes entry 5; this admin makes entry 6 and a report prints its witness.
+        string otherMirrors = _mirrors + "-b";
+        HwServices other = OtherUser(otherMirrors);
+        Tick();
+        Assert.True(other.Access.Grant(_account, TestOrg.Staff3, "fifth").Changed);
+        string journalAtFive = File.ReadAllText(JournalPath), headAtFive = File.ReadAllText(HeadPath);
+        Tick();
+        Assert.True(_session.Access.Revoke(_account, TestOrg.Staff3, "sixth").Changed);
+        string printed = _session.Compliance.BuildReport().Witness!;
+        Assert.StartsWith("6:", printed);
+
+        // A forger puts the journal back to entry 5 and appends a forged entry 6 with a correct hash and head.
+        File.WriteAllText(JournalPath, journalAtFive);
+        File.WriteAllText(HeadPath, headAtFive);
+        Tick();
         new FileJournal(_org.StateFolder, _clock).Append(new JournalRecord("forger", JournalActions.PostingAccessGranted, _account,
             TestOrg.Volunteer, "forged", "2018.10", new JsonObject { ["member"] = false }, new JsonObject { ["member"] = true }));
-        Assert.True(_session.Journal.Verify(new[] { _witness }).IsValid == false);
-        AssertCaught(5, "were appended without passing the head mirror");
-        AssertNoChange(5);
+
+        // To the other admin, whose mirror last saw entry 5, this is growth like any other: a mirror cannot tell.
+        Assert.Equal(5, MirroredPoint(otherMirrors)!.Sequence);
+        Assert.True(other.Journal.Verify().IsValid);
+        // The witness printed before it can: the chain no longer passes through it.
+        JournalVerification byWitness = other.Journal.Verify(new[] { printed });
+        Assert.False(byWitness.IsValid);
+        Assert.Equal(6, byWitness.FirstBadSequence);
+        Assert.Contains($"no longer passes through the witness {printed}", byWitness.Problem);
+        // So can the mirror of the admin who wrote the real entry 6.
+        AssertCaught(6, "is not the entry the head mirror");
+        AssertNoChange(6);
+        try { Directory.Delete(otherMirrors, true); } catch (IOException) { }
+    }
+
+    [Fact]
+    public void Two_users_with_mirrors_of_their_own_append_alternately_and_a_rewrite_both_saw_is_caught_by_both()
+    {
+        string otherMirrors = _mirrors + "-b";
+        HwServices other = OtherUser(otherMirrors);
+        try
+        {
+            // Alternate changes by two OS accounts sharing the state folder (an admin and the scheduled job, say).
+            Tick();
+            Assert.True(other.Access.Grant(_account, TestOrg.Staff3, "by the other").Changed);
+            Tick();
+            Assert.True(_session.Access.Grant(_account, TestOrg.Staff2, "by this one").Changed);
+            Tick();
+            Assert.True(other.Access.Revoke(_account, TestOrg.Staff3, "by the other").Changed);
+            Tick();
+            Assert.True(_session.Access.Revoke(_account, TestOrg.Staff2, "by this one").Changed);
+            Assert.Empty(_session.Session.TakeWarnings());
+            Assert.Empty(other.Session.TakeWarnings());
+            foreach (HwServices s in new[] { _session, other })
+            {
+                JournalVerification v = s.Journal.Verify();
+                Assert.True(v.IsValid, v.Problem);
+                Assert.Equal(8, v.EntryCount);
+                Assert.True(s.Journal.Verify(new[] { _witness }).IsValid);
+            }
+            // Each mirror moved on to the journal's end at its own last change.
+            Assert.Equal(8, MirroredPoint(_mirrors)!.Sequence);
+            Assert.Equal(7, MirroredPoint(otherMirrors)!.Sequence);
+
+            // A consistent rewrite of an entry both had seen: each one's mirrored point no longer has its hash.
+            RewriteConsistently(3);
+            AssertCaught(8, "is not the entry the head mirror");
+            JournalVerification byOther = other.Journal.Verify();
+            Assert.False(byOther.IsValid);
+            Assert.Equal(7, byOther.FirstBadSequence);
+            Assert.Contains("is not the entry the head mirror", byOther.Problem);
+            AssertNoChange(8);
+            AssertNoChangeBy(other, _account, 7);
+        }
+        finally
+        {
+            try { Directory.Delete(otherMirrors, true); } catch (IOException) { }
+        }
     }
 
     [Fact]

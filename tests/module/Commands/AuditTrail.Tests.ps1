@@ -70,6 +70,51 @@ Describe 'The audit trail: witnesses, a head mirror, no change on a broken chain
         $w[0] | Should -BeLike "*fails verification at entry 45*no longer passes through the witness $witness*"
     }
 
+    It 'lets two users with head mirrors of their own take turns on one state folder, and catches a rewrite both saw' {
+        # Another OS account (an admin, the scheduled job) has a mirror of its own; nobody shares a mirror folder.
+        $otherMirrors = $mirrors + '-b'
+        $turns = @(@($otherMirrors, 'Granted'), @($mirrors, 'Revoked'), @($otherMirrors, 'Granted'), @($mirrors, 'Revoked'))
+        try {
+            foreach ($turn in $turns) {
+                $env:HEALTHWATCHPOLICY_HEAD_MIRROR = $turn[0]
+                Connect-HwDirectory -Path (Split-Path -Parent $connection.StatePath) | Out-Null
+                (Get-HwConnection).StatePath | Should -Be $connection.StatePath
+                $r = if ($turn[1] -eq 'Granted') { Grant-HwPostingAccess -Account $account -User $user -Reason 'turn' -WarningVariable w }
+                     else { Revoke-HwPostingAccess -Account $account -User $user -Reason 'turn' -Confirm:$false -WarningVariable w }
+                $r.Status | Should -Be $turn[1]
+                $w | Should -BeNullOrEmpty
+                (Test-HwAuditLog -Detailed).MirrorLocation | Should -BeLike "$($turn[0])*"
+                Test-HwAuditLog -Witness $witness | Should -BeTrue
+            }
+            (Test-HwAuditLog -Detailed).Witness | Should -Match '^49:'
+
+            # A consistent rewrite of entry 10, which both mirrors saw: each one catches it.
+            $lines = [string[]](Get-Content $journal)
+            $sha = [System.Security.Cryptography.SHA256]::Create()
+            $lines[9] = $lines[9].Replace('"reason":"', '"reason":"X')
+            $prev = ($lines[8] | ConvertFrom-Json).hash
+            for ($i = 9; $i -lt $lines.Count; $i++) {
+                $canonical = ($lines[$i] -replace ',"hash":"[0-9a-f]{64}"\}$', '}') -replace '"prev":"[0-9a-f]{64}"', ('"prev":"' + $prev + '"')
+                $prev = [Convert]::ToHexString($sha.ComputeHash([Text.Encoding]::UTF8.GetBytes($prev + "`n" + $canonical))).ToLowerInvariant()
+                $lines[$i] = $canonical.Substring(0, $canonical.Length - 1) + ',"hash":"' + $prev + '"}'
+            }
+            [IO.File]::WriteAllText($journal, (($lines -join "`n") + "`n"))
+            [IO.File]::WriteAllText($head, ('{{"sequence":{0},"hash":"{1}"}}' -f $lines.Count, $prev) + "`n")
+            foreach ($folder in $otherMirrors, $mirrors) {
+                $env:HEALTHWATCHPOLICY_HEAD_MIRROR = $folder
+                Connect-HwDirectory -Path (Split-Path -Parent $connection.StatePath) | Out-Null
+                Test-HwAuditLog -WarningVariable w -WarningAction SilentlyContinue | Should -BeFalse
+                $w[0] | Should -BeLike '*not the entry the head mirror*the journal was rewritten*'
+                Grant-HwPostingAccess -Account $account -User $user -Reason 'after the rewrite' -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null
+                $e[0].FullyQualifiedErrorId | Should -Be 'JournalCorrupt,HealthwatchPolicy.Commands.GrantHwPostingAccessCommand'
+            }
+        }
+        finally {
+            $env:HEALTHWATCHPOLICY_HEAD_MIRROR = $mirrors
+            Remove-Item $otherMirrors -Recurse -Force -ErrorAction SilentlyContinue
+        }
+    }
+
     It 'reports a damaged journal as HW-AUD-001 (Critical) instead of failing' {
         $lines = [string[]](Get-Content $journal)
         $lines[19] = '{"seq":20,"time":'
