@@ -193,7 +193,10 @@ internal sealed class FileJournal : IJournal
     /// the mirror's point are walked (all of them without a mirror), the entry at the point must still have its
     /// hash, and the head must be the last entry's, or one behind it with the last entry chained onto it (the
     /// process died between the append and the head write). Anything else is <c>JournalCorrupt</c> naming the first
-    /// bad sequence, and no change is made. The walked point is then mirrored.
+    /// bad sequence, and no change is made. Entries after the mirror's point are growth by another writer of the same
+    /// state folder (each OS account keeps a mirror of its own) and are accepted once they chain onto the point; a
+    /// journal that ends before the point, or whose entry at the point has another hash, was rolled back or rewritten.
+    /// The walked point is then mirrored (the mirror moves on to the journal's end).
     /// </summary>
     private (long Seq, string Hash) CheckChain()
     {
