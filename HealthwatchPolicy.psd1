@@ -33,6 +33,7 @@
         'Get-HwPolicyAcknowledgement'
         'Get-HwAuditLog'
         'Test-HwAuditLog'
+        'Repair-HwAuditLog'
         'Export-HwDirectorySnapshot'
         'Get-HwComplianceReport'
         'Export-HwComplianceReport'

@@ -28,6 +28,9 @@ public sealed class HwEngine
     /// <summary>Load, validate, render and compare policy files (no connection needed).</summary>
     public PolicyService Policies { get; }
 
+    /// <summary>Where the journal heads' mirrors are kept (tests); null: <c>HEALTHWATCHPOLICY_HEAD_MIRROR</c> or LocalApplicationData.</summary>
+    internal string? HeadMirrorFolder { get; set; }
+
     /// <summary>The connection, or null.</summary>
     public HwServices? Session => _session;
 
@@ -143,7 +146,10 @@ public sealed class HwEngine
         var connection = new DirectoryConnection(kind, description, statePath, policy.Path, policy.Version,
             actor ?? Environment.UserName + "@" + Environment.MachineName, c.UtcNow, isSample);
         var state = new LocalStateStore(statePath);
-        _session = new HwServices(new HwSession(connection, directory, state, new FileJournal(state.Journal(HwSession.JournalName), c), policy, c));
+        IStateJournal journal = state.Journal(HwSession.JournalName);
+        // The head's second home, outside the state folder (docs/decisions/0130-witnesses-and-a-head-mirror.md).
+        var mirror = LocalJournalMirror.For(journal.Location, HeadMirrorFolder);
+        _session = new HwServices(new HwSession(connection, directory, state, new FileJournal(journal, c, mirror), policy, c));
         return _session;
     }
 

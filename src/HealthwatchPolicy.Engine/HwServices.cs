@@ -45,6 +45,13 @@ public sealed class HwServices
     public ReviewService Reviews { get; }
     /// <summary>How mail leaves (SMTP, Graph sendMail or the outbox) and the default sender.</summary>
     public Mailers Mail { get; }
+    /// <summary>
+    /// Repair-HwAuditLog: removes a torn final line (a last line that is not a whole entry) and records its bytes
+    /// (base64) and SHA-256 in a <c>JournalRepaired</c> entry. Returns that entry, or null when there is no torn line.
+    /// Throws <c>JournalCorrupt</c> for any other damage (nothing is changed): history is never rewritten.
+    /// </summary>
+    public JournalEntry? RepairJournal(string reason) => Session.RepairJournal(reason);
+
     /// <summary>Export-HwDirectorySnapshot.</summary>
     public SnapshotService Snapshots { get; }
 }

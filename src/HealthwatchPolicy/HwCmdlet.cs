@@ -44,6 +44,18 @@ public abstract class HwCmdlet : PSCmdlet
             WriteHwError(ex, target);
             return default;
         }
+        finally
+        {
+            WriteChangeWarnings();
+        }
+    }
+
+    /// <summary>Changes made but with something after their journal entry unwritten (the head, its mirror): done, with a warning.</summary>
+    internal void WriteChangeWarnings()
+    {
+        if (Engine.Session is { } s)
+            foreach (string w in s.Session.TakeWarnings())
+                WriteWarning(w);
     }
 
     /// <summary>One progress activity per cmdlet type; call from ProcessRecord (the pipeline thread).</summary>

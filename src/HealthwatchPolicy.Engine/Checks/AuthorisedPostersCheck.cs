@@ -15,7 +15,8 @@ internal sealed class AuthorisedPostersCheck : PolicyCheck
     public override string Name => CheckName;
     public override int Order => 40;
     internal static readonly ComplianceRule NestedGroup = new("HW-AUT-002", CheckName, Severity.High, "A group inside the posting group gives people access");
-    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { PosterNotJournaled, NestedGroup };
+    internal static readonly ComplianceRule GrantNotInDirectory = new("HW-AUT-003", CheckName, Severity.Medium, "The journal's last word is a grant but the person cannot post");
+    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { PosterNotJournaled, NestedGroup, GrantNotInDirectory };
 
     public override IEnumerable<ComplianceFinding> Find(CheckSnapshot s)
     {
@@ -27,6 +28,21 @@ internal sealed class AuthorisedPostersCheck : PolicyCheck
         foreach (JournalEntry e in s.Journal)
             if (e.Account is not null && e.User is not null && e.Action is JournalActions.PostingAccessGranted or JournalActions.PostingAccessRevoked)
                 lastAccessEvent[(e.Account.ToLowerInvariant(), e.User.ToLowerInvariant())] = e.Action;
+
+        // The other direction (issue 13, item 4): the journal's last word is a grant, but the person is not in the
+        // posting group (removed outside the module, or a revoke applied whose entry was never written).
+        foreach (OfficialAccount a in s.ActiveAccounts)
+        {
+            var posters = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
+            foreach (string id in a.PosterIds)
+                if (s.Register.Users.TryGetValue(id, out DirectoryUser? p))
+                    posters.Add(p.UserPrincipalName);
+            foreach (KeyValuePair<(string Account, string User), string> e in lastAccessEvent)
+                if (e.Value == JournalActions.PostingAccessGranted && e.Key.Account == a.Name.ToLowerInvariant() && !posters.Contains(e.Key.User))
+                    yield return Finding(s, GrantNotInDirectory, a.Name, e.Key.User,
+                        $"The journal's last word on {e.Key.User} for '{a.Name}' is a grant, but they are not in '{a.GroupName}': they were removed outside the module, or a revocation was made without its journal entry.",
+                        $"Find out who removed them (the directory's audit log). If they should post, Grant-HwPostingAccess -Account {a.Name} -User {e.Key.User} again; if not, put the removal on record: grant and then revoke with reasons that say so (Revoke-HwPostingAccess records nothing for someone who is not a poster).");
+        }
 
         foreach (OfficialAccount a in s.ActiveAccounts)
             foreach (string id in a.PosterIds)

@@ -117,8 +117,10 @@ internal sealed class ProposedOwner : ProposedChange
 internal sealed class CheckSnapshot
 {
     public CheckSnapshot(PolicyDocument policy, RegisterSnapshot register, IReadOnlyList<JournalEntry> journal,
-        IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now, IReadOnlyList<AccessReview> reviews)
+        IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now, IReadOnlyList<AccessReview> reviews,
+        JournalVerification? journalIntegrity = null)
     {
+        JournalIntegrity = journalIntegrity;
         Policy = policy;
         Register = register;
         Journal = journal;
@@ -130,6 +132,8 @@ internal sealed class CheckSnapshot
     public PolicyDocument Policy { get; }
     public RegisterSnapshot Register { get; }
     public IReadOnlyList<JournalEntry> Journal { get; }
+    /// <summary>The journal's verification (null when the caller did not verify it).</summary>
+    public JournalVerification? JournalIntegrity { get; }
     /// <summary>The users the policy's roles name, by role id (null when not in the directory).</summary>
     public IReadOnlyDictionary<string, DirectoryUser?> RoleHolders { get; }
     public DateTimeOffset Now { get; }

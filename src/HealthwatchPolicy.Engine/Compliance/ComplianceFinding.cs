@@ -110,6 +110,10 @@ public sealed class ComplianceRuleCount
 /// <summary>The report at a glance: pass or fail, counts by severity and by rule.</summary>
 public sealed class ComplianceSummary
 {
+    /// <summary>The journal's latest entry when the summary was made, <c>&lt;sequence&gt;:&lt;hash&gt;</c> (null for an empty
+    /// journal): keep it, and check it later with <c>Test-HwAuditLog -Witness</c>.</summary>
+    public string? Witness { get; internal set; }
+
     internal ComplianceSummary(string policyVersion, string directory, DateTimeOffset generatedAt, IReadOnlyList<ComplianceFinding> findings,
         IReadOnlyList<ComplianceRuleCount> rules)
     {

@@ -31,8 +31,9 @@ public sealed class ReportContact
 public sealed class ComplianceReport
 {
     internal ComplianceReport(IReadOnlyList<ComplianceFinding> findings, ComplianceSummary summary, PolicyDocument policy,
-        IReadOnlyList<ReportContact> contacts)
+        IReadOnlyList<ReportContact> contacts, string? witness = null)
     {
+        Witness = witness;
         Findings = findings;
         Summary = summary;
         Organisation = policy.Organisation;
@@ -56,6 +57,12 @@ public sealed class ComplianceReport
     public DateTime PolicyNextReviewDue { get; }
     /// <summary>Who to contact about the report: the policy's role holders.</summary>
     public IReadOnlyList<ReportContact> Contacts { get; }
+    /// <summary>
+    /// The journal's latest entry when the report was made, <c>&lt;sequence&gt;:&lt;hash&gt;</c> (null for an empty
+    /// journal). Copies of the report keep it outside the state store; <c>Test-HwAuditLog -Witness</c> says whether
+    /// the journal still passes through it (docs/audit-trail.md).
+    /// </summary>
+    public string? Witness { get; }
 
     internal static IReadOnlyList<ReportContact> ContactsFor(PolicyDocument policy, Func<string, DirectoryUser?> find) =>
         policy.Roles.Select(r =>

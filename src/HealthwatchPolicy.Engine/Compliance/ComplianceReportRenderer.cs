@@ -81,6 +81,7 @@ public static class ComplianceReportRenderer
 </main>
 <footer>
 <p>HealthwatchPolicy compliance report. Rule ids are stable: scripts and follow-up notes can refer to them. Policy version {H(report.PolicyVersion)}.</p>
+<p>Journal witness: <code>{H(report.Witness ?? "none (the journal is empty)")}</code>. Keep this report: <code>Test-HwAuditLog -Witness</code> checks that the journal still passes through it.</p>
 </footer>
 </body>
 </html>
@@ -144,6 +145,7 @@ public static class ComplianceReportRenderer
         }
         md.AppendLine("## Policy and contacts").AppendLine();
         md.AppendLine($"- Policy: {Esc(report.PolicyTitle)}, version {Esc(report.PolicyVersion)}; next review due {EnglishDate.Long(report.PolicyNextReviewDue)}.");
+        md.AppendLine($"- Journal witness: `{report.Witness ?? "none (the journal is empty)"}` (keep this report: `Test-HwAuditLog -Witness` checks that the journal still passes through it).");
         foreach (ReportContact c in report.Contacts)
             md.AppendLine($"- {Esc(c.Role)}: {Esc(c.Holder is null ? "not assigned" : c.DisplayName is null ? c.Holder : $"{c.DisplayName} ({c.Holder})")} ({Esc(c.Status)})");
         md.AppendLine().AppendLine("## Findings by account").AppendLine();

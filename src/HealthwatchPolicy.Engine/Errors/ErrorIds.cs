@@ -152,6 +152,9 @@ public static class ErrorIds
     /// <summary>The journal could not take the entry.</summary>
     [ErrorKind(HwErrorKind.WriteError)] public const string JournalWriteFailed = nameof(JournalWriteFailed);
 
+    /// <summary>A witness given to Test-HwAuditLog is not <c>&lt;sequence&gt;:&lt;hash&gt;</c>.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string WitnessInvalid = nameof(WitnessInvalid);
+
     /// <summary>The journal's chain or head does not verify.</summary>
     [ErrorKind(HwErrorKind.InvalidData)] public const string JournalCorrupt = nameof(JournalCorrupt);
 

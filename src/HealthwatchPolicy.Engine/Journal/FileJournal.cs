@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.IO;
 using System.Security.Cryptography;
 using System.Text;
@@ -18,7 +19,7 @@ namespace HealthwatchPolicy.Engine.Journal;
 /// <c>journal.jsonl</c> and <c>journal.head</c> in the state folder): one JSON entry per line, each sealed with
 /// SHA-256(previous hash + canonical entry), the head holding the last sequence and hash, so a truncated tail is
 /// detected too. An append reads only the head and the last entry (its cost does not grow with the journal);
-/// <see cref="Verify"/> walks the whole chain.
+/// <see cref="Verify()"/> walks the whole chain.
 /// </summary>
 internal sealed class FileJournal : IJournal
 {
@@ -29,46 +30,71 @@ internal sealed class FileJournal : IJournal
     private readonly IStateJournal _entries;
     private readonly TimeProvider _clock;
 
-    /// <summary>The journal in a state folder (the local state store).</summary>
+    private readonly IJournalMirror _mirror;
+
+    /// <summary>The journal in a state folder (the local state store), without a head mirror.</summary>
     public FileJournal(string stateFolder, TimeProvider clock)
         : this(new LocalStateStore(stateFolder).Journal("journal"), clock)
     {
     }
 
-    /// <summary>The journal over any state store's journal.</summary>
-    public FileJournal(IStateJournal entries, TimeProvider clock)
+    /// <summary>The journal over any state store's journal, its head mirrored in <paramref name="mirror"/>; without one
+    /// the last verified point is kept in memory only (the first change walks the chain, later ones start from there).</summary>
+    public FileJournal(IStateJournal entries, TimeProvider clock, IJournalMirror? mirror = null)
     {
         _entries = entries;
         _clock = clock;
+        _mirror = mirror ?? new MemoryMirror();
+    }
+
+    /// <summary>The last verified point of this instance only (no second home: nothing outside the store survives it).</summary>
+    private sealed class MemoryMirror : IJournalMirror
+    {
+        private JournalMirrorState? _state;
+        public string Location => "(memory)";
+        public JournalMirrorState? Read() => _state;
+        public void Write(JournalMirrorState state) => _state = state;
     }
 
     /// <summary>Where the journal lives (locally the path of journal.jsonl).</summary>
     public string Path => _entries.Location;
 
+    /// <summary>Where the head's mirror lives, or null without one.</summary>
+    public string? MirrorLocation => _mirror is MemoryMirror ? null : _mirror.Location;
+
     public JournalEntry Append(JournalRecord record)
     {
         for (int attempt = 1; ; attempt++)
         {
-            (long lastSeq, string lastHash) = FindTail();
+            (long lastSeq, string lastHash) = CheckChain();
             long seq = lastSeq + 1;
             DateTimeOffset time = _clock.UtcNow.ToUniversalTime();
             string canonical = Canonical(seq, time, record, lastHash);
             string hash = Hash(lastHash, canonical);
             // The stored line is the canonical text with the hash added as the last member.
             string line = canonical.Substring(0, canonical.Length - 1) + ",\"hash\":\"" + hash + "\"}";
+            var mark = new JournalMark(seq, hash);
+            string? warning = Mirror(new JournalMirrorState(lastSeq == 0 ? null : new JournalMark(lastSeq, lastHash), mark, null));
             try
             {
                 _entries.Append(seq, line, hash);
-                return new JournalEntry(seq, time, record, lastHash, hash, (int)seq);
             }
             catch (StateConflictException) when (attempt < ConflictRetries)
             {
-                // another writer took the sequence: chain onto its entry instead
+                continue; // another writer took the sequence: chain onto its entry instead
             }
+            catch (StateJournalHeadNotWrittenException ex)
+            {
+                // The entry stands (and the change it records): the head one behind is the benign case.
+                warning = ex.Message + " The change was made and recorded; the head catches up at the next change.";
+            }
+            warning = Mirror(new JournalMirrorState(mark, null, Fingerprint())) ?? warning;
+            return new JournalEntry(seq, time, record, lastHash, hash, (int)seq) { Warning = warning };
         }
     }
 
-    public void EnsureAppendable() => FindTail();
+    /// <summary>Checks the chain from the last verified point (see <see cref="CheckChain"/>).</summary>
+    public void EnsureAppendable() => CheckChain();
 
     public IReadOnlyList<JournalEntry> ReadAll()
     {
@@ -88,24 +114,184 @@ internal sealed class FileJournal : IJournal
         return entries;
     }
 
+    public IReadOnlyList<JournalEntry> ReadReadable()
+    {
+        var entries = new List<JournalEntry>();
+        int lineNo = 0;
+        foreach (string line in _entries.Read(1))
+        {
+            lineNo++;
+            if (line.Length > 0 && Parse(line, lineNo) is { } entry)
+                entries.Add(entry);
+        }
+        return entries;
+    }
+
+    public JournalVerification Verify() => Verify(Array.Empty<string>());
+
+    public string? LatestWitness() => LastEntry()?.Witness;
+
     /// <summary>
     /// Walks the whole chain and names the first bad entry: a broken chain (edited, inserted, deleted, reordered,
-    /// cut short) or a time that goes the wrong way. Entries are appended in order under the state lock, so an
-    /// entry dated earlier than the one before it, or later than now, by more than
-    /// <see cref="TimeProviderExtensions.ClockSkew"/> (five minutes, for clocks on different admins' machines) means a
-    /// clock was wrong when it was written, or the entry was forged with a recomputed chain: the journal then
-    /// fails verification, as a chain break does (docs/decisions/0070-time-that-goes-the-wrong-way.md).
+    /// cut short), a head that is missing, ahead, behind or not the last entry's, a chain that no longer passes
+    /// through the head mirror's point or through one of <paramref name="witnesses"/> (<c>&lt;sequence&gt;:&lt;hash&gt;</c>
+    /// printed earlier in a report or a mail), or a time that goes the wrong way. Entries are appended in order under
+    /// the state lock, so an entry dated earlier than the one before it, or later than now, by more than
+    /// <see cref="TimeProviderExtensions.ClockSkew"/> means a clock was wrong or the entry was forged
+    /// (docs/decisions/0070-time-that-goes-the-wrong-way.md, 0130-witnesses-and-a-head-mirror.md).
     /// </summary>
-    public JournalVerification Verify()
+    public JournalVerification Verify(IReadOnlyList<string> witnesses)
+    {
+        var marks = new List<JournalMark>();
+        foreach (string w in witnesses)
+            marks.Add(JournalMark.TryParse(w, out JournalMark? m) ? m! : throw new HwException(ErrorIds.WitnessInvalid,
+                $"'{w}' is not a witness: a witness is '<sequence>:<hash>' (a sequence from 1 and 64 hex digits), as a compliance report or review mail prints it.",
+                w, input: "witness"));
+        Walk walk = WalkChain(null, checkTimes: true, marks);
+        var verification = new JournalVerification(Path, walk.Count, walk.BadSequence, walk.BadLine, walk.Problem)
+        {
+            Witness = walk.LastSequence > 0 ? new JournalMark(walk.LastSequence, walk.LastHash).ToString() : null,
+            MirrorLocation = MirrorLocation,
+        };
+        return verification;
+    }
+
+    /// <summary>
+    /// Repairs a torn final line only: the last line is not a whole entry (a write cut short), everything before it
+    /// verifies and the head agrees with the last whole entry. The line's bytes (base64) and their SHA-256 are kept
+    /// in a <c>JournalRepaired</c> entry appended to the chain; no whole entry is touched. Returns null when the
+    /// journal has no torn line; <c>JournalCorrupt</c> when the damage is anything else (nothing is changed).
+    /// </summary>
+    public JournalEntry? RepairTornTail(JournalRecord record)
+    {
+        StateJournalHead head = _entries.ReadHead();
+        if (head.LastEntry is null || Parse(head.LastEntry, 0) is not null)
+        {
+            CheckChain();
+            return null;
+        }
+        if (_entries is not IRepairableStateJournal repairable)
+            throw Corrupt(head.Sequence + 1, $"The journal '{Path}' ends in a torn line, and its store cannot remove one.");
+        Walk before = WalkChain(null, checkTimes: false, Array.Empty<JournalMark>(), skipLastLine: true);
+        if (before.Problem is not null)
+            throw Corrupt(before.BadSequence ?? 0, $"The journal '{Path}' fails at entry {before.BadSequence} before its last line: {before.Problem} "
+                + "Repair-HwAuditLog removes a torn final line only; nothing was changed.");
+        byte[] removed = repairable.RemoveLastLine(head.LastEntry);
+        using var sha = SHA256.Create();
+        var after = new JsonObject
+        {
+            ["removedLine"] = before.LastSequence + 1,
+            ["removedBytes"] = removed.Length,
+            ["removedSha256"] = Hex(sha.ComputeHash(removed)),
+            ["removedBase64"] = Convert.ToBase64String(removed),
+        };
+        return Append(new JournalRecord(record.Actor, JournalActions.JournalRepaired, null, null, record.Reason, record.PolicyVersion, null, after));
+    }
+
+    /// <summary>
+    /// What every change checks first: the chain from the last verified point (the head mirror's) to the end.
+    /// When the store's head, its last entry and the mirror all name the same entry and that entry's hash holds,
+    /// nothing else is read (an append costs the same however long the journal is). Otherwise the entries after
+    /// the mirror's point are walked (all of them without a mirror), the entry at the point must still have its
+    /// hash, and the head must be the last entry's, or one behind it with the last entry chained onto it (the
+    /// process died between the append and the head write). Anything else is <c>JournalCorrupt</c> naming the first
+    /// bad sequence, and no change is made. Entries after the mirror's point are growth by another writer of the same
+    /// state folder (each OS account keeps a mirror of its own) and are accepted once they chain onto the point; a
+    /// journal that ends before the point, or whose entry at the point has another hash, was rolled back or rewritten.
+    /// The walked point is then mirrored (the mirror moves on to the journal's end).
+    /// </summary>
+    private (long Seq, string Hash) CheckChain()
+    {
+        StateJournalHead head = _entries.ReadHead();
+        JournalMirrorState? state = _mirror.Read();
+        JournalEntry? last = head.LastEntry is null ? null : Parse(head.LastEntry, 0);
+        if (head.LastEntry is not null && last is null)
+            throw Corrupt(head.Recorded && head.Sequence != long.MaxValue ? head.Sequence + 1 : 0,
+                $"The last line of the journal '{Path}' is not a whole entry (a write was cut short, or the line was edited); nothing was changed. "
+                + "Run Test-HwAuditLog; Repair-HwAuditLog removes a torn final line.");
+        JournalMark? mark = VerifiedPoint(state, last);
+        if (last is not null && mark is not null && state!.Pending is null && (_entries is not IFingerprintedStateJournal || (state.Fingerprint is not null && state.Fingerprint == Fingerprint()))
+            && head.Recorded && head.Sequence == mark.Sequence && head.Seal == mark.Hash
+            && last.Sequence == mark.Sequence && last.Hash == mark.Hash && Hash(last.PreviousHash, Canonical(last)) == last.Hash)
+            return (last.Sequence, last.Hash);
+        // The store says the entries changed since the mirror's point was verified (not by an append of ours): walk
+        // them all, the mirror's point compared on the way. A store without a fingerprint is walked from the point.
+        bool changedBehind = _entries is IFingerprintedStateJournal && (state?.Fingerprint is null || state.Fingerprint != Fingerprint());
+        Walk walk = WalkChain(changedBehind ? null : mark, checkTimes: false, Array.Empty<JournalMark>());
+        if (walk.Problem is not null)
+            throw Corrupt(walk.BadSequence ?? 0, $"The journal '{Path}' fails at entry {walk.BadSequence}: {walk.Problem} Nothing was changed. Run Test-HwAuditLog.");
+        if (walk.LastSequence > 0)
+            Mirror(new JournalMirrorState(new JournalMark(walk.LastSequence, walk.LastHash), null, Fingerprint()));
+        return (walk.LastSequence, walk.LastHash);
+    }
+
+    /// <summary>
+    /// The mirror's verified point. An append under way when the process stopped counts as written if the journal
+    /// ends in it (the append happened) and is dropped if the journal still ends at the verified point.
+    /// </summary>
+    private static JournalMark? VerifiedPoint(JournalMirrorState? state, JournalEntry? last)
+    {
+        if (state?.Pending is { } pending && last is not null && last.Sequence == pending.Sequence && last.Hash == pending.Hash)
+            return pending;
+        return state?.Verified;
+    }
+
+    private string? Fingerprint() => (_entries as IFingerprintedStateJournal)?.Fingerprint();
+
+    private string? Mirror(JournalMirrorState state)
+    {
+        try
+        {
+            _mirror.Write(state);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HwException)
+        {
+            return $"The journal head's mirror '{_mirror.Location}' could not be updated ({ex.Message}); the change was made and recorded.";
+        }
+    }
+
+    private sealed class Walk
+    {
+        public int Count;
+        public long LastSequence;
+        public string LastHash = Genesis;
+        public string LastPrevious = Genesis;
+        public long? BadSequence;
+        public int? BadLine;
+        public string? Problem;
+    }
+
+    /// <summary>
+    /// The chain from <paramref name="from"/> (the entry there must still have its hash) or from the start, with
+    /// the head and the mirror compared at the end and each of <paramref name="witnesses"/> looked for.
+    /// </summary>
+    private Walk WalkChain(JournalMark? from, bool checkTimes, IReadOnlyList<JournalMark> witnesses, bool skipLastLine = false)
     {
         DateTimeOffset now = _clock.UtcNow;
         DateTimeOffset? previousTime = null;
+        var walk = new Walk();
+        JournalMirrorState? state = _mirror.Read();
+        JournalMark? mark = from ?? VerifiedPoint(state, LastEntry());
+        long start = from is { Sequence: > 0 } ? from.Sequence : 1;
         string previous = Genesis;
-        long expected = 1;
-        int lineNo = 0, count = 0;
-        JournalVerification Bad(long seq, int line, string problem) => new(Path, count, seq, line, problem);
+        long expected = start;
+        int lineNo = (int)start - 1;
+        var pending = new Dictionary<long, JournalMark>();
+        foreach (JournalMark w in witnesses)
+            pending[w.Sequence] = w;
+        Walk Bad(long seq, int line, string problem)
+        {
+            walk.BadSequence = seq;
+            walk.BadLine = line;
+            walk.Problem = problem;
+            return walk;
+        }
 
-        foreach (string line in _entries.Read(1))
+        List<string> lines = _entries.Read(start).ToList();
+        if (skipLastLine && lines.Count > 0)
+            lines.RemoveAt(lines.Count - 1);
+        foreach (string line in lines)
         {
             lineNo++;
             if (line.Length == 0)
@@ -117,72 +303,75 @@ internal sealed class FileJournal : IJournal
                 return Bad(expected, lineNo, entry.Sequence > expected
                     ? $"Entry {expected} is missing: line {lineNo} holds entry {entry.Sequence} (an entry was deleted)."
                     : $"Entry {entry.Sequence} stands where entry {expected} belongs (entries were inserted or reordered).");
+            if (expected == start && start > 1)
+                previous = entry.PreviousHash; // the walk starts at the verified point: its own hash is checked below
             if (entry.PreviousHash != previous)
                 return Bad(entry.Sequence, lineNo, "The entry does not follow from the one before it (inserted, reordered or edited).");
             if (Hash(previous, Canonical(entry)) != entry.Hash)
                 return Bad(entry.Sequence, lineNo, "The entry's content does not match its hash (edited).");
-            if (previousTime is { } before && entry.Time < before - TimeProviderExtensions.ClockSkew)
+            if (mark is not null && entry.Sequence == mark.Sequence && entry.Hash != mark.Hash)
+                return Bad(entry.Sequence, lineNo, $"Entry {entry.Sequence} is not the entry the head mirror '{_mirror.Location}' recorded (hash {Short(mark.Hash)}, now {Short(entry.Hash)}): the journal was rewritten.");
+            if (pending.TryGetValue(entry.Sequence, out JournalMark? witness) && entry.Hash != witness.Hash)
+                return Bad(entry.Sequence, lineNo, $"The chain no longer passes through the witness {witness}: entry {entry.Sequence} has hash {entry.Hash} (the journal was rewritten after the witness was printed).");
+            pending.Remove(entry.Sequence);
+            if (checkTimes && previousTime is { } before && entry.Time < before - TimeProviderExtensions.ClockSkew)
                 return Bad(entry.Sequence, lineNo,
                     $"Time goes backwards: entry {entry.Sequence} is dated {Stamp(entry.Time)}, {Span(before - entry.Time)} before entry {entry.Sequence - 1} ({Stamp(before)}); "
                     + "entries are written in order, so a clock was wrong or the entry was forged.");
-            if (entry.Time > now + TimeProviderExtensions.ClockSkew)
+            if (checkTimes && entry.Time > now + TimeProviderExtensions.ClockSkew)
                 return Bad(entry.Sequence, lineNo,
                     $"Entry {entry.Sequence} is dated in the future: {Stamp(entry.Time)}, {Span(entry.Time - now)} after now ({Stamp(now)}); a clock was wrong or the entry was forged.");
             previousTime = entry.Time;
+            walk.LastPrevious = entry.PreviousHash;
             previous = entry.Hash;
+            walk.LastSequence = entry.Sequence;
+            walk.LastHash = entry.Hash;
             expected++;
-            count++;
+            walk.Count++;
         }
+        if (start > 1 && walk.LastSequence < start)
+            return Bad(start, lineNo + 1, $"The journal ends before entry {start}, which the head mirror '{_mirror.Location}' recorded (entries were removed from the end, or the journal replaced).");
+        long lastSeq = walk.LastSequence;
+        if (start > 1)
+            walk.Count = (int)lastSeq; // the entries before the verified point were verified before
+        if (mark is not null && mark.Sequence > lastSeq)
+            return Bad(lastSeq + 1, lineNo + 1, lastSeq == 0
+                ? $"The journal is empty or missing, but the head mirror '{_mirror.Location}' recorded entry {mark.Sequence} (the journal was deleted)."
+                : $"The journal ends at entry {lastSeq}, but the head mirror '{_mirror.Location}' recorded entry {mark.Sequence} (entries were removed from the end).");
+        foreach (JournalMark w in pending.Values.OrderBy(w => w.Sequence))
+            return Bad(w.Sequence, lineNo + 1, $"The chain no longer passes through the witness {w}: the journal ends at entry {lastSeq} (entries were removed).");
 
         StateJournalHead head = _entries.ReadHead();
-        if (head.Sequence > count)
-            return new JournalVerification(Path, count, count + 1, lineNo + 1,
-                $"The journal ends at entry {count} but its head records entry {head.Sequence} (entries were removed from the end).");
-        if (head.Sequence > 0 && head.Sequence == count && head.Seal != previous)
-            return new JournalVerification(Path, count, count, lineNo, "The last entry does not match the journal head (edited).");
-        return new JournalVerification(Path, count, null, null, null);
+        if (!head.Recorded && lastSeq > 0)
+            return Bad(lastSeq, lineNo, $"The journal has {lastSeq} entries but no head (the head was deleted).");
+        if (head.Sequence > lastSeq)
+            return Bad(lastSeq + 1, lineNo + 1, head.Sequence == long.MaxValue
+                ? "The journal's head is unreadable (edited)."
+                : $"The journal ends at entry {lastSeq} but its head records entry {head.Sequence} (entries were removed from the end).");
+        if (head.Recorded && lastSeq > 0 && head.Sequence == lastSeq && head.Seal != walk.LastHash)
+            return Bad(lastSeq, lineNo, "The last entry does not match the journal head (edited).");
+        // The head may be one behind its last entry (the head write was lost after the append), chained onto it.
+        if (head.Recorded && head.Sequence < lastSeq - 1)
+            return Bad(head.Sequence + 1, lineNo, $"The journal's head records entry {head.Sequence}, {lastSeq - head.Sequence} behind its last entry {lastSeq} (the head was rolled back).");
+        if (head.Recorded && head.Sequence == lastSeq - 1 && head.Seal != (head.Sequence == 0 ? null : walk.LastPrevious))
+            return Bad(head.Sequence, lineNo, $"The journal's head does not match entry {head.Sequence} (edited or rolled back).");
+        // Entries after the mirror's point that chain onto it are growth by another writer of this state folder (another
+        // admin, the scheduled job, each with a mirror of its own): accepted, and the caller moves the mirror on. A forged
+        // entry appended with a correct hash looks the same to a mirror; witnesses printed earlier catch it when it stands
+        // where entries they saw stood (docs/decisions/0130-witnesses-and-a-head-mirror.md).
+        return walk;
     }
 
-    /// <summary>
-    /// The last sequence and hash, from the head and the last entry only: they must agree (the same entry, or the
-    /// head one behind when its write was lost after the append). Without a head, or with one further behind, the
-    /// whole journal is read once, as before heads were trusted.
-    /// </summary>
-    private (long Seq, string Hash) FindTail()
-    {
-        StateJournalHead head = _entries.ReadHead();
-        JournalEntry? last = head.LastEntry is null ? null
-            : Parse(head.LastEntry, 0) ?? throw Corrupt($"The last entry of the journal '{Path}' is damaged; nothing was changed. Run Test-HwAuditLog.");
-        long seq = last?.Sequence ?? 0;
-        string hash = last?.Hash ?? Genesis;
-        if (!head.Recorded)
-            return ScanTail(head);
-        if (head.Sequence > seq)
-            throw Corrupt($"The journal '{Path}' ends at entry {seq} but its head records {head.Sequence}; nothing was changed. Run Test-HwAuditLog.");
-        if (head.Sequence == seq)
-            return seq == 0 || head.Seal == hash ? (seq, hash)
-                : throw Corrupt($"The last entry of the journal '{Path}' does not match its head (edited); nothing was changed. Run Test-HwAuditLog.");
-        if (seq == head.Sequence + 1 && last!.PreviousHash == head.Seal)
-            return (seq, hash);
-        return ScanTail(head);
-    }
+    private JournalEntry? LastEntry() => _entries.ReadHead().LastEntry is { } line ? Parse(line, 0) : null;
 
-    private (long Seq, string Hash) ScanTail(StateJournalHead head)
+    private static string Short(string hash) => hash.Length > 12 ? hash.Substring(0, 12) + "…" : hash;
+
+    private static string Hex(byte[] bytes)
     {
-        long seq = 0;
-        string hash = Genesis;
-        int lines = 0;
-        foreach (string line in _entries.Read(1))
-        {
-            lines++;
-            JournalEntry entry = Parse(line, lines)
-                ?? throw Corrupt($"Journal line {lines} of '{Path}' is damaged; nothing was changed. Run Test-HwAuditLog.");
-            seq = entry.Sequence;
-            hash = entry.Hash;
-        }
-        if (head.Sequence > seq)
-            throw Corrupt($"The journal '{Path}' ends at entry {seq} but its head records {head.Sequence}; nothing was changed. Run Test-HwAuditLog.");
-        return (seq, hash);
+        var sb = new StringBuilder(bytes.Length * 2);
+        foreach (byte b in bytes)
+            sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+        return sb.ToString();
     }
 
     private static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
@@ -192,7 +381,8 @@ internal sealed class FileJournal : IJournal
         : span.TotalHours >= 1 ? $"{Math.Floor(span.TotalHours).ToString(CultureInfo.InvariantCulture)} hour(s)"
         : $"{Math.Floor(span.TotalMinutes).ToString(CultureInfo.InvariantCulture)} minute(s)";
 
-    private HwException Corrupt(string message) => new(ErrorIds.JournalCorrupt, message, Path);
+    private HwException Corrupt(long firstBadSequence, string message) =>
+        new(ErrorIds.JournalCorrupt, message, Path) { Data = { ["FirstBadSequence"] = firstBadSequence } };
 
     private static JournalEntry? Parse(string line, int lineNo)
     {

@@ -15,6 +15,22 @@ public interface IJournal
     /// <summary>Every entry, oldest first.</summary>
     IReadOnlyList<JournalEntry> ReadAll();
 
+    /// <summary>Every entry that can be read, oldest first, skipping lines that are not entries (the compliance
+    /// report runs on a damaged journal and reports the damage).</summary>
+    IReadOnlyList<JournalEntry> ReadReadable();
+
+    /// <summary>The last stored entry as a witness (<c>&lt;sequence&gt;:&lt;hash&gt;</c>), read without the entries before it;
+    /// null for an empty journal or a last line that is not an entry.</summary>
+    string? LatestWitness();
+
     /// <summary>Checks the chain; names the first bad entry.</summary>
     JournalVerification Verify();
+
+    /// <summary>Checks the chain and that it still passes through every one of <paramref name="witnesses"/>
+    /// (<c>&lt;sequence&gt;:&lt;hash&gt;</c>); names the first bad entry.</summary>
+    JournalVerification Verify(IReadOnlyList<string> witnesses);
+
+    /// <summary>Removes a torn final line only, recording its bytes and hash in a new entry built from
+    /// <paramref name="record"/> (its actor, reason and policy version); null when there is no torn line.</summary>
+    JournalEntry? RepairTornTail(JournalRecord record);
 }

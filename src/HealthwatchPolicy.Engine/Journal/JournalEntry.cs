@@ -28,6 +28,8 @@ public static class JournalActions
     public const string AccessReviewEscalated = "AccessReviewEscalated";
     /// <summary>An access review was closed.</summary>
     public const string AccessReviewClosed = "AccessReviewClosed";
+    /// <summary>Repair-HwAuditLog removed a torn final line; the entry keeps its bytes (base64) and SHA-256.</summary>
+    public const string JournalRepaired = "JournalRepaired";
 }
 
 /// <summary>What a caller journals: who did what to which account or user, why, under which policy version.</summary>
@@ -111,6 +113,13 @@ public sealed class JournalEntry
     public string Hash { get; }
     /// <summary>The 1-based line of the journal file the entry stands on.</summary>
     public int Line { get; }
+    /// <summary>
+    /// Set when the entry was stored but something after it could not be written (the head, or its mirror): the
+    /// change and its entry stand; the cmdlet reports it as done with this warning. Null otherwise.
+    /// </summary>
+    public string? Warning { get; internal set; }
+    /// <summary>The entry as a witness, <c>&lt;sequence&gt;:&lt;hash&gt;</c>.</summary>
+    public string Witness => Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + Hash;
 }
 
 /// <summary>The outcome of checking the journal's hash chain.</summary>
@@ -137,4 +146,9 @@ public sealed class JournalVerification
     public int? FirstBadLine { get; }
     /// <summary>What is wrong, in a sentence, or null when <see cref="IsValid"/>.</summary>
     public string? Problem { get; }
+    /// <summary>The last entry read, <c>&lt;sequence&gt;:&lt;hash&gt;</c>: keep it, and give it later to <c>Test-HwAuditLog -Witness</c>
+    /// to learn whether the chain still passes through it. Null for an empty journal.</summary>
+    public string? Witness { get; internal set; }
+    /// <summary>Where the journal head's mirror lives (compared at every change), or null without one.</summary>
+    public string? MirrorLocation { get; internal set; }
 }

@@ -107,7 +107,7 @@ internal sealed class LocalStateStore : IStateStore
     }
 
     /// <summary><c>x.jsonl</c> + <c>x.head</c>, appended under <c>x.lock</c>.</summary>
-    internal sealed class LocalJournal : IStateJournal
+    internal sealed class LocalJournal : IRepairableStateJournal, IFingerprintedStateJournal
     {
         private const int TailChunk = 4096;
         private readonly string _lockPath;
@@ -139,18 +139,85 @@ internal sealed class LocalStateStore : IStateStore
             (_, long head, _) = ReadHeadFile();
             if (head >= sequence)
                 throw new StateConflictException(Location, $"Entry {sequence} of '{Location}' is already taken (the head records {head}).");
+            byte[] bytes = s_utf8.GetBytes(entry + "\n");
+            using (var stream = OpenForAppend())
+            {
+                long end = stream.Length;
+                try
+                {
+                    stream.Position = end;
+                    WriteEntry(stream, bytes);
+                    stream.Flush(flushToDisk: true);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Never leave a torn line: cut the file back to where it ended before this write.
+                    try
+                    {
+                        stream.SetLength(end);
+                        stream.Flush(flushToDisk: true);
+                    }
+                    catch (Exception cut) when (cut is IOException or UnauthorizedAccessException)
+                    {
+                        throw new HwException(ErrorIds.JournalWriteFailed,
+                            $"Cannot append to the journal '{Location}': {ex.Message}; cutting the partial line back also failed ({cut.Message}): run Repair-HwAuditLog.", Location, ex);
+                    }
+                    throw new HwException(ErrorIds.JournalWriteFailed, $"Cannot append to the journal '{Location}': {ex.Message}", Location, ex);
+                }
+            }
             try
             {
-                using var stream = new FileStream(Location, FileMode.Append, FileAccess.Write, FileShare.Read, 1, FileOptions.WriteThrough);
-                byte[] bytes = s_utf8.GetBytes(entry + "\n");
-                stream.Write(bytes, 0, bytes.Length);
-                stream.Flush(flushToDisk: true);
+                WriteHead(HeadPath, $"{{\"sequence\":{sequence.ToString(CultureInfo.InvariantCulture)},\"hash\":\"{seal}\"}}\n");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HwException)
+            {
+                throw new StateJournalHeadNotWrittenException(Location, sequence, ex);
+            }
+        }
+
+        /// <summary>Writes an entry's bytes (tests replace it to fail part-way, as a full disk does).</summary>
+        internal Action<Stream, byte[]> WriteEntry { get; set; } = (stream, bytes) => stream.Write(bytes, 0, bytes.Length);
+
+        /// <summary>Writes the head file (tests replace it to fail, as a full disk does).</summary>
+        internal Action<string, string> WriteHead { get; set; } = AtomicFile.WriteAllText;
+
+        private FileStream OpenForAppend()
+        {
+            try
+            {
+                return new FileStream(Location, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.WriteThrough);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 throw new HwException(ErrorIds.JournalWriteFailed, $"Cannot append to the journal '{Location}': {ex.Message}", Location, ex);
             }
-            AtomicFile.WriteAllText(HeadPath, $"{{\"sequence\":{sequence.ToString(CultureInfo.InvariantCulture)},\"hash\":\"{seal}\"}}\n");
+        }
+
+        public string? Fingerprint()
+        {
+            var file = new FileInfo(Location);
+            return file.Exists ? file.Length.ToString(CultureInfo.InvariantCulture) + ":" + file.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture) : null;
+        }
+
+        public byte[] RemoveLastLine(string expectedLastLine)
+        {
+            using FileLock held = FileLock.Acquire(_lockPath, LockTimeout);
+            if (ReadLastLine() != expectedLastLine)
+                throw new StateConflictException(Location, $"The end of '{Location}' changed since it was read; nothing was removed.");
+            using var stream = new FileStream(Location, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            long length = stream.Length;
+            long end = length;
+            if (end > 0 && ReadByteAt(stream, end - 1) == (byte)'\n')
+                end--;
+            long start = end;
+            while (start > 0 && ReadByteAt(stream, start - 1) != (byte)'\n')
+                start--;
+            var removed = new byte[length - start];
+            stream.Position = start;
+            ReadExactly(stream, removed);
+            stream.SetLength(start);
+            stream.Flush(flushToDisk: true);
+            return removed;
         }
 
         public IEnumerable<string> Read(long fromSequence)

@@ -44,8 +44,10 @@ public sealed class ComplianceService
 
     private IReadOnlyList<ComplianceFinding> Run(PolicyDocument p, IReadOnlyDictionary<string, DirectoryUser?> roleHolders, RegisterSnapshot register)
     {
-        IReadOnlyList<JournalEntry> journal = _session.Journal.ReadAll();
-        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _reviews.All());
+        // A damaged journal does not stop the report: its readable entries are used and the damage is a finding (HW-AUD-001).
+        JournalVerification integrity = _session.Journal.Verify();
+        IReadOnlyList<JournalEntry> journal = _session.Journal.ReadReadable();
+        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _reviews.All(), integrity);
     }
 
     /// <summary>The findings (all of them, or those given) with their summary and the context a reader needs.</summary>
@@ -64,8 +66,12 @@ public sealed class ComplianceService
         else
             holders = RoleHolders(p, null);
         return new ComplianceReport(findings, Summarise(findings, p), p,
-            ComplianceReport.ContactsFor(p, upn => holders.Values.FirstOrDefault(u => u is not null && string.Equals(u.UserPrincipalName, upn, StringComparison.OrdinalIgnoreCase))));
+            ComplianceReport.ContactsFor(p, upn => holders.Values.FirstOrDefault(u => u is not null && string.Equals(u.UserPrincipalName, upn, StringComparison.OrdinalIgnoreCase))),
+            Witness());
     }
+
+    /// <summary>The journal's latest entry as a witness (<c>&lt;sequence&gt;:&lt;hash&gt;</c>), or null for an empty journal; reads the tail only.</summary>
+    internal string? Witness() => _session.Journal.LatestWitness();
 
     private RegisterSnapshot ReadWithRoleHolders(PolicyDocument policy) => _register.ReadRegister(userPrincipalNames: RoleNames(policy));
 
@@ -88,16 +94,18 @@ public sealed class ComplianceService
             r => byName.TryGetValue(r.User!, out DirectoryUser? u) ? u : _session.Directory.FindUser(r.User!));
     }
 
-    /// <summary>The counts by severity and rule for <paramref name="findings"/> and the pass/fail result, against the connected policy or <paramref name="policy"/>. Reads nothing.</summary>
+    /// <summary>The counts by severity and rule for <paramref name="findings"/> and the pass/fail result, against the connected policy or <paramref name="policy"/>,
+    /// with the journal's latest witness. Reads only the journal's tail.</summary>
     public ComplianceSummary Summarise(IReadOnlyList<ComplianceFinding> findings, PolicyDocument? policy = null) =>
         new((policy ?? _session.Policy).Version, _session.Connection.Directory, _session.Clock.UtcNow, findings,
-            ComplianceRules.All.Select(r => new ComplianceRuleCount(r, findings.Count(f => f.RuleId == r.Id))).ToList());
+            ComplianceRules.All.Select(r => new ComplianceRuleCount(r, findings.Count(f => f.RuleId == r.Id))).ToList()) { Witness = Witness() };
 
     /// <summary>Every check's findings over one snapshot, most severe first.</summary>
     internal static List<ComplianceFinding> Evaluate(PolicyDocument policy, RegisterSnapshot register, IReadOnlyList<JournalEntry> journal,
-        IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now, IReadOnlyList<Reviews.AccessReview>? reviews = null)
+        IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now, IReadOnlyList<Reviews.AccessReview>? reviews = null,
+        JournalVerification? integrity = null)
     {
-        var snapshot = new CheckSnapshot(policy, register, journal, roleHolders, now, reviews ?? Array.Empty<Reviews.AccessReview>());
+        var snapshot = new CheckSnapshot(policy, register, journal, roleHolders, now, reviews ?? Array.Empty<Reviews.AccessReview>(), integrity);
         return PolicyChecks.All.SelectMany(c => c.Find(snapshot))
             .OrderBy(f => f.Severity).ThenBy(f => f.Account, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal)
             .ThenBy(f => f.Subject, StringComparer.Ordinal).ToList();

@@ -27,7 +27,7 @@ internal static class ReviewMailBuilder
     private const string ClauseId = "SMP-3.2";
 
     public static MimeMessage ForReviewer(AccessReview review, PolicyDocument policy, string reviewerName, IReadOnlyList<AccessReviewItem> items,
-        bool reminder, MailboxAddress from, IReadOnlyList<MailboxAddress> to)
+        bool reminder, MailboxAddress from, IReadOnlyList<MailboxAddress> to, string? witness = null)
     {
         string period = PeriodName(review.Period);
         string due = Day(review.DueAt);
@@ -70,11 +70,11 @@ internal static class ReviewMailBuilder
         doc.Add(new Heading(2, "What happens if there is no decision"));
         doc.Add(new Para(Consequence(review, brief: false)));
         doc.AddRange(HowToDecide(review, items, "your"));
-        return Message(subject, from, to, doc, Footer(review, policy), MessageImportance.Normal);
+        return Message(subject, from, to, doc, Footer(review, policy, witness), MessageImportance.Normal);
     }
 
     public static MimeMessage ForEscalation(AccessReview review, PolicyDocument policy, IReadOnlyList<AccessReviewItem> overdue,
-        MailboxAddress from, IReadOnlyList<MailboxAddress> to)
+        MailboxAddress from, IReadOnlyList<MailboxAddress> to, string? witness = null)
     {
         string period = PeriodName(review.Period);
         string due = Day(review.DueAt);
@@ -118,7 +118,7 @@ internal static class ReviewMailBuilder
         doc.Add(new Heading(2, "What happens if there is still no decision"));
         doc.Add(new Para(Consequence(review, brief: false, escalated: true)));
         doc.AddRange(HowToDecide(review, overdue, "the"));
-        return Message(subject, from, to, doc, Footer(review, policy), MessageImportance.High);
+        return Message(subject, from, to, doc, Footer(review, policy, witness), MessageImportance.High);
     }
 
     // ---------------------------------------------------------------------------------------------- content
@@ -217,9 +217,10 @@ internal static class ReviewMailBuilder
             ? new[] { "None" }
             : ruleIds.Select(id => ComplianceRules.Find(id) is { } rule ? $"{rule.Title} ({rule.Id})" : id).ToArray();
 
-    private static Para Footer(AccessReview review, PolicyDocument policy) =>
+    private static Para Footer(AccessReview review, PolicyDocument policy, string? witness) =>
         new($"Sent for {policy.Organisation} by the HealthwatchPolicy module: access review {review.Period}, started {EnglishDate.Long(review.StartedAt.UtcDateTime)}; "
-            + $"{policy.Title}, version {policy.Version}. Need this in another format, such as large print? Contact {policy.Metadata.AlternativeFormatsContact ?? "the Manager"}.");
+            + $"{policy.Title}, version {policy.Version}. Need this in another format, such as large print? Contact {policy.Metadata.AlternativeFormatsContact ?? "the Manager"}. "
+            + $"Audit journal witness: {witness ?? "none (the journal is empty)"} (kept so the journal can be checked later with Test-HwAuditLog -Witness).");
 
     // ---------------------------------------------------------------------------------------------- the message
 

@@ -166,7 +166,7 @@ public sealed partial class ReviewService
             // Where the reviewer has no mailbox, the mail goes to their line manager or the Manager: greet who reads it.
             string greeting = reviewer?.Mail is { Length: > 0 } ? reviewer.DisplayName : to[0].Name ?? group.Key;
             MimeMessage message = ReviewMailBuilder.ForReviewer(review, Policy, greeting, group.ToList(),
-                reminder, new MailboxAddress(Policy.Organisation, from), to);
+                reminder, new MailboxAddress(Policy.Organisation, from), to, _compliance.Witness());
             sent.Add(Deliver(review, mailer, message, reminder ? "Reminder" : "Initial", group.Key, to, group.Count()));
         }
         _store.Save(review);
@@ -187,7 +187,7 @@ public sealed partial class ReviewService
             throw new HwException(ErrorIds.EscalationContactsMissing,
                 "The review is overdue but neither the Manager nor the Communications Officer can be mailed: assign them in the policy's spec.roles.");
         var overdue = review.Items.Where(i => i.Decision is null).ToList();
-        MimeMessage message = ReviewMailBuilder.ForEscalation(review, Policy, overdue, new MailboxAddress(Policy.Organisation, from), recipients);
+        MimeMessage message = ReviewMailBuilder.ForEscalation(review, Policy, overdue, new MailboxAddress(Policy.Organisation, from), recipients, _compliance.Witness());
         ReviewMailRecord record = Deliver(review, mailer, message, "Escalation", string.Join(", ", recipients.Select(r => r.Address)), recipients, overdue.Count);
         review.EscalatedAt = Now;
         _store.Save(review);

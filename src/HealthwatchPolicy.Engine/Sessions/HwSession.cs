@@ -166,8 +166,38 @@ public sealed class HwSession
         }
     }
 
-    /// <summary>Appends one entry to the journal: the actor, the policy version and now are this session's.</summary>
+    /// <summary>Appends one entry to the journal: the actor, the policy version and now are this session's. A change
+    /// recorded whose head (or head mirror) could not be written is done: its warning is kept for the cmdlet.</summary>
     internal JournalEntry Record(string action, string? account, string? user, string reason,
-        System.Text.Json.Nodes.JsonObject? before, System.Text.Json.Nodes.JsonObject? after) =>
-        Journal.Append(new JournalRecord(Actor, action, account, user, reason, Policy.Version, before, after));
+        System.Text.Json.Nodes.JsonObject? before, System.Text.Json.Nodes.JsonObject? after)
+    {
+        JournalEntry entry = Journal.Append(new JournalRecord(Actor, action, account, user, reason, Policy.Version, before, after));
+        if (entry.Warning is { } warning)
+            _warnings.Enqueue(warning);
+        return entry;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
+
+    /// <summary>The warnings of changes made since the last call (done, but something after the entry could not be written), oldest first.</summary>
+    public System.Collections.Generic.IReadOnlyList<string> TakeWarnings()
+    {
+        var taken = new System.Collections.Generic.List<string>();
+        while (_warnings.TryDequeue(out string? w))
+            taken.Add(w);
+        return taken;
+    }
+
+    /// <summary>
+    /// Repair-HwAuditLog: under the state lock, removes a torn final line from the journal and records its bytes and
+    /// hash in a <c>JournalRepaired</c> entry; null when there is none. Any other damage is <c>JournalCorrupt</c>.
+    /// </summary>
+    internal JournalEntry? RepairJournal(string reason)
+    {
+        using IDisposable held = LockState();
+        JournalEntry? entry = Journal.RepairTornTail(new JournalRecord(Actor, JournalActions.JournalRepaired, null, null, reason, Policy.Version, null, null));
+        if (entry?.Warning is { } warning)
+            _warnings.Enqueue(warning);
+        return entry;
+    }
 }

@@ -95,14 +95,16 @@ public sealed class LocalStateStoreTests : StateStoreContract
     public void An_append_reads_the_end_of_the_journal_not_the_whole_of_it()
     {
         var clock = new TestClock();
-        var writer = new FileJournal(_folder, clock);
+        // The session's shape: the head mirrored outside the state folder; the writer and the later journal share it.
+        var mirror = new LocalJournalMirror(Path.Combine(_folder + "-mirror", "journal.json"), Path.Combine(_folder, "journal.jsonl"));
+        var writer = new FileJournal(_store.Journal("journal"), clock, mirror);
         for (int i = 0; i < 2000; i++)
             writer.Append(Record(i));
         long size = new FileInfo(Path.Combine(_folder, "journal.jsonl")).Length;
         Assert.True(size > 500_000, $"the journal is only {size} bytes");
 
         var entries = (LocalStateStore.LocalJournal)_store.Journal("journal");
-        var journal = new FileJournal(entries, clock);
+        var journal = new FileJournal(entries, clock, mirror);
         journal.EnsureAppendable();
         journal.Append(Record(2000));
         journal.Append(Record(2001));
@@ -116,11 +118,13 @@ public sealed class LocalStateStoreTests : StateStoreContract
     public void The_chain_asks_the_port_for_the_head_only_when_it_appends()
     {
         var clock = new TestClock();
-        var writer = new FileJournal(_folder, clock);
+        var mirror = new LocalJournalMirror(Path.Combine(_folder + "-mirror", "journal.json"), Path.Combine(_folder, "journal.jsonl"));
+        var writer = new FileJournal(_store.Journal("journal"), clock, mirror);
         for (int i = 0; i < 500; i++)
             writer.Append(Record(i));
+        // A port without a fingerprint: the mirror's point, the head and the last entry agreeing is enough.
         var counting = new CountingJournal(_store.Journal("journal"));
-        var journal = new FileJournal(counting, clock);
+        var journal = new FileJournal(counting, clock, mirror);
         journal.EnsureAppendable();
         Assert.Equal(501, journal.Append(Record(500)).Sequence);
         Assert.Equal(0, counting.EntriesRead);                                   // no entry read through Read()
@@ -188,5 +192,6 @@ public sealed class LocalStateStoreTests : StateStoreContract
     public override void Dispose()
     {
         try { Directory.Delete(_folder, true); } catch (IOException) { }
+        try { Directory.Delete(_folder + "-mirror", true); } catch (IOException) { }
     }
 }

@@ -1,0 +1,31 @@
+using System.Collections.Generic;
+using HealthwatchPolicy.Engine.Compliance;
+using HealthwatchPolicy.Engine.Journal;
+
+namespace HealthwatchPolicy.Engine.Checks;
+
+/// <summary>
+/// SMP-3.1: the journal is the register's second witness; a journal that does not verify (a broken chain, a head
+/// that is missing, rolled back or not the mirror's, a time that goes the wrong way) is reported, with the first bad
+/// sequence, instead of stopping the report. The other checks then read only the entries that can be read.
+/// </summary>
+internal sealed class JournalIntegrityCheck : PolicyCheck
+{
+    public const string CheckName = "JournalIntegrity";
+    internal static readonly ComplianceRule JournalDamaged = new("HW-AUD-001", CheckName, Severity.Critical, "The audit journal does not verify");
+
+    public override string Name => CheckName;
+    public override int Order => 35;
+    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { JournalDamaged };
+
+    public override IEnumerable<ComplianceFinding> Find(CheckSnapshot s)
+    {
+        if (s.JournalIntegrity is not { IsValid: false } v)
+            yield break;
+        yield return Finding(s, JournalDamaged, null, v.Path,
+            $"The journal fails verification at entry {v.FirstBadSequence} (line {v.FirstBadLine}): {v.Problem} "
+            + $"The findings that read the journal (HW-AUT-001, HW-REG-002) used the {s.Journal.Count} entries that could be read; no change is made until the journal is put right.",
+            "Do not edit the journal. Keep a copy of the state folder, run Test-HwAuditLog -Detailed, and compare with the witnesses in earlier reports and review mails "
+            + "(Test-HwAuditLog -Witness). A torn final line only (a write cut short) is removed by Repair-HwAuditLog; anything else is tampering or a lost file: restore the journal from a backup that verifies.");
+    }
+}

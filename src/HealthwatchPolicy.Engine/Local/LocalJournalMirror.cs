@@ -1,0 +1,85 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HealthwatchPolicy.Engine.Ports;
+using HealthwatchPolicy.Engine.Storage;
+
+namespace HealthwatchPolicy.Engine.Local;
+
+/// <summary>
+/// The journal head's second home on this machine: a small JSON file outside the state folder
+/// (<c>{"journal":"…","sequence":N,"hash":"…"}</c>), by default in LocalApplicationData/HealthwatchPolicy/head-mirrors,
+/// named by a hash of the journal's full path, or in the folder <c>HEALTHWATCHPOLICY_HEAD_MIRROR</c> names.
+/// </summary>
+internal sealed class LocalJournalMirror : IJournalMirror
+{
+    /// <summary>The environment variable that names the folder of the mirrors (instead of LocalApplicationData).</summary>
+    public const string FolderVariable = "HEALTHWATCHPOLICY_HEAD_MIRROR";
+    private readonly string _journal;
+
+    public LocalJournalMirror(string path, string journalLocation)
+    {
+        Location = path;
+        _journal = journalLocation;
+    }
+
+    /// <summary>The mirror for the journal at <paramref name="journalLocation"/>, in <paramref name="folder"/> or the default folder.</summary>
+    public static LocalJournalMirror For(string journalLocation, string? folder = null)
+    {
+        folder ??= Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } configured ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
+                "HealthwatchPolicy", "head-mirrors");
+        string full = Path.GetFullPath(journalLocation);
+        using var sha = SHA256.Create();
+        byte[] digest = sha.ComputeHash(Encoding.UTF8.GetBytes(full));
+        var name = new StringBuilder("journal-");
+        for (int i = 0; i < 12; i++)
+            name.Append(digest[i].ToString("x2", CultureInfo.InvariantCulture));
+        return new LocalJournalMirror(Path.Combine(Path.GetFullPath(folder), name + ".json"), full);
+    }
+
+    public string Location { get; }
+
+    public JournalMirrorState? Read()
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(Location);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        try
+        {
+            if (JsonNode.Parse(text) is JsonObject o)
+                return new JournalMirrorState(Mark(o["verified"]), Mark(o["pending"]), o["fingerprint"] is JsonValue f && f.TryGetValue(out string? fp) ? fp : null);
+        }
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
+        {
+        }
+        // An unreadable mirror proves nothing either way; it is rewritten after the next full verification.
+        return null;
+    }
+
+    private static JournalMark? Mark(JsonNode? node) =>
+        node is JsonValue v && v.TryGetValue(out string? text) && JournalMark.TryParse(text, out JournalMark? mark) ? mark : null;
+
+    public void Write(JournalMirrorState state)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Location)!);
+        var o = new JsonObject
+        {
+            ["journal"] = _journal,
+            ["verified"] = state.Verified?.ToString(),
+            ["pending"] = state.Pending?.ToString(),
+            ["fingerprint"] = state.Fingerprint,
+        };
+        AtomicFile.WriteAllText(Location, o.ToJsonString() + "\n");
+    }
+}
