@@ -14,7 +14,7 @@ namespace HealthwatchPolicy.Engine.Graph;
 /// (<c>{"sequence":N,"hash":"…"}</c>) is replaced over the eTag it was read at and never moves back. Finding the tail
 /// reads the head and the entries after it, not the journal.
 /// </summary>
-internal sealed class GraphJournal : IStateJournal
+internal sealed class GraphJournal : ILockFreeStateJournal
 {
     private const int HeadRetries = 8;
     private readonly GraphStateStore _store;

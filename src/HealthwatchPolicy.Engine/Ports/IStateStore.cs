@@ -95,3 +95,13 @@ public sealed class StateJournalHead
     /// <summary>The last entry stored, or null when the journal has none.</summary>
     public string? LastEntry { get; }
 }
+
+/// <summary>
+/// A journal whose appends take no lock (each entry an item created only if absent, the head moved after it): while
+/// writers append, its head may trail its last entry by more than one, so a trailing head is not by itself evidence
+/// of a rollback there. Rollbacks on such a store are caught by the head mirror and by witnesses
+/// (docs/decisions/0140, 0130).
+/// </summary>
+public interface ILockFreeStateJournal : IStateJournal
+{
+}

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using HealthwatchPolicy.Hosting;
 using HealthwatchPolicy.Engine.Journal;
 
 namespace HealthwatchPolicy.Commands;
@@ -16,6 +17,7 @@ public sealed class TestHwAuditLogCommand : HwCmdlet
     /// journal passes only if its chain still goes through every one of them.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
+    [Identifier]
     public string[]? Witness { get; set; }
 
     private readonly System.Collections.Generic.List<string> _witnesses = new();

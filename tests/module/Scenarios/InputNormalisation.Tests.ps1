@@ -9,6 +9,9 @@ BeforeDiscovery {
     $acct = 'facebook-seftonyounglisteners'             # posters nadia.khan and chloe.fitzgerald; room for one more
     $tenant = '00000000-0000-4000-8000-00000000f4e1'
     $started = { Start-HwAccessReview | Out-Null }
+    # The sample journal's own witness (<sequence>:<hash> of its last entry), which every copy of it passes through.
+    $head = Get-Content -Raw (Join-Path $PSScriptRoot '../../../policy/sample-org/state/journal.head') | ConvertFrom-Json
+    $witness = '{0}:{1}' -f $head.sequence, $head.hash
 
     # One row per cmdlet use. Ids: the identifier parameters with their clean values (these get padded). Other: the
     # rest, as given. Show: what of the output to compare. Expect: what the clean run must give (so that a padded run
@@ -31,6 +34,8 @@ BeforeDiscovery {
             Other = @{ Reason = 'r'; PassThru = $true }; Show = 'Name', 'Url'; Expect = '*healthwatchsefton-events*'; Changes = $true; CaseFree = $false }
         @{ Command = 'Remove-HwOfficialAccount'; Ids = @{ Name = 'twitter-hw-sefton' }; Other = @{ Reason = 'r'; PassThru = $true; Confirm = $false }
             Show = 'Name', 'Status', 'PosterCount'; Expect = '*Retired*'; Changes = $true; CaseFree = $true }
+        @{ Command = 'Test-HwAuditLog'; Ids = @{ Witness = $witness }; Other = @{ Detailed = $true }
+            Show = 'IsValid', 'EntryCount'; Expect = '*"IsValid":true*'; Changes = $false; CaseFree = $false }
         @{ Command = 'Get-HwAuditLog'; Ids = @{ Account = 'youtube-healthwatchsefton'; User = 'liam.hughes@hwsefton.example'; Action = 'PostingAccessGranted' }; Other = @{}
             Show = 'Sequence', 'Action', 'Account', 'User'; Expect = '*PostingAccessGranted*liam.hughes*'; Changes = $false; CaseFree = $true }
         @{ Command = 'Get-HwComplianceReport'; Ids = @{ Account = 'facebook-healthwatchsefton'; RuleId = 'HW-ELG-001'; Severity = 'Critical' }; Other = @{}
