@@ -135,8 +135,9 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             rc.QueryParameters.Expand = new[] { "manager" };
         })), "user").ConfigureAwait(false);
         await content.AddBatchRequestStepAsync(GraphUrls.ForBatch(_client.Users[idOrName].Extensions.ToGetRequestInformation()), "extensions").ConfigureAwait(false);
+        BatchReplyHeaders.Box reply = BatchReplyHeaders.Capture();
         BatchResponseContentCollection response = await _client.Batch.PostAsync(content, ct).ConfigureAwait(false);
-        Dictionary<string, HttpStatusCode> statuses = await StatusesAsync(response, new[] { "user", "extensions" }, "find a user", idOrName).ConfigureAwait(false);
+        Dictionary<string, HttpStatusCode> statuses = await StatusesAsync(response, new[] { "user", "extensions" }, "find a user", idOrName, reply.Headers).ConfigureAwait(false);
         int userStatus = (int)statuses["user"], extStatus = (int)statuses["extensions"];
         if (userStatus is >= 200 and < 300 && extStatus is >= 200 and < 300)
         {
@@ -184,7 +185,8 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
 
     /// <summary>Replaces the module's open extension on the user: <c>PATCH /users/{id}/extensions/{name}</c>, or <c>POST</c> when it is absent (404).</summary>
     public void SetUserExtension(string userId, JsonObject extension) =>
-        Run("write the user's acknowledgement record", userId, ct => PutExtensionAsync(_client.Users[userId].Extensions, extension, ct));
+        Run("write the user's acknowledgement record", NameableUser(userId), ct =>
+            NotFoundAs(ErrorIds.UserNotFound, "write the user's acknowledgement record", userId, () => PutExtensionAsync(_client.Users[userId].Extensions, extension, ct)));
 
     // ---------- groups ----------
 
@@ -264,10 +266,14 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
 
     /// <summary>Replaces the register entry on the group: <c>PATCH /groups/{id}/extensions/{name}</c>, or <c>POST</c> when it is absent (404).</summary>
     public void SetGroupExtension(string groupId, JsonObject extension) =>
-        Run("write the register entry", groupId, ct => AfterLagAsync(groupId, () => PutExtensionAsync(_client.Groups[groupId].Extensions, extension, ct), ct));
+        Run("write the register entry", NameableGroup(groupId), ct =>
+            NotFoundAs(ErrorIds.GroupNotFound, "write the register entry", groupId,
+                () => AfterLagAsync(groupId, () => PutExtensionAsync(_client.Groups[groupId].Extensions, extension, ct), ct)));
 
     /// <summary>Adds the user: <c>POST /groups/{id}/members/$ref</c>. False when they were already a member (no change).</summary>
-    public bool AddMember(string groupId, string userId) => Run("add a poster to the posting group", userId, async ct =>
+    public bool AddMember(string groupId, string userId) => AddMemberCore(NameableGroup(groupId), NameableUser(userId));
+
+    private bool AddMemberCore(string groupId, string userId) => Run("add a poster to the posting group", userId, async ct =>
     {
         try
         {
@@ -286,7 +292,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound))
         {
             // The port's own ids, so callers handle both adapters alike; Graph's request id is kept in the message.
-            bool group = GraphErrors.Mentions(e, groupId);
+            bool group = GraphErrors.Mentions(e, "'" + groupId + "'"); // "Resource '<id>' does not exist …": the id as quoted, not inside another
             GraphRequestException g = GraphErrors.From(e, "add a poster to the posting group", group ? groupId : userId);
             throw new GraphRequestException(group ? ErrorIds.GroupNotFound : ErrorIds.UserNotFound, g.Message,
                 group ? groupId : userId, g.RequestId, g.Status, g.Code, e, g.GraphMessage, g.ClientRequestId);
@@ -294,13 +300,21 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     });
 
     /// <summary>Removes the user: <c>DELETE /groups/{id}/members/{userId}/$ref</c>. False when they were not a member (404; no change).</summary>
-    public bool RemoveMember(string groupId, string userId) => Run("remove a poster from the posting group", userId, async ct =>
+    public bool RemoveMember(string groupId, string userId) =>
+        GraphUrls.CanName(NameableGroup(groupId)) && GraphUrls.CanName(userId) // a user id that names no one is no member
+        && RemoveMemberCore(groupId, userId);
+
+    private bool RemoveMemberCore(string groupId, string userId) => Run("remove a poster from the posting group", userId, async ct =>
     {
         try
         {
             await EnsureReplicatedAsync(groupId, ct).ConfigureAwait(false); // a 404 below must mean "not a member", not lag
             await _client.Groups[groupId].Members[userId].Ref.DeleteAsync(cancellationToken: ct).ConfigureAwait(false);
             return true;
+        }
+        catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound) && GraphErrors.Mentions(e, "'" + groupId + "'"))
+        {
+            throw PortError(e, ErrorIds.GroupNotFound, "remove a poster from the posting group", groupId); // the group, not the membership
         }
         catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound)
                                    || (GraphErrors.IsStatus(e, HttpStatusCode.BadRequest) && GraphErrors.Mentions(e, "do not exist")))
@@ -312,6 +326,35 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             throw NotManageable(e, "remove a poster from the posting group", groupId);
         }
     });
+
+    /// <summary>A Graph 404 in the port's own terms (GroupNotFound, UserNotFound), as the local adapter answers; Graph's words and ids kept.</summary>
+    private static GraphRequestException PortError(ODataError e, string errorId, string what, string target)
+    {
+        GraphRequestException g = GraphErrors.From(e, what, target);
+        return new GraphRequestException(errorId, g.Message, target, g.RequestId, g.Status, g.Code, e, g.GraphMessage, g.ClientRequestId);
+    }
+
+    /// <summary>Runs a write on one object; a 404 left after it (a PATCH's 404 already became a POST) means the object is not there.</summary>
+    private static async Task NotFoundAs(string errorId, string what, string target, Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound))
+        {
+            throw PortError(e, errorId, what, target);
+        }
+    }
+
+    /// <summary>The group id, if it can name a group in a URL path; otherwise GroupNotFound, as the local adapter
+    /// answers for an id it does not hold (docs/decisions/0100): <c>..</c> would send the request to another path.</summary>
+    private static string NameableGroup(string groupId) => GraphUrls.CanName(groupId) ? groupId
+        : throw new HwException(ErrorIds.GroupNotFound, $"There is no group with id '{groupId}' in the directory.", groupId);
+
+    /// <summary>The user id, if it can name a user in a URL path; otherwise UserNotFound, as the local adapter answers.</summary>
+    private static string NameableUser(string userId) => GraphUrls.CanName(userId) ? userId
+        : throw new HwException(ErrorIds.UserNotFound, $"There is no user with id '{userId}' in the directory.", userId);
 
     // ---------- nesting and group kinds (docs/decisions/0090) ----------
 
@@ -325,7 +368,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         GraphRequestException g = GraphErrors.From(e, what, groupId);
         return new GraphRequestException(ErrorIds.GroupNotManageable,
             $"Graph refuses to change the members of group '{groupId}' because it is a mail-enabled security group or distribution list "
-            + $"(its members are managed in Exchange Online): {g.Message}", groupId, g.RequestId, g.Status, g.Code, e);
+            + $"(its members are managed in Exchange Online): {g.Message}", groupId, g.RequestId, g.Status, g.Code, e, g.GraphMessage, g.ClientRequestId);
     }
 
     /// <summary>A group's membership as read: direct non-group members, direct groups, and every nested group with its own.</summary>
@@ -434,9 +477,10 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                 var content = new BatchRequestContentCollection(_client);
                 foreach (int i in pending)
                     await content.AddBatchRequestStepAsync(requests[i], i.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                BatchReplyHeaders.Box reply = BatchReplyHeaders.Capture();
                 BatchResponseContentCollection response = await _client.Batch.PostAsync(content, ct).ConfigureAwait(false);
                 Dictionary<string, HttpStatusCode> statuses = await StatusesAsync(response,
-                    pending.Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList(), what, null).ConfigureAwait(false);
+                    pending.Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList(), what, null, reply.Headers).ConfigureAwait(false);
                 var throttled = new List<int>();
                 TimeSpan wait = TimeSpan.Zero;
                 foreach (KeyValuePair<string, HttpStatusCode> item in statuses)
@@ -458,7 +502,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                         continue;
                     }
                     string? body = message.Content is null ? null : await message.Content.ReadAsStringAsync().ConfigureAwait(false);
-                    throw GraphErrors.FromBody(code, body, message.Headers.ToDictionary(h => h.Key, h => h.Value), what, null, null);
+                    throw GraphErrors.FromBody(code, body, StepHeaders(message, reply.Headers), what, null, null);
                 }
                 if (throttled.Count == 0)
                     break;
@@ -475,7 +519,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     /// SDK cannot parse, or one that leaves a step out is GraphResponseInvalid, never a raw .NET exception.
     /// </summary>
     private static async Task<Dictionary<string, HttpStatusCode>> StatusesAsync(BatchResponseContentCollection response, IReadOnlyCollection<string> stepIds,
-        string what, object? target)
+        string what, object? target, IEnumerable<KeyValuePair<string, IEnumerable<string>>>? replyHeaders)
     {
         Dictionary<string, HttpStatusCode> statuses;
         try
@@ -484,13 +528,27 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or System.Text.Json.JsonException or FormatException)
         {
-            throw GraphErrors.Invalid(what, target, "the $batch reply has no 'responses' array", 200, null, e);
+            throw GraphErrors.Invalid(what, target, "the $batch reply has no 'responses' array", 200, replyHeaders, e);
         }
         string? missing = stepIds.FirstOrDefault(id => !statuses.ContainsKey(id));
         if (missing is not null)
             throw GraphErrors.Invalid(what, target, statuses.Count == 0 ? "the $batch reply has no 'responses' array"
-                : $"the $batch reply has no answer for step '{missing}'", 200, null, null);
+                : $"the $batch reply has no answer for step '{missing}'", 200, replyHeaders, null);
         return statuses;
+    }
+
+    /// <summary>A step's headers; its <c>request-id</c> and <c>client-request-id</c> are the <c>$batch</c> reply's own
+    /// when the step has none (a gateway's text answer to the step carries no ids).</summary>
+    private static Dictionary<string, IEnumerable<string>> StepHeaders(HttpResponseMessage step, IEnumerable<KeyValuePair<string, IEnumerable<string>>>? replyHeaders)
+    {
+        var headers = new Dictionary<string, IEnumerable<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (KeyValuePair<string, IEnumerable<string>> h in step.Headers)
+            headers[h.Key] = h.Value;
+        foreach (KeyValuePair<string, IEnumerable<string>> h in replyHeaders ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
+            if ((h.Key.Equals("request-id", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("client-request-id", StringComparison.OrdinalIgnoreCase))
+                && !(headers.TryGetValue(h.Key, out IEnumerable<string>? own) && own.Any(v => !string.IsNullOrEmpty(v))))
+                headers[h.Key] = h.Value;
+        return headers;
     }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage message)
@@ -620,7 +678,8 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     }
 
     private static string Name(JsonObject extension) =>
-        (string?)extension["extensionName"] ?? throw new HwException(ErrorIds.ExtensionNameMissing, "An extension document needs an extensionName.");
+        (string?)extension["extensionName"] is { } name && GraphUrls.CanName(name) ? name
+            : throw new HwException(ErrorIds.ExtensionNameMissing, "An extension document needs an extensionName that can name it in a URL (not empty, '.' or '..').");
 
     private static IEnumerable<List<string>> Chunk(IEnumerable<string> items, int size)
     {

@@ -156,7 +156,10 @@ public sealed class GraphLargeMailTests : IDisposable
         Assert.Equal(403, e.Status);
         Assert.Contains("Mail.ReadWrite", e.Message);
         Assert.Contains("Access is denied", e.Message);     // Graph's own words kept
+        Assert.StartsWith("Access is denied", e.GraphMessage, StringComparison.Ordinal);
+        Assert.Equal("ErrorAccessDenied", e.Code);
         Assert.False(string.IsNullOrEmpty(e.RequestId));
+        Assert.False(string.IsNullOrEmpty(e.ClientRequestId));
         Assert.Empty(_host.Fake.SentMail);
         Assert.Equal(0, _host.Fake.DraftCount);
         Assert.DoesNotContain(_host.Fake.RequestLog, r => r.PathAndQuery.Contains("sendMail", StringComparison.OrdinalIgnoreCase));
