@@ -19,8 +19,9 @@ namespace HealthwatchPolicy.Engine.Graph;
 /// Mail too large to give sendMail whole (docs/decisions/0110). Graph's request limit is about 4 MB and larger MIME
 /// bodies have been reported accepted but never delivered, so a message whose base64 MIME request exceeds
 /// <see cref="SendMailLimitBytes"/> goes the documented large-attachment route instead: a draft (<c>POST
-/// /users/{from}/messages</c>) whose body is a summary, the full body attached as a file (under 3 MB in one <c>POST
-/// …/attachments</c>; 3–150 MB through <c>…/attachments/createUploadSession</c> and <c>PUT</c>s of byte ranges to the
+/// /users/{from}/messages</c>) whose body is a summary, the full body attached as a file (in one <c>POST
+/// …/attachments</c> when it is under 3 MB and that request, base64 in JSON, is within <see cref="AttachmentRequestLimitBytes"/>;
+/// otherwise, up to 150 MB, through <c>…/attachments/createUploadSession</c> and <c>PUT</c>s of byte ranges to the
 /// pre-authenticated upload URL, without the Graph token), then <c>POST …/messages/{id}/send</c>. The draft and the
 /// upload session need Mail.ReadWrite as well as Mail.Send (docs/graph-permissions.md).
 /// </summary>
@@ -83,9 +84,10 @@ public sealed partial class GraphMailer
         {
             foreach ((string name, string contentType, byte[] bytes) in files)
             {
-                var attachment = new FileAttachment { OdataType = "#microsoft.graph.fileAttachment", Name = name, ContentType = contentType, ContentBytes = bytes };
-                if (bytes.Length < SmallAttachmentBytes && await RequestBytesAsync(attachment).ConfigureAwait(false) <= AttachmentRequestLimitBytes)
-                    await _client.Users[_from].Messages[id].Attachments.PostAsync(attachment, cancellationToken: ct).ConfigureAwait(false);
+                // A fresh model to send: serializing one marks its backing store clean, and the SDK would then leave its fields out.
+                FileAttachment Attachment() => new() { OdataType = "#microsoft.graph.fileAttachment", Name = name, ContentType = contentType, ContentBytes = bytes };
+                if (bytes.Length < SmallAttachmentBytes && await RequestBytesAsync(Attachment()).ConfigureAwait(false) <= AttachmentRequestLimitBytes)
+                    await _client.Users[_from].Messages[id].Attachments.PostAsync(Attachment(), cancellationToken: ct).ConfigureAwait(false);
                 else
                     await UploadAsync(id, name, contentType, bytes, ct).ConfigureAwait(false);
             }
