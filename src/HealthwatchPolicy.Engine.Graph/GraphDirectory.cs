@@ -34,8 +34,18 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     private readonly GraphServiceClient _client;
     private readonly GraphConnectionOptions _options;
     private readonly string _directoryObjectsBase;
-    /// <summary>Groups this connection created that no list has shown yet (id → display name): replication lag.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _recent = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Groups this connection created that Graph may not show yet (replication lag): tracked until a list has
+    /// shown the group and a read by its id has succeeded, the two lagging independently (docs/decisions/0101).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RecentGroup> _recent = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A group this connection created: its name, and which of Graph's views have shown it so far.</summary>
+    private sealed class RecentGroup
+    {
+        public RecentGroup(string name) => Name = name;
+        public string Name { get; }
+        public volatile bool Listed;
+        public volatile bool ReadById;
+    }
 
     /// <summary>The directory behind <paramref name="client"/>, with <paramref name="options"/>' endpoint and replication-lag retries. Makes no request yet.</summary>
     public GraphDirectory(GraphServiceClient client, GraphConnectionOptions options)
@@ -204,7 +214,8 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         await Pages<Group, GroupCollectionResponse>(page, groups.Add, ct).ConfigureAwait(false);
         groups.AddRange(await RecentGroupsMissingFromAsync(groups, displayNamePrefix, ct).ConfigureAwait(false));
         Dictionary<string, Membership> members = await MembershipAsync(groups.Select(g => g.Id!).ToList(), ct).ConfigureAwait(false);
-        return groups.Where(g => g.DisplayName?.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase) == true)
+        // a group this connection just created that still answered 404 by id when the lag budget ran out is left out, not a failure
+        return groups.Where(g => g.DisplayName?.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase) == true && members.ContainsKey(g.Id!))
             .Select(g => ToGroup(g, members[g.Id!])).ToList();
     });
 
@@ -226,8 +237,9 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         }
         if (g is null)
             return null;
+        ReadById(groupId);
         Dictionary<string, Membership> members = await MembershipAsync(new List<string> { g.Id! }, ct).ConfigureAwait(false);
-        return ToGroup(g, members[g.Id!]);
+        return members.TryGetValue(g.Id!, out Membership? m) ? ToGroup(g, m) : null;
     });
 
     /// <summary>Creates the security group (<c>POST /groups</c>), rides out replication lag, then writes <paramref name="extension"/>; when the extension cannot be written the group is deleted again (both or neither).</summary>
@@ -260,7 +272,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             }
             throw;
         }
-        _recent[created.Id!] = created.DisplayName ?? group.DisplayName;
+        _recent[created.Id!] = new RecentGroup(created.DisplayName ?? group.DisplayName);
         return ToGroup(created, new List<string>(), extension);
     });
 
@@ -390,6 +402,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     {
         Dictionary<string, (List<string> NonGroups, List<(string Id, string Name)> Groups)> direct = await DirectMembersAsync(groupIds, ct).ConfigureAwait(false);
         var result = new Dictionary<string, Membership>(StringComparer.OrdinalIgnoreCase);
+        groupIds = groupIds.Where(direct.ContainsKey).ToList(); // a just-created group still 404 after the lag budget: left out
         foreach (string id in groupIds)
         {
             var m = new Membership();
@@ -438,10 +451,18 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             rc.QueryParameters.Select = new[] { "id", "displayName" };
             rc.QueryParameters.Top = 999;
         })).ToList();
-        List<DirectoryObjectCollectionResponse> pages = await BatchAsync<DirectoryObjectCollectionResponse>(requests, "list posting-group members", ct).ConfigureAwait(false);
+        // A group this connection created may still answer 404 by id though a list shows it: that step rides out the lag.
+        List<DirectoryObjectCollectionResponse?> pages = await BatchAsync<DirectoryObjectCollectionResponse>(requests, "list posting-group members", ct,
+            i => IsLaggingById(groupIds[i])).ConfigureAwait(false);
         var result = new Dictionary<string, (List<string>, List<(string, string)>)>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < groupIds.Count; i++)
         {
+            if (pages[i] is null)
+            {
+                _recent.TryRemove(groupIds[i], out _); // still 404 after the lag budget: gone (someone deleted it), as a read by id decides
+                continue;
+            }
+            ReadById(groupIds[i]);
             var others = new List<string>();
             var groups = new List<(string, string)>();
             await Pages<DirectoryObject, DirectoryObjectCollectionResponse>(pages[i], o =>
@@ -463,15 +484,22 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     /// Sends the requests in $batch round trips of 20 and returns the typed responses in request order. Items the
     /// service throttled (429/503/504 inside a 200 batch) are resubmitted, and only they, after their Retry-After.
     /// </summary>
-    private async Task<List<T>> BatchAsync<T>(List<RequestInformation> requests, string what, CancellationToken ct) where T : IParsable, new()
+    private async Task<List<T>> BatchAsync<T>(List<RequestInformation> requests, string what, CancellationToken ct) where T : class, IParsable, new() =>
+        (await BatchAsync<T>(requests, what, ct, null).ConfigureAwait(false)).Select(r => r!).ToList();
+
+    /// <summary>As above; a step answered 404 whose index <paramref name="mayLag"/> accepts is replication lag on a group
+    /// this connection created: resubmitted with the lag backoff (<see cref="GraphConnectionOptions.ReplicationRetries"/>),
+    /// and null in the result if it still answers 404 when the budget ends.</summary>
+    private async Task<List<T?>> BatchAsync<T>(List<RequestInformation> requests, string what, CancellationToken ct, Func<int, bool>? mayLag) where T : class, IParsable, new()
     {
-        var results = new T[requests.Count];
+        var results = new T?[requests.Count];
         requests = requests.Select(GraphUrls.ForBatch).ToList(); // once: resubmitted items keep their URL
         for (int start = 0; start < requests.Count; start += 20)
         {
             // Our own step ids (the request's index), so a resubmitted item keeps its id. (The SDK's
             // NewBatchWithFailedRequests gives resubmitted steps new ids in Graph.Core 4.0.1.)
             var pending = Enumerable.Range(start, Math.Min(20, requests.Count - start)).ToList();
+            int lagAttempt = 0;
             for (int round = 1; ; round++)
             {
                 var content = new BatchRequestContentCollection(_client);
@@ -482,6 +510,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                 Dictionary<string, HttpStatusCode> statuses = await StatusesAsync(response,
                     pending.Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList(), what, null, reply.Headers).ConfigureAwait(false);
                 var throttled = new List<int>();
+                var lagging = new List<int>();
                 TimeSpan wait = TimeSpan.Zero;
                 foreach (KeyValuePair<string, HttpStatusCode> item in statuses)
                 {
@@ -493,6 +522,12 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                         continue;
                     }
                     using HttpResponseMessage message = await response.GetResponseByIdAsync(item.Key).ConfigureAwait(false);
+                    if (code == 404 && mayLag?.Invoke(index) == true)
+                    {
+                        if (lagAttempt < _options.ReplicationRetries)
+                            lagging.Add(index);
+                        continue; // out of budget: left null, the caller leaves the group out
+                    }
                     if (code is 429 or 503 or 504 && round < MaxBatchRounds)
                     {
                         throttled.Add(index);
@@ -504,10 +539,13 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                     string? body = message.Content is null ? null : await message.Content.ReadAsStringAsync().ConfigureAwait(false);
                     throw GraphErrors.FromBody(code, body, StepHeaders(message, reply.Headers), what, null, null);
                 }
-                if (throttled.Count == 0)
+                if (throttled.Count == 0 && lagging.Count == 0)
                     break;
-                await Task.Delay(wait, ct).ConfigureAwait(false);
-                pending = throttled;
+                if (throttled.Count > 0)
+                    await Task.Delay(wait, ct).ConfigureAwait(false);
+                if (lagging.Count > 0)
+                    await _options.ReplicationClock.Delay(LagDelay(lagAttempt++), ct).ConfigureAwait(false);
+                pending = throttled.Concat(lagging).OrderBy(i => i).ToList();
             }
         }
         return results.ToList();
@@ -589,19 +627,22 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                                        && ((GraphErrors.IsStatus(e, HttpStatusCode.NotFound) && (groupId is null || GraphErrors.Mentions(e, groupId)))
                                            || (GraphErrors.IsStatus(e, HttpStatusCode.BadRequest) && GraphErrors.Mentions(e, "do not exist"))))
             {
-                TimeSpan delay = TimeSpan.FromMilliseconds(Math.Min(15000, _options.ReplicationRetryDelay.TotalMilliseconds * Math.Pow(2, attempt)));
-                await _options.ReplicationClock.Delay(delay, ct).ConfigureAwait(false);
+                await _options.ReplicationClock.Delay(LagDelay(attempt), ct).ConfigureAwait(false);
             }
         }
     }
 
     // ---------- replication lag (docs/decisions/0101) ----------
 
+    /// <summary>The wait before the next try on a lagging group: the configured delay, doubling, at most 15 s.</summary>
+    private TimeSpan LagDelay(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(15000, _options.ReplicationRetryDelay.TotalMilliseconds * Math.Pow(2, attempt)));
+
     /// <summary>A call on a group: if this connection created the group and no list has shown it yet, a 404 (or the
     /// member-add 400 "do not exist") is replication lag, ridden out with backoff; otherwise the call runs once.</summary>
     private async Task<T> AfterLagAsync<T>(string groupId, Func<Task<T>> call, CancellationToken ct)
     {
-        if (!_recent.ContainsKey(groupId))
+        if (!IsLaggingById(groupId))
             return await call().ConfigureAwait(false);
         T result = default!;
         // a 404 naming another object (the user being added) is an answer, not the group's lag
@@ -617,8 +658,38 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         }, ct);
 
     /// <summary>Waits until a group this connection created answers by id (nothing to wait for otherwise).</summary>
-    private Task EnsureReplicatedAsync(string groupId, CancellationToken ct) =>
-        AfterLagAsync(groupId, () => _client.Groups[groupId].GetAsync(rc => rc.QueryParameters.Select = new[] { "id" }, ct), ct);
+    private async Task EnsureReplicatedAsync(string groupId, CancellationToken ct)
+    {
+        if (!IsLaggingById(groupId))
+            return;
+        await AfterLagAsync(groupId, () => _client.Groups[groupId].GetAsync(rc => rc.QueryParameters.Select = new[] { "id" }, ct), ct).ConfigureAwait(false);
+        ReadById(groupId);
+    }
+
+    /// <summary>Whether a 404 on this group by id may be replication lag: this connection created it and no read by its id has succeeded yet.</summary>
+    private bool IsLaggingById(string groupId) => _recent.TryGetValue(groupId, out RecentGroup? r) && !r.ReadById;
+
+    /// <summary>A read by the group's id succeeded: by id, it has replicated.</summary>
+    private void ReadById(string groupId)
+    {
+        if (_recent.TryGetValue(groupId, out RecentGroup? r))
+        {
+            r.ReadById = true;
+            if (r.Listed)
+                _recent.TryRemove(groupId, out _);
+        }
+    }
+
+    /// <summary>A list showed the group: in lists, it has replicated.</summary>
+    private void Listed(string groupId)
+    {
+        if (_recent.TryGetValue(groupId, out RecentGroup? r))
+        {
+            r.Listed = true;
+            if (r.ReadById)
+                _recent.TryRemove(groupId, out _);
+        }
+    }
 
     /// <summary>
     /// Groups this connection created whose name has the prefix but which the list left out (Graph's lists and filters
@@ -630,11 +701,12 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         var found = new List<Group>();
         if (_recent.IsEmpty)
             return found;
-        foreach (Group g in listed)
-            _recent.TryRemove(g.Id!, out _);
-        foreach (KeyValuePair<string, string> recent in _recent.ToList())
+        var shown = new HashSet<string>(listed.Select(g => g.Id!), StringComparer.OrdinalIgnoreCase);
+        foreach (string id in shown)
+            Listed(id);
+        foreach (KeyValuePair<string, RecentGroup> recent in _recent.ToList())
         {
-            if (!recent.Value.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase))
+            if (shown.Contains(recent.Key) || !recent.Value.Name.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase))
                 continue;
             try
             {
@@ -644,7 +716,10 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                     rc.QueryParameters.Expand = new[] { "extensions" };
                 }, ct), ct).ConfigureAwait(false);
                 if (g is not null)
+                {
+                    ReadById(recent.Key);
                     found.Add(g);
+                }
             }
             catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound))
             {
