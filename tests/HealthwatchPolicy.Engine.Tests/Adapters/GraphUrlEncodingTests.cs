@@ -103,6 +103,19 @@ public sealed class GraphUrlEncodingTests : IDisposable
         Assert.Equal(new[] { "u-priya" }, _host.Fake.GetMembers(a.GroupId));
     }
 
+    [Fact]
+    public void A_dot_segment_mailbox_or_extension_name_is_refused_before_any_request()
+    {
+        OfficialAccount a = AccountWithGuestPoster();
+        _host.Fake.ResetCounters();
+        Assert.Equal("MailboxNotFound", Assert.ThrowsAny<HealthwatchPolicy.Engine.Errors.HwException>(
+            () => new GraphMailer(GraphDirectoryFactory.CreateClient(_host.Options), "..")).ErrorId);
+        var extension = new System.Text.Json.Nodes.JsonObject { ["extensionName"] = "..", ["name"] = "moved" };
+        Assert.Equal("ExtensionNameMissing", Assert.ThrowsAny<HealthwatchPolicy.Engine.Errors.HwException>(
+            () => _host.Directory.SetGroupExtension(a.GroupId, extension)).ErrorId);
+        Assert.Empty(_host.Fake.RequestLog);
+    }
+
     public void Dispose()
     {
         _host.Dispose();
