@@ -34,8 +34,18 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     private readonly GraphServiceClient _client;
     private readonly GraphConnectionOptions _options;
     private readonly string _directoryObjectsBase;
-    /// <summary>Groups this connection created that no list has shown yet (id → display name): replication lag.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _recent = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>Groups this connection created that Graph may not show yet (replication lag): tracked until a list has
+    /// shown the group and a read by its id has succeeded, the two lagging independently (docs/decisions/0101).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, RecentGroup> _recent = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A group this connection created: its name, and which of Graph's views have shown it so far.</summary>
+    private sealed class RecentGroup
+    {
+        public RecentGroup(string name) => Name = name;
+        public string Name { get; }
+        public volatile bool Listed;
+        public volatile bool ReadById;
+    }
 
     /// <summary>The directory behind <paramref name="client"/>, with <paramref name="options"/>' endpoint and replication-lag retries. Makes no request yet.</summary>
     public GraphDirectory(GraphServiceClient client, GraphConnectionOptions options)
@@ -138,8 +148,9 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             rc.QueryParameters.Expand = new[] { "manager" };
         })), "user").ConfigureAwait(false);
         await content.AddBatchRequestStepAsync(GraphUrls.ForBatch(_client.Users[idOrName].Extensions.ToGetRequestInformation()), "extensions").ConfigureAwait(false);
+        BatchReplyHeaders.Box reply = BatchReplyHeaders.Capture();
         BatchResponseContentCollection response = await _client.Batch.PostAsync(content, ct).ConfigureAwait(false);
-        Dictionary<string, HttpStatusCode> statuses = await StatusesAsync(response, new[] { "user", "extensions" }, "find a user", idOrName).ConfigureAwait(false);
+        Dictionary<string, HttpStatusCode> statuses = await StatusesAsync(response, new[] { "user", "extensions" }, "find a user", idOrName, reply.Headers).ConfigureAwait(false);
         int userStatus = (int)statuses["user"], extStatus = (int)statuses["extensions"];
         if (userStatus is >= 200 and < 300 && extStatus is >= 200 and < 300)
         {
@@ -187,7 +198,8 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
 
     /// <summary>Replaces the module's open extension on the user: <c>PATCH /users/{id}/extensions/{name}</c>, or <c>POST</c> when it is absent (404).</summary>
     public void SetUserExtension(string userId, JsonObject extension) =>
-        Run("write the user's acknowledgement record", userId, ct => PutExtensionAsync(_client.Users[userId].Extensions, extension, ct));
+        Run("write the user's acknowledgement record", NameableUser(userId), ct =>
+            NotFoundAs(ErrorIds.UserNotFound, "write the user's acknowledgement record", userId, () => PutExtensionAsync(_client.Users[userId].Extensions, extension, ct)));
 
     // ---------- groups ----------
 
@@ -205,7 +217,8 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         await Pages<Group, GroupCollectionResponse>(page, groups.Add, ct).ConfigureAwait(false);
         groups.AddRange(await RecentGroupsMissingFromAsync(groups, displayNamePrefix, ct).ConfigureAwait(false));
         Dictionary<string, Membership> members = await MembershipAsync(groups.Select(g => g.Id!).ToList(), ct).ConfigureAwait(false);
-        return groups.Where(g => g.DisplayName?.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase) == true)
+        // a group this connection just created that still answered 404 by id when the lag budget ran out is left out, not a failure
+        return groups.Where(g => g.DisplayName?.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase) == true && members.ContainsKey(g.Id!))
             .Select(g => ToGroup(g, members[g.Id!])).ToList();
     });
 
@@ -227,8 +240,9 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         }
         if (g is null)
             return null;
+        ReadById(groupId);
         Dictionary<string, Membership> members = await MembershipAsync(new List<string> { g.Id! }, ct).ConfigureAwait(false);
-        return ToGroup(g, members[g.Id!]);
+        return members.TryGetValue(g.Id!, out Membership? m) ? ToGroup(g, m) : null;
     });
 
     /// <summary>Creates the security group (<c>POST /groups</c>), rides out replication lag, then writes <paramref name="extension"/>; when the extension cannot be written the group is deleted again (both or neither).</summary>
@@ -261,16 +275,20 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             }
             throw;
         }
-        _recent[created.Id!] = created.DisplayName ?? group.DisplayName;
+        _recent[created.Id!] = new RecentGroup(created.DisplayName ?? group.DisplayName);
         return ToGroup(created, new List<string>(), extension);
     });
 
     /// <summary>Replaces the register entry on the group: <c>PATCH /groups/{id}/extensions/{name}</c>, or <c>POST</c> when it is absent (404).</summary>
     public void SetGroupExtension(string groupId, JsonObject extension) =>
-        Run("write the register entry", groupId, ct => AfterLagAsync(groupId, () => PutExtensionAsync(_client.Groups[groupId].Extensions, extension, ct), ct));
+        Run("write the register entry", NameableGroup(groupId), ct =>
+            NotFoundAs(ErrorIds.GroupNotFound, "write the register entry", groupId,
+                () => AfterLagAsync(groupId, () => PutExtensionAsync(_client.Groups[groupId].Extensions, extension, ct), ct)));
 
     /// <summary>Adds the user: <c>POST /groups/{id}/members/$ref</c>. False when they were already a member (no change).</summary>
-    public bool AddMember(string groupId, string userId) => Run("add a poster to the posting group", userId, async ct =>
+    public bool AddMember(string groupId, string userId) => AddMemberCore(NameableGroup(groupId), NameableUser(userId));
+
+    private bool AddMemberCore(string groupId, string userId) => Run("add a poster to the posting group", userId, async ct =>
     {
         try
         {
@@ -289,7 +307,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound))
         {
             // The port's own ids, so callers handle both adapters alike; Graph's request id is kept in the message.
-            bool group = GraphErrors.Mentions(e, groupId);
+            bool group = GraphErrors.Mentions(e, "'" + groupId + "'"); // "Resource '<id>' does not exist …": the id as quoted, not inside another
             GraphRequestException g = GraphErrors.From(e, "add a poster to the posting group", group ? groupId : userId);
             throw new GraphRequestException(group ? ErrorIds.GroupNotFound : ErrorIds.UserNotFound, g.Message,
                 group ? groupId : userId, g.RequestId, g.Status, g.Code, e, g.GraphMessage, g.ClientRequestId);
@@ -297,13 +315,21 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     });
 
     /// <summary>Removes the user: <c>DELETE /groups/{id}/members/{userId}/$ref</c>. False when they were not a member (404; no change).</summary>
-    public bool RemoveMember(string groupId, string userId) => Run("remove a poster from the posting group", userId, async ct =>
+    public bool RemoveMember(string groupId, string userId) =>
+        GraphUrls.CanName(NameableGroup(groupId)) && GraphUrls.CanName(userId) // a user id that names no one is no member
+        && RemoveMemberCore(groupId, userId);
+
+    private bool RemoveMemberCore(string groupId, string userId) => Run("remove a poster from the posting group", userId, async ct =>
     {
         try
         {
             await EnsureReplicatedAsync(groupId, ct).ConfigureAwait(false); // a 404 below must mean "not a member", not lag
             await _client.Groups[groupId].Members[userId].Ref.DeleteAsync(cancellationToken: ct).ConfigureAwait(false);
             return true;
+        }
+        catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound) && GraphErrors.Mentions(e, "'" + groupId + "'"))
+        {
+            throw PortError(e, ErrorIds.GroupNotFound, "remove a poster from the posting group", groupId); // the group, not the membership
         }
         catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound)
                                    || (GraphErrors.IsStatus(e, HttpStatusCode.BadRequest) && GraphErrors.Mentions(e, "do not exist")))
@@ -315,6 +341,35 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             throw NotManageable(e, "remove a poster from the posting group", groupId);
         }
     });
+
+    /// <summary>A Graph 404 in the port's own terms (GroupNotFound, UserNotFound), as the local adapter answers; Graph's words and ids kept.</summary>
+    private static GraphRequestException PortError(ODataError e, string errorId, string what, string target)
+    {
+        GraphRequestException g = GraphErrors.From(e, what, target);
+        return new GraphRequestException(errorId, g.Message, target, g.RequestId, g.Status, g.Code, e, g.GraphMessage, g.ClientRequestId);
+    }
+
+    /// <summary>Runs a write on one object; a 404 left after it (a PATCH's 404 already became a POST) means the object is not there.</summary>
+    private static async Task NotFoundAs(string errorId, string what, string target, Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+        }
+        catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound))
+        {
+            throw PortError(e, errorId, what, target);
+        }
+    }
+
+    /// <summary>The group id, if it can name a group in a URL path; otherwise GroupNotFound, as the local adapter
+    /// answers for an id it does not hold (docs/decisions/0100): <c>..</c> would send the request to another path.</summary>
+    private static string NameableGroup(string groupId) => GraphUrls.CanName(groupId) ? groupId
+        : throw new HwException(ErrorIds.GroupNotFound, $"There is no group with id '{groupId}' in the directory.", groupId);
+
+    /// <summary>The user id, if it can name a user in a URL path; otherwise UserNotFound, as the local adapter answers.</summary>
+    private static string NameableUser(string userId) => GraphUrls.CanName(userId) ? userId
+        : throw new HwException(ErrorIds.UserNotFound, $"There is no user with id '{userId}' in the directory.", userId);
 
     // ---------- nesting and group kinds (docs/decisions/0090) ----------
 
@@ -328,7 +383,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         GraphRequestException g = GraphErrors.From(e, what, groupId);
         return new GraphRequestException(ErrorIds.GroupNotManageable,
             $"Graph refuses to change the members of group '{groupId}' because it is a mail-enabled security group or distribution list "
-            + $"(its members are managed in Exchange Online): {g.Message}", groupId, g.RequestId, g.Status, g.Code, e);
+            + $"(its members are managed in Exchange Online): {g.Message}", groupId, g.RequestId, g.Status, g.Code, e, g.GraphMessage, g.ClientRequestId);
     }
 
     /// <summary>A group's membership as read: direct non-group members, direct groups, and every nested group with its own.</summary>
@@ -350,6 +405,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     {
         Dictionary<string, (List<string> NonGroups, List<(string Id, string Name)> Groups)> direct = await DirectMembersAsync(groupIds, ct).ConfigureAwait(false);
         var result = new Dictionary<string, Membership>(StringComparer.OrdinalIgnoreCase);
+        groupIds = groupIds.Where(direct.ContainsKey).ToList(); // a just-created group still 404 after the lag budget: left out
         foreach (string id in groupIds)
         {
             var m = new Membership();
@@ -398,10 +454,18 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             rc.QueryParameters.Select = new[] { "id", "displayName" };
             rc.QueryParameters.Top = 999;
         })).ToList();
-        List<DirectoryObjectCollectionResponse> pages = await BatchAsync<DirectoryObjectCollectionResponse>(requests, "list posting-group members", ct).ConfigureAwait(false);
+        // A group this connection created may still answer 404 by id though a list shows it: that step rides out the lag.
+        List<DirectoryObjectCollectionResponse?> pages = await BatchAsync<DirectoryObjectCollectionResponse>(requests, "list posting-group members", ct,
+            i => IsLaggingById(groupIds[i])).ConfigureAwait(false);
         var result = new Dictionary<string, (List<string>, List<(string, string)>)>(StringComparer.OrdinalIgnoreCase);
         for (int i = 0; i < groupIds.Count; i++)
         {
+            if (pages[i] is null)
+            {
+                _recent.TryRemove(groupIds[i], out _); // still 404 after the lag budget: gone (someone deleted it), as a read by id decides
+                continue;
+            }
+            ReadById(groupIds[i]);
             var others = new List<string>();
             var groups = new List<(string, string)>();
             await Pages<DirectoryObject, DirectoryObjectCollectionResponse>(pages[i], o =>
@@ -423,24 +487,33 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     /// Sends the requests in $batch round trips of 20 and returns the typed responses in request order. Items the
     /// service throttled (429/503/504 inside a 200 batch) are resubmitted, and only they, after their Retry-After.
     /// </summary>
-    private async Task<List<T>> BatchAsync<T>(List<RequestInformation> requests, string what, CancellationToken ct) where T : IParsable, new()
+    private async Task<List<T>> BatchAsync<T>(List<RequestInformation> requests, string what, CancellationToken ct) where T : class, IParsable, new() =>
+        (await BatchAsync<T>(requests, what, ct, null).ConfigureAwait(false)).Select(r => r!).ToList();
+
+    /// <summary>As above; a step answered 404 whose index <paramref name="mayLag"/> accepts is replication lag on a group
+    /// this connection created: resubmitted with the lag backoff (<see cref="GraphConnectionOptions.ReplicationRetries"/>),
+    /// and null in the result if it still answers 404 when the budget ends.</summary>
+    private async Task<List<T?>> BatchAsync<T>(List<RequestInformation> requests, string what, CancellationToken ct, Func<int, bool>? mayLag) where T : class, IParsable, new()
     {
-        var results = new T[requests.Count];
+        var results = new T?[requests.Count];
         requests = requests.Select(GraphUrls.ForBatch).ToList(); // once: resubmitted items keep their URL
         for (int start = 0; start < requests.Count; start += 20)
         {
             // Our own step ids (the request's index), so a resubmitted item keeps its id. (The SDK's
             // NewBatchWithFailedRequests gives resubmitted steps new ids in Graph.Core 4.0.1.)
             var pending = Enumerable.Range(start, Math.Min(20, requests.Count - start)).ToList();
+            int lagAttempt = 0;
             for (int round = 1; ; round++)
             {
                 var content = new BatchRequestContentCollection(_client);
                 foreach (int i in pending)
                     await content.AddBatchRequestStepAsync(requests[i], i.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+                BatchReplyHeaders.Box reply = BatchReplyHeaders.Capture();
                 BatchResponseContentCollection response = await _client.Batch.PostAsync(content, ct).ConfigureAwait(false);
                 Dictionary<string, HttpStatusCode> statuses = await StatusesAsync(response,
-                    pending.Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList(), what, null).ConfigureAwait(false);
+                    pending.Select(i => i.ToString(CultureInfo.InvariantCulture)).ToList(), what, null, reply.Headers).ConfigureAwait(false);
                 var throttled = new List<int>();
+                var lagging = new List<int>();
                 TimeSpan wait = TimeSpan.Zero;
                 foreach (KeyValuePair<string, HttpStatusCode> item in statuses)
                 {
@@ -452,6 +525,12 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                         continue;
                     }
                     using HttpResponseMessage message = await response.GetResponseByIdAsync(item.Key).ConfigureAwait(false);
+                    if (code == 404 && mayLag?.Invoke(index) == true)
+                    {
+                        if (lagAttempt < _options.ReplicationRetries)
+                            lagging.Add(index);
+                        continue; // out of budget: left null, the caller leaves the group out
+                    }
                     if (code is 429 or 503 or 504 && round < MaxBatchRounds)
                     {
                         throttled.Add(index);
@@ -461,12 +540,15 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                         continue;
                     }
                     string? body = message.Content is null ? null : await message.Content.ReadAsStringAsync().ConfigureAwait(false);
-                    throw GraphErrors.FromBody(code, body, message.Headers.ToDictionary(h => h.Key, h => h.Value), what, null, null);
+                    throw GraphErrors.FromBody(code, body, StepHeaders(message, reply.Headers), what, null, null);
                 }
-                if (throttled.Count == 0)
+                if (throttled.Count == 0 && lagging.Count == 0)
                     break;
-                await Task.Delay(wait, ct).ConfigureAwait(false);
-                pending = throttled;
+                if (throttled.Count > 0)
+                    await Task.Delay(wait, ct).ConfigureAwait(false);
+                if (lagging.Count > 0)
+                    await _options.ReplicationClock.Delay(LagDelay(lagAttempt++), ct).ConfigureAwait(false);
+                pending = throttled.Concat(lagging).OrderBy(i => i).ToList();
             }
         }
         return results.ToList();
@@ -478,7 +560,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     /// SDK cannot parse, or one that leaves a step out is GraphResponseInvalid, never a raw .NET exception.
     /// </summary>
     private static async Task<Dictionary<string, HttpStatusCode>> StatusesAsync(BatchResponseContentCollection response, IReadOnlyCollection<string> stepIds,
-        string what, object? target)
+        string what, object? target, IEnumerable<KeyValuePair<string, IEnumerable<string>>>? replyHeaders)
     {
         Dictionary<string, HttpStatusCode> statuses;
         try
@@ -487,13 +569,27 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         }
         catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or System.Text.Json.JsonException or FormatException)
         {
-            throw GraphErrors.Invalid(what, target, "the $batch reply has no 'responses' array", 200, null, e);
+            throw GraphErrors.Invalid(what, target, "the $batch reply has no 'responses' array", 200, replyHeaders, e);
         }
         string? missing = stepIds.FirstOrDefault(id => !statuses.ContainsKey(id));
         if (missing is not null)
             throw GraphErrors.Invalid(what, target, statuses.Count == 0 ? "the $batch reply has no 'responses' array"
-                : $"the $batch reply has no answer for step '{missing}'", 200, null, null);
+                : $"the $batch reply has no answer for step '{missing}'", 200, replyHeaders, null);
         return statuses;
+    }
+
+    /// <summary>A step's headers; its <c>request-id</c> and <c>client-request-id</c> are the <c>$batch</c> reply's own
+    /// when the step has none (a gateway's text answer to the step carries no ids).</summary>
+    private static Dictionary<string, IEnumerable<string>> StepHeaders(HttpResponseMessage step, IEnumerable<KeyValuePair<string, IEnumerable<string>>>? replyHeaders)
+    {
+        var headers = new Dictionary<string, IEnumerable<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (KeyValuePair<string, IEnumerable<string>> h in step.Headers)
+            headers[h.Key] = h.Value;
+        foreach (KeyValuePair<string, IEnumerable<string>> h in replyHeaders ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>())
+            if ((h.Key.Equals("request-id", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("client-request-id", StringComparison.OrdinalIgnoreCase))
+                && !(headers.TryGetValue(h.Key, out IEnumerable<string>? own) && own.Any(v => !string.IsNullOrEmpty(v))))
+                headers[h.Key] = h.Value;
+        return headers;
     }
 
     private static TimeSpan? RetryAfter(HttpResponseMessage message)
@@ -534,19 +630,22 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                                        && ((GraphErrors.IsStatus(e, HttpStatusCode.NotFound) && (groupId is null || GraphErrors.Mentions(e, groupId)))
                                            || (GraphErrors.IsStatus(e, HttpStatusCode.BadRequest) && GraphErrors.Mentions(e, "do not exist"))))
             {
-                TimeSpan delay = TimeSpan.FromMilliseconds(Math.Min(15000, _options.ReplicationRetryDelay.TotalMilliseconds * Math.Pow(2, attempt)));
-                await _options.ReplicationClock.Delay(delay, ct).ConfigureAwait(false);
+                await _options.ReplicationClock.Delay(LagDelay(attempt), ct).ConfigureAwait(false);
             }
         }
     }
 
     // ---------- replication lag (docs/decisions/0101) ----------
 
+    /// <summary>The wait before the next try on a lagging group: the configured delay, doubling, at most 15 s.</summary>
+    private TimeSpan LagDelay(int attempt) =>
+        TimeSpan.FromMilliseconds(Math.Min(15000, _options.ReplicationRetryDelay.TotalMilliseconds * Math.Pow(2, attempt)));
+
     /// <summary>A call on a group: if this connection created the group and no list has shown it yet, a 404 (or the
     /// member-add 400 "do not exist") is replication lag, ridden out with backoff; otherwise the call runs once.</summary>
     private async Task<T> AfterLagAsync<T>(string groupId, Func<Task<T>> call, CancellationToken ct)
     {
-        if (!_recent.ContainsKey(groupId))
+        if (!IsLaggingById(groupId))
             return await call().ConfigureAwait(false);
         T result = default!;
         // a 404 naming another object (the user being added) is an answer, not the group's lag
@@ -562,8 +661,38 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         }, ct);
 
     /// <summary>Waits until a group this connection created answers by id (nothing to wait for otherwise).</summary>
-    private Task EnsureReplicatedAsync(string groupId, CancellationToken ct) =>
-        AfterLagAsync(groupId, () => _client.Groups[groupId].GetAsync(rc => rc.QueryParameters.Select = new[] { "id" }, ct), ct);
+    private async Task EnsureReplicatedAsync(string groupId, CancellationToken ct)
+    {
+        if (!IsLaggingById(groupId))
+            return;
+        await AfterLagAsync(groupId, () => _client.Groups[groupId].GetAsync(rc => rc.QueryParameters.Select = new[] { "id" }, ct), ct).ConfigureAwait(false);
+        ReadById(groupId);
+    }
+
+    /// <summary>Whether a 404 on this group by id may be replication lag: this connection created it and no read by its id has succeeded yet.</summary>
+    private bool IsLaggingById(string groupId) => _recent.TryGetValue(groupId, out RecentGroup? r) && !r.ReadById;
+
+    /// <summary>A read by the group's id succeeded: by id, it has replicated.</summary>
+    private void ReadById(string groupId)
+    {
+        if (_recent.TryGetValue(groupId, out RecentGroup? r))
+        {
+            r.ReadById = true;
+            if (r.Listed)
+                _recent.TryRemove(groupId, out _);
+        }
+    }
+
+    /// <summary>A list showed the group: in lists, it has replicated.</summary>
+    private void Listed(string groupId)
+    {
+        if (_recent.TryGetValue(groupId, out RecentGroup? r))
+        {
+            r.Listed = true;
+            if (r.ReadById)
+                _recent.TryRemove(groupId, out _);
+        }
+    }
 
     /// <summary>
     /// Groups this connection created whose name has the prefix but which the list left out (Graph's lists and filters
@@ -575,11 +704,12 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
         var found = new List<Group>();
         if (_recent.IsEmpty)
             return found;
-        foreach (Group g in listed)
-            _recent.TryRemove(g.Id!, out _);
-        foreach (KeyValuePair<string, string> recent in _recent.ToList())
+        var shown = new HashSet<string>(listed.Select(g => g.Id!), StringComparer.OrdinalIgnoreCase);
+        foreach (string id in shown)
+            Listed(id);
+        foreach (KeyValuePair<string, RecentGroup> recent in _recent.ToList())
         {
-            if (!recent.Value.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase))
+            if (shown.Contains(recent.Key) || !recent.Value.Name.StartsWith(displayNamePrefix, StringComparison.OrdinalIgnoreCase))
                 continue;
             try
             {
@@ -589,7 +719,10 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                     rc.QueryParameters.Expand = new[] { "extensions" };
                 }, ct), ct).ConfigureAwait(false);
                 if (g is not null)
+                {
+                    ReadById(recent.Key);
                     found.Add(g);
+                }
             }
             catch (ODataError e) when (GraphErrors.IsStatus(e, HttpStatusCode.NotFound))
             {
@@ -623,7 +756,8 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     }
 
     private static string Name(JsonObject extension) =>
-        (string?)extension["extensionName"] ?? throw new HwException(ErrorIds.ExtensionNameMissing, "An extension document needs an extensionName.");
+        (string?)extension["extensionName"] is { } name && GraphUrls.CanName(name) ? name
+            : throw new HwException(ErrorIds.ExtensionNameMissing, "An extension document needs an extensionName that can name it in a URL (not empty, '.' or '..').");
 
     private static IEnumerable<List<string>> Chunk(IEnumerable<string> items, int size)
     {

@@ -46,6 +46,7 @@ public static class GraphDirectoryFactory
     {
         CheckEndpoint(options.GraphEndpoint);
         IList<DelegatingHandler> handlers = GraphClientFactory.CreateDefaultHandlers();
+        handlers.Add(new BatchReplyHeaders.Handler()); // the $batch reply's own request ids, for steps without theirs
         handlers.Add(new NonJsonErrorHandler()); // nearest the wire: Graph's error shape for a gateway's text answer
         HttpClient http = GraphClientFactory.Create(handlers, finalHandler: finalHandler ?? new HttpClientHandler());
         return new GraphServiceClient(http, CreateAuthentication(options, signInHandler), options.GraphEndpoint.ToString().TrimEnd('/'));

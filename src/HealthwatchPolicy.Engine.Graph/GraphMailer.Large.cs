@@ -19,8 +19,9 @@ namespace HealthwatchPolicy.Engine.Graph;
 /// Mail too large to give sendMail whole (docs/decisions/0110). Graph's request limit is about 4 MB and larger MIME
 /// bodies have been reported accepted but never delivered, so a message whose base64 MIME request exceeds
 /// <see cref="SendMailLimitBytes"/> goes the documented large-attachment route instead: a draft (<c>POST
-/// /users/{from}/messages</c>) whose body is a summary, the full body attached as a file (under 3 MB in one <c>POST
-/// …/attachments</c>; 3–150 MB through <c>…/attachments/createUploadSession</c> and <c>PUT</c>s of byte ranges to the
+/// /users/{from}/messages</c>) whose body is a summary, the full body attached as a file (in one <c>POST
+/// …/attachments</c> when it is under 3 MB and that request, base64 in JSON, is within <see cref="AttachmentRequestLimitBytes"/>;
+/// otherwise, up to 150 MB, through <c>…/attachments/createUploadSession</c> and <c>PUT</c>s of byte ranges to the
 /// pre-authenticated upload URL, without the Graph token), then <c>POST …/messages/{id}/send</c>. The draft and the
 /// upload session need Mail.ReadWrite as well as Mail.Send (docs/graph-permissions.md).
 /// </summary>
@@ -29,8 +30,13 @@ public sealed partial class GraphMailer
     /// <summary>Largest base64 MIME request given to sendMail: Graph's documented attachment threshold (3 MB), under its 4 MB request limit.</summary>
     public const int SendMailLimitBytes = 3 * 1024 * 1024;
 
-    /// <summary>Files under this size are attached with one POST; larger ones through an upload session (Graph: 3 MB).</summary>
+    /// <summary>Files under this size may be attached with one POST (Graph: under 3 MB), if the request also fits
+    /// <see cref="AttachmentRequestLimitBytes"/>; others go through an upload session.</summary>
     public const int SmallAttachmentBytes = 3 * 1024 * 1024;
+
+    /// <summary>Largest JSON request (UTF-8 bytes) of one attachment POST: the file base64-encoded (4/3 of its size)
+    /// in its JSON wrapper. A margin under Graph's 4 MB request limit, read as 4,000,000 bytes (docs/decisions/0110).</summary>
+    public const int AttachmentRequestLimitBytes = 3_900_000;
 
     /// <summary>Bytes per PUT to an upload URL (Graph: up to 4 MB each; a multiple of 320 KiB).</summary>
     public const int UploadRangeBytes = 12 * 320 * 1024;
@@ -71,17 +77,17 @@ public sealed partial class GraphMailer
                 $"The message is too large for sendMail, so it goes as a draft with the full report attached, and Microsoft Graph would not let the app "
                 + $"create a draft in '{_from}'. That needs the Mail.ReadWrite application permission as well as Mail.Send, scoped to that one mailbox: "
                 + "see docs/graph-permissions.md (\"Large mail needs Mail.ReadWrite\"). Nothing was sent. " + g.Message,
-                _from, g.RequestId, g.Status, g.Code, e);
+                _from, g.RequestId, g.Status, g.Code, e, g.GraphMessage, g.ClientRequestId);
         }
         string id = created.Id ?? throw new GraphRequestException(ErrorIds.MailNotSent, "Microsoft Graph returned a draft without an id.", _from, null, 0, null, null);
         try
         {
             foreach ((string name, string contentType, byte[] bytes) in files)
             {
-                if (bytes.Length < SmallAttachmentBytes)
-                    await _client.Users[_from].Messages[id].Attachments.PostAsync(
-                        new FileAttachment { OdataType = "#microsoft.graph.fileAttachment", Name = name, ContentType = contentType, ContentBytes = bytes },
-                        cancellationToken: ct).ConfigureAwait(false);
+                // A fresh model to send: serializing one marks its backing store clean, and the SDK would then leave its fields out.
+                FileAttachment Attachment() => new() { OdataType = "#microsoft.graph.fileAttachment", Name = name, ContentType = contentType, ContentBytes = bytes };
+                if (bytes.Length < SmallAttachmentBytes && await RequestBytesAsync(Attachment()).ConfigureAwait(false) <= AttachmentRequestLimitBytes)
+                    await _client.Users[_from].Messages[id].Attachments.PostAsync(Attachment(), cancellationToken: ct).ConfigureAwait(false);
                 else
                     await UploadAsync(id, name, contentType, bytes, ct).ConfigureAwait(false);
             }
@@ -101,6 +107,13 @@ public sealed partial class GraphMailer
             }
             throw;
         }
+    }
+
+    /// <summary>The size of the attachment POST's body as the SDK writes it: base64 content and the JSON around it.</summary>
+    internal static async Task<long> RequestBytesAsync(FileAttachment attachment)
+    {
+        string json = await Microsoft.Kiota.Abstractions.Serialization.KiotaJsonSerializer.SerializeAsStringAsync(attachment).ConfigureAwait(false);
+        return Encoding.UTF8.GetByteCount(json);
     }
 
     /// <summary>The full body (HTML, else text) as the first file, then the message's own attachments.</summary>

@@ -52,6 +52,9 @@ public sealed partial class GraphMailer : IMailer
             throw new HwException(ErrorIds.MailFromRequired,
                 "Sending mail through Microsoft Graph needs the mailbox to send from (for example policy-reviews@hwsefton.org.uk).", input: "from");
         _from = fromMailbox.Trim();
+        if (!GraphUrls.CanName(_from))
+            throw new HwException(ErrorIds.MailboxNotFound,
+                $"'{_from}' cannot name a mailbox: it would change the path of the Graph request (docs/decisions/0100).", _from);
     }
 
     /// <summary><c>graph: sendMail as &lt;mailbox&gt;</c>.</summary>

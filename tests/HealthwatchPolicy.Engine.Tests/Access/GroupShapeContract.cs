@@ -198,6 +198,14 @@ public abstract class GroupShapeContract : IDisposable
         // the adapter itself refuses the same way (Graph: its 400 on members/$ref; local: the same rule)
         var direct = Assert.ThrowsAny<HwException>(() => Session.Session.Directory.AddMember("g-mesg", "u-ben"));
         Assert.Equal("GroupNotManageable", direct.ErrorId);
+        if (direct is HealthwatchPolicy.Engine.Graph.GraphRequestException g)
+        {
+            // Graph's own words are kept on the mapped error (docs/decisions/0102)
+            Assert.False(string.IsNullOrEmpty(g.GraphMessage));
+            Assert.Contains(g.GraphMessage!, g.Message, StringComparison.Ordinal);
+            Assert.False(string.IsNullOrEmpty(g.RequestId));
+            Assert.False(string.IsNullOrEmpty(g.ClientRequestId));
+        }
         Assert.Equal("GroupNotManageable", Assert.ThrowsAny<HwException>(() => Session.Session.Directory.RemoveMember("g-mesg", "u-emma")).ErrorId);
         Assert.Equal(new[] { "u-emma" }, Session.Session.Directory.GetGroup("g-mesg")!.MemberIds);
     }

@@ -69,6 +69,41 @@ public abstract class DirectoryContract : IDisposable
         Assert.Equal(new[] { "u-emma" }, Dir.GetGroup(group.Id)!.MemberIds);
     }
 
+    [Theory]
+    [InlineData("../groups/{group}?$select=id")]
+    [InlineData("../groups/{group}#")]
+    [InlineData("../groups/{group}/members#")]
+    [InlineData("{group}/..")]
+    [InlineData("u-emma/../u-ben")]
+    [InlineData("u-emma#")]
+    [InlineData("u-emma?$select=id")]
+    [InlineData("..")]
+    [InlineData(".")]
+    [InlineData(" .. ")]
+    public void A_reference_that_would_change_the_path_changes_nothing(string reference)
+    {
+        DirectoryGroup group = Dir.CreateGroup(new NewGroup("HW-Posting-target", "HW-Posting-target", "d"), Ext(("name", "target")));
+        Assert.True(Dir.AddMember(group.Id, "u-emma"));
+        var ack = Ext(("x", "kept"));
+        ack["extensionName"] = HealthwatchPolicy.Engine.Acknowledgements.AcknowledgementRecord.ExtensionName;
+        Dir.SetUserExtension("u-emma", ack);
+        string hostile = reference.Replace("{group}", group.Id, StringComparison.Ordinal);
+
+        Assert.False(Dir.RemoveMember(group.Id, hostile));
+        Assert.Equal(ErrorIds.UserNotFound, Assert.ThrowsAny<HwException>(() => Dir.AddMember(group.Id, hostile)).ErrorId);
+        Assert.Equal(ErrorIds.GroupNotFound, Assert.ThrowsAny<HwException>(() => Dir.AddMember(hostile, "u-ben")).ErrorId);
+        Assert.Equal(ErrorIds.GroupNotFound, Assert.ThrowsAny<HwException>(() => Dir.RemoveMember(hostile, "u-emma")).ErrorId);
+        Assert.Equal(ErrorIds.GroupNotFound, Assert.ThrowsAny<HwException>(() => Dir.SetGroupExtension(hostile, Ext(("name", "moved")))).ErrorId);
+        var moved = Ext(("x", "moved"));
+        moved["extensionName"] = ack["extensionName"]!.GetValue<string>();
+        Assert.Equal(ErrorIds.UserNotFound, Assert.ThrowsAny<HwException>(() => Dir.SetUserExtension(hostile, moved)).ErrorId);
+
+        DirectoryGroup after = Dir.GetGroup(group.Id)!;
+        Assert.Equal(new[] { "u-emma" }, after.MemberIds);
+        Assert.Equal("target", (string?)after.Extension!["name"]);
+        Assert.Equal("kept", (string?)Dir.FindUser("u-emma")!.Extension!["x"]);
+    }
+
     [Fact]
     public void Reads_users_by_id_and_by_user_principal_name_in_one_call_each_once()
     {

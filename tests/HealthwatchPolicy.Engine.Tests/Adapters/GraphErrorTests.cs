@@ -95,10 +95,13 @@ public sealed class GraphErrorTests : IDisposable
         var members = Assert.Throws<GraphRequestException>(() => _host.Directory.GetGroups("HW-Posting-"));
         Assert.Equal(ErrorIds.GraphResponseInvalid, members.ErrorId);
         Assert.Contains("no 'responses'", members.Message, StringComparison.Ordinal);
+        AssertBatchReplyIds(members);
         var user = Assert.Throws<GraphRequestException>(() => _host.Directory.FindUser(TestOrg.Staff1));
         Assert.Equal(ErrorIds.GraphResponseInvalid, user.ErrorId);
+        AssertBatchReplyIds(user);
         var byName = Assert.Throws<GraphRequestException>(() => _host.Directory.GetUsers(new[] { "u-emma" }));
         Assert.Equal(ErrorIds.GraphResponseInvalid, byName.ErrorId);
+        AssertBatchReplyIds(byName);
         Assert.Equal(HwErrorKind.InvalidData, ErrorIds.KindOf(ErrorIds.GraphResponseInvalid));
     }
 
@@ -119,15 +122,27 @@ public sealed class GraphErrorTests : IDisposable
             && r.Headers.TryGetValue("client-request-id", out string? c) && c == e.ClientRequestId);
     }
 
-    [Fact]
-    public void A_batch_step_answered_without_Graphs_body_keeps_its_status_and_text()
+    /// <summary>The <c>$batch</c> reply's own ids are kept (the fake, like a gateway, gives a text step and a reply without responses no ids of their own).</summary>
+    private void AssertBatchReplyIds(GraphRequestException e)
     {
-        Faults.InjectedError = new FakeGraphInjectedError(502, "", "", (method, path) => path.Contains("/members", StringComparison.Ordinal), RawBody: "Bad Gateway");
+        Assert.False(string.IsNullOrEmpty(e.RequestId));
+        Assert.False(string.IsNullOrEmpty(e.ClientRequestId));
+        Assert.Contains(e.RequestId!, e.Message, StringComparison.Ordinal);
+        Assert.Contains(e.ClientRequestId!, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(502, "Bad Gateway")]
+    [InlineData(500, "Internal Server Error")]
+    public void A_batch_step_answered_without_Graphs_body_keeps_its_status_and_text_and_the_batchs_request_ids(int status, string text)
+    {
+        Faults.InjectedError = new FakeGraphInjectedError(status, "", "", (method, path) => path.Contains("/members", StringComparison.Ordinal), RawBody: text);
         var e = Assert.Throws<GraphRequestException>(() => _host.Directory.GetGroups("HW-Posting-"));
         Assert.Equal(ErrorIds.GraphRequestFailed, e.ErrorId);
-        Assert.Equal(502, e.Status);
-        Assert.Equal("Bad Gateway", e.GraphMessage);
-        Assert.Contains(_host.Fake.RequestLog, r => r.Status == 502 && r.InBatch);
+        Assert.Equal(status, e.Status);
+        Assert.Equal(text, e.GraphMessage);
+        Assert.Contains(_host.Fake.RequestLog, r => r.Status == status && r.InBatch);
+        AssertBatchReplyIds(e);
     }
 
     [Fact]

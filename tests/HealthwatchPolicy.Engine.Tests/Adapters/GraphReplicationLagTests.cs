@@ -82,6 +82,44 @@ public sealed class GraphReplicationLagTests : IDisposable
     }
 
     [Fact]
+    public void A_new_group_a_list_already_shows_while_reads_by_id_still_answer_404_is_granted_to()
+    {
+        // The list shows the group (listed 1 s ago) but reads by id, the members $batch among them, answer 404 for 3 s more.
+        OfficialAccount account = NewAccount();
+        _fake.SetReplicationLag(account.GroupId, 0);
+        _fake.SetReplicatedAt(account.GroupId, listed: _clock.GetUtcNow() - TimeSpan.FromSeconds(1), byId: _clock.GetUtcNow() + TimeSpan.FromSeconds(3));
+        TimeSpan waitedBefore = _clock.Waited;
+        _fake.ResetCounters();
+
+        AccessOutcome granted = _session.Access.Grant(account.Name, TestOrg.Staff2, "Covers events");
+
+        Assert.True(granted.Changed);
+        Assert.Equal(new[] { "u-aisha" }, _fake.GetMembers(account.GroupId));
+        Assert.InRange(_clock.Waited - waitedBefore, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(30)); // 2 s, then 4 s
+        Assert.Contains(_fake.RequestLog, r => r.Status == 404 && r.InBatch && r.PathAndQuery.Contains(account.GroupId + "/members", StringComparison.Ordinal));
+        Assert.Equal(new[] { TestOrg.Staff2 }, _session.Access.Get(account.Name, null).Select(a => a.User));
+    }
+
+    [Fact]
+    public void A_new_group_still_404_by_id_when_the_lag_budget_ends_is_left_out_of_the_register_read_not_a_failure()
+    {
+        var directory = (GraphDirectory)_session.Session.Directory;
+        DirectoryGroup other = directory.CreateGroup(new NewGroup("HW-Posting-other", "HW-Posting-other", "d"),
+            new System.Text.Json.Nodes.JsonObject { ["extensionName"] = "org.healthwatch.policy.register", ["name"] = "other" });
+        OfficialAccount account = NewAccount();
+        _fake.SetReplicationLag(account.GroupId, 0);
+        _fake.SetReplicatedAt(account.GroupId, listed: _clock.GetUtcNow() - TimeSpan.FromSeconds(1), byId: _clock.GetUtcNow() + TimeSpan.FromHours(1));
+        TimeSpan waitedBefore = _clock.Waited;
+
+        var groups = directory.GetGroups("HW-Posting-");
+
+        Assert.DoesNotContain(groups, g => g.Id == account.GroupId);
+        Assert.Contains(groups, g => g.Id == other.Id); // the rest of the register is read
+        Assert.True(_clock.Waited - waitedBefore >= TimeSpan.FromSeconds(2), "the members $batch should have ridden out the lag first");
+        Assert.True(_clock.Waited - waitedBefore < TimeSpan.FromMinutes(2));
+    }
+
+    [Fact]
     public void A_404_for_the_user_on_a_new_group_is_an_answer_not_lag()
     {
         _fake.Faults.ReplicationLag = TimeSpan.FromMinutes(2);

@@ -73,6 +73,49 @@ public sealed class GraphUrlEncodingTests : IDisposable
         Assert.Equal(new[] { "u-priya" }, _host.Fake.GetMembers(a.GroupId));
     }
 
+    [Theory]
+    [InlineData("..")]
+    [InlineData(".")]
+    [InlineData(" .. ")]
+    [InlineData("")]
+    public void A_dot_segment_is_refused_as_a_segment_not_encoded(string value)
+    {
+        // %2E%2E is still a dot segment to a WHATWG URL parser: ".../directoryObjects/%2E%2E" resolves to ".../v1.0/".
+        Assert.Throws<ArgumentException>(() => GraphUrls.Segment(value));
+        Assert.False(GraphUrls.CanName(value));
+    }
+
+    [Fact]
+    public void A_segment_that_names_an_object_is_percent_encoded() =>
+        Assert.Equal("u-emma%2F..%2Fu-ben%23", GraphUrls.Segment("u-emma/../u-ben#"));
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData(".")]
+    public void A_dot_segment_member_write_sends_nothing(string reference)
+    {
+        OfficialAccount a = AccountWithGuestPoster();
+        _host.Fake.ResetCounters();
+        Assert.False(_host.Directory.RemoveMember(a.GroupId, reference));
+        Assert.Equal("UserNotFound", Assert.ThrowsAny<HealthwatchPolicy.Engine.Errors.HwException>(() => _host.Directory.AddMember(a.GroupId, reference)).ErrorId);
+        Assert.Equal("GroupNotFound", Assert.ThrowsAny<HealthwatchPolicy.Engine.Errors.HwException>(() => _host.Directory.RemoveMember(reference, "u-priya")).ErrorId);
+        Assert.Empty(_host.Fake.RequestLog); // DELETE /groups/{id}/$ref (the path moved) is never sent
+        Assert.Equal(new[] { "u-priya" }, _host.Fake.GetMembers(a.GroupId));
+    }
+
+    [Fact]
+    public void A_dot_segment_mailbox_or_extension_name_is_refused_before_any_request()
+    {
+        OfficialAccount a = AccountWithGuestPoster();
+        _host.Fake.ResetCounters();
+        Assert.Equal("MailboxNotFound", Assert.ThrowsAny<HealthwatchPolicy.Engine.Errors.HwException>(
+            () => new GraphMailer(GraphDirectoryFactory.CreateClient(_host.Options), "..")).ErrorId);
+        var extension = new System.Text.Json.Nodes.JsonObject { ["extensionName"] = "..", ["name"] = "moved" };
+        Assert.Equal("ExtensionNameMissing", Assert.ThrowsAny<HealthwatchPolicy.Engine.Errors.HwException>(
+            () => _host.Directory.SetGroupExtension(a.GroupId, extension)).ErrorId);
+        Assert.Empty(_host.Fake.RequestLog);
+    }
+
     public void Dispose()
     {
         _host.Dispose();

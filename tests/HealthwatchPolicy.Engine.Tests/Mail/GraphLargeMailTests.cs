@@ -140,6 +140,39 @@ public sealed class GraphLargeMailTests : IDisposable
             && r.Authorization == "Bearer " + GraphTestHost.Token);
     }
 
+    /// <summary>A message whose attachment (random bytes) has the given size; its body is small.</summary>
+    private static MimeMessage WithAttachment(int size)
+    {
+        var data = new byte[size];
+        new Random(size).NextBytes(data);
+        var builder = new BodyBuilder { HtmlBody = "<p>Evidence attached.</p>", TextBody = "Evidence attached." };
+        builder.Attachments.Add("evidence.bin", data, new ContentType("application", "octet-stream"));
+        var message = new MimeMessage { Subject = "Evidence pack", Body = builder.ToMessageBody() };
+        message.From.Add(new MailboxAddress("Comms", TestOrg.Comms));
+        message.To.Add(new MailboxAddress("Sarah Whitfield", TestOrg.Manager));
+        return message;
+    }
+
+    [Theory]
+    [InlineData(GraphMailer.SmallAttachmentBytes - 1, true)]   // 3,145,727 bytes: 4,194,304 as base64, over 4 MiB with its JSON (was one POST, 413)
+    [InlineData(2_924_000, false)]                             // base64 3,898,668 + JSON: just within AttachmentRequestLimitBytes
+    [InlineData(2_926_000, true)]                              // base64 3,901,336: just over it
+    public void An_attachment_goes_in_one_post_only_when_its_encoded_request_fits_under_4_MB(int size, bool uploadSession)
+    {
+        _host = GraphTestHost.Start(_org.Folder);
+        var mailer = new GraphMailer(GraphDirectoryFactory.CreateClient(_host.Options), TestOrg.Comms);
+        MimeMessage message = WithAttachment(size);
+        var data = new byte[size];
+        new Random(size).NextBytes(data); // the attachment's bytes, as WithAttachment made them
+
+        mailer.Send(message);
+
+        SentMail mail = Assert.Single(_host.Fake.SentMail);
+        Assert.Equal(data, mail.Attachments[1].ContentBytes);
+        Assert.DoesNotContain(_host.Fake.RequestLog, r => r.Status == 413);
+        Assert.Equal(uploadSession, _host.Fake.RequestLog.Any(r => r.PathAndQuery.Contains("createUploadSession", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void Without_Mail_ReadWrite_a_large_message_is_GraphAccessDenied_naming_it_and_nothing_is_sent()
     {
@@ -156,7 +189,10 @@ public sealed class GraphLargeMailTests : IDisposable
         Assert.Equal(403, e.Status);
         Assert.Contains("Mail.ReadWrite", e.Message);
         Assert.Contains("Access is denied", e.Message);     // Graph's own words kept
+        Assert.StartsWith("Access is denied", e.GraphMessage, StringComparison.Ordinal);
+        Assert.Equal("ErrorAccessDenied", e.Code);
         Assert.False(string.IsNullOrEmpty(e.RequestId));
+        Assert.False(string.IsNullOrEmpty(e.ClientRequestId));
         Assert.Empty(_host.Fake.SentMail);
         Assert.Equal(0, _host.Fake.DraftCount);
         Assert.DoesNotContain(_host.Fake.RequestLog, r => r.PathAndQuery.Contains("sendMail", StringComparison.OrdinalIgnoreCase));
