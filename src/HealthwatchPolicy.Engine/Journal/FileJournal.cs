@@ -344,7 +344,11 @@ internal sealed class FileJournal : IJournal
         foreach (JournalMark w in pending.Values.OrderBy(w => w.Sequence))
             return Bad(w.Sequence, lineNo + 1, $"The chain no longer passes through the witness {w}: the journal ends at entry {lastSeq} (entries were removed).");
 
-        if (!head.Recorded && lastSeq > 0)
+        // On a store whose appends take no lock the head is written after its entry by each writer, so for a moment
+        // entries stand with no head or a trailing one; there the head is a convenience and the mirror and witnesses
+        // catch removals (docs/decisions/0140). Elsewhere a missing head is tampering.
+        bool lockFree = _entries is ILockFreeStateJournal;
+        if (!head.Recorded && lastSeq > 0 && !lockFree)
             return Bad(lastSeq, lineNo, $"The journal has {lastSeq} entries but no head (the head was deleted).");
         if (head.Sequence > lastSeq)
             return Bad(lastSeq + 1, lineNo + 1, head.Sequence == long.MaxValue
@@ -355,7 +359,7 @@ internal sealed class FileJournal : IJournal
         // The head may be one behind its last entry (the head write was lost after the append), chained onto it.
         // More than one behind: a rolled-back head, except on a store whose appends take no lock (the shared store),
         // where a head trails while writers append; there the mirror and witnesses catch a rollback.
-        if (head.Recorded && head.Sequence < lastSeq - 1 && _entries is not ILockFreeStateJournal)
+        if (head.Recorded && head.Sequence < lastSeq - 1 && !lockFree)
             return Bad(head.Sequence + 1, lineNo, $"The journal's head records entry {head.Sequence}, {lastSeq - head.Sequence} behind its last entry {lastSeq} (the head was rolled back).");
         if (head.Recorded && head.Sequence == lastSeq - 1 && head.Seal != (head.Sequence == 0 ? null : walk.LastPrevious))
             return Bad(head.Sequence, lineNo, $"The journal's head does not match entry {head.Sequence} (edited or rolled back).");
