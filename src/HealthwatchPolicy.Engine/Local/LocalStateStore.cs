@@ -139,6 +139,7 @@ internal sealed class LocalStateStore : IStateStore
             (_, long head, _) = ReadHeadFile();
             if (head >= sequence)
                 throw new StateConflictException(Location, $"Entry {sequence} of '{Location}' is already taken (the head records {head}).");
+            CatchUpHead(head, sequence);
             byte[] bytes = s_utf8.GetBytes(entry + "\n");
             using (var stream = OpenForAppend())
             {
@@ -172,6 +173,43 @@ internal sealed class LocalStateStore : IStateStore
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HwException)
             {
                 throw new StateJournalHeadNotWrittenException(Location, sequence, ex);
+            }
+        }
+
+        /// <summary>
+        /// A head left one behind by an earlier append whose head write failed (a full disk) is brought up to the last
+        /// entry before another entry is written; if that write fails too, nothing is appended (<c>JournalWriteFailed</c>).
+        /// Without this a second failed head write would leave the head two behind, which reads as a rolled-back head
+        /// (tampering) and stops every change (docs/decisions/0155).
+        /// </summary>
+        private void CatchUpHead(long head, long sequence)
+        {
+            if (ReadLastLine() is not { Length: > 0 } last)
+                return;
+            long lastSequence;
+            string? lastHash;
+            try
+            {
+                JsonNode? entry = JsonNode.Parse(last);
+                lastSequence = (long?)entry?["seq"] ?? 0;
+                lastHash = (string?)entry?["hash"];
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+            {
+                return; // a torn or edited last line: the chain check refuses it before any append gets here
+            }
+            if (lastSequence <= head || lastHash is null)
+                return;
+            if (lastSequence >= sequence)
+                throw new StateConflictException(Location, $"Entry {sequence} of '{Location}' is already taken (the last entry is {lastSequence}).");
+            try
+            {
+                WriteHead(HeadPath, $"{{\"sequence\":{lastSequence.ToString(CultureInfo.InvariantCulture)},\"hash\":\"{lastHash}\"}}\n");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HwException)
+            {
+                throw new HwException(ErrorIds.JournalWriteFailed,
+                    $"Cannot append to the journal '{Location}': its head is behind entry {lastSequence} and cannot be brought up to it ({ex.Message}); nothing was appended.", Location, ex);
             }
         }
 
