@@ -34,6 +34,13 @@ public static class GraphDirectoryFactory
     public static IStateStore CreateStateStore(IDirectory directory, GraphConnectionOptions options) =>
         GraphStateStore.Open(((GraphDirectory)directory).Client, options);
 
+    /// <summary>The journal head's mirror on the group <see cref="GraphConnectionOptions.HeadMirrorGroup"/> (an open extension),
+    /// over <paramref name="directory"/>'s client, for the journal at <paramref name="journalLocation"/>; checks the group
+    /// exists now (<c>HeadMirrorGroupNotFound</c>).</summary>
+    public static IJournalMirror CreateJournalMirror(IDirectory directory, GraphConnectionOptions options, string journalLocation) =>
+        GraphJournalMirror.Open(((GraphDirectory)directory).Client, options.HeadMirrorGroup
+            ?? throw new ArgumentException("No head mirror group.", nameof(options)), journalLocation);
+
     /// <summary>The SDK client with its default middleware (RetryHandler, redirect, parameter decoding, ...).</summary>
     public static GraphServiceClient CreateClient(GraphConnectionOptions options, HttpMessageHandler? finalHandler = null) =>
         CreateClient(options, finalHandler, null);

@@ -89,7 +89,13 @@ public sealed class HwEngine
         if (string.IsNullOrWhiteSpace(options.StateSite))
             return Open(directory, "Graph", directory.Description, Path.GetFullPath(statePath!), policyPath, clock, isSample: false, actor: actor);
         var store = (IStateStore)InvokeFactory(factory, "CreateStateStore", options, new object[] { directory, options });
-        return Open(directory, "Graph", directory.Description, store, policyPath, clock, actor);
+        IStateJournal journal = store.Journal(HwSession.JournalName);
+        // The head's second home outside the library: an open extension on a group shared by every admin and the job, or
+        // else a local mirror per OS account (docs/decisions/0130, 0156).
+        IJournalMirror mirror = string.IsNullOrWhiteSpace(options.HeadMirrorGroup)
+            ? LocalJournalMirror.For(journal.Location, HeadMirrorFolder)
+            : (IJournalMirror)InvokeFactory(factory, "CreateJournalMirror", options, new object[] { directory, options, journal.Location });
+        return Open(directory, "Graph", directory.Description, store, policyPath, clock, actor, mirror);
     }
 
     private static object InvokeFactory(Type factory, string method, GraphConnectionOptions options, object[] arguments)
@@ -117,16 +123,18 @@ public sealed class HwEngine
         Open(directory, kind, directory.Description, Path.GetFullPath(statePath), policyPath, clock, isSample: false);
 
     /// <summary>Connects over any directory adapter with any state store (tests: the shared store on the fake Graph).</summary>
-    internal HwServices ConnectTo(IDirectory directory, string kind, IStateStore state, string? policyPath, TimeProvider? clock, string? actor = null) =>
-        Open(directory, kind, directory.Description, state, policyPath, clock, actor);
+    internal HwServices ConnectTo(IDirectory directory, string kind, IStateStore state, string? policyPath, TimeProvider? clock, string? actor = null,
+        IJournalMirror? mirror = null) =>
+        Open(directory, kind, directory.Description, state, policyPath, clock, actor, mirror);
 
-    private HwServices Open(IDirectory directory, string kind, string description, IStateStore state, string? policyPath, TimeProvider? clock, string? actor)
+    private HwServices Open(IDirectory directory, string kind, string description, IStateStore state, string? policyPath, TimeProvider? clock, string? actor,
+        IJournalMirror? mirror)
     {
         PolicyDocument policy = Policies.Load(policyPath);
         TimeProvider c = clock ?? TimeProvider.System;
         var connection = new DirectoryConnection(kind, description, state.Description, policy.Path, policy.Version,
             actor ?? Environment.UserName + "@" + Environment.MachineName, c.UtcNow, isSample: false);
-        _session = new HwServices(new HwSession(connection, directory, state, new FileJournal(state.Journal(HwSession.JournalName), c), policy, c));
+        _session = new HwServices(new HwSession(connection, directory, state, new FileJournal(state.Journal(HwSession.JournalName), c, mirror), policy, c));
         return _session;
     }
 

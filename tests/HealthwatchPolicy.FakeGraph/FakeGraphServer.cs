@@ -315,6 +315,16 @@ public sealed class FakeGraphServer : IAsyncDisposable
     /// <summary>Writes a file into a site's library as someone outside the module would (new eTag; folders made as needed).</summary>
     public void PutFile(string siteId, string library, string path, byte[] content) => _router.PutFile(siteId, library, path, content);
 
+    /// <summary>A group's open extension as <c>GET /groups/{id}/extensions/{name}</c> renders it (without <c>@odata.context</c>); null when there is none.</summary>
+    public System.Text.Json.Nodes.JsonObject? GetGroupExtension(string groupId, string extensionName)
+    {
+        lock (_tenant.Sync)
+            return _tenant.GroupsById.TryGetValue(groupId, out GroupRecord? g) && g.FindExtension(extensionName) is { } e ? Router.RenderExtension(e) : null;
+    }
+
+    /// <summary>Deletes a file from a site's library as someone outside the module would; false when there was none.</summary>
+    public bool DeleteFile(string siteId, string library, string path) => _router.DeleteFile(siteId, library, path);
+
     public void ClearSentMail()
     {
         lock (_tenant.Sync)

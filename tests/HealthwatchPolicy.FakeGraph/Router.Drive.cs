@@ -117,6 +117,20 @@ internal sealed partial class Router
         }
     }
 
+    /// <summary>Deletes a file as someone outside the module would (tests: a cut tail); false when there was none.</summary>
+    public bool DeleteFile(string siteId, string library, string path)
+    {
+        lock (_t.Sync)
+        {
+            DriveRecord d = _sites.First(s => s.Id == siteId).Drives.First(x => x.Name.Equals(library, StringComparison.OrdinalIgnoreCase));
+            if (!d.ByPath.TryGetValue(path.Trim('/'), out DriveItemRecord? i) || i.IsFolder)
+                return false;
+            d.ByPath.Remove(i.Path);
+            d.ById.Remove(i.Id);
+            return true;
+        }
+    }
+
     private void EnsureFolders(DriveRecord d, string folder)
     {
         string path = "";

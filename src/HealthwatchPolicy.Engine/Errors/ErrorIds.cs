@@ -143,6 +143,9 @@ public static class ErrorIds
     /// <summary>The SharePoint site or document library named for the shared state cannot be found (or the app has no access to it).</summary>
     [ErrorKind(HwErrorKind.ObjectNotFound)] public const string StateSiteNotFound = nameof(StateSiteNotFound);
 
+    /// <summary>The group named to keep the journal head's mirror on (an open extension) does not exist or the app cannot read it.</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string HeadMirrorGroupNotFound = nameof(HeadMirrorGroupNotFound);
+
     /// <summary>Another process held the state lock for too long.</summary>
     [ErrorKind(HwErrorKind.ResourceUnavailable)] public const string StateLocked = nameof(StateLocked);
 

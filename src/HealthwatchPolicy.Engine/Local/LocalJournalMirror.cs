@@ -33,7 +33,10 @@ internal sealed class LocalJournalMirror : IJournalMirror
         folder ??= Environment.GetEnvironmentVariable(FolderVariable) is { Length: > 0 } configured ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
                 "HealthwatchPolicy", "head-mirrors");
-        string full = Path.GetFullPath(journalLocation);
+        // A journal in the shared store is named by its URL; a local one by its full path.
+        string full = Uri.TryCreate(journalLocation, UriKind.Absolute, out Uri? url) && (url.Scheme == Uri.UriSchemeHttps || url.Scheme == Uri.UriSchemeHttp)
+            ? journalLocation
+            : Path.GetFullPath(journalLocation);
         using var sha = SHA256.Create();
         byte[] digest = sha.ComputeHash(Encoding.UTF8.GetBytes(full));
         var name = new StringBuilder("journal-");
@@ -58,7 +61,11 @@ internal sealed class LocalJournalMirror : IJournalMirror
         try
         {
             if (JsonNode.Parse(text) is JsonObject o)
+            {
+                if (o["journal"] is JsonValue j && j.TryGetValue(out string? journal) && !string.Equals(journal, _journal, StringComparison.Ordinal))
+                    return null; // another journal's mirror (as on Graph): proves nothing about this one
                 return new JournalMirrorState(Mark(o["verified"]), Mark(o["pending"]), o["fingerprint"] is JsonValue f && f.TryGetValue(out string? fp) ? fp : null);
+            }
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException)
         {

@@ -31,6 +31,10 @@ public sealed class GraphConnectionOptions
     public string? StateLibrary { get; set; }
     /// <summary>The folder in that library the state lives under (default <c>HealthwatchPolicy</c>).</summary>
     public string StateFolder { get; set; } = "HealthwatchPolicy";
+    /// <summary>The object id of a group that keeps the journal head's mirror as an open extension
+    /// (<c>org.healthwatch.journalHead</c>; needs Group.ReadWrite.All), shared by every admin and the scheduled job; null:
+    /// each OS account keeps a local mirror of its own (docs/decisions/0156).</summary>
+    public string? HeadMirrorGroup { get; set; }
     /// <summary>How long a holder of the shared state lock keeps it before another may break it (a process that died holding it).</summary>
     public TimeSpan StateLockLease { get; set; } = TimeSpan.FromMinutes(10);
 

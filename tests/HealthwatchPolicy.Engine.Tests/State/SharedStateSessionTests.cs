@@ -30,7 +30,10 @@ public sealed class SharedStateSessionTests : IDisposable
     }
 
     /// <summary>Connect-HwDirectory -TenantId … -StateSite &lt;url&gt;, as another admin on another machine would.</summary>
-    private HwServices Connect() => new HwEngine(Repo.PolicyPath, "unused").ConnectGraph(_site.Options(), null, null, _clock);
+    private HwServices Connect() => new HwEngine(Repo.PolicyPath, "unused") { HeadMirrorFolder = _mirrors }.ConnectGraph(_site.Options(), null, null, _clock);
+
+    // Each test's own local head mirrors (the fake site has the same URL in every test; a mirror is named by the journal's URL).
+    private readonly string _mirrors = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hw-shared-mirrors-" + Guid.NewGuid().ToString("N").Substring(0, 8));
 
     private static OfficialAccount NewAccount(HwServices s) =>
         s.Register.Create("Facebook", "healthwatchsefton", "https://www.facebook.com/healthwatchsefton", "News and events", TestOrg.Comms, TestOrg.Manager, null, "New page");

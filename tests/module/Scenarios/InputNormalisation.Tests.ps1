@@ -107,6 +107,9 @@ BeforeAll {
     $ErrorActionPreference = 'Stop'
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
     Import-HwBuiltModule
+    # The journal head's local mirrors of this file's own (the fake site has the same URL in every run; a mirror is named by it).
+    $script:savedMirror = $env:HEALTHWATCHPOLICY_HEAD_MIRROR
+    $env:HEALTHWATCHPOLICY_HEAD_MIRROR = Join-Path ([IO.Path]::GetTempPath()) ('hw-mirrors-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
     $fake = Start-HwFakeGraph
     $exercised = [System.Collections.Generic.HashSet[string]]::new([StringComparer]::OrdinalIgnoreCase)
 
@@ -157,6 +160,8 @@ BeforeAll {
 AfterAll {
     if (Get-Command Disconnect-HwDirectory -ErrorAction SilentlyContinue) { Disconnect-HwDirectory }
     Get-Variable fake -ValueOnly -ErrorAction SilentlyContinue | Stop-HwFakeGraph
+    if (Test-Path $env:HEALTHWATCHPOLICY_HEAD_MIRROR) { Remove-Item -Recurse -Force $env:HEALTHWATCHPOLICY_HEAD_MIRROR }
+    $env:HEALTHWATCHPOLICY_HEAD_MIRROR = $script:savedMirror
 }
 
 Describe 'The issue''s example on <Adapter>: a spreadsheet row that grants access also revokes it' -Tag 'Graph', 'Identifiers' -ForEach $adapters {

@@ -4,11 +4,16 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
     Import-HwBuiltModule
     $manifest = Get-HwBuiltManifest
+    # The journal head's local mirrors of this file's own (the fake site has the same URL in every run; a mirror is named by it).
+    $script:savedMirror = $env:HEALTHWATCHPOLICY_HEAD_MIRROR
+    $env:HEALTHWATCHPOLICY_HEAD_MIRROR = Join-Path ([IO.Path]::GetTempPath()) ('hw-mirrors-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
     $fake = Start-HwFakeGraph
 }
 
 AfterAll {
     if ($fake) { Stop-HwFakeGraph $fake }
+    if (Test-Path $env:HEALTHWATCHPOLICY_HEAD_MIRROR) { Remove-Item -Recurse -Force $env:HEALTHWATCHPOLICY_HEAD_MIRROR }
+    $env:HEALTHWATCHPOLICY_HEAD_MIRROR = $script:savedMirror
 }
 
 Describe 'One shared state store on a SharePoint site (-StateSite), over the fake Graph host' -Tag 'Graph', 'Scenario' {
