@@ -51,6 +51,10 @@ param(
     [Parameter(ParameterSetName = 'Certificate')]
     [Parameter(ParameterSetName = 'ManagedIdentity')]
     [string] $StateFolder,
+    # The group whose open extension keeps the journal head's mirror (docs/decisions/0156): a runbook has no lasting disk.
+    [Parameter(ParameterSetName = 'Certificate')]
+    [Parameter(ParameterSetName = 'ManagedIdentity')]
+    [string] $HeadMirrorGroup,
     # The Microsoft Graph address for a national cloud (https://graph.microsoft.us/v1.0).
     [Parameter(ParameterSetName = 'Certificate')]
     [Parameter(ParameterSetName = 'ManagedIdentity')]
@@ -81,6 +85,7 @@ try {
     $connect = if ($StateSite) { @{ StateSite = $StateSite } } else { @{ StatePath = $StatePath } }
     if ($StateLibrary) { $connect.StateLibrary = $StateLibrary }
     if ($StateFolder) { $connect.StateFolder = $StateFolder }
+    if ($HeadMirrorGroup) { $connect.HeadMirrorGroup = $HeadMirrorGroup }
     if ($GraphEndpoint) { $connect.GraphEndpoint = $GraphEndpoint }
     if ($PolicyPath) { $connect.PolicyPath = $PolicyPath }
     switch ($PSCmdlet.ParameterSetName) {

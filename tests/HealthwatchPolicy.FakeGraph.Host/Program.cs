@@ -74,6 +74,17 @@ public static class Program
                         answer = fake.AddSite(parts[0], parts[1]);
                         break;
                     }
+                    case "group":
+                    {
+                        // group <id> <display name>: a group with that id (once; again is a no-op), for a test's own use.
+                        string[] parts = argument.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
+                        if (parts.Length != 2)
+                            throw new ArgumentException("group needs an id and a display name.");
+                        if (fake.GetGroup(parts[0]) is null)
+                            fake.AddGroup(new FakeGroup { Id = parts[0], DisplayName = parts[1] });
+                        answer = parts[0];
+                        break;
+                    }
                     case "file":
                     {
                         string[] parts = argument.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);

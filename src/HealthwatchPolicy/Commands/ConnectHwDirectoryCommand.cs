@@ -120,6 +120,18 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
     [ValidateNotNullOrEmpty]
     public string? StateFolder { get; set; }
 
+    /// <summary>The object id of a group that keeps the journal head's mirror as an open extension
+    /// (org.healthwatch.journalHead), shared by every admin and the scheduled job; needs Group.ReadWrite.All.
+    /// Without it each OS account keeps a local mirror of its own.</summary>
+    [Parameter(ParameterSetName = ThumbprintSet)]
+    [Parameter(ParameterSetName = CertificateFileSet)]
+    [Parameter(ParameterSetName = DeviceCodeSet)]
+    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    [Parameter(ParameterSetName = AccessTokenSet)]
+    [ValidateNotNullOrEmpty]
+    [Identifier]
+    public string? HeadMirrorGroup { get; set; }
+
     /// <summary>The policy to apply (default: the bundled policy).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -164,6 +176,7 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
             Prompt = prompts.Add,
             StateSite = StateSite,
             StateLibrary = StateLibrary,
+            HeadMirrorGroup = HeadMirrorGroup,
         };
         if (StateFolder is not null)
             options.StateFolder = StateFolder;

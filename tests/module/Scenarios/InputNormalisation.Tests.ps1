@@ -76,8 +76,8 @@ BeforeDiscovery {
             Show = @(); Expect = "*no certificate 'AB12CD34'*"; Changes = $false; CaseFree = $false }
         @{ Command = 'Connect-HwDirectory'; Ids = @{ TenantId = $tenant }; Other = @{ AccessToken = 'token' }; Setup = { Connect-HwTestGraph -Fake $fake | Out-Null }
             Show = 'Kind', 'Directory', 'PolicyVersion'; Expect = "*Graph*$tenant*"; Changes = $true; CaseFree = $false }
-        @{ Command = 'Connect-HwDirectory'; Ids = @{ TenantId = $tenant; StateSite = 'https://hwsefton.sharepoint.com/sites/healthwatch'; StateLibrary = 'Documents' }; Other = @{ AccessToken = 'token' }
-            Setup = { Connect-HwTestGraph -Fake $fake | Out-Null; $fake.Send('site hwsefton.sharepoint.com /sites/healthwatch') | Out-Null }
+        @{ Command = 'Connect-HwDirectory'; Ids = @{ TenantId = $tenant; StateSite = 'https://hwsefton.sharepoint.com/sites/healthwatch'; StateLibrary = 'Documents'; HeadMirrorGroup = '00000000-0000-4000-8000-0000000a11ed' }; Other = @{ AccessToken = 'token' }
+            Setup = { Connect-HwTestGraph -Fake $fake | Out-Null; $fake.Send('site hwsefton.sharepoint.com /sites/healthwatch') | Out-Null; $fake.Send('group 00000000-0000-4000-8000-0000000a11ed Healthwatch journal head') | Out-Null }
             Show = 'Kind', 'StatePath'; Expect = '*Graph*https://hwsefton.sharepoint.com/sites/healthwatch/Shared Documents/HealthwatchPolicy*'; Changes = $true; CaseFree = $false }
         @{ Command = 'Register-HwAccessReviewTask'; Ids = @{ TenantId = $tenant; ClientId = '00000000-0000-4000-8000-00000000c1e7'; CertificateThumbprint = 'AB12CD34AB12CD34AB12CD34AB12CD34AB12CD34'; From = 'sarah.whitfield@hwsefton.example'; StateSite = 'https://hwsefton.sharepoint.com/sites/healthwatch' }
             Other = @{}; Show = @(); Expect = "*TaskSchedulerUnavailable*-StateSite*https://hwsefton.sharepoint.com/sites/healthwatch*"; Changes = $false; CaseFree = $false }
