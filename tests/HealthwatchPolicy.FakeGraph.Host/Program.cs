@@ -74,6 +74,15 @@ public static class Program
                         answer = fake.AddSite(parts[0], parts[1]);
                         break;
                     }
+                    case "delete":
+                    {
+                        // delete <site id> <library> <path>: a file removed as someone outside the module would (tampering tests).
+                        string[] parts = argument.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
+                        if (parts.Length != 3)
+                            throw new ArgumentException("delete needs a site id, a library and a path.");
+                        answer = fake.DeleteFile(parts[0], parts[1], parts[2]) ? "OK" : "null";
+                        break;
+                    }
                     case "group":
                     {
                         // group <id> <display name>: a group with that id (once; again is a no-op), for a test's own use.

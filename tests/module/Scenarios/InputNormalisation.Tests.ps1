@@ -109,7 +109,8 @@ BeforeAll {
     Import-HwBuiltModule
     # The journal head's local mirrors of this file's own (the fake site has the same URL in every run; a mirror is named by it).
     $script:savedMirror = $env:HEALTHWATCHPOLICY_HEAD_MIRROR
-    $env:HEALTHWATCHPOLICY_HEAD_MIRROR = Join-Path ([IO.Path]::GetTempPath()) ('hw-mirrors-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    $script:mirrorRoot = Join-Path ([IO.Path]::GetTempPath()) ('hw-mirrors-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    $env:HEALTHWATCHPOLICY_HEAD_MIRROR = $script:mirrorRoot
     $fake = Start-HwFakeGraph
     $exercised = [System.Collections.Generic.HashSet[string]]::new([StringComparer]::OrdinalIgnoreCase)
 
@@ -160,7 +161,7 @@ BeforeAll {
 AfterAll {
     if (Get-Command Disconnect-HwDirectory -ErrorAction SilentlyContinue) { Disconnect-HwDirectory }
     Get-Variable fake -ValueOnly -ErrorAction SilentlyContinue | Stop-HwFakeGraph
-    if (Test-Path $env:HEALTHWATCHPOLICY_HEAD_MIRROR) { Remove-Item -Recurse -Force $env:HEALTHWATCHPOLICY_HEAD_MIRROR }
+    if ($script:mirrorRoot -and (Test-Path $script:mirrorRoot)) { Remove-Item -Recurse -Force $script:mirrorRoot }
     $env:HEALTHWATCHPOLICY_HEAD_MIRROR = $script:savedMirror
 }
 

@@ -6,13 +6,14 @@ BeforeAll {
     $manifest = Get-HwBuiltManifest
     # The journal head's local mirrors of this file's own (the fake site has the same URL in every run; a mirror is named by it).
     $script:savedMirror = $env:HEALTHWATCHPOLICY_HEAD_MIRROR
-    $env:HEALTHWATCHPOLICY_HEAD_MIRROR = Join-Path ([IO.Path]::GetTempPath()) ('hw-mirrors-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    $script:mirrorRoot = Join-Path ([IO.Path]::GetTempPath()) ('hw-mirrors-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    $env:HEALTHWATCHPOLICY_HEAD_MIRROR = $script:mirrorRoot
     $fake = Start-HwFakeGraph
 }
 
 AfterAll {
     if ($fake) { Stop-HwFakeGraph $fake }
-    if (Test-Path $env:HEALTHWATCHPOLICY_HEAD_MIRROR) { Remove-Item -Recurse -Force $env:HEALTHWATCHPOLICY_HEAD_MIRROR }
+    if ($script:mirrorRoot -and (Test-Path $script:mirrorRoot)) { Remove-Item -Recurse -Force $script:mirrorRoot }
     $env:HEALTHWATCHPOLICY_HEAD_MIRROR = $script:savedMirror
 }
 
@@ -66,6 +67,44 @@ Describe 'One shared state store on a SharePoint site (-StateSite), over the fak
         @(Get-HwPostingAccess -Account instagram-shared).Count | Should -Be 3
         Test-HwAuditLog | Should -BeTrue
         $fake.Send("file $siteId Documents HealthwatchPolicy/locks/state.lock") | Should -Be 'null'   # every holder let go
+    }
+}
+
+Describe 'The journal head mirrored on a group (-HeadMirrorGroup), over the fake Graph host' -Tag 'Graph', 'Scenario' {
+    It 'the last entry and the head deleted from the library pass a new local mirror but are caught through the group''s open extension' {
+        Connect-HwTestGraph -Fake $fake | Out-Null
+        $siteId = $fake.Send('site hwsefton.sharepoint.com /sites/mirrored')
+        $group = $fake.Send('group 00000000-0000-4000-8000-0000000b0001 Healthwatch journal head')
+        $secure = ConvertTo-SecureString (Get-HwTestGraphToken) -AsPlainText -Force
+        $connect = @{ TenantId = '00000000-0000-4000-8000-00000000f4e1'; AccessToken = $secure; GraphEndpoint = $fake.BaseUrl
+            StateSite = 'https://hwsefton.sharepoint.com/sites/mirrored' }
+        Connect-HwDirectory @connect -HeadMirrorGroup $group | Out-Null
+        New-HwOfficialAccount -Platform Instagram -Handle mirrored -Owner daniel.okafor@hwsefton.example `
+            -ConsentBy sarah.whitfield@hwsefton.example -Reason 'Mirror test' | Out-Null
+        (Grant-HwPostingAccess -Account instagram-mirrored -User rebecca.lloyd@hwsefton.example -Reason 'Covers events').Status | Should -Be 'Granted'
+        $check = Test-HwAuditLog -Detailed
+        $check.IsValid | Should -BeTrue
+        $check.MirrorLocation | Should -Be "group $group, open extension org.healthwatch.journalHead"
+        $check.Witness | Should -BeLike '2:*'
+
+        # Someone with write access to the library removes the grant's entry and the head.
+        $fake.Send("delete $siteId Documents HealthwatchPolicy/journal/000000000002.json") | Should -Be 'OK'
+        $fake.Send("delete $siteId Documents HealthwatchPolicy/journal.head") | Should -Be 'OK'
+
+        # A computer new to the journal, with only a local mirror, cannot know (trust on first use)...
+        $env:HEALTHWATCHPOLICY_HEAD_MIRROR = Join-Path $env:HEALTHWATCHPOLICY_HEAD_MIRROR 'new-computer'
+        Connect-HwDirectory @connect | Out-Null
+        Test-HwAuditLog | Should -BeTrue
+        # ...another new computer with the group's mirror does, and makes no change on the damaged journal.
+        $env:HEALTHWATCHPOLICY_HEAD_MIRROR = Join-Path $env:HEALTHWATCHPOLICY_HEAD_MIRROR 'another'
+        Connect-HwDirectory @connect -HeadMirrorGroup $group | Out-Null
+        $bad = Test-HwAuditLog -Detailed
+        $bad.IsValid | Should -BeFalse
+        $bad.FirstBadSequence | Should -Be 2
+        $bad.Problem | Should -BeLike '*org.healthwatch.journalHead*'
+        $err = { Revoke-HwPostingAccess -Account instagram-mirrored -User rebecca.lloyd@hwsefton.example -Reason 'after' -Confirm:$false } | Should -Throw -PassThru
+        $err.FullyQualifiedErrorId | Should -BeLike 'JournalCorrupt,*'
+        @(Get-HwPostingAccess -Account instagram-mirrored).User | Should -Be 'rebecca.lloyd@hwsefton.example'
     }
 }
 
