@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Net;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using HealthwatchPolicy.Engine.Errors;
@@ -11,8 +11,6 @@ using Microsoft.Graph.Models;
 using Microsoft.Graph.Models.ODataErrors;
 using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Serialization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace HealthwatchPolicy.Engine.Graph;
 
