@@ -58,8 +58,9 @@ public sealed class SharedStateSessionTests : IDisposable
         foreach (HwServices s in new[] { alice, bob, job })
         {
             IReadOnlyList<JournalEntry> entries = s.Journal.ReadAll();
-            Assert.Equal(new[] { JournalActions.AccountCreated, JournalActions.PostingAccessGranted, JournalActions.PostingAccessGranted },
-                entries.Select(e => e.Action).Take(3));
+            Assert.Equal(new[] { JournalActions.AccountCreated, JournalActions.ChangeIntended, JournalActions.PostingAccessGranted,
+                    JournalActions.ChangeIntended, JournalActions.PostingAccessGranted },
+                entries.Select(e => e.Action).Take(5));
             Assert.True(s.Journal.Verify().IsValid);
             Assert.DoesNotContain(s.Compliance.Run(), f => f.RuleId == "HW-AUT-001");
         }
