@@ -16,18 +16,31 @@ internal sealed class AuthorisedPostersCheck : PolicyCheck
     public override int Order => 40;
     internal static readonly ComplianceRule NestedGroup = new("HW-AUT-002", CheckName, Severity.High, "A group inside the posting group gives people access");
     internal static readonly ComplianceRule GrantNotInDirectory = new("HW-AUT-003", CheckName, Severity.Medium, "The journal's last word is a grant but the person cannot post");
-    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { PosterNotJournaled, NestedGroup, GrantNotInDirectory };
+    internal static readonly ComplianceRule IntentWithoutOutcome = new("HW-AUT-004", CheckName, Severity.Medium, "A change was started but its outcome is not on record");
+    public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { PosterNotJournaled, NestedGroup, GrantNotInDirectory, IntentWithoutOutcome };
 
     public override IEnumerable<ComplianceFinding> Find(CheckSnapshot s)
     {
         foreach (ComplianceFinding f in FindNestedGroups(s))
             yield return f;
 
-        // Grants and revocations in the journal: the last word on each (account, user).
+        // Grants and revocations in the journal: the last word on each (account, user). An outcome recorded a second
+        // time for the same intent (two writers reconciling it on the lock-free shared store) does not count.
+        JournalIntents intents = JournalIntents.Read(s.Journal);
         var lastAccessEvent = new Dictionary<(string, string), string>();
         foreach (JournalEntry e in s.Journal)
-            if (e.Account is not null && e.User is not null && e.Action is JournalActions.PostingAccessGranted or JournalActions.PostingAccessRevoked)
+            if (e.Account is not null && e.User is not null && e.Action is JournalActions.PostingAccessGranted or JournalActions.PostingAccessRevoked
+                && !intents.IsDuplicate(e))
                 lastAccessEvent[(e.Account.ToLowerInvariant(), e.User.ToLowerInvariant())] = e.Action;
+
+        // Write-ahead intents without an outcome (issue 13, item 4): a process stopped between the intent and its
+        // outcome, and no change has run since (each change reconciles first). The report reads, it does not fix.
+        foreach (JournalEntry intent in intents.Open)
+            yield return Finding(s, IntentWithoutOutcome, intent.Account, intent.User ?? "",
+                $"Entry {intent.Sequence} ({intent.Actor}, {intent.Time.UtcDateTime:yyyy-MM-dd HH:mm}Z) started '{JournalIntents.Field(intent.After, "change") ?? "a change"}' "
+                + $"for {intent.User} on '{intent.Account}', but no outcome is on record: {AppliedInWords(s, intent)}",
+                "Run any change (for example Grant-HwPostingAccess or Revoke-HwPostingAccess): it first compares the intent with the directory and records what it finds. "
+                + "Then look at HW-AUT-001/HW-AUT-003 again.");
 
         // The other direction (issue 13, item 4): the journal's last word is a grant, but the person is not in the
         // posting group (removed outside the module, or a revoke applied whose entry was never written).
@@ -57,6 +70,24 @@ internal sealed class AuthorisedPostersCheck : PolicyCheck
                             : $"{poster.UserPrincipalName} is in '{a.GroupName}' but the journal's last word is that their access was revoked.",
                         $"If they should post, grant it through the policy (Revoke-HwPostingAccess, then Grant-HwPostingAccess with a reason); otherwise revoke it.");
             }
+    }
+
+    /// <summary>What the snapshot's directory says of an open membership intent, in words.</summary>
+    private static string AppliedInWords(CheckSnapshot s, JournalEntry intent)
+    {
+        string? groupId = JournalIntents.Field(intent.After, "groupId");
+        string? userId = JournalIntents.Field(intent.After, "userId");
+        bool? member = JournalIntents.Flag(intent.After, "member");
+        OfficialAccount? account = null;
+        foreach (OfficialAccount a in s.Register.Accounts)
+            if (string.Equals(a.GroupId, groupId, System.StringComparison.OrdinalIgnoreCase))
+                account = a;
+        if (account is null || userId is null || member is null)
+            return "the directory cannot say whether it was made.";
+        bool now = System.Linq.Enumerable.Contains(account.Group.DirectMemberIds, userId, System.StringComparer.OrdinalIgnoreCase);
+        return now == member
+            ? "the directory shows the change was made (the journal does not say so yet)."
+            : "the directory shows the change was not made.";
     }
 
     /// <summary>

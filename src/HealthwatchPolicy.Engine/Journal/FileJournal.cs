@@ -131,6 +131,8 @@ internal sealed class FileJournal : IJournal
 
     public string? LatestWitness() => LastEntry()?.Witness;
 
+    public JournalEntry? Latest() => LastEntry();
+
     /// <summary>
     /// Walks the whole chain and names the first bad entry: a broken chain (edited, inserted, deleted, reordered,
     /// cut short), a head that is missing, ahead, behind or not the last entry's, a chain that no longer passes

@@ -23,6 +23,10 @@ public interface IJournal
     /// null for an empty journal or a last line that is not an entry.</summary>
     string? LatestWitness();
 
+    /// <summary>The last stored entry, read without the entries before it; null for an empty journal or a last line
+    /// that is not an entry (what a change looks at for an intent left without its outcome).</summary>
+    JournalEntry? Latest();
+
     /// <summary>Checks the chain; names the first bad entry.</summary>
     JournalVerification Verify();
 

@@ -30,6 +30,17 @@ public static class JournalActions
     public const string AccessReviewClosed = "AccessReviewClosed";
     /// <summary>Repair-HwAuditLog removed a torn final line; the entry keeps its bytes (base64) and SHA-256.</summary>
     public const string JournalRepaired = "JournalRepaired";
+    /// <summary>Write-ahead intent: a directory change is about to be made. <c>after</c> holds <c>intent</c> (its id),
+    /// <c>change</c> (the action its outcome will carry), <c>groupId</c>, <c>userId</c> and <c>member</c>
+    /// (docs/decisions/0150-write-ahead-intent.md).</summary>
+    public const string ChangeIntended = "ChangeIntended";
+    /// <summary>An intent's change was not made in the same run (the directory call failed, or nothing needed changing);
+    /// <c>after.intent</c> names it.</summary>
+    public const string IntentAbandoned = "IntentAbandoned";
+    /// <summary>A later run found an intent without an outcome and the directory without its change; <c>after.intent</c>
+    /// names it, <c>after.applied</c> is false. (An intent found applied gets its change's own entry, with
+    /// <c>after.reconciled</c> true.)</summary>
+    public const string IntentReconciled = "IntentReconciled";
 }
 
 /// <summary>What a caller journals: who did what to which account or user, why, under which policy version.</summary>

@@ -48,10 +48,9 @@ public sealed class AccessService
         if (refusals.Count > 0)
             return new AccessOutcome(null, false, refusals);
 
-        bool changed = _session.Directory.AddMember(account.GroupId, user.Id);
-        if (changed)
-            _session.Record(JournalActions.PostingAccessGranted, account.Name, user.UserPrincipalName, reason,
-                new() { ["member"] = false }, new() { ["member"] = true });
+        // Write-ahead: the intent, the directory call, the outcome (docs/decisions/0150-write-ahead-intent.md).
+        bool changed = WriteAheadIntent.ChangeMembership(_session, JournalActions.PostingAccessGranted, account.Name, user.UserPrincipalName,
+            account.GroupId, user.Id, member: true, reason);
         return new AccessOutcome(ToAccess(account, user, changed ? "Granted" : "AlreadyGranted"), changed, Array.Empty<PolicyRefusal>());
     }
 
@@ -72,10 +71,8 @@ public sealed class AccessService
         RefuseUnmanageable(account);
         RefuseNestedOnly(account, memberId, name);
         bool changed = account.PosterIds.Contains(memberId, StringComparer.OrdinalIgnoreCase)
-                       && _session.Directory.RemoveMember(account.GroupId, memberId);
-        if (changed)
-            _session.Record(JournalActions.PostingAccessRevoked, account.Name, name, reason,
-                new() { ["member"] = true }, new() { ["member"] = false });
+                       && WriteAheadIntent.ChangeMembership(_session, JournalActions.PostingAccessRevoked, account.Name, name,
+                           account.GroupId, memberId, member: false, reason);
         PostingAccess access = user is null
             ? new PostingAccess(account.Name, account.Platform, name, null, null, null, null, null, changed ? "Revoked" : "NotGranted")
             : ToAccess(account, user, changed ? "Revoked" : "NotGranted");

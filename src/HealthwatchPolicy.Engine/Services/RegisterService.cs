@@ -265,9 +265,8 @@ public sealed class RegisterService
         // Only direct members can be removed; people who post through a nested group stay until the group is taken out.
         foreach ((string id, string upn) in account.PosterIds.Zip(account.Posters, (id, upn) => (id, upn))
                      .Where(p => account.Group.DirectMemberIds.Contains(p.id, StringComparer.OrdinalIgnoreCase)))
-            if (Directory.RemoveMember(account.GroupId, id))
-                _session.Record(JournalActions.PostingAccessRevoked, account.Name, upn, "Account retired: " + reason,
-                    new() { ["member"] = true }, new() { ["member"] = false });
+            WriteAheadIntent.ChangeMembership(_session, JournalActions.PostingAccessRevoked, account.Name, upn,
+                account.GroupId, id, member: false, "Account retired: " + reason);
         RegisterEntry before = account.Entry.Clone();
         RegisterEntry after = account.Entry.Clone();
         after.Status = RegisterEntry.Retired;

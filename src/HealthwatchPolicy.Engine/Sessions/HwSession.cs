@@ -129,8 +129,8 @@ public sealed class HwSession
     }
 
     /// <summary>
-    /// Starts a change: takes the state lock and checks that the journal can record it, so no change is ever
-    /// made that the journal cannot witness. Dispose to end the change.
+    /// Starts a change: takes the state lock, checks that the journal can record it, so no change is ever
+    /// made that the journal cannot witness, and reconciles an intent left without its outcome. Dispose to end the change.
     /// </summary>
     internal IDisposable BeginChange()
     {
@@ -139,7 +139,19 @@ public sealed class HwSession
         {
             Journal.EnsureAppendable();
             // One read of the directory for the whole change where the adapter can hold it (the local folder).
-            return Directory is IChangeScopedDirectory scoped ? new ChangeEnd(scoped.BeginChange(), held) : held;
+            IDisposable change = Directory is IChangeScopedDirectory scoped ? new ChangeEnd(scoped.BeginChange(), held) : held;
+            try
+            {
+                // An intent a stopped process left without its outcome is closed against the directory first
+                // (docs/decisions/0150-write-ahead-intent.md).
+                WriteAheadIntent.ReconcileTail(this);
+            }
+            catch
+            {
+                change.Dispose();
+                throw;
+            }
+            return change;
         }
         catch
         {

@@ -93,9 +93,12 @@ public abstract class SessionContract : IDisposable
         var again = Session.Access.Grant(a.Name, TestOrg.Staff1.ToUpperInvariant(), "Covers events");
         Assert.False(again.Changed);
         Assert.Equal("AlreadyGranted", again.Access!.Status);
-        Assert.Equal(2, JournalCount); // account + one grant
-        JournalEntry grant = Session.Journal.ReadAll().Last();
+        Assert.Equal(3, JournalCount); // account + one grant's intent and outcome (decision 0150)
+        JournalEntry intent = Session.Journal.ReadAll()[1], grant = Session.Journal.ReadAll().Last();
+        Assert.Equal((JournalActions.ChangeIntended, a.Name, TestOrg.Staff1), (intent.Action, intent.Account, intent.User));
         Assert.Equal((JournalActions.PostingAccessGranted, a.Name, TestOrg.Staff1), (grant.Action, grant.Account, grant.User));
+        Assert.Equal(JournalIntents.IntentId(intent), JournalIntents.IntentId(grant));
+        Assert.NotNull(JournalIntents.IntentId(grant));
         Assert.Equal(new[] { TestOrg.Staff1 }, Session.Access.Get(null, null).Select(x => x.User));
     }
 
@@ -149,7 +152,7 @@ public abstract class SessionContract : IDisposable
         var again = Session.Access.Revoke(a.Name, TestOrg.Staff1, "Left the comms rota");
         Assert.False(again.Changed);
         Assert.Equal("NotGranted", again.Access!.Status);
-        Assert.Equal(3, JournalCount);
+        Assert.Equal(5, JournalCount); // account, grant (intent + outcome), revoke (intent + outcome)
         Assert.Equal(JournalActions.PostingAccessRevoked, Session.Journal.ReadAll().Last().Action);
     }
 
@@ -230,7 +233,7 @@ public abstract class SessionContract : IDisposable
         {
             DirectorySnapshot s = Session.Snapshots.Export(target);
 
-            Assert.Equal(4, s.JournalEntries);
+            Assert.Equal(7, s.JournalEntries); // the account, then an intent and an outcome per change
             Assert.Equal(1, s.PostingGroups);
             Assert.Equal(1, s.Posters);
             HwServices copy = new HwEngine(Repo.PolicyPath, "unused").ConnectTo(new LocalDirectory(target), "Snapshot",

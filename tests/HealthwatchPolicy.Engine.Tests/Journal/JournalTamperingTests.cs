@@ -42,9 +42,10 @@ public sealed class JournalTamperingTests : IDisposable
         Assert.True(_session.Access.Revoke(_account, TestOrg.Staff2, "third").Changed);
         JournalVerification v = _session.Journal.Verify();
         Assert.True(v.IsValid, v.Problem);
-        Assert.Equal(4, v.EntryCount);
+        // The account, then an intent and its outcome for each of the three changes (decision 0150).
+        Assert.Equal(7, v.EntryCount);
         _witness = v.Witness!;
-        Assert.StartsWith("4:", _witness);
+        Assert.StartsWith("7:", _witness);
     }
 
     private string JournalPath => Path.Combine(_org.StateFolder, "journal.jsonl");
@@ -151,16 +152,16 @@ public sealed class JournalTamperingTests : IDisposable
     public void Entries_without_a_head()
     {
         File.Delete(HeadPath);
-        AssertCaught(4, "no head (the head was deleted)");
-        AssertNoChange(4);
+        AssertCaught(7, "no head (the head was deleted)");
+        AssertNoChange(7);
     }
 
     [Fact]
     public void The_head_rolled_back()
     {
         File.WriteAllText(HeadPath, _headAfterTwo);
-        AssertCaught(3, "(the head was rolled back)");
-        AssertNoChange(3);
+        AssertCaught(4, "(the head was rolled back)");
+        AssertNoChange(4);
     }
 
     [Fact]
@@ -181,11 +182,11 @@ public sealed class JournalTamperingTests : IDisposable
         Assert.True(new FileJournal(_org.StateFolder, _clock).Verify().IsValid);
         JournalVerification byWitness = new FileJournal(_org.StateFolder, _clock).Verify(new[] { _witness });
         Assert.False(byWitness.IsValid);
-        Assert.Equal(4, byWitness.FirstBadSequence);
+        Assert.Equal(7, byWitness.FirstBadSequence);
         Assert.Contains($"no longer passes through the witness {_witness}", byWitness.Problem);
-        AssertCaught(4, "is not the entry the head mirror");
+        AssertCaught(7, "is not the entry the head mirror");
         Assert.False(_session.Journal.Verify(new[] { _witness }).IsValid);
-        AssertNoChange(4);
+        AssertNoChange(7);
     }
 
     /// <summary>A second "user" of the same state folder: another OS account (an admin, the scheduled job) whose head mirror is its own.</summary>
@@ -223,35 +224,39 @@ public sealed class JournalTamperingTests : IDisposable
     [Fact]
     public void A_forged_append_after_a_mirrors_point_is_caught_by_a_witness_printed_before_it()
     {
-        // Another admin (a mirror of their own) makes entry 5; this admin makes entry 6 and a report prints its witness.
+        // Another admin (a mirror of their own) makes entries 8-9 (an intent and its grant); this admin makes 10-11 and a
+        // report prints the witness of 11.
         string otherMirrors = _mirrors + "-b";
         HwServices other = OtherUser(otherMirrors);
         Tick();
         Assert.True(other.Access.Grant(_account, TestOrg.Staff3, "fifth").Changed);
-        string journalAtFive = File.ReadAllText(JournalPath), headAtFive = File.ReadAllText(HeadPath);
+        string journalAtNine = File.ReadAllText(JournalPath), headAtNine = File.ReadAllText(HeadPath);
         Tick();
         Assert.True(_session.Access.Revoke(_account, TestOrg.Staff3, "sixth").Changed);
         string printed = _session.Compliance.BuildReport().Witness!;
-        Assert.StartsWith("6:", printed);
+        Assert.StartsWith("11:", printed);
 
-        // A forger puts the journal back to entry 5 and appends a forged entry 6 with a correct hash and head.
-        File.WriteAllText(JournalPath, journalAtFive);
-        File.WriteAllText(HeadPath, headAtFive);
+        // A forger puts the journal back to entry 9 and appends a forged intent and grant (10, 11) with correct hashes and head.
+        File.WriteAllText(JournalPath, journalAtNine);
+        File.WriteAllText(HeadPath, headAtNine);
         Tick();
-        new FileJournal(_org.StateFolder, _clock).Append(new JournalRecord("forger", JournalActions.PostingAccessGranted, _account,
-            TestOrg.Volunteer, "forged", "2018.10", new JsonObject { ["member"] = false }, new JsonObject { ["member"] = true }));
+        var forger = new FileJournal(_org.StateFolder, _clock);
+        forger.Append(new JournalRecord("forger", JournalActions.ChangeIntended, _account,
+            TestOrg.Volunteer, "forged", "2018.10", new JsonObject { ["member"] = false }, new JsonObject { ["member"] = true, ["intent"] = "f0" }));
+        forger.Append(new JournalRecord("forger", JournalActions.PostingAccessGranted, _account,
+            TestOrg.Volunteer, "forged", "2018.10", new JsonObject { ["member"] = false }, new JsonObject { ["member"] = true, ["intent"] = "f0" }));
 
-        // To the other admin, whose mirror last saw entry 5, this is growth like any other: a mirror cannot tell.
-        Assert.Equal(5, MirroredPoint(otherMirrors)!.Sequence);
+        // To the other admin, whose mirror last saw entry 9, this is growth like any other: a mirror cannot tell.
+        Assert.Equal(9, MirroredPoint(otherMirrors)!.Sequence);
         Assert.True(other.Journal.Verify().IsValid);
         // The witness printed before it can: the chain no longer passes through it.
         JournalVerification byWitness = other.Journal.Verify(new[] { printed });
         Assert.False(byWitness.IsValid);
-        Assert.Equal(6, byWitness.FirstBadSequence);
+        Assert.Equal(11, byWitness.FirstBadSequence);
         Assert.Contains($"no longer passes through the witness {printed}", byWitness.Problem);
-        // So can the mirror of the admin who wrote the real entry 6.
-        AssertCaught(6, "is not the entry the head mirror");
-        AssertNoChange(6);
+        // So can the mirror of the admin who wrote the real entry 11.
+        AssertCaught(11, "is not the entry the head mirror");
+        AssertNoChange(11);
         try { Directory.Delete(otherMirrors, true); } catch (IOException) { }
     }
 
@@ -277,22 +282,22 @@ public sealed class JournalTamperingTests : IDisposable
             {
                 JournalVerification v = s.Journal.Verify();
                 Assert.True(v.IsValid, v.Problem);
-                Assert.Equal(8, v.EntryCount);
+                Assert.Equal(15, v.EntryCount); // 7, then an intent and an outcome for each of four changes
                 Assert.True(s.Journal.Verify(new[] { _witness }).IsValid);
             }
             // Each mirror moved on to the journal's end at its own last change.
-            Assert.Equal(8, MirroredPoint(_mirrors)!.Sequence);
-            Assert.Equal(7, MirroredPoint(otherMirrors)!.Sequence);
+            Assert.Equal(15, MirroredPoint(_mirrors)!.Sequence);
+            Assert.Equal(13, MirroredPoint(otherMirrors)!.Sequence);
 
             // A consistent rewrite of an entry both had seen: each one's mirrored point no longer has its hash.
             RewriteConsistently(3);
-            AssertCaught(8, "is not the entry the head mirror");
+            AssertCaught(15, "is not the entry the head mirror");
             JournalVerification byOther = other.Journal.Verify();
             Assert.False(byOther.IsValid);
-            Assert.Equal(7, byOther.FirstBadSequence);
+            Assert.Equal(13, byOther.FirstBadSequence);
             Assert.Contains("is not the entry the head mirror", byOther.Problem);
-            AssertNoChange(8);
-            AssertNoChangeBy(other, _account, 7);
+            AssertNoChange(15);
+            AssertNoChangeBy(other, _account, 13);
         }
         finally
         {
@@ -315,7 +320,7 @@ public sealed class JournalTamperingTests : IDisposable
         // Changes go on while the journal is whole, and the new entry becomes the witness.
         Tick();
         Assert.True(_session.Access.Grant(_account, TestOrg.Staff3, "fine").Changed);
-        Assert.StartsWith("5:", _session.Journal.Verify().Witness);
+        Assert.StartsWith("9:", _session.Journal.Verify().Witness); // its intent is 8
     }
 
     [Fact]
@@ -346,17 +351,17 @@ public sealed class JournalTamperingTests : IDisposable
     [Fact]
     public void A_torn_final_line_stops_changes_until_Repair_removes_it_and_records_its_bytes()
     {
-        byte[] torn = System.Text.Encoding.UTF8.GetBytes("{\"seq\":5,\"time\":\"2026-11-02T09:0");
+        byte[] torn = System.Text.Encoding.UTF8.GetBytes("{\"seq\":8,\"time\":\"2026-11-02T09:0");
         using (var s = new FileStream(JournalPath, FileMode.Append))
             s.Write(torn, 0, torn.Length);
-        AssertCaught(5, "not a readable journal entry");
+        AssertCaught(8, "not a readable journal entry");
         HwException e = Assert.Throws<HwException>(() => _session.Access.Grant(_account, TestOrg.Staff3, "after a torn write"));
         Assert.Equal(ErrorIds.JournalCorrupt, e.ErrorId);
         Assert.Contains("Repair-HwAuditLog", e.Message);
 
         Tick();
         JournalEntry repair = _session.RepairJournal("disk full, INC-1")!;
-        Assert.Equal((5L, JournalActions.JournalRepaired, "disk full, INC-1"), (repair.Sequence, repair.Action, repair.Reason));
+        Assert.Equal((8L, JournalActions.JournalRepaired, "disk full, INC-1"), (repair.Sequence, repair.Action, repair.Reason));
         JsonObject after = (JsonObject)JsonNode.Parse(repair.After!)!;
         Assert.Equal(Convert.ToBase64String(torn), (string)after["removedBase64"]!);
         using (var sha = SHA256.Create())
@@ -366,7 +371,7 @@ public sealed class JournalTamperingTests : IDisposable
         Assert.Null(_session.RepairJournal("nothing torn"));
         Tick();
         Assert.True(_session.Access.Grant(_account, TestOrg.Staff3, "after the repair").Changed);
-        Assert.Equal(6, _session.Journal.Verify().EntryCount);
+        Assert.Equal(10, _session.Journal.Verify().EntryCount); // the repair, then the grant's intent and outcome
     }
 
     [Fact]

@@ -38,6 +38,46 @@ public sealed class SharedStateSessionTests : IDisposable
     private static OfficialAccount NewAccount(HwServices s) =>
         s.Register.Create("Facebook", "healthwatchsefton", "https://www.facebook.com/healthwatchsefton", "News and events", TestOrg.Comms, TestOrg.Manager, null, "New page");
 
+    /// <summary>
+    /// Decision 0150 on the shared store: an admin's process stops between its intent and the outcome (the intent is
+    /// in the library, the membership made through Graph); the monthly job's report says so (HW-AUT-004) without
+    /// fixing it; another admin's next change reconciles it once, as the grant; every engine then reads one outcome.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void An_intent_left_open_on_the_shared_store_is_reported_then_reconciled_once_by_another_admin(bool applied)
+    {
+        HwServices alice = Connect(), bob = Connect(), job = Connect();
+        OfficialAccount a = NewAccount(alice);
+        string userId = alice.Session.Directory.FindUser(TestOrg.Staff1)!.Id;
+        JournalEntry intent = alice.Session.Record(JournalActions.ChangeIntended, a.Name, TestOrg.Staff1, "Covers events",
+            new System.Text.Json.Nodes.JsonObject { ["member"] = false },
+            new System.Text.Json.Nodes.JsonObject
+            {
+                ["member"] = true, ["intent"] = "0150shared", ["change"] = JournalActions.PostingAccessGranted,
+                ["groupId"] = a.GroupId, ["userId"] = userId,
+            });
+        if (applied)
+            Assert.True(alice.Session.Directory.AddMember(a.GroupId, userId)); // then alice's process is gone
+
+        Assert.Single(job.Compliance.Run(), f => f.RuleId == "HW-AUT-004" && f.Subject == TestOrg.Staff1);
+        Assert.Equal(intent.Sequence, job.Journal.ReadAll().Last().Sequence); // the report fixed nothing
+
+        Assert.Equal("NotGranted", bob.Access.Revoke(a.Name, TestOrg.Trustee, "next run").Access!.Status);
+        Assert.Equal("NotGranted", alice.Access.Revoke(a.Name, TestOrg.Trustee, "next run").Access!.Status); // nothing left to reconcile
+        foreach (HwServices s in new[] { alice, bob, job })
+        {
+            IReadOnlyList<JournalEntry> entries = s.Journal.ReadAll();
+            JournalEntry outcome = Assert.Single(entries, e => e.Action != JournalActions.ChangeIntended && JournalIntents.IntentId(e) == "0150shared");
+            Assert.Equal(applied ? JournalActions.PostingAccessGranted : JournalActions.IntentReconciled, outcome.Action);
+            Assert.Equal(intent.Sequence + 1, outcome.Sequence);
+            Assert.Empty(JournalIntents.Read(entries).Open);
+            Assert.True(s.Journal.Verify().IsValid);
+            Assert.DoesNotContain(s.Compliance.Run(), f => f.RuleId is "HW-AUT-001" or "HW-AUT-003" or "HW-AUT-004");
+        }
+    }
+
     [Fact]
     public void A_Graph_connection_with_no_state_store_is_refused_and_never_falls_back_to_a_per_user_folder()
     {
@@ -61,8 +101,9 @@ public sealed class SharedStateSessionTests : IDisposable
         foreach (HwServices s in new[] { alice, bob, job })
         {
             IReadOnlyList<JournalEntry> entries = s.Journal.ReadAll();
-            Assert.Equal(new[] { JournalActions.AccountCreated, JournalActions.PostingAccessGranted, JournalActions.PostingAccessGranted },
-                entries.Select(e => e.Action).Take(3));
+            Assert.Equal(new[] { JournalActions.AccountCreated, JournalActions.ChangeIntended, JournalActions.PostingAccessGranted,
+                    JournalActions.ChangeIntended, JournalActions.PostingAccessGranted },
+                entries.Select(e => e.Action).Take(5));
             Assert.True(s.Journal.Verify().IsValid);
             Assert.DoesNotContain(s.Compliance.Run(), f => f.RuleId == "HW-AUT-001");
         }

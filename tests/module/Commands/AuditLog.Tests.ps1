@@ -67,4 +67,20 @@ Describe 'Get-HwAuditLog and Test-HwAuditLog' -Tag 'Audit' {
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err.Exception.Message | Should -BeLike 'The time range ends (2025-01-01*) at or before its start (2026-01-01*)*'
     }
+
+    It 'shows the outcome of a change, not its intent, unless asked with -Action ChangeIntended (decision 0150)' {
+        $before = @(Get-HwAuditLog).Count
+        $lines = @(Get-Content $journal).Count
+        (Grant-HwPostingAccess -Account facebook-seftonyounglisteners -User rebecca.lloyd@hwsefton.example -Reason 'Covers the youth panel').Status | Should -Be 'Granted'
+        @(Get-Content $journal).Count | Should -Be ($lines + 2) -Because 'an intent, then its outcome'
+        @(Get-HwAuditLog).Count | Should -Be ($before + 1)
+        $grant = Get-HwAuditLog -Last 1
+        $grant.Action | Should -Be 'PostingAccessGranted'
+        $intent = @(Get-HwAuditLog -Action ChangeIntended -Last 1)[0]
+        $intent.Sequence | Should -Be ($grant.Sequence - 1)
+        $intent.Reason | Should -Be 'Covers the youth panel'
+        ($intent.After | ConvertFrom-Json).intent | Should -Be ($grant.After | ConvertFrom-Json).intent
+        ($intent.After | ConvertFrom-Json).change | Should -Be 'PostingAccessGranted'
+        Test-HwAuditLog | Should -BeTrue
+    }
 }

@@ -22,13 +22,13 @@ Describe 'The audit trail: witnesses, a head mirror, no change on a broken chain
         $connection = Connect-HwTestSample
         $journal = Join-Path $connection.StatePath 'journal.jsonl'
         $head = Join-Path $connection.StatePath 'journal.head'
-        # One change, so the mirror records where the journal stands.
+        # One change (its intent and its outcome: entries 45 and 46), so the mirror records where the journal stands.
         Revoke-HwPostingAccess -Account $account -User (Get-HwPostingAccess -Account $account)[0].User -Reason 'Left the panel' -Confirm:$false | Out-Null
         $witness = (Test-HwAuditLog -Detailed).Witness
     }
 
     It 'prints the witness in the report object, its JSON, the HTML and the Markdown, and -Witness accepts it' {
-        $witness | Should -Match '^45:[0-9a-f]{64}$'
+        $witness | Should -Match '^46:[0-9a-f]{64}$'
         $summary = Get-HwComplianceReport -Summary
         $summary.Witness | Should -Be $witness
         ($summary | ConvertTo-Json -Depth 3 | ConvertFrom-Json).Witness | Should -Be $witness
@@ -56,18 +56,18 @@ Describe 'The audit trail: witnesses, a head mirror, no change on a broken chain
         [IO.File]::WriteAllText($journal, (($lines -join "`n") + "`n"))
         [IO.File]::WriteAllText($head, ('{{"sequence":{0},"hash":"{1}"}}' -f $lines.Count, $prev) + "`n")
 
-        Test-HwAuditLog -WarningVariable w -WarningAction SilentlyContinue | Should -BeFalse -Because 'the head mirror still holds the old entry 45'
-        $w[0] | Should -BeLike "*fails verification at entry 45*not the entry the head mirror*recorded*the journal was rewritten*"
+        Test-HwAuditLog -WarningVariable w -WarningAction SilentlyContinue | Should -BeFalse -Because 'the head mirror still holds the old entry 46'
+        $w[0] | Should -BeLike "*fails verification at entry 46*not the entry the head mirror*recorded*the journal was rewritten*"
         Grant-HwPostingAccess -Account $account -User $user -Reason 'after the rewrite' -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null
         $e[0].FullyQualifiedErrorId | Should -Be 'JournalCorrupt,HealthwatchPolicy.Commands.GrantHwPostingAccessCommand'
-        $e[0].Exception.Message | Should -BeLike '*fails at entry 45*'
+        $e[0].Exception.Message | Should -BeLike '*fails at entry 46*'
         (Get-HwPostingAccess -Account $account).User | Should -Not -Contain $user
 
         # Where the mirror is lost too (another computer, or whoever rewrote it), the witness kept in a report still tells.
         Remove-Item (Join-Path $mirrors '*')
         Test-HwAuditLog | Should -BeTrue -Because 'the rewritten chain is consistent in itself'
         Test-HwAuditLog -Witness $witness -WarningVariable w -WarningAction SilentlyContinue | Should -BeFalse
-        $w[0] | Should -BeLike "*fails verification at entry 45*no longer passes through the witness $witness*"
+        $w[0] | Should -BeLike "*fails verification at entry 46*no longer passes through the witness $witness*"
     }
 
     It 'lets two users with head mirrors of their own take turns on one state folder, and catches a rewrite both saw' {
@@ -86,7 +86,7 @@ Describe 'The audit trail: witnesses, a head mirror, no change on a broken chain
                 (Test-HwAuditLog -Detailed).MirrorLocation | Should -BeLike "$($turn[0])*"
                 Test-HwAuditLog -Witness $witness | Should -BeTrue
             }
-            (Test-HwAuditLog -Detailed).Witness | Should -Match '^49:'
+            (Test-HwAuditLog -Detailed).Witness | Should -Match '^54:' -Because 'four changes, each an intent and an outcome'
 
             # A consistent rewrite of entry 10, which both mirrors saw: each one catches it.
             $lines = [string[]](Get-Content $journal)
@@ -127,7 +127,7 @@ Describe 'The audit trail: witnesses, a head mirror, no change on a broken chain
     }
 
     It 'refuses every change on a torn final line until Repair-HwAuditLog removes it, keeping its bytes' {
-        $torn = [Text.Encoding]::UTF8.GetBytes('{"seq":46,"time":"2026-')
+        $torn = [Text.Encoding]::UTF8.GetBytes('{"seq":47,"time":"2026-')
         $s = [IO.File]::Open($journal, 'Append'); $s.Write($torn, 0, $torn.Length); $s.Dispose()
         Grant-HwPostingAccess -Account $account -User $user -Reason 'torn' -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null
         $e[0].FullyQualifiedErrorId | Should -Be 'JournalCorrupt,HealthwatchPolicy.Commands.GrantHwPostingAccessCommand'
@@ -136,7 +136,7 @@ Describe 'The audit trail: witnesses, a head mirror, no change on a broken chain
         Repair-HwAuditLog -Reason 'Power cut' -WhatIf | Should -BeNullOrEmpty
         Test-HwAuditLog -WarningAction SilentlyContinue | Should -BeFalse -Because '-WhatIf changes nothing'
         $r = Repair-HwAuditLog -Reason 'Power cut' -Confirm:$false
-        $r.Sequence | Should -Be 46
+        $r.Sequence | Should -Be 47
         $r.Action | Should -Be 'JournalRepaired'
         $after = $r.After | ConvertFrom-Json
         [Convert]::FromBase64String($after.removedBase64) | Should -Be $torn
