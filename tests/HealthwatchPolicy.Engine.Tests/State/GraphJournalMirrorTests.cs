@@ -193,7 +193,8 @@ public sealed class GraphHeadMirrorSessionTests : IDisposable
         HwServices alice = Connect();
         Grants(alice, "shared");
         JsonObject ext = _site.Fake.GetGroupExtension(_group, GraphJournalMirror.ExtensionName)!;
-        Assert.StartsWith("4:", (string?)ext["verified"]);
+        // The account's creation, then an intent and its outcome per grant (decision 0150).
+        Assert.StartsWith("7:", (string?)ext["verified"]);
         Assert.Equal(alice.Journal.Verify().Witness, (string?)ext["verified"]);
         JournalVerification v = Connect().Journal.Verify();
         Assert.True(v.IsValid, v.Problem);
@@ -208,7 +209,8 @@ public sealed class GraphHeadMirrorSessionTests : IDisposable
         // A consistent journal of the same length written elsewhere (every hash its own), copied over the real one.
         HwServices forger = Connect(graphMirror: false, folder: "Forgery");
         Grants(forger, "forged");
-        for (int seq = 1; seq <= 4; seq++)
+        const int last = 7; // the account's creation, then an intent and its outcome per grant (decision 0150)
+        for (int seq = 1; seq <= last; seq++)
             _site.Fake.PutFile(_site.SiteId, Library, $"HealthwatchPolicy/journal/{seq:D12}.json", File($"Forgery/journal/{seq:D12}.json"));
         _site.Fake.PutFile(_site.SiteId, Library, "HealthwatchPolicy/journal.head", File("Forgery/journal.head"));
 
@@ -218,12 +220,12 @@ public sealed class GraphHeadMirrorSessionTests : IDisposable
         HwServices bob = Connect();
         JournalVerification v = bob.Journal.Verify();
         Assert.False(v.IsValid);
-        Assert.Equal(4, v.FirstBadSequence);
+        Assert.Equal(last, v.FirstBadSequence);
         Assert.Contains("open extension org.healthwatch.journalHead", v.Problem);
         Assert.Contains("rewritten", v.Problem);
         HwException e = Assert.Throws<HwException>(() => bob.Access.Revoke(account, TestOrg.Staff1, "after the rewrite"));
         Assert.Equal(ErrorIds.JournalCorrupt, e.ErrorId);
-        Assert.Contains("fails at entry 4", e.Message);
+        Assert.Contains($"fails at entry {last}", e.Message);
         Assert.Contains(bob.Access.Get(account, null), a => a.User == TestOrg.Staff1); // nothing changed
     }
 
@@ -232,17 +234,18 @@ public sealed class GraphHeadMirrorSessionTests : IDisposable
     {
         HwServices alice = Connect();
         string account = Grants(alice, "real");
-        Assert.True(_site.Fake.DeleteFile(_site.SiteId, Library, "HealthwatchPolicy/journal/000000000004.json"));
-        JsonNode entry3 = JsonNode.Parse(File("HealthwatchPolicy/journal/000000000003.json"))!;
+        const int last = 7; // the account's creation, then an intent and its outcome per grant (decision 0150)
+        Assert.True(_site.Fake.DeleteFile(_site.SiteId, Library, $"HealthwatchPolicy/journal/{last:D12}.json"));
+        JsonNode previous = JsonNode.Parse(File($"HealthwatchPolicy/journal/{last - 1:D12}.json"))!;
         _site.Fake.PutFile(_site.SiteId, Library, "HealthwatchPolicy/journal.head",
-            Encoding.UTF8.GetBytes($"{{\"sequence\":3,\"hash\":\"{(string)entry3["hash"]!}\"}}\n"));
+            Encoding.UTF8.GetBytes($"{{\"sequence\":{last - 1},\"hash\":\"{(string)previous["hash"]!}\"}}\n"));
 
         Assert.True(Connect(graphMirror: false).Journal.Verify().IsValid); // a local mirror new to it cannot know
 
         HwServices job = Connect();
         JournalVerification v = job.Journal.Verify();
         Assert.False(v.IsValid);
-        Assert.Equal(4, v.FirstBadSequence);
+        Assert.Equal(last, v.FirstBadSequence);
         Assert.Contains("org.healthwatch.journalHead", v.Problem);
         HwException e = Assert.Throws<HwException>(() => job.Access.Revoke(account, TestOrg.Staff2, "after the rollback"));
         Assert.Equal(ErrorIds.JournalCorrupt, e.ErrorId);
