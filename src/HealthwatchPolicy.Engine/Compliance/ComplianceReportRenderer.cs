@@ -61,7 +61,7 @@ public static class ComplianceReportRenderer
 ");
         if (report.Findings.Count == 0)
             html.Append("<p>No findings: every enforced clause of the policy is met.</p>\n");
-        foreach (var group in report.Findings.GroupBy(f => f.Account).OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var group in Open(report).GroupBy(f => f.Account).OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal))
         {
             html.Append($"<h3>{H(AccountHeading(group.Key))}</h3>\n<ul class=\"findings\">\n");
             foreach (ComplianceFinding f in group)
@@ -77,8 +77,9 @@ public static class ComplianceReportRenderer
 ");
             html.Append("</ul>\n");
         }
-        html.Append($@"</section>
-</main>
+        html.Append("</section>\n");
+        AppendSuppressedHtml(html, report);
+        html.Append($@"</main>
 <footer>
 <p>HealthwatchPolicy compliance report. Rule ids are stable: scripts and follow-up notes can refer to them. Policy version {H(report.PolicyVersion)}.</p>
 <p>Journal witness: <code>{H(report.Witness ?? "none (the journal is empty)")}</code>. Keep this report: <code>Test-HwAuditLog -Witness</code> checks that the journal still passes through it.</p>
@@ -151,7 +152,7 @@ public static class ComplianceReportRenderer
         md.AppendLine().AppendLine("## Findings by account").AppendLine();
         if (report.Findings.Count == 0)
             md.AppendLine("No findings: every enforced clause of the policy is met.");
-        foreach (var group in report.Findings.GroupBy(f => f.Account).OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var group in Open(report).GroupBy(f => f.Account).OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal))
         {
             md.AppendLine($"### {Esc(AccountHeading(group.Key))}").AppendLine();
             md.AppendLine("| Severity | Rule | Who or what | Evidence | What to do | Clause |").AppendLine("| --- | --- | --- | --- | --- | --- |");
@@ -159,7 +160,49 @@ public static class ComplianceReportRenderer
                 md.AppendLine($"| {f.Severity} | {f.RuleId} | {Esc(f.Subject)} | {Esc(f.Evidence)} | {Esc(f.Remediation)} | {Esc(f.ClauseId ?? "")} |");
             md.AppendLine();
         }
+        AppendSuppressedMarkdown(md, report);
         return Text.SafeText.Neutralise(md.ToString(), keepLineFeeds: true)!;
+    }
+
+    // ---- Compliance exceptions (issue 16): a section of its own, after the open findings. ----
+
+    /// <summary>The findings no exception suppresses (the ones the "Findings by account" section lists).</summary>
+    private static System.Collections.Generic.IEnumerable<ComplianceFinding> Open(ComplianceReport report) => report.Findings.Where(f => f.ExceptionId is null);
+
+    private static System.Collections.Generic.List<ComplianceFinding> SuppressedOf(ComplianceReport report) =>
+        report.Findings.Where(f => f.ExceptionId is not null).ToList();
+
+    /// <summary>"Suppressed by exception": every suppressed finding with its exception's justification, approver and expiry.</summary>
+    private static void AppendSuppressedHtml(StringBuilder html, ComplianceReport report)
+    {
+        var suppressed = SuppressedOf(report);
+        if (suppressed.Count == 0)
+            return;
+        html.Append($@"<section aria-labelledby=""suppressed"">
+<h2 id=""suppressed"">Suppressed by exception</h2>
+<p>{suppressed.Count} finding{(suppressed.Count == 1 ? " is" : "s are")} still found but accepted until the date shown. They are not a pass: each is checked again at every run and is back when its exception ends.</p>
+<table class=""suppressed"">
+<caption>Findings suppressed by a compliance exception</caption>
+<thead><tr><th scope=""col"">Finding</th><th scope=""col"">Justification</th><th scope=""col"">Approved by</th><th scope=""col"">Expires</th></tr></thead>
+<tbody>
+");
+        foreach (ComplianceFinding f in suppressed)
+            html.Append($"<tr><td>{f.Severity} <span class=\"rule\">{H(f.RuleId)}</span> {H(f.Title)}: {H(AccountHeading(f.Account))}, {H(f.Subject)} ({H(f.ExceptionId)})</td>"
+                + $"<td>{H(f.Justification)}</td><td>{H(f.ApprovedBy)}</td><td>{H(f.ExceptionExpires is { } e ? When(e) : "")}</td></tr>\n");
+        html.Append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void AppendSuppressedMarkdown(StringBuilder md, ComplianceReport report)
+    {
+        var suppressed = SuppressedOf(report);
+        if (suppressed.Count == 0)
+            return;
+        md.AppendLine("## Suppressed by exception").AppendLine();
+        md.AppendLine($"{suppressed.Count} finding{(suppressed.Count == 1 ? " is" : "s are")} still found but accepted until the date shown. They are not a pass: each is checked again at every run and is back when its exception ends.").AppendLine();
+        md.AppendLine("| Severity | Rule | Account | Who or what | Exception | Justification | Approved by | Expires |").AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (ComplianceFinding f in suppressed)
+            md.AppendLine($"| {f.Severity} | {f.RuleId} | {Esc(AccountHeading(f.Account))} | {Esc(f.Subject)} | {f.ExceptionId} | {Esc(f.Justification ?? "")} | {Esc(f.ApprovedBy ?? "")} | {(f.ExceptionExpires is { } e ? When(e) : "")} |");
+        md.AppendLine();
     }
 
     private static int Count(ComplianceSummary s, Severity v) => v switch

@@ -30,6 +30,10 @@ public static class JournalActions
     public const string AccessReviewClosed = "AccessReviewClosed";
     /// <summary>Repair-HwAuditLog removed a torn final line; the entry keeps its bytes (base64) and SHA-256.</summary>
     public const string JournalRepaired = "JournalRepaired";
+    /// <summary>A compliance exception was granted (New-HwComplianceException).</summary>
+    public const string ComplianceExceptionCreated = "ComplianceExceptionCreated";
+    /// <summary>A compliance exception was withdrawn (Remove-HwComplianceException).</summary>
+    public const string ComplianceExceptionRemoved = "ComplianceExceptionRemoved";
 }
 
 /// <summary>What a caller journals: who did what to which account or user, why, under which policy version.</summary>

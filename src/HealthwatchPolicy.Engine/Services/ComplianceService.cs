@@ -29,7 +29,10 @@ public sealed class ComplianceService
         _session = session;
         _register = register;
         _reviews = new ReviewStore(session.State);
+        _exceptions = new ExceptionStore(session.State);
     }
+
+    private readonly ExceptionStore _exceptions;
 
     /// <summary>Every finding, against the connected policy or <paramref name="policy"/> (another version).</summary>
     public IReadOnlyList<ComplianceFinding> Run(PolicyDocument? policy = null)
@@ -47,7 +50,7 @@ public sealed class ComplianceService
         // A damaged journal does not stop the report: its readable entries are used and the damage is a finding (HW-AUD-001).
         JournalVerification integrity = _session.Journal.Verify();
         IReadOnlyList<JournalEntry> journal = _session.Journal.ReadReadable();
-        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _reviews.All(), integrity);
+        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _reviews.All(), integrity, _exceptions.All());
     }
 
     /// <summary>The findings (all of them, or those given) with their summary and the context a reader needs.</summary>
@@ -98,15 +101,20 @@ public sealed class ComplianceService
     /// with the journal's latest witness. Reads only the journal's tail.</summary>
     public ComplianceSummary Summarise(IReadOnlyList<ComplianceFinding> findings, PolicyDocument? policy = null) =>
         new((policy ?? _session.Policy).Version, _session.Connection.Directory, _session.Clock.UtcNow, findings,
-            ComplianceRules.All.Select(r => new ComplianceRuleCount(r, findings.Count(f => f.RuleId == r.Id))).ToList()) { Witness = Witness() };
+            ComplianceRules.All.Select(r => new ComplianceRuleCount(r, findings.Count(f => f.RuleId == r.Id && f.ExceptionId is null),
+                findings.Count(f => f.RuleId == r.Id && f.ExceptionId is not null))).ToList()) { Witness = Witness() };
 
     /// <summary>Every check's findings over one snapshot, most severe first.</summary>
     internal static List<ComplianceFinding> Evaluate(PolicyDocument policy, RegisterSnapshot register, IReadOnlyList<JournalEntry> journal,
         IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now, IReadOnlyList<Reviews.AccessReview>? reviews = null,
-        JournalVerification? integrity = null)
+        JournalVerification? integrity = null, IReadOnlyList<ComplianceException>? exceptions = null)
     {
-        var snapshot = new CheckSnapshot(policy, register, journal, roleHolders, now, reviews ?? Array.Empty<Reviews.AccessReview>(), integrity);
-        return PolicyChecks.All.SelectMany(c => c.Find(snapshot))
+        var snapshot = new CheckSnapshot(policy, register, journal, roleHolders, now, reviews ?? Array.Empty<Reviews.AccessReview>(), integrity, exceptions);
+        List<ComplianceFinding> found = PolicyChecks.All.SelectMany(c => c.Find(snapshot)).ToList();
+        // Exceptions judge the other checks' findings, so they are applied after them (decision 0180).
+        foreach (ComplianceExceptionsCheck c in PolicyChecks.All.OfType<ComplianceExceptionsCheck>())
+            c.Apply(found, snapshot);
+        return found
             .OrderBy(f => f.Severity).ThenBy(f => f.Account, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal)
             .ThenBy(f => f.Subject, StringComparer.Ordinal).ToList();
     }
