@@ -79,6 +79,8 @@ public static class ComplianceReportRenderer
         }
         html.Append("</section>\n");
         AppendSuppressedHtml(html, report);
+        AppendChangesHtml(html, report);
+        AppendProvenanceHtml(html, report);
         html.Append($@"</main>
 <footer>
 <p>HealthwatchPolicy compliance report. Rule ids are stable: scripts and follow-up notes can refer to them. Policy version {H(report.PolicyVersion)}.</p>
@@ -161,6 +163,8 @@ public static class ComplianceReportRenderer
             md.AppendLine();
         }
         AppendSuppressedMarkdown(md, report);
+        AppendChangesMarkdown(md, report);
+        AppendProvenanceMarkdown(md, report);
         return Text.SafeText.Neutralise(md.ToString(), keepLineFeeds: true)!;
     }
 
@@ -202,6 +206,91 @@ public static class ComplianceReportRenderer
         md.AppendLine("| Severity | Rule | Account | Who or what | Exception | Justification | Approved by | Expires |").AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (ComplianceFinding f in suppressed)
             md.AppendLine($"| {f.Severity} | {f.RuleId} | {Esc(AccountHeading(f.Account))} | {Esc(f.Subject)} | {f.ExceptionId} | {Esc(f.Justification ?? "")} | {Esc(f.ApprovedBy ?? "")} | {(f.ExceptionExpires is { } e ? When(e) : "")} |");
+        md.AppendLine();
+    }
+
+    // ---- Since the last report, and the run's provenance (issue 16): sections of their own, after the findings. ----
+
+    private static readonly string[] s_changeKinds = { "New", "Reopened", "ExceptionExpired", "Fixed", "Suppressed", "StillOpen" };
+
+    private static string ChangeWords(string change) => change switch
+    {
+        "New" => "New",
+        "Reopened" => "Reopened (fixed before, back now)",
+        "ExceptionExpired" => "Exception ended",
+        "Fixed" => "Fixed",
+        "Suppressed" => "Suppressed by exception",
+        _ => "Still open",
+    };
+
+    private static void AppendChangesHtml(StringBuilder html, ComplianceReport report)
+    {
+        if (report.Changes is not { } changes)
+            return;
+        html.Append($@"<section aria-labelledby=""since"">
+<h2 id=""since"">Since the last report</h2>
+<p>Compared with the report of {H(report.PreviousRun is { } p ? When(p.FinishedAt) : "(unknown)")}.</p>
+<table class=""changes"">
+<caption>Findings by change since the last report</caption>
+<thead><tr>{string.Concat(s_changeKinds.Select(k => $"<th scope=\"col\">{H(ChangeWords(k))}</th>"))}</tr></thead>
+<tbody><tr>{string.Concat(s_changeKinds.Select(k => $"<td>{changes.Count(c => c.Change == k)}</td>"))}</tr></tbody>
+</table>
+");
+        var listed = changes.Where(c => c.Change != "StillOpen").ToList();
+        if (listed.Count > 0)
+        {
+            html.Append("<ul class=\"changes\">\n");
+            foreach (ComplianceChange c in listed)
+                html.Append($"<li><strong>{H(ChangeWords(c.Change))}</strong>: {H(c.Severity)} <span class=\"rule\">{H(c.RuleId)}</span> {H(c.Title)} &ndash; {H(AccountHeading(c.Account))}, {H(c.Subject)}</li>\n");
+            html.Append("</ul>\n");
+        }
+        html.Append("</section>\n");
+    }
+
+    private static void AppendChangesMarkdown(StringBuilder md, ComplianceReport report)
+    {
+        if (report.Changes is not { } changes)
+            return;
+        md.AppendLine("## Since the last report").AppendLine();
+        md.AppendLine($"Compared with the report of {(report.PreviousRun is { } p ? When(p.FinishedAt) : "(unknown)")}.").AppendLine();
+        md.AppendLine("| " + string.Join(" | ", s_changeKinds.Select(ChangeWords)) + " |");
+        md.AppendLine("|" + string.Concat(s_changeKinds.Select(_ => " --- |")));
+        md.AppendLine("| " + string.Join(" | ", s_changeKinds.Select(k => changes.Count(c => c.Change == k))) + " |").AppendLine();
+        var listed = changes.Where(c => c.Change != "StillOpen").ToList();
+        if (listed.Count > 0)
+        {
+            md.AppendLine("| Change | Severity | Rule | Account | Who or what |").AppendLine("| --- | --- | --- | --- | --- |");
+            foreach (ComplianceChange c in listed)
+                md.AppendLine($"| {ChangeWords(c.Change)} | {c.Severity} | {c.RuleId} | {Esc(AccountHeading(c.Account))} | {Esc(c.Subject)} |");
+            md.AppendLine();
+        }
+    }
+
+    /// <summary>Who ran it, with what, against what, when: the same fields the saved JSON report's <c>run</c> carries.</summary>
+    private static (string Label, string Value)[] Provenance(ComplianceReport r) => new[]
+    {
+        ("Run by", r.Actor),
+        ("Module", $"HealthwatchPolicy {r.ModuleVersion}"),
+        ("Policy", $"{r.PolicyTitle}, version {r.PolicyVersion}"),
+        ("Directory", r.Summary.Directory),
+        ("Started", When(r.StartedAt)),
+        ("Finished", When(r.FinishedAt)),
+        ("Journal witness", r.Witness ?? "none (the journal is empty)"),
+    };
+
+    private static void AppendProvenanceHtml(StringBuilder html, ComplianceReport report)
+    {
+        html.Append("<section aria-labelledby=\"provenance\">\n<h2 id=\"provenance\">About this report</h2>\n<dl class=\"provenance\">\n");
+        foreach ((string label, string value) in Provenance(report))
+            html.Append($"<dt>{H(label)}</dt><dd>{H(value)}</dd>\n");
+        html.Append("</dl>\n</section>\n");
+    }
+
+    private static void AppendProvenanceMarkdown(StringBuilder md, ComplianceReport report)
+    {
+        md.AppendLine("## About this report").AppendLine();
+        foreach ((string label, string value) in Provenance(report))
+            md.AppendLine($"- {label}: {Esc(value)}");
         md.AppendLine();
     }
 

@@ -56,6 +56,28 @@ public sealed class ComplianceService
     /// <summary>The findings (all of them, or those given) with their summary and the context a reader needs.</summary>
     public ComplianceReport BuildReport(IReadOnlyList<ComplianceFinding>? findings = null, PolicyDocument? policy = null)
     {
+        DateTimeOffset started = _session.Clock.UtcNow;
+        ComplianceReport report = BuildReportCore(findings, policy);
+        report.Actor = _session.Actor;
+        report.StartedAt = started;
+        report.FinishedAt = _session.Clock.UtcNow;
+        return report;
+    }
+
+    /// <summary>BuildReport, with what changed since <paramref name="previous"/> (a saved report) when given.</summary>
+    public ComplianceReport BuildReportSince(SavedComplianceReport? previous, IReadOnlyList<ComplianceFinding>? findings = null, PolicyDocument? policy = null)
+    {
+        ComplianceReport report = BuildReport(findings, policy);
+        if (previous is not null)
+        {
+            report.Changes = ComplianceReportComparer.Compare(previous, SavedComplianceReport.From(report, previous));
+            report.PreviousRun = previous.Run;
+        }
+        return report;
+    }
+
+    private ComplianceReport BuildReportCore(IReadOnlyList<ComplianceFinding>? findings, PolicyDocument? policy)
+    {
         PolicyDocument p = policy ?? _session.Policy;
         // The role holders are read once, for the rules and the contacts: inside the register read when the report
         // is run here, else (findings given) in one read of their own.
@@ -121,14 +143,20 @@ public sealed class ComplianceService
 
     /// <summary>
     /// Builds the report (<see cref="BuildReport"/>) and mails it through <paramref name="mailer"/>: HTML with a
-    /// Markdown text alternative, from <paramref name="from"/> to the policy's Manager or to <paramref name="to"/>
+    /// Markdown text alternative, from <paramref name="from"/> to the policy's Manager or to <paramref name="to"/>;
+    /// with a "Since the last report" section when the state store holds the last report mailed
+    /// (<c>reports/latest.json</c>), and this one saved there (and as <c>reports/&lt;yyyy-MM&gt;.json</c>) once sent.
+    /// The recipient (<paramref name="to"/>) is
     /// (a user principal name or object id). Throws <c>RecipientNotFound</c> when the recipient is not in the
     /// directory and <c>RecipientHasNoMailbox</c> when they have no mail address; what the mailer throws otherwise.
     /// </summary>
     /// <returns>The mail as sent: period (yyyy-MM, now in UTC), kind <c>ComplianceReport</c>, recipient, subject, finding count, transport.</returns>
     public ReviewMailRecord SendComplianceReport(IMailer mailer, string from, string? to)
     {
-        ComplianceReport report = BuildReport();
+        // The last report mailed is kept in the state store: this mail says what changed since it (issue 16).
+        var archive = new ReportArchive(_session.State);
+        SavedComplianceReport? previous = archive.ReadLatest();
+        ComplianceReport report = BuildReportSince(previous);
         PolicyDocument policy = _session.Policy;
         DirectoryUser? recipient = _session.Directory.FindUser(to ?? policy.FindRole("Manager")?.User ?? "")
             ?? throw new HwException(ErrorIds.RecipientNotFound,
@@ -144,6 +172,7 @@ public sealed class ComplianceService
             TextBody = ComplianceReportRenderer.ToMarkdown(report),
         }.ToMessageBody();
         mailer.Send(message);
+        archive.Save(SavedComplianceReport.From(report, previous));
         return new ReviewMailRecord
         {
             Period = _session.Clock.UtcNow.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), Kind = "ComplianceReport",
