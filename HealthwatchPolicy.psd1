@@ -41,6 +41,7 @@
         'New-HwComplianceException'
         'Get-HwComplianceException'
         'Remove-HwComplianceException'
+        'Compare-HwComplianceReport'
         'Start-HwAccessReview'
         'Get-HwAccessReview'
         'Send-HwAccessReview'

@@ -77,6 +77,30 @@ public sealed class SavedComplianceReport
     /// <summary>The document as indented UTF-8 JSON text (camelCase names; absent values left out).</summary>
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
 
+    /// <summary>The largest saved report read, in bytes (a report of thousands of findings is a few MB).</summary>
+    public const long MaxFileBytes = 64L * 1024 * 1024;
+
+    /// <summary>Reads the saved report at <paramref name="path"/> (a regular file of at most <see cref="MaxFileBytes"/>, UTF-8).
+    /// A missing, unreadable or oversized file, or one that does not parse, is <c>ReportInvalid</c> (input <c>path</c>).</summary>
+    public static SavedComplianceReport Load(string path)
+    {
+        string text;
+        try
+        {
+            var info = new System.IO.FileInfo(path);
+            if (!info.Exists)
+                throw new HwException(ErrorIds.ReportInvalid, $"There is no saved report at '{path}'.", path, input: "path");
+            if (info.Length > MaxFileBytes)
+                throw new HwException(ErrorIds.ReportInvalid, $"'{path}' is {info.Length:N0} bytes; a saved report is at most {MaxFileBytes:N0}.", path, input: "path");
+            text = System.IO.File.ReadAllText(path, new System.Text.UTF8Encoding(false, true));
+        }
+        catch (Exception ex) when (ex is System.IO.IOException or UnauthorizedAccessException or System.Text.DecoderFallbackException)
+        {
+            throw new HwException(ErrorIds.ReportInvalid, $"'{path}' cannot be read as a saved report: {ex.Message}", path, ex, input: "path");
+        }
+        return Parse(text, path);
+    }
+
     /// <summary>
     /// Reads a saved report; <paramref name="source"/> names it in errors. Throws <c>ReportInvalid</c> for text that is not
     /// JSON, not this kind of document, a version this module does not read, or a finding without its key parts.
