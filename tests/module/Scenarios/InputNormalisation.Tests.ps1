@@ -155,7 +155,7 @@ BeforeAll {
         $shown = foreach ($o in @($out)) {
             if ($o -is [System.Management.Automation.ErrorRecord]) { "error $($o.FullyQualifiedErrorId): $($o.Exception.Message)" }
             elseif ($o -is [string]) { $o }
-            elseif ($o -is [System.IO.FileInfo]) { Get-Content -Raw $o.FullName | ForEach-Object { $_ -replace '(?m)^.*(Generated|generated|UTC|\d\d:\d\d).*$', '' } }
+            elseif ($o -is [System.IO.FileInfo]) { Get-Content -Raw $o.FullName | ForEach-Object { $_ -replace '(?m)^.*(Generated|generated|UTC|\d\d:\d\d|Directory: ).*$', '' } }
             else { ($o | Select-Object -Property $Row.Show | ConvertTo-Json -Compress -EnumsAsStrings) }
         }
         $ErrorActionPreference = 'Stop'
