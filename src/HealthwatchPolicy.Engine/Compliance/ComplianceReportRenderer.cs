@@ -30,7 +30,7 @@ public static class ComplianceReportRenderer
 <meta charset=""utf-8"">
 <meta name=""viewport"" content=""width=device-width, initial-scale=1"">
 <title>Social media policy compliance: {H(s.Result)} ({H(report.Organisation)}, {H(When(s.GeneratedAt))})</title>
-<style>{Css}</style>
+<style>{Css}{SectionsCss}</style>
 </head>
 <body>
 <header>
@@ -314,6 +314,13 @@ public static class ComplianceReportRenderer
         Severity.Low => "#2f5d8a",
         _ => "#555555",
     };
+
+    /// <summary>The styles of issue 16's sections (suppressed, since the last report, about this report): long
+    /// unbroken values (hashes, keys, addresses) wrap, and the wide tables fit a phone.</summary>
+    private const string SectionsCss = @"
+dl.provenance dd, table.suppressed td, table.changes td, ul.changes li { overflow-wrap: anywhere; min-width: 0; }
+table.suppressed, table.changes { table-layout: fixed; width: 100%; }
+table.changes th { overflow-wrap: anywhere; hyphens: auto; font-size: .9em; }";
 
     private const string Css = @"
 :root { color-scheme: light; }
