@@ -41,7 +41,7 @@ public static class ComplianceReportRenderer
 <main id=""content"">
 <section aria-labelledby=""glance"">
 <h2 id=""glance"">At a glance</h2>
-<p class=""result result-{(s.Passed ? "pass" : "fail")}""><strong>Result: {(s.Passed ? "Pass" : "Fail")}</strong> &ndash; {s.Total} finding{(s.Total == 1 ? "" : "s")}.</p>
+<p class=""result result-{(s.Passed ? "pass" : "fail")}""><strong>Result: {ResultWords(s)}</strong> &ndash; {s.Total} finding{(s.Total == 1 ? "" : "s")}.</p>
 <table class=""counts"">
 <caption>Findings by severity</caption>
 <thead><tr>{string.Concat(s_severities.Select(v => $"<th scope=\"col\">{v}</th>"))}</tr></thead>
@@ -134,7 +134,7 @@ public static class ComplianceReportRenderer
         md.AppendLine("# Social media policy compliance report").AppendLine();
         md.AppendLine($"{Esc(report.Organisation)}. Generated {When(s.GeneratedAt)} from {Esc(s.Directory)}, against {Esc(report.PolicyTitle)} version {Esc(report.PolicyVersion)}.").AppendLine();
         md.AppendLine("## At a glance").AppendLine();
-        md.AppendLine($"**Result: {(s.Passed ? "Pass" : "Fail")}** ({s.Total} finding{(s.Total == 1 ? "" : "s")}).").AppendLine();
+        md.AppendLine($"**Result: {ResultWords(s)}** ({s.Total} finding{(s.Total == 1 ? "" : "s")}).").AppendLine();
         md.AppendLine("| " + string.Join(" | ", s_severities) + " |");
         md.AppendLine("|" + string.Concat(s_severities.Select(_ => " --- |")));
         md.AppendLine("| " + string.Join(" | ", s_severities.Select(v => Count(s, v))) + " |").AppendLine();
@@ -169,6 +169,9 @@ public static class ComplianceReportRenderer
     }
 
     // ---- Compliance exceptions (issue 16): a section of its own, after the open findings. ----
+
+    /// <summary>The result in words: a report that passes only because exceptions suppress findings says so (never a plain pass).</summary>
+    private static string ResultWords(ComplianceSummary s) => !s.Passed ? "Fail" : s.Suppressed > 0 ? $"Pass with exceptions ({s.Suppressed} suppressed)" : "Pass";
 
     /// <summary>The findings no exception suppresses (the ones the "Findings by account" section lists).</summary>
     private static System.Collections.Generic.IEnumerable<ComplianceFinding> Open(ComplianceReport report) => report.Findings.Where(f => f.ExceptionId is null);

@@ -57,6 +57,18 @@ public sealed class ComplianceExceptionTests : IDisposable
     }
 
     [Fact]
+    public void A_report_whose_failures_are_all_suppressed_is_never_a_plain_pass()
+    {
+        foreach (string rule in _session.Compliance.Run().Select(f => f.RuleId).Distinct())
+            _session.Exceptions.New(rule, null, null, "Accepted for the test", Manager, _clock.UtcNow.AddMonths(1));
+        ComplianceReport report = _session.Compliance.BuildReport();
+        Assert.Equal((0, 7, true, "PassWithExceptions"), (report.Summary.Total, report.Summary.Suppressed, report.Summary.Passed, report.Summary.Result));
+        Assert.Contains("Result: Pass with exceptions (7 suppressed)", ComplianceReportRenderer.ToHtml(report));
+        Assert.Contains("**Result: Pass with exceptions (7 suppressed)**", ComplianceReportRenderer.ToMarkdown(report));
+        Assert.DoesNotContain("Result: Pass<", ComplianceReportRenderer.ToHtml(report));
+    }
+
+    [Fact]
     public void An_exception_cannot_run_past_the_policys_longest_term()
     {
         var ex = Assert.Throws<HwException>(() => Grant(months: 13));
