@@ -23,7 +23,11 @@ public sealed class HwServices
         Reviews = new ReviewService(session, Register, Access, Compliance);
         Mail = new Mailers(session);
         Snapshots = new SnapshotService(session, Register);
+        Exceptions = new ExceptionService(session, Register);
     }
+
+    /// <summary>Compliance exceptions: accepted deviations with a justification, an approver and an expiry.</summary>
+    public ExceptionService Exceptions { get; }
 
     /// <summary>The connection's context: what every service shares.</summary>
     public HwSession Session { get; }

@@ -118,8 +118,9 @@ internal sealed class CheckSnapshot
 {
     public CheckSnapshot(PolicyDocument policy, RegisterSnapshot register, IReadOnlyList<JournalEntry> journal,
         IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now, IReadOnlyList<AccessReview> reviews,
-        JournalVerification? journalIntegrity = null)
+        JournalVerification? journalIntegrity = null, IReadOnlyList<ComplianceException>? exceptions = null)
     {
+        Exceptions = exceptions ?? Array.Empty<ComplianceException>();
         JournalIntegrity = journalIntegrity;
         Policy = policy;
         Register = register;
@@ -139,6 +140,8 @@ internal sealed class CheckSnapshot
     public DateTimeOffset Now { get; }
     /// <summary>Every stored access review, oldest period first (future-dated ones included: the check decides).</summary>
     public IReadOnlyList<AccessReview> Reviews { get; }
+    /// <summary>The compliance exceptions in the state store (expired ones included: the exceptions check decides).</summary>
+    public IReadOnlyList<ComplianceException> Exceptions { get; }
 
     /// <summary>The active accounts (retired ones are not checked).</summary>
     public IEnumerable<OfficialAccount> ActiveAccounts => Register.Accounts.Where(a => a.IsActive);

@@ -62,6 +62,36 @@ public sealed class ComplianceFinding
     public DateTimeOffset DetectedAt { get; }
     /// <summary>The policy version the finding was judged against.</summary>
     public string PolicyVersion { get; }
+
+    /// <summary>
+    /// The finding's stable key, <c>&lt;rule&gt;|&lt;account&gt;|&lt;subject&gt;</c> (account empty for organisation-wide
+    /// findings): the same deviation has the same key in every run, so saved reports compare by it and an action plan
+    /// keeps it.
+    /// </summary>
+    public string Key => KeyOf(RuleId, Account, Subject);
+
+    /// <summary><c>Open</c>, or <c>Suppressed</c> when a current compliance exception covers it (still found, still
+    /// listed; never a pass).</summary>
+    public string Status => ExceptionId is null ? "Open" : "Suppressed";
+    /// <summary>The exception that suppresses it (<c>EXC-0001</c>), or null.</summary>
+    public string? ExceptionId { get; private set; }
+    /// <summary>That exception's justification, or null.</summary>
+    public string? Justification { get; private set; }
+    /// <summary>Who approved that exception (user principal name), or null.</summary>
+    public string? ApprovedBy { get; private set; }
+    /// <summary>When that exception ends (UTC), or null.</summary>
+    public DateTimeOffset? ExceptionExpires { get; private set; }
+
+    /// <summary>The key of a finding of <paramref name="ruleId"/> on <paramref name="account"/> about <paramref name="subject"/> (see <see cref="Key"/>).</summary>
+    public static string KeyOf(string ruleId, string? account, string subject) => $"{ruleId}|{account}|{subject}";
+
+    internal void Suppress(ComplianceException exception)
+    {
+        ExceptionId = exception.Id;
+        Justification = exception.Justification;
+        ApprovedBy = exception.ApprovedBy;
+        ExceptionExpires = exception.Expires;
+    }
 }
 
 /// <summary>A compliance rule: a stable id, the check it implements, a severity and a title.</summary>
@@ -89,8 +119,9 @@ public sealed class ComplianceRule
 /// <summary>Counts for one rule, in a summary.</summary>
 public sealed class ComplianceRuleCount
 {
-    internal ComplianceRuleCount(ComplianceRule rule, int count)
+    internal ComplianceRuleCount(ComplianceRule rule, int count, int suppressed = 0)
     {
+        Suppressed = suppressed;
         RuleId = rule.Id;
         Title = rule.Title;
         Severity = rule.Severity;
@@ -103,8 +134,10 @@ public sealed class ComplianceRuleCount
     public string Title { get; }
     /// <summary>The rule's severity.</summary>
     public Severity Severity { get; }
-    /// <summary>How many findings of this rule the report has (0 when it passed).</summary>
+    /// <summary>How many open findings of this rule the report has (0 when it passed).</summary>
     public int Count { get; }
+    /// <summary>How many findings of this rule a compliance exception suppresses (a rule with only these has not passed).</summary>
+    public int Suppressed { get; }
 }
 
 /// <summary>The report at a glance: pass or fail, counts by severity and by rule.</summary>
@@ -120,9 +153,14 @@ public sealed class ComplianceSummary
         PolicyVersion = policyVersion;
         Directory = directory;
         GeneratedAt = generatedAt;
-        Total = findings.Count;
         foreach (ComplianceFinding f in findings)
         {
+            if (f.ExceptionId is not null)
+            {
+                Suppressed++;
+                continue;
+            }
+            Total++;
             switch (f.Severity)
             {
                 case Severity.Critical: Critical++; break;
@@ -137,10 +175,14 @@ public sealed class ComplianceSummary
 
     /// <summary>True when nothing above Info was found.</summary>
     public bool Passed => Critical + High + Medium + Low == 0;
-    /// <summary><c>Pass</c> when every finding is Info (or there are none), else <c>Fail</c>.</summary>
-    public string Result => Passed ? "Pass" : "Fail";
-    /// <summary>The number of findings.</summary>
+    /// <summary><c>Pass</c> when every open finding is Info (or there are none) and none is suppressed;
+    /// <c>PassWithExceptions</c> when that holds only because exceptions suppress findings (a suppressed finding is
+    /// never a pass); else <c>Fail</c>.</summary>
+    public string Result => !Passed ? "Fail" : Suppressed > 0 ? "PassWithExceptions" : "Pass";
+    /// <summary>The number of open findings (suppressed ones are counted in <see cref="Suppressed"/>).</summary>
     public int Total { get; }
+    /// <summary>The number of findings a current compliance exception suppresses (not in <see cref="Total"/> or the severity counts).</summary>
+    public int Suppressed { get; }
     /// <summary>The number of Critical findings.</summary>
     public int Critical { get; }
     /// <summary>The number of High findings.</summary>

@@ -64,6 +64,22 @@ public sealed class ComplianceReport
     /// </summary>
     public string? Witness { get; }
 
+    /// <summary>Who ran the report: the same actor string the journal records for this session.</summary>
+    public string Actor { get; internal set; } = "";
+    /// <summary>The module (engine) version that made it, <c>major.minor.patch</c>.</summary>
+    public string ModuleVersion { get; internal set; } = Version;
+    /// <summary>When the run started (the session clock, UTC).</summary>
+    public DateTimeOffset StartedAt { get; internal set; }
+    /// <summary>When the run finished (the session clock, UTC).</summary>
+    public DateTimeOffset FinishedAt { get; internal set; }
+    /// <summary>What changed since a previous saved report (<c>Export-HwComplianceReport -Previous</c>, the monthly mail), or null.</summary>
+    public IReadOnlyList<ComplianceChange>? Changes { get; internal set; }
+    /// <summary>The previous report's run, when <see cref="Changes"/> is set.</summary>
+    public ReportRun? PreviousRun { get; internal set; }
+
+    /// <summary>This engine's version, <c>major.minor.patch</c> (Directory.Build.props stamps it in every assembly and the manifest).</summary>
+    public static string Version { get; } = typeof(ComplianceReport).Assembly.GetName().Version is { } v ? $"{v.Major}.{v.Minor}.{v.Build}" : "0.0.0";
+
     internal static IReadOnlyList<ReportContact> ContactsFor(PolicyDocument policy, Func<string, DirectoryUser?> find) =>
         policy.Roles.Select(r =>
         {

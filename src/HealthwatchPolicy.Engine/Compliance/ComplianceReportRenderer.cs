@@ -30,7 +30,7 @@ public static class ComplianceReportRenderer
 <meta charset=""utf-8"">
 <meta name=""viewport"" content=""width=device-width, initial-scale=1"">
 <title>Social media policy compliance: {H(s.Result)} ({H(report.Organisation)}, {H(When(s.GeneratedAt))})</title>
-<style>{Css}</style>
+<style>{Css}{SectionsCss}</style>
 </head>
 <body>
 <header>
@@ -41,7 +41,7 @@ public static class ComplianceReportRenderer
 <main id=""content"">
 <section aria-labelledby=""glance"">
 <h2 id=""glance"">At a glance</h2>
-<p class=""result result-{(s.Passed ? "pass" : "fail")}""><strong>Result: {(s.Passed ? "Pass" : "Fail")}</strong> &ndash; {s.Total} finding{(s.Total == 1 ? "" : "s")}.</p>
+<p class=""result result-{(s.Passed ? "pass" : "fail")}""><strong>Result: {ResultWords(s)}</strong> &ndash; {s.Total} finding{(s.Total == 1 ? "" : "s")}.</p>
 <table class=""counts"">
 <caption>Findings by severity</caption>
 <thead><tr>{string.Concat(s_severities.Select(v => $"<th scope=\"col\">{v}</th>"))}</tr></thead>
@@ -61,7 +61,7 @@ public static class ComplianceReportRenderer
 ");
         if (report.Findings.Count == 0)
             html.Append("<p>No findings: every enforced clause of the policy is met.</p>\n");
-        foreach (var group in report.Findings.GroupBy(f => f.Account).OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var group in Open(report).GroupBy(f => f.Account).OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal))
         {
             html.Append($"<h3>{H(AccountHeading(group.Key))}</h3>\n<ul class=\"findings\">\n");
             foreach (ComplianceFinding f in group)
@@ -77,8 +77,11 @@ public static class ComplianceReportRenderer
 ");
             html.Append("</ul>\n");
         }
-        html.Append($@"</section>
-</main>
+        html.Append("</section>\n");
+        AppendSuppressedHtml(html, report);
+        AppendChangesHtml(html, report);
+        AppendProvenanceHtml(html, report);
+        html.Append($@"</main>
 <footer>
 <p>HealthwatchPolicy compliance report. Rule ids are stable: scripts and follow-up notes can refer to them. Policy version {H(report.PolicyVersion)}.</p>
 <p>Journal witness: <code>{H(report.Witness ?? "none (the journal is empty)")}</code>. Keep this report: <code>Test-HwAuditLog -Witness</code> checks that the journal still passes through it.</p>
@@ -131,7 +134,7 @@ public static class ComplianceReportRenderer
         md.AppendLine("# Social media policy compliance report").AppendLine();
         md.AppendLine($"{Esc(report.Organisation)}. Generated {When(s.GeneratedAt)} from {Esc(s.Directory)}, against {Esc(report.PolicyTitle)} version {Esc(report.PolicyVersion)}.").AppendLine();
         md.AppendLine("## At a glance").AppendLine();
-        md.AppendLine($"**Result: {(s.Passed ? "Pass" : "Fail")}** ({s.Total} finding{(s.Total == 1 ? "" : "s")}).").AppendLine();
+        md.AppendLine($"**Result: {ResultWords(s)}** ({s.Total} finding{(s.Total == 1 ? "" : "s")}).").AppendLine();
         md.AppendLine("| " + string.Join(" | ", s_severities) + " |");
         md.AppendLine("|" + string.Concat(s_severities.Select(_ => " --- |")));
         md.AppendLine("| " + string.Join(" | ", s_severities.Select(v => Count(s, v))) + " |").AppendLine();
@@ -151,7 +154,7 @@ public static class ComplianceReportRenderer
         md.AppendLine().AppendLine("## Findings by account").AppendLine();
         if (report.Findings.Count == 0)
             md.AppendLine("No findings: every enforced clause of the policy is met.");
-        foreach (var group in report.Findings.GroupBy(f => f.Account).OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var group in Open(report).GroupBy(f => f.Account).OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal))
         {
             md.AppendLine($"### {Esc(AccountHeading(group.Key))}").AppendLine();
             md.AppendLine("| Severity | Rule | Who or what | Evidence | What to do | Clause |").AppendLine("| --- | --- | --- | --- | --- | --- |");
@@ -159,7 +162,139 @@ public static class ComplianceReportRenderer
                 md.AppendLine($"| {f.Severity} | {f.RuleId} | {Esc(f.Subject)} | {Esc(f.Evidence)} | {Esc(f.Remediation)} | {Esc(f.ClauseId ?? "")} |");
             md.AppendLine();
         }
+        AppendSuppressedMarkdown(md, report);
+        AppendChangesMarkdown(md, report);
+        AppendProvenanceMarkdown(md, report);
         return Text.SafeText.Neutralise(md.ToString(), keepLineFeeds: true)!;
+    }
+
+    // ---- Compliance exceptions (issue 16): a section of its own, after the open findings. ----
+
+    /// <summary>The result in words: a report that passes only because exceptions suppress findings says so (never a plain pass).</summary>
+    private static string ResultWords(ComplianceSummary s) => !s.Passed ? "Fail" : s.Suppressed > 0 ? $"Pass with exceptions ({s.Suppressed} suppressed)" : "Pass";
+
+    /// <summary>The findings no exception suppresses (the ones the "Findings by account" section lists).</summary>
+    private static System.Collections.Generic.IEnumerable<ComplianceFinding> Open(ComplianceReport report) => report.Findings.Where(f => f.ExceptionId is null);
+
+    private static System.Collections.Generic.List<ComplianceFinding> SuppressedOf(ComplianceReport report) =>
+        report.Findings.Where(f => f.ExceptionId is not null).ToList();
+
+    /// <summary>"Suppressed by exception": every suppressed finding with its exception's justification, approver and expiry.</summary>
+    private static void AppendSuppressedHtml(StringBuilder html, ComplianceReport report)
+    {
+        var suppressed = SuppressedOf(report);
+        if (suppressed.Count == 0)
+            return;
+        html.Append($@"<section aria-labelledby=""suppressed"">
+<h2 id=""suppressed"">Suppressed by exception</h2>
+<p>{suppressed.Count} finding{(suppressed.Count == 1 ? " is" : "s are")} still found but accepted until the date shown. They are not a pass: each is checked again at every run and is back when its exception ends.</p>
+<table class=""suppressed"">
+<caption>Findings suppressed by a compliance exception</caption>
+<thead><tr><th scope=""col"">Finding</th><th scope=""col"">Justification</th><th scope=""col"">Approved by</th><th scope=""col"">Expires</th></tr></thead>
+<tbody>
+");
+        foreach (ComplianceFinding f in suppressed)
+            html.Append($"<tr><td>{f.Severity} <span class=\"rule\">{H(f.RuleId)}</span> {H(f.Title)}: {H(AccountHeading(f.Account))}, {H(f.Subject)} ({H(f.ExceptionId)})</td>"
+                + $"<td>{H(f.Justification)}</td><td>{H(f.ApprovedBy)}</td><td>{H(f.ExceptionExpires is { } e ? When(e) : "")}</td></tr>\n");
+        html.Append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void AppendSuppressedMarkdown(StringBuilder md, ComplianceReport report)
+    {
+        var suppressed = SuppressedOf(report);
+        if (suppressed.Count == 0)
+            return;
+        md.AppendLine("## Suppressed by exception").AppendLine();
+        md.AppendLine($"{suppressed.Count} finding{(suppressed.Count == 1 ? " is" : "s are")} still found but accepted until the date shown. They are not a pass: each is checked again at every run and is back when its exception ends.").AppendLine();
+        md.AppendLine("| Severity | Rule | Account | Who or what | Exception | Justification | Approved by | Expires |").AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (ComplianceFinding f in suppressed)
+            md.AppendLine($"| {f.Severity} | {f.RuleId} | {Esc(AccountHeading(f.Account))} | {Esc(f.Subject)} | {f.ExceptionId} | {Esc(f.Justification ?? "")} | {Esc(f.ApprovedBy ?? "")} | {(f.ExceptionExpires is { } e ? When(e) : "")} |");
+        md.AppendLine();
+    }
+
+    // ---- Since the last report, and the run's provenance (issue 16): sections of their own, after the findings. ----
+
+    private static readonly string[] s_changeKinds = { "New", "Reopened", "ExceptionExpired", "Fixed", "Suppressed", "StillOpen" };
+
+    private static string ChangeWords(string change) => change switch
+    {
+        "New" => "New",
+        "Reopened" => "Reopened (fixed before, back now)",
+        "ExceptionExpired" => "Exception ended",
+        "Fixed" => "Fixed",
+        "Suppressed" => "Suppressed by exception",
+        _ => "Still open",
+    };
+
+    private static void AppendChangesHtml(StringBuilder html, ComplianceReport report)
+    {
+        if (report.Changes is not { } changes)
+            return;
+        html.Append($@"<section aria-labelledby=""since"">
+<h2 id=""since"">Since the last report</h2>
+<p>Compared with the report of {H(report.PreviousRun is { } p ? When(p.FinishedAt) : "(unknown)")}.</p>
+<table class=""changes"">
+<caption>Findings by change since the last report</caption>
+<thead><tr>{string.Concat(s_changeKinds.Select(k => $"<th scope=\"col\">{H(ChangeWords(k))}</th>"))}</tr></thead>
+<tbody><tr>{string.Concat(s_changeKinds.Select(k => $"<td>{changes.Count(c => c.Change == k)}</td>"))}</tr></tbody>
+</table>
+");
+        var listed = changes.Where(c => c.Change != "StillOpen").ToList();
+        if (listed.Count > 0)
+        {
+            html.Append("<ul class=\"changes\">\n");
+            foreach (ComplianceChange c in listed)
+                html.Append($"<li><strong>{H(ChangeWords(c.Change))}</strong>: {H(c.Severity)} <span class=\"rule\">{H(c.RuleId)}</span> {H(c.Title)} &ndash; {H(AccountHeading(c.Account))}, {H(c.Subject)}</li>\n");
+            html.Append("</ul>\n");
+        }
+        html.Append("</section>\n");
+    }
+
+    private static void AppendChangesMarkdown(StringBuilder md, ComplianceReport report)
+    {
+        if (report.Changes is not { } changes)
+            return;
+        md.AppendLine("## Since the last report").AppendLine();
+        md.AppendLine($"Compared with the report of {(report.PreviousRun is { } p ? When(p.FinishedAt) : "(unknown)")}.").AppendLine();
+        md.AppendLine("| " + string.Join(" | ", s_changeKinds.Select(ChangeWords)) + " |");
+        md.AppendLine("|" + string.Concat(s_changeKinds.Select(_ => " --- |")));
+        md.AppendLine("| " + string.Join(" | ", s_changeKinds.Select(k => changes.Count(c => c.Change == k))) + " |").AppendLine();
+        var listed = changes.Where(c => c.Change != "StillOpen").ToList();
+        if (listed.Count > 0)
+        {
+            md.AppendLine("| Change | Severity | Rule | Account | Who or what |").AppendLine("| --- | --- | --- | --- | --- |");
+            foreach (ComplianceChange c in listed)
+                md.AppendLine($"| {ChangeWords(c.Change)} | {c.Severity} | {c.RuleId} | {Esc(AccountHeading(c.Account))} | {Esc(c.Subject)} |");
+            md.AppendLine();
+        }
+    }
+
+    /// <summary>Who ran it, with what, against what, when: the same fields the saved JSON report's <c>run</c> carries.</summary>
+    private static (string Label, string Value)[] Provenance(ComplianceReport r) => new[]
+    {
+        ("Run by", r.Actor),
+        ("Module", $"HealthwatchPolicy {r.ModuleVersion}"),
+        ("Policy", $"{r.PolicyTitle}, version {r.PolicyVersion}"),
+        ("Directory", r.Summary.Directory),
+        ("Started", When(r.StartedAt)),
+        ("Finished", When(r.FinishedAt)),
+        ("Journal witness", r.Witness ?? "none (the journal is empty)"),
+    };
+
+    private static void AppendProvenanceHtml(StringBuilder html, ComplianceReport report)
+    {
+        html.Append("<section aria-labelledby=\"provenance\">\n<h2 id=\"provenance\">About this report</h2>\n<dl class=\"provenance\">\n");
+        foreach ((string label, string value) in Provenance(report))
+            html.Append($"<dt>{H(label)}</dt><dd>{H(value)}</dd>\n");
+        html.Append("</dl>\n</section>\n");
+    }
+
+    private static void AppendProvenanceMarkdown(StringBuilder md, ComplianceReport report)
+    {
+        md.AppendLine("## About this report").AppendLine();
+        foreach ((string label, string value) in Provenance(report))
+            md.AppendLine($"- {label}: {Esc(value)}");
+        md.AppendLine();
     }
 
     private static int Count(ComplianceSummary s, Severity v) => v switch
@@ -182,6 +317,13 @@ public static class ComplianceReportRenderer
         Severity.Low => "#2f5d8a",
         _ => "#555555",
     };
+
+    /// <summary>The styles of issue 16's sections (suppressed, since the last report, about this report): long
+    /// unbroken values (hashes, keys, addresses) wrap, and the wide tables fit a phone.</summary>
+    private const string SectionsCss = @"
+dl.provenance dd, table.suppressed td, table.changes td, ul.changes li { overflow-wrap: anywhere; min-width: 0; }
+table.suppressed, table.changes { table-layout: fixed; width: 100%; }
+table.changes th { overflow-wrap: anywhere; hyphens: auto; font-size: .9em; }";
 
     private const string Css = @"
 :root { color-scheme: light; }

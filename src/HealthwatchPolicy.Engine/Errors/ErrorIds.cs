@@ -283,4 +283,22 @@ public static class ErrorIds
 
     /// <summary>A plain-http Graph endpoint off loopback: the bearer token would travel without TLS.</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string GraphEndpointInsecure = nameof(GraphEndpointInsecure);
+
+    /// <summary>New-HwComplianceException: the rule id names no compliance rule, or a rule an exception may not cover (HW-EXC-*).</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string ExceptionRuleUnknown = nameof(ExceptionRuleUnknown);
+
+    /// <summary>New-HwComplianceException: the expiry is not after now, or is later than the policy's longest term allows.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string ExceptionTermTooLong = nameof(ExceptionTermTooLong);
+
+    /// <summary>New-HwComplianceException: the approver does not hold the policy role that approves exceptions.</summary>
+    [ErrorKind(HwErrorKind.PermissionDenied)] public const string ExceptionApproverNotInRole = nameof(ExceptionApproverNotInRole);
+
+    /// <summary>Get-/Remove-HwComplianceException: no exception with that id.</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string ExceptionNotFound = nameof(ExceptionNotFound);
+
+    /// <summary>The exceptions document in the state store (<c>exceptions.json</c>) or a saved report does not read.</summary>
+    [ErrorKind(HwErrorKind.InvalidData)] public const string ExceptionStoreInvalid = nameof(ExceptionStoreInvalid);
+
+    /// <summary>Compare-HwComplianceReport / Export-HwComplianceReport -Previous: the file is not a saved JSON compliance report.</summary>
+    [ErrorKind(HwErrorKind.InvalidData)] public const string ReportInvalid = nameof(ReportInvalid);
 }

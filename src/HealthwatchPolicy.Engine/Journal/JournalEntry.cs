@@ -41,6 +41,10 @@ public static class JournalActions
     /// names it, <c>after.applied</c> is false. (An intent found applied gets its change's own entry, with
     /// <c>after.reconciled</c> true.)</summary>
     public const string IntentReconciled = "IntentReconciled";
+    /// <summary>A compliance exception was granted (New-HwComplianceException).</summary>
+    public const string ComplianceExceptionCreated = "ComplianceExceptionCreated";
+    /// <summary>A compliance exception was withdrawn (Remove-HwComplianceException).</summary>
+    public const string ComplianceExceptionRemoved = "ComplianceExceptionRemoved";
 }
 
 /// <summary>What a caller journals: who did what to which account or user, why, under which policy version.</summary>

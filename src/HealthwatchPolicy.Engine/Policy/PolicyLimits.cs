@@ -45,6 +45,7 @@ public static class PolicyLimits
         ["spec.parameters.accountConsentFrom"] = 64,
         ["spec.parameters.postingGroupPrefix"] = 30,
         ["spec.parameters.accessReview.undecidedAction"] = 16,
+        ["spec.parameters.exceptions.approverRole"] = 64,
         ["spec.sections.id"] = 64,
         ["spec.sections.title"] = 200,
         ["spec.sections.lead"] = 1_000,
@@ -65,7 +66,7 @@ public static class PolicyLimits
         "apiVersion", "kind", "metadata.name", "metadata.version", "metadata.effective", "metadata.nextReviewDue",
         "spec.scope.covers", "spec.scope.platforms", "spec.roles.id", "spec.roles.user", "spec.roles.group",
         "spec.parameters.eligibleEmployeeTypes", "spec.parameters.accountConsentFrom", "spec.parameters.postingGroupPrefix",
-        "spec.parameters.accessReview.undecidedAction", "spec.sections.id", "spec.clauses.id", "spec.clauses.section",
+        "spec.parameters.accessReview.undecidedAction", "spec.parameters.exceptions.approverRole", "spec.sections.id", "spec.clauses.id", "spec.clauses.section",
         "spec.clauses.kind", "spec.clauses.form", "spec.clauses.checks",
     };
 
@@ -83,6 +84,7 @@ public static class PolicyLimits
         ["spec.parameters.accessReview.intervalMonths"] = (1, 12),
         ["spec.parameters.accessReview.dueDays"] = (1, 90),
         ["spec.parameters.accessReview.graceDays"] = (0, 90),
+        ["spec.parameters.exceptions.maxTermMonths"] = (1, 36),
     };
 
     /// <summary>Years a policy date (<c>effective</c>, <c>nextReviewDue</c>) may name.</summary>

@@ -549,8 +549,17 @@ public static class PolicyLoader
                 RequiredInt(ar.DueDays, ar, k + "accessReview.dueDays"),
                 RequiredInt(ar.GraceDays, ar, k + "accessReview.graceDays"),
                 action);
+            ExceptionParameters? exceptions = null;
+            if (p.Exceptions is { } ex)
+            {
+                // Optional: a policy without it gets 12 months and the Manager (decision 0180).
+                string approver = Required(ex.ApproverRole, ex, k + "exceptions.approverRole");
+                if (approver.Length > 0 && !roles.Any(r => r.Id == approver))
+                    Error(ex.ApproverRole!.Start, k + "exceptions.approverRole", $"'{approver}' is not a role id defined in spec.roles.");
+                exceptions = new ExceptionParameters(RequiredInt(ex.MaxTermMonths, ex, k + "exceptions.maxTermMonths"), approver);
+            }
             return new PolicyParameters(max, eligible, guests, acknowledge,
-                consent, prefix, review);
+                consent, prefix, review, exceptions);
         }
 
         private List<PolicySection> BuildSections(SpecYaml spec)

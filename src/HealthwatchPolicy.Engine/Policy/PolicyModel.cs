@@ -161,8 +161,9 @@ public sealed class PolicyParameters
 {
     internal PolicyParameters(int maxPostersPerAccount, IReadOnlyList<string> eligibleEmployeeTypes, bool guestsMayPost,
         bool acknowledgementRequiredToPost, IReadOnlyList<string> accountConsentFrom, string postingGroupPrefix,
-        AccessReviewParameters accessReview)
+        AccessReviewParameters accessReview, ExceptionParameters? exceptions = null)
     {
+        Exceptions = exceptions ?? ExceptionParameters.Default;
         MaxPostersPerAccount = maxPostersPerAccount;
         EligibleEmployeeTypes = eligibleEmployeeTypes;
         GuestsMayPost = guestsMayPost;
@@ -186,6 +187,26 @@ public sealed class PolicyParameters
     public string PostingGroupPrefix { get; }
     /// <summary><c>accessReview</c>: the access review's interval, due and grace days and undecided action.</summary>
     public AccessReviewParameters AccessReview { get; }
+    /// <summary><c>exceptions</c>: the longest term of a compliance exception and the role that approves one
+    /// (defaults when the policy leaves them out: 12 months, <c>Manager</c>).</summary>
+    public ExceptionParameters Exceptions { get; }
+}
+
+/// <summary><c>spec.parameters.exceptions</c>: how long a compliance exception may last and who may approve it.</summary>
+public sealed class ExceptionParameters
+{
+    internal ExceptionParameters(int maxTermMonths, string approverRole)
+    {
+        MaxTermMonths = maxTermMonths;
+        ApproverRole = approverRole;
+    }
+
+    internal static ExceptionParameters Default { get; } = new(12, "Manager");
+
+    /// <summary><c>maxTermMonths</c>: the longest an exception may run, in calendar months from the day it is made (1-36).</summary>
+    public int MaxTermMonths { get; }
+    /// <summary><c>approverRole</c>: the id of the policy role (<c>spec.roles[].id</c>) whose holder may approve an exception.</summary>
+    public string ApproverRole { get; }
 }
 
 /// <summary><c>spec.parameters.accessReview</c>: when reviews run and what happens to undecided access.</summary>

@@ -88,6 +88,13 @@ internal sealed class ParametersYaml : YamlNodeBase
     public List<YScalar?>? AccountConsentFrom { get; set; }
     public YScalar? PostingGroupPrefix { get; set; }
     public AccessReviewYaml? AccessReview { get; set; }
+    public ExceptionsYaml? Exceptions { get; set; }
+}
+
+internal sealed class ExceptionsYaml : YamlNodeBase
+{
+    public YScalar? MaxTermMonths { get; set; }
+    public YScalar? ApproverRole { get; set; }
 }
 
 internal sealed class AccessReviewYaml : YamlNodeBase

@@ -29,7 +29,10 @@ public sealed class ComplianceService
         _session = session;
         _register = register;
         _reviews = new ReviewStore(session.State);
+        _exceptions = new ExceptionStore(session.State);
     }
+
+    private readonly ExceptionStore _exceptions;
 
     /// <summary>Every finding, against the connected policy or <paramref name="policy"/> (another version).</summary>
     public IReadOnlyList<ComplianceFinding> Run(PolicyDocument? policy = null)
@@ -47,11 +50,33 @@ public sealed class ComplianceService
         // A damaged journal does not stop the report: its readable entries are used and the damage is a finding (HW-AUD-001).
         JournalVerification integrity = _session.Journal.Verify();
         IReadOnlyList<JournalEntry> journal = _session.Journal.ReadReadable();
-        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _reviews.All(), integrity);
+        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _reviews.All(), integrity, _exceptions.All());
     }
 
     /// <summary>The findings (all of them, or those given) with their summary and the context a reader needs.</summary>
     public ComplianceReport BuildReport(IReadOnlyList<ComplianceFinding>? findings = null, PolicyDocument? policy = null)
+    {
+        DateTimeOffset started = _session.Clock.UtcNow;
+        ComplianceReport report = BuildReportCore(findings, policy);
+        report.Actor = _session.Actor;
+        report.StartedAt = started;
+        report.FinishedAt = _session.Clock.UtcNow;
+        return report;
+    }
+
+    /// <summary>BuildReport, with what changed since <paramref name="previous"/> (a saved report) when given.</summary>
+    public ComplianceReport BuildReportSince(SavedComplianceReport? previous, IReadOnlyList<ComplianceFinding>? findings = null, PolicyDocument? policy = null)
+    {
+        ComplianceReport report = BuildReport(findings, policy);
+        if (previous is not null)
+        {
+            report.Changes = ComplianceReportComparer.Compare(previous, SavedComplianceReport.From(report, previous));
+            report.PreviousRun = previous.Run;
+        }
+        return report;
+    }
+
+    private ComplianceReport BuildReportCore(IReadOnlyList<ComplianceFinding>? findings, PolicyDocument? policy)
     {
         PolicyDocument p = policy ?? _session.Policy;
         // The role holders are read once, for the rules and the contacts: inside the register read when the report
@@ -98,29 +123,40 @@ public sealed class ComplianceService
     /// with the journal's latest witness. Reads only the journal's tail.</summary>
     public ComplianceSummary Summarise(IReadOnlyList<ComplianceFinding> findings, PolicyDocument? policy = null) =>
         new((policy ?? _session.Policy).Version, _session.Connection.Directory, _session.Clock.UtcNow, findings,
-            ComplianceRules.All.Select(r => new ComplianceRuleCount(r, findings.Count(f => f.RuleId == r.Id))).ToList()) { Witness = Witness() };
+            ComplianceRules.All.Select(r => new ComplianceRuleCount(r, findings.Count(f => f.RuleId == r.Id && f.ExceptionId is null),
+                findings.Count(f => f.RuleId == r.Id && f.ExceptionId is not null))).ToList()) { Witness = Witness() };
 
     /// <summary>Every check's findings over one snapshot, most severe first.</summary>
     internal static List<ComplianceFinding> Evaluate(PolicyDocument policy, RegisterSnapshot register, IReadOnlyList<JournalEntry> journal,
         IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now, IReadOnlyList<Reviews.AccessReview>? reviews = null,
-        JournalVerification? integrity = null)
+        JournalVerification? integrity = null, IReadOnlyList<ComplianceException>? exceptions = null)
     {
-        var snapshot = new CheckSnapshot(policy, register, journal, roleHolders, now, reviews ?? Array.Empty<Reviews.AccessReview>(), integrity);
-        return PolicyChecks.All.SelectMany(c => c.Find(snapshot))
+        var snapshot = new CheckSnapshot(policy, register, journal, roleHolders, now, reviews ?? Array.Empty<Reviews.AccessReview>(), integrity, exceptions);
+        List<ComplianceFinding> found = PolicyChecks.All.SelectMany(c => c.Find(snapshot)).ToList();
+        // Exceptions judge the other checks' findings, so they are applied after them (decision 0180).
+        foreach (ComplianceExceptionsCheck c in PolicyChecks.All.OfType<ComplianceExceptionsCheck>())
+            c.Apply(found, snapshot);
+        return found
             .OrderBy(f => f.Severity).ThenBy(f => f.Account, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal)
             .ThenBy(f => f.Subject, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>
     /// Builds the report (<see cref="BuildReport"/>) and mails it through <paramref name="mailer"/>: HTML with a
-    /// Markdown text alternative, from <paramref name="from"/> to the policy's Manager or to <paramref name="to"/>
+    /// Markdown text alternative, from <paramref name="from"/> to the policy's Manager or to <paramref name="to"/>;
+    /// with a "Since the last report" section when the state store holds the last report mailed
+    /// (<c>reports/latest.json</c>), and this one saved there (and as <c>reports/&lt;yyyy-MM&gt;.json</c>) once sent.
+    /// The recipient (<paramref name="to"/>) is
     /// (a user principal name or object id). Throws <c>RecipientNotFound</c> when the recipient is not in the
     /// directory and <c>RecipientHasNoMailbox</c> when they have no mail address; what the mailer throws otherwise.
     /// </summary>
     /// <returns>The mail as sent: period (yyyy-MM, now in UTC), kind <c>ComplianceReport</c>, recipient, subject, finding count, transport.</returns>
     public ReviewMailRecord SendComplianceReport(IMailer mailer, string from, string? to)
     {
-        ComplianceReport report = BuildReport();
+        // The last report mailed is kept in the state store: this mail says what changed since it (issue 16).
+        var archive = new ReportArchive(_session.State);
+        SavedComplianceReport? previous = archive.ReadLatest();
+        ComplianceReport report = BuildReportSince(previous);
         PolicyDocument policy = _session.Policy;
         DirectoryUser? recipient = _session.Directory.FindUser(to ?? policy.FindRole("Manager")?.User ?? "")
             ?? throw new HwException(ErrorIds.RecipientNotFound,
@@ -136,6 +172,7 @@ public sealed class ComplianceService
             TextBody = ComplianceReportRenderer.ToMarkdown(report),
         }.ToMessageBody();
         mailer.Send(message);
+        archive.Save(SavedComplianceReport.From(report, previous));
         return new ReviewMailRecord
         {
             Period = _session.Clock.UtcNow.UtcDateTime.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), Kind = "ComplianceReport",

@@ -15,3 +15,23 @@ internal sealed class ComplianceRuleCompleter : IArgumentCompleter
         CommandAst commandAst, IDictionary fakeBoundParameters) =>
         Completion.Complete(wordToComplete, ComplianceRules.All.Select(r => (r.Id, $"{r.Id} ({r.Severity}): {r.Title}")));
 }
+
+/// <summary>The connected state store's compliance exception ids, with their rule and expiry as tooltips.</summary>
+internal sealed class ComplianceExceptionCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        try
+        {
+            if (HwCmdlet.Engine.Session is not { } session)
+                return Enumerable.Empty<CompletionResult>();
+            return Completion.Complete(wordToComplete, session.Exceptions.Get().Select(e =>
+                (e.Id, $"{e.Id}: {e.RuleId} {e.Account} {e.Subject} until {e.Expires:yyyy-MM-dd}")));
+        }
+        catch (System.Exception)
+        {
+            return Enumerable.Empty<CompletionResult>();
+        }
+    }
+}

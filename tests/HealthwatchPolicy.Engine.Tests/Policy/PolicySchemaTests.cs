@@ -105,6 +105,7 @@ public class PolicySchemaTests
         Assert.Equal(Props(typeof(RoleYaml)), Keys(specProps.GetProperty("roles").GetProperty("items")));
         Assert.Equal(Props(typeof(ParametersYaml)), Keys(parameters));
         Assert.Equal(Props(typeof(AccessReviewYaml)), Keys(parameters.GetProperty("properties").GetProperty("accessReview")));
+        Assert.Equal(Props(typeof(ExceptionsYaml)), Keys(parameters.GetProperty("properties").GetProperty("exceptions")));
         Assert.Equal(Props(typeof(SectionYaml)), Keys(specProps.GetProperty("sections").GetProperty("items")));
         Assert.Equal(Props(typeof(ClauseYaml)), Keys(specProps.GetProperty("clauses").GetProperty("items")));
 

@@ -22,7 +22,7 @@ BeforeAll {
     # Free text (kept as written) and file-system paths (a file name may end in a space): not identifiers.
     $script:notIdentifiers = @{
         FreeText = @('Reason', 'Justification', 'Purpose')
-        Path     = @('Path', 'ReferencePath', 'DifferencePath', 'OutFile', 'Policy', 'PolicyPath', 'StatePath', 'StateFolder', 'CertificatePath', 'OutboxPath')
+        Path     = @('Path', 'ReferencePath', 'DifferencePath', 'OutFile', 'Policy', 'PolicyPath', 'StatePath', 'StateFolder', 'CertificatePath', 'OutboxPath', 'Previous', 'ReferenceReport', 'DifferenceReport')
     }
     function Get-HwIdentifierAttribute([string] $Command, [string] $Parameter) {
         @((Get-Command $Command).Parameters[$Parameter].Attributes | Where-Object { $_.GetType().FullName -eq 'HealthwatchPolicy.Hosting.IdentifierAttribute' })

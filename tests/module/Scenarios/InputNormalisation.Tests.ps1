@@ -9,6 +9,8 @@ BeforeDiscovery {
     $acct = 'facebook-seftonyounglisteners'             # posters nadia.khan and chloe.fitzgerald; room for one more
     $tenant = '00000000-0000-4000-8000-00000000f4e1'
     $started = { Start-HwAccessReview | Out-Null }
+    $expires = [DateTime]::UtcNow.Date.AddMonths(2)
+    $excepted = { New-HwComplianceException -RuleId HW-LIM-001 -Account instagram-healthwatchsefton -Justification 'j' -ApprovedBy sarah.whitfield@hwsefton.example -Expires ([DateTime]::UtcNow.Date.AddMonths(2)) | Out-Null }
     # The sample journal's own witness (<sequence>:<hash> of its last entry), which every copy of it passes through.
     $head = Get-Content -Raw (Join-Path $PSScriptRoot '../../../policy/sample-org/state/journal.head') | ConvertFrom-Json
     $witness = '{0}:{1}' -f $head.sequence, $head.hash
@@ -40,6 +42,12 @@ BeforeDiscovery {
             Show = 'Sequence', 'Action', 'Account', 'User'; Expect = '*PostingAccessGranted*liam.hughes*'; Changes = $false; CaseFree = $true }
         @{ Command = 'Get-HwComplianceReport'; Ids = @{ Account = 'facebook-healthwatchsefton'; RuleId = 'HW-ELG-001'; Severity = 'Critical' }; Other = @{}
             Show = 'RuleId', 'Severity', 'Account', 'Subject'; Expect = '*HW-ELG-001*jason.turner*'; Changes = $false; CaseFree = $true }
+        @{ Command = 'New-HwComplianceException'; Ids = @{ RuleId = 'HW-LIM-001'; Account = 'instagram-healthwatchsefton'; Subject = 'instagram-healthwatchsefton'; ApprovedBy = 'sarah.whitfield@hwsefton.example' }
+            Other = @{ Justification = 'j'; Expires = $expires }; Show = 'Id', 'RuleId', 'ApprovedBy'; Expect = '*EXC-0001*HW-LIM-001*sarah.whitfield*'; Changes = $true; CaseFree = $false }
+        @{ Command = 'Get-HwComplianceException'; Ids = @{ Id = 'EXC-0001'; RuleId = 'HW-LIM-001'; Account = 'instagram-healthwatchsefton' }; Other = @{}; Setup = $excepted
+            Show = 'Id', 'RuleId', 'Account'; Expect = '*EXC-0001*HW-LIM-001*instagram-healthwatchsefton*'; Changes = $true; CaseFree = $true }
+        @{ Command = 'Remove-HwComplianceException'; Ids = @{ Id = 'EXC-0001' }; Other = @{ Reason = 'r'; PassThru = $true; Confirm = $false }; Setup = $excepted
+            Show = 'Id', 'RuleId'; Expect = '*EXC-0001*HW-LIM-001*'; Changes = $true; CaseFree = $true }
         @{ Command = 'Get-HwPolicy'; Ids = @{ Id = 'SMP-1.1'; Section = 'about' }; Other = @{}
             Show = 'Id', 'Kind'; Expect = '*SMP-1.1*'; Changes = $false; CaseFree = $true }
         @{ Command = 'Get-HwPolicy'; Ids = @{ Kind = 'Enforced' }; Other = @{}
@@ -124,7 +132,8 @@ BeforeAll {
             Get-HwPostingAccess | ForEach-Object { "poster $($_.Account) $($_.User)" }
             Get-HwAuditLog | ForEach-Object { "journal $($_.Sequence) $($_.Action) $($_.Account) $($_.User) $($_.Reason)" }
             Get-HwAccessReview -Item -ErrorAction SilentlyContinue | ForEach-Object { "review $($_.Account) $($_.User) $($_.Decision) $($_.Outcome)" }
-            Get-HwPolicyAcknowledgement | ForEach-Object { "ack $($_.User) $($_.Version)" }) -join "`n"
+            Get-HwPolicyAcknowledgement | ForEach-Object { "ack $($_.User) $($_.Version)" }
+            Get-HwComplianceException | ForEach-Object { "exception $($_.Id) $($_.RuleId) $($_.Account) $($_.Subject) $($_.ApprovedBy)" }) -join "`n"
     }
 
     # Runs one row with the given identifier values; returns the output (errors as their id and message) and the state.
@@ -150,7 +159,7 @@ BeforeAll {
         $shown = foreach ($o in @($out)) {
             if ($o -is [System.Management.Automation.ErrorRecord]) { "error $($o.FullyQualifiedErrorId): $($o.Exception.Message)" }
             elseif ($o -is [string]) { $o }
-            elseif ($o -is [System.IO.FileInfo]) { Get-Content -Raw $o.FullName | ForEach-Object { $_ -replace '(?m)^.*(Generated|generated|UTC|\d\d:\d\d).*$', '' } }
+            elseif ($o -is [System.IO.FileInfo]) { Get-Content -Raw $o.FullName | ForEach-Object { $_ -replace '(?m)^.*(Generated|generated|UTC|\d\d:\d\d|Directory: ).*$', '' } }
             else { ($o | Select-Object -Property $Row.Show | ConvertTo-Json -Compress -EnumsAsStrings) }
         }
         $ErrorActionPreference = 'Stop'
