@@ -48,11 +48,11 @@ internal sealed class AccessReviewCheck : PolicyCheck
         DateTime nextDue = periodStart.AddMonths(interval).AddDays(s.Policy.Parameters.AccessReview.DueDays);
         if (r.ClosedAt is null && r.Undecided > 0 && s.Now > r.DueAt)
             yield return Finding(s, AccessReviewOverdue, null, $"Access review {r.Period}",
-                $"The {r.Period} access review was due on {EnglishDate.Long(r.DueAt.UtcDateTime)} and {r.Undecided} decision(s) are still missing.",
+                $"The {r.Period} access review was due on {EnglishDate.Long(r.DueAt.UtcDateTime)} and {Text.EnglishCount.Of(r.Undecided, "decision")} {(r.Undecided == 1 ? "is" : "are")} still missing.",
                 "Ask the reviewers to decide (Get-HwAccessReview -Pending), or record decisions with Complete-HwAccessReview.");
         else if (s.Now.UtcDateTime > nextDue)
             yield return Finding(s, AccessReviewOverdue, null, "Access review",
-                $"The last access review was for {r.Period}; the next was due to start within {interval} month(s) and finish by {EnglishDate.Long(nextDue)}.",
+                $"The last access review was for {r.Period}; the next was due to start within {Text.EnglishCount.Of(interval, "month")} and finish by {EnglishDate.Long(nextDue)}.",
                 "Start this month's review: Start-HwAccessReview, then Send-HwAccessReview.");
         if (r.ClosedAt is null)
             yield break;

@@ -71,7 +71,7 @@ internal sealed class AuthorisedPostersCheck : PolicyCheck
                 string people = n.DirectMemberIds.Count == 0 ? "nobody directly" : string.Join(", ", System.Linq.Enumerable.Select(n.DirectMemberIds, s.Upn));
                 yield return Finding(s, NestedGroup, a.Name, n.DisplayName,
                     $"The group '{n.DisplayName}' ({n.Id}) is inside '{a.GroupName}', so everyone in it can post to '{a.Name}' without a grant: {people}"
-                    + (n.GroupIds.Count > 0 ? $", and the members of {n.GroupIds.Count} group(s) inside it." : "."),
+                    + (n.GroupIds.Count > 0 ? $", and the members of {Text.EnglishCount.Of(n.GroupIds.Count, "group")} inside it." : "."),
                     $"Take '{n.DisplayName}' out of '{a.GroupName}' in the directory, then grant the people who should post one by one (Grant-HwPostingAccess -Account {a.Name} -User ...).");
             }
     }

@@ -23,7 +23,7 @@ internal sealed class RegisterIntegrityCheck : PolicyCheck
     {
         foreach (DirectoryGroup g in s.Register.UnregisteredGroups)
             yield return Finding(s, GroupNotInRegister, null, g.DisplayName,
-                $"'{g.DisplayName}' follows the posting-group naming convention but has no register entry ({g.MemberIds.Count} member(s)).",
+                $"'{g.DisplayName}' follows the posting-group naming convention but has no register entry ({Text.EnglishCount.Of(g.MemberIds.Count, "member")}).",
                 "Register the account with New-HwOfficialAccount (with consent), or rename or remove the group.");
         var registered = new HashSet<string>(s.Register.Accounts.Select(a => a.Name), StringComparer.OrdinalIgnoreCase);
         var created = new Dictionary<string, JournalEntry>(StringComparer.OrdinalIgnoreCase);

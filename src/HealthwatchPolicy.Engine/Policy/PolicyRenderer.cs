@@ -48,7 +48,7 @@ internal static class PolicyRenderer
         md.AppendLine($"| Most people who may post to one account | {p.MaxPostersPerAccount} |");
         md.AppendLine($"| Who may be given posting access | {Cell(string.Join(", ", p.EligibleEmployeeTypes))}{(p.GuestsMayPost ? " (guests too)" : "")} |");
         md.AppendLine($"| Policy acknowledged before posting | {(p.AcknowledgementRequiredToPost ? "Yes" : "No")} |");
-        md.AppendLine($"| Access review | every {p.AccessReview.IntervalMonths} month(s), due within {p.AccessReview.DueDays} days |");
+        md.AppendLine($"| Access review | {Text.EnglishCount.Every(p.AccessReview.IntervalMonths, "month")}, due within {Text.EnglishCount.Of(p.AccessReview.DueDays, "day")} |");
         md.AppendLine();
         md.AppendLine("Clause ids in bold (for example **SMP-3.1**) are stable: reports, acknowledgements and reviews refer to them.");
         return md.ToString();

@@ -100,7 +100,9 @@ Describe 'Export-HwComplianceReport' -Tag 'Compliance' {
 
     It 'writes nothing with -WhatIf' {
         $path = Join-Path $TestDrive 'whatif.html'
-        Export-HwComplianceReport -Path $path -WhatIf
+        $w = Invoke-HwWhatIf { Export-HwComplianceReport -Path $path -WhatIf } @{ path = $path }
+        $w.WhatIf | Should -HaveCount 1
+        $w.WhatIf[0] | Should -BeLike "What if: *""$path""."
         Test-Path $path | Should -BeFalse
     }
 }
