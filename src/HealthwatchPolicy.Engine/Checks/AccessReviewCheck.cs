@@ -18,13 +18,13 @@ namespace HealthwatchPolicy.Engine.Checks;
 internal sealed class AccessReviewCheck : PolicyCheck
 {
     public const string CheckName = "AccessReview";
-    internal static readonly ComplianceRule AccessReviewOverdue = new("HW-REV-001", CheckName, Severity.Medium, "The monthly access review is overdue");
-    internal static readonly ComplianceRule AccessNotConfirmed = new("HW-REV-002", CheckName, Severity.Medium, "Access was not confirmed in the last access review");
-    internal static readonly ComplianceRule ReviewDatedInFuture = new("HW-REV-003", CheckName, Severity.High, "An access review is dated in the future");
+    internal static readonly ComplianceRule AccessReviewOverdue = new("HW-REV-001", CheckName, Severity.Medium, "The monthly access review is overdue", "Remind the reviewers to make their decisions, or ask IT support to start this month's review.");
+    internal static readonly ComplianceRule AccessNotConfirmed = new("HW-REV-002", CheckName, Severity.Medium, "Access was not confirmed in the last access review", "Decide whether this person should keep posting, and tell IT support so the access is kept or removed.");
+    internal static readonly ComplianceRule ReviewDatedInFuture = new("HW-REV-003", CheckName, Severity.High, "An access review is dated in the future", "Ask IT support to check that computer's clock and to set this review aside.");
 
     public override string Name => CheckName;
     public override int Order => 90;
-    internal static readonly ComplianceRule ReviewPeriodInvalid = new("HW-REV-004", CheckName, Severity.High, "A stored access review's period is not a calendar month");
+    internal static readonly ComplianceRule ReviewPeriodInvalid = new("HW-REV-004", CheckName, Severity.High, "A stored access review's period is not a calendar month", "Ask IT support to look at this stored review and to set it aside.");
 
     public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { AccessReviewOverdue, AccessNotConfirmed, ReviewDatedInFuture, ReviewPeriodInvalid };
 

@@ -10,12 +10,12 @@ namespace HealthwatchPolicy.Engine.Checks;
 internal sealed class AuthorisedPostersCheck : PolicyCheck
 {
     public const string CheckName = "AuthorisedPosters";
-    internal static readonly ComplianceRule PosterNotJournaled = new("HW-AUT-001", CheckName, Severity.High, "Poster added outside the module (no grant in the journal)");
+    internal static readonly ComplianceRule PosterNotJournaled = new("HW-AUT-001", CheckName, Severity.High, "Poster added outside the module (no grant in the journal)", "Decide whether this person should post for us; IT support then puts the access on record or removes it.");
 
     public override string Name => CheckName;
     public override int Order => 40;
-    internal static readonly ComplianceRule NestedGroup = new("HW-AUT-002", CheckName, Severity.High, "A group inside the posting group gives people access");
-    internal static readonly ComplianceRule GrantNotInDirectory = new("HW-AUT-003", CheckName, Severity.Medium, "The journal's last word is a grant but the person cannot post");
+    internal static readonly ComplianceRule NestedGroup = new("HW-AUT-002", CheckName, Severity.High, "A group inside the posting group gives people access", "Ask IT support to take this group out, then give access one by one to the people who should post.");
+    internal static readonly ComplianceRule GrantNotInDirectory = new("HW-AUT-003", CheckName, Severity.Medium, "The journal's last word is a grant but the person cannot post", "Ask IT support who removed this person's access, and decide whether they should have it back.");
     public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { PosterNotJournaled, NestedGroup, GrantNotInDirectory };
 
     public override IEnumerable<ComplianceFinding> Find(CheckSnapshot s)

@@ -56,10 +56,11 @@ internal static class PolicyRenderer
 
     public static string ToHtml(PolicyDocument policy, bool largePrint)
     {
+        // Ids kept whole, long names and addresses breakable between their parts (decision 0165).
         string body = Markdown.ToHtml(ToMarkdown(policy), s_pipeline);
         string title = WebUtility.HtmlEncode(policy.Title);
         string css = largePrint ? LargePrintCss : StandardCss;
-        return $@"<!DOCTYPE html>
+        return Text.ReadableBreaks.Apply($@"<!DOCTYPE html>
 <html lang=""en-GB"">
 <head>
 <meta charset=""utf-8"">
@@ -83,7 +84,7 @@ This policy is available in alternative formats on request{(policy.Metadata.Alte
 </footer>
 </body>
 </html>
-";
+");
     }
 
     public static string ToText(PolicyDocument policy)
@@ -142,10 +143,11 @@ header .org { font-weight: bold; color: #004b87; margin: 0; }
 h1, h2 { color: #002d55; line-height: 1.25; }
 strong { color: #1b1b1b; }
 table { border-collapse: collapse; width: 100%; }
-th, td { overflow-wrap: anywhere; border: 1px solid #6b6b6b; padding: .4rem .6rem; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #6b6b6b; padding: .4rem .6rem; text-align: left; vertical-align: top; }
 footer { border-top: 1px solid #6b6b6b; margin-top: 2rem; font-size: .95em; color: #333333; }
 a { color: #004b87; }
-@media print { body { max-width: none; } footer { page-break-inside: avoid; } }";
+@page { size: A4; margin: 15mm 15mm 18mm; }
+@media print { body { max-width: none; padding: 0; } footer { page-break-inside: avoid; } }";
 
     private const string StandardCss = "body { font-size: 1rem; }";
 
