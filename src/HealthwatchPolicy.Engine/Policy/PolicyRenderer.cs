@@ -146,6 +146,14 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #6b6b6b; padding: .4rem .6rem; text-align: left; vertical-align: top; }
 footer { border-top: 1px solid #6b6b6b; margin-top: 2rem; font-size: .95em; color: #333333; }
 a { color: #004b87; }
+/* On a narrow screen the two-column table stacks: each row's item above its value, so neither column squeezes words. */
+@media screen and (max-width: 34rem) {
+  table, tbody, tr, th, td { display: block; width: auto; }
+  thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  tr { border: 1px solid #6b6b6b; margin: 0 0 .5rem; }
+  td, th { border: none; }
+  td:first-child { font-weight: bold; }
+}
 @page { size: A4; margin: 15mm 15mm 18mm; }
 @media print { body { max-width: none; padding: 0; } footer { page-break-inside: avoid; } }";
 

@@ -107,7 +107,7 @@ public sealed class ComplianceService
     {
         var snapshot = new CheckSnapshot(policy, register, journal, roleHolders, now, reviews ?? Array.Empty<Reviews.AccessReview>(), integrity);
         return PolicyChecks.All.SelectMany(c => c.Find(snapshot))
-            .OrderBy(f => f.Severity).ThenBy(f => f.Account, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .OrderBy(f => f.Severity).ThenBy(f => f.Account is null ? 1 : 0).ThenBy(f => f.Account, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal)
             .ThenBy(f => f.Subject, StringComparer.Ordinal).ToList();
     }
 

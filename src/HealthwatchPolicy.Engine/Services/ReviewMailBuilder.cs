@@ -426,7 +426,7 @@ internal static class ReviewMailBuilder
     private const string Navy = "#002d55";
     private const string SBody = "margin:0;padding:0;background-color:#ffffff;color:" + Ink + ";font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;"
                                  + "overflow-wrap:break-word;"; // a word breaks only when it cannot fit a line (decision 0165)
-    private const string SWrap = "display:block;max-width:42rem;margin:0 auto;padding:12px;";
+    private const string SWrap = "display:block;max-width:48rem;margin:0 auto;padding:12px;";
     private const string SH1 = "font-size:24px;line-height:1.25;color:" + Navy + ";margin:8px 0 16px 0;";
     private const string SH2 = "font-size:20px;line-height:1.3;color:" + Navy + ";margin:28px 0 8px 0;padding-bottom:4px;border-bottom:2px solid " + Navy + ";";
     private const string SH3 = "font-size:18px;line-height:1.3;color:" + Ink + ";margin:20px 0 6px 0;";
@@ -443,7 +443,7 @@ internal static class ReviewMailBuilder
     private const string SColHead = SCell + "background-color:#e3ebf3;font-weight:bold;";
     private const string SRowHead = SCell + "background-color:#f7f9fb;font-weight:bold;";
     private const string SNote = "font-weight:bold;font-size:14px;color:#8a1c1c;";
-    private const string SFooter = "display:block;max-width:42rem;margin:0 auto;padding:0 12px 16px 12px;font-size:14px;color:#3d3d3d;";
+    private const string SFooter = "display:block;max-width:48rem;margin:0 auto;padding:0 12px 16px 12px;font-size:14px;color:#3d3d3d;";
 
     private static string RenderHtml(string title, List<Block> doc, Para footer)
     {
@@ -489,7 +489,7 @@ internal static class ReviewMailBuilder
                     sb.Append("<table style=\"").Append(STable).Append("\">\n<caption style=\"").Append(SCaption).Append("\">").Append(H(t.Caption)).Append("</caption>\n<thead><tr>");
                     // Two columns, the person and what is known about their access as labelled lines: a grid of four
                     // columns cannot reflow to 320 CSS px without breaking words, and mail clients ignore media queries.
-                    sb.Append("<th scope=\"col\" style=\"").Append(SColHead).Append("width:36%;\">").Append(H(t.Columns[0])).Append("</th>")
+                    sb.Append("<th scope=\"col\" style=\"").Append(SColHead).Append("width:32%;\">").Append(H(t.Columns[0])).Append("</th>")
                       .Append("<th scope=\"col\" style=\"").Append(SColHead).Append("\">Details</th>");
                     sb.Append("</tr></thead>\n<tbody>\n");
                     foreach (Row row in t.Rows)
@@ -501,7 +501,7 @@ internal static class ReviewMailBuilder
                         // The sign-in name heads the wider column: at 1280 px it fits on one line there (in the narrow
                         // name column it broke in two); at 320 px it wraps between its parts (ReadableBreaks), never mid-word.
                         if (row.Address is not null)
-                            sb.Append("<li style=\"margin:0 0 6px 0;\"><strong>Sign-in name:</strong> ").Append(H(row.Address)).Append("</li>");
+                            sb.Append("<li style=\"margin:0 0 6px 0;\"><strong>Sign-in name:</strong><br>").Append(H(row.Address)).Append("</li>");
                         for (int c = 0; c < row.Cells.Count; c++)
                         {
                             IReadOnlyList<string> values = row.Cells[c];

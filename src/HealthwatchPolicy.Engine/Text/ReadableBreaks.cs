@@ -9,7 +9,7 @@ namespace HealthwatchPolicy.Engine.Text;
 /// cannot fit on a line of its own; this pass adds the breaks a reader expects instead:
 /// rule and clause ids (<c>HW-CON-001</c>, <c>SMP-3.2</c>) are kept on one line (a span with
 /// <c>white-space:nowrap</c>, inline so mail clients keep it), and a long token such as a sign-in name or a path gets
-/// <c>&lt;wbr&gt;</c> break opportunities after <c>.</c> <c>_</c> <c>/</c> and before <c>@</c>, so at 320 CSS px
+/// <c>&lt;wbr&gt;</c> break opportunities after <c>.</c> <c>_</c> <c>/</c> <c>,</c> and before <c>@</c>, so at 320 CSS px
 /// it wraps between its parts, never inside a word. Copying the text gives it unchanged (<c>wbr</c> adds no character).
 /// </summary>
 internal static class ReadableBreaks
@@ -63,9 +63,30 @@ internal static class ReadableBreaks
         sb.Append(Breakable(text.Substring(at)));
     }
 
+    /// <summary>
+    /// A long token made breakable: split after its commas (a CSV line wraps between fields), and each part that is an
+    /// address (holds <c>@</c>) goes in an inline block, so it moves to the next line whole when it fits there and
+    /// wraps between its parts only when it is wider than the line itself (a phone).
+    /// </summary>
     private static string Breakable(string text) => s_long.Replace(text, m =>
     {
-        string token = m.Value;
+        string[] fields = m.Value.Split(',');
+        var sb = new StringBuilder(m.Value.Length + 32);
+        for (int i = 0; i < fields.Length; i++)
+        {
+            if (i > 0)
+                sb.Append(i < fields.Length && fields[i].Length > 0 ? ",<wbr>" : ",");
+            string field = fields[i];
+            if (field.Length >= 12 && field.IndexOf('@') > 0)
+                sb.Append("<span style=\"display:inline-block\">").Append(Parts(field)).Append("</span>");
+            else
+                sb.Append(field.Length >= 16 ? Parts(field) : field);
+        }
+        return sb.ToString();
+    });
+
+    private static string Parts(string token)
+    {
         var sb = new StringBuilder(token.Length + 16);
         for (int i = 0; i < token.Length; i++)
         {
@@ -78,5 +99,5 @@ internal static class ReadableBreaks
                 sb.Append("<wbr>");
         }
         return sb.ToString();
-    });
+    }
 }
