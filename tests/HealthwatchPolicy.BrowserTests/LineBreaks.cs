@@ -17,7 +17,8 @@ public static class LineBreaks
     /// <summary>
     /// Every word of the page's visible text as the browser laid it out, measured with <c>Range.getClientRects()</c>:
     /// a word whose rectangles lie on more than one line was broken mid-way. A word is a run of letters and digits
-    /// (with an inner apostrophe), and a rule or clause id (<c>HW-CON-001</c>, <c>SMP-3.2</c>) counts as one word.
+    /// (with an inner apostrophe), and a rule or clause id (<c>HW-CON-001</c>, <c>SMP-3.2</c>) or a command name
+    /// (<c>Revoke-HwPostingAccess</c>) counts as one word.
     /// With <paramref name="addressesWhole"/> an e-mail address counts as one word too. Runs over 30 characters are
     /// not words (hashes, witnesses) and may break. Text split only by <c>&lt;wbr&gt;</c> is measured as one text.
     /// Returns one line per broken word: the word, its element, and the text around it.
@@ -54,8 +55,8 @@ public static class LineBreaks
                 return [parts[lo][0], offset - parts[lo][1]];
             };
             const re = addressesWhole
-                ? /[\p{L}\p{N}._%+#'-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}|[A-Z]{2,5}-[A-Z0-9]{1,6}(?:[-.][A-Z0-9]{1,6})*|[\p{L}\p{N}]+(?:['\u2019][\p{L}]+)*/gu
-                : /[A-Z]{2,5}-[A-Z0-9]{1,6}(?:[-.][A-Z0-9]{1,6})*|[\p{L}\p{N}]+(?:['\u2019][\p{L}]+)*/gu;
+                ? /[\p{L}\p{N}._%+#'-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}|[A-Z]{2,5}-[A-Z0-9]{1,6}(?:[-.][A-Z0-9]{1,6})*|[A-Z][a-z]+-Hw[A-Z][A-Za-z]+|[\p{L}\p{N}]+(?:['\u2019][\p{L}]+)*/gu
+                : /[A-Z]{2,5}-[A-Z0-9]{1,6}(?:[-.][A-Z0-9]{1,6})*|[A-Z][a-z]+-Hw[A-Z][A-Za-z]+|[\p{L}\p{N}]+(?:['\u2019][\p{L}]+)*/gu;
             const broken = [];
             for (const m of text.matchAll(re)) {
                 const word = m[0];

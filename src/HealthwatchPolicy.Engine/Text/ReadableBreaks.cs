@@ -7,15 +7,16 @@ namespace HealthwatchPolicy.Engine.Text;
 /// Where the lines of an HTML page we generate for people (the compliance report, the policy, the review mail) may
 /// break (decision 0165). The pages' CSS uses <c>overflow-wrap: break-word</c>, which breaks a word only when it
 /// cannot fit on a line of its own; this pass adds the breaks a reader expects instead:
-/// rule and clause ids (<c>HW-CON-001</c>, <c>SMP-3.2</c>) are kept on one line (a span with
+/// rule and clause ids (<c>HW-CON-001</c>, <c>SMP-3.2</c>) and command names are kept on one line (a span with
 /// <c>white-space:nowrap</c>, inline so mail clients keep it), and a long token such as a sign-in name or a path gets
 /// <c>&lt;wbr&gt;</c> break opportunities after <c>.</c> <c>_</c> <c>/</c> <c>,</c> and before <c>@</c>, so at 320 CSS px
 /// it wraps between its parts, never inside a word. Copying the text gives it unchanged (<c>wbr</c> adds no character).
 /// </summary>
 internal static class ReadableBreaks
 {
-    /// <summary>Rule and clause ids: two to five capitals, then hyphen- or dot-separated parts.</summary>
-    private static readonly Regex s_id = new(@"\b[A-Z]{2,5}-[A-Z0-9]{1,6}(?:[-.][A-Z0-9]{1,6})*\b", RegexOptions.CultureInvariant);
+    /// <summary>Rule and clause ids (two to five capitals, then hyphen- or dot-separated parts) and the module's
+    /// command names (<c>Revoke-HwPostingAccess</c>): a browser may break after a hyphen, a reader must not see one.</summary>
+    private static readonly Regex s_id = new(@"\b(?:[A-Z]{2,5}-[A-Z0-9]{1,6}(?:[-.][A-Z0-9]{1,6})*|[A-Z][a-z]+-Hw[A-Z][A-Za-z]+)\b", RegexOptions.CultureInvariant);
 
     /// <summary>A run without spaces long enough to need a break at 320 CSS px.</summary>
     private static readonly Regex s_long = new(@"[^\s<>]{16,}", RegexOptions.CultureInvariant);
