@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -76,10 +77,21 @@ internal static class ReadableBreaks
         for (int i = 0; i < fields.Length; i++)
         {
             if (i > 0)
-                sb.Append(i < fields.Length && fields[i].Length > 0 ? ",<wbr>" : ",");
+                sb.Append(fields[i].Length > 0 ? ",<wbr>" : ",");
             string field = fields[i];
             if (field.Length >= 12 && field.IndexOf('@') > 0)
-                sb.Append("<span style=\"display:inline-block\">").Append(Parts(field)).Append("</span>");
+            {
+                // Empty fields that end the token ("address,,") stay with the address: no line of commas alone.
+                int tail = fields.Length - 1 - i;
+                bool emptyTail = fields.Skip(i + 1).All(f => f.Length == 0);
+                sb.Append("<span style=\"display:inline-block\">").Append(Parts(field));
+                if (emptyTail && tail > 0)
+                {
+                    sb.Append(',', tail);
+                    i = fields.Length;
+                }
+                sb.Append("</span>");
+            }
             else
                 sb.Append(field.Length >= 16 ? Parts(field) : field);
         }
