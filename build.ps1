@@ -5,7 +5,9 @@
 .DESCRIPTION
     Build  : publishes the engine into dependencies/, builds the cmdlets, copies an explicit allowlist into
              out/HealthwatchPolicy/<version>/, stamps the version, writes the MAML help and checks the manifest.
-    Test   : Build, then xunit (dotnet test) and Pester (in a child pwsh importing the built module).
+    Test   : First makes sure Debian's Chromium is there for the browser tests (installs it as root with apt-get, or
+             stops at once, exit code 3, with the command to run), then Build, then xunit (dotnet test) and Pester
+             (in a child pwsh importing the built module).
              Ends with one line "N passed, N failed[, N skipped]" over both runners; exits non-zero on any failure.
     Demo   : Build, then the main job on the bundled policy (and, as the module grows, the sample organisation).
     Soak   : Build, then the policy fuzz (tests/module/PolicyFuzz.psm1) with -SoakCount mutants (20,000 by default) in one
@@ -244,7 +246,8 @@ try {
         switch ($t) {
             'Clean' { Invoke-Clean }
             'Build' { Invoke-Build }
-            'Test' { Invoke-Build; Invoke-Test }
+            # The browser first: without one the run stops at once with the command to run (tools/TestBrowser.psm1).
+            'Test' { Import-Module (Join-Path $Root 'tools/TestBrowser.psm1') -Force; $null = Assert-TestBrowser; Invoke-Build; Invoke-Test }
             'Demo' { Invoke-Build; Invoke-Demo }
             'Bench' { Invoke-Build; Invoke-Bench }
             'Soak' { Invoke-Build; Invoke-Soak }

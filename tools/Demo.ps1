@@ -55,7 +55,13 @@ Grant-HwPostingAccess -Account $account -User rebecca.lloyd@hwsefton.example -Re
 Write-Host '== A grant the policy refuses (a guest account) ==' -ForegroundColor Cyan
 Grant-HwPostingAccess -Account twitter-hw-sefton -User 'priya.shah_gmail.com#EXT#@hwsefton.example' -Reason 'Volunteer rota' `
     -ErrorAction SilentlyContinue -ErrorVariable refused | Out-Null
-foreach ($e in $refused) { Write-Host "  $($e.FullyQualifiedErrorId) [$($e.CategoryInfo.Category)] $($e.Exception.Message)" -ForegroundColor Yellow }
+# A reader sees what was refused and why, and the error's short id (for a script or a help search), not PowerShell's
+# FullyQualifiedErrorId with the cmdlet's class name.
+foreach ($e in $refused) {
+    $id = ($e.FullyQualifiedErrorId -split ',')[0]
+    Write-Host "  Refused: $($e.Exception.Message)" -ForegroundColor Yellow
+    Write-Host "  (error id: $id)" -ForegroundColor Yellow
+}
 if (-not $refused) { throw 'The guest grant should have been refused.' }
 
 Write-Host '== Revoke ==' -ForegroundColor Cyan

@@ -14,7 +14,7 @@ namespace HealthwatchPolicy.BrowserTests;
 /// <summary>
 /// Opens an HTML page we generate (the policy, later the compliance report and the HTML email) in headless Chromium
 /// from a file:// URL and scans it with axe-core. Each scan leaves a full-page screenshot in
-/// <c>out/test-results/screenshots/&lt;name&gt;.png</c> and axe's full result in <c>out/test-results/axe/&lt;name&gt;.json</c>.
+/// <c>out/screenshots/&lt;name&gt;.png</c> and axe's full result in <c>out/test-results/axe/&lt;name&gt;.json</c>.
 /// </summary>
 /// <example>
 /// <code>
@@ -155,7 +155,7 @@ public sealed class LoadedPage : IAsyncDisposable
         return result;
     }
 
-    /// <summary>Saves a full-page screenshot as <c>out/test-results/screenshots/&lt;name&gt;.png</c> and returns its path.</summary>
+    /// <summary>Saves a full-page screenshot as <c>out/screenshots/&lt;name&gt;.png</c> and returns its path.</summary>
     public async Task<string> ScreenshotAsync()
     {
         Directory.CreateDirectory(RepoPaths.Screenshots);

@@ -90,6 +90,40 @@ public sealed class PolicyDocumentAccessibilityTests
         page.ThrowIfItFetched();
     }
 
+    [Theory]
+    [InlineData(false, 320)]
+    [InlineData(true, 320)]
+    [InlineData(false, 1280)]
+    [InlineData(true, 1280)]
+    public async Task Policy_html_breaks_no_word_mid_way(bool largePrint, int width)
+    {
+        string name = Name(largePrint, width == 320 ? "-320px" : "");
+        await using LoadedPage page = await _scan.OpenAsync(Render(largePrint), name + "-words", viewportWidth: width);
+        LineBreaks.AssertNoBrokenWords(await LineBreaks.BrokenWordsAsync(page.Page), name);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Policy_html_prints_on_A4_and_shows_no_folder_path(bool largePrint)
+    {
+        string name = Name(largePrint, "-print");
+        await using LoadedPage page = await _scan.OpenAsync(Render(largePrint), name);
+        string text = await page.Page.InnerTextAsync("body");
+        Assert.DoesNotContain(Path.GetDirectoryName(RepoPaths.BundledPolicy)!, text);
+        Assert.DoesNotMatch(@"(^|[\s(])(/|[A-Za-z]:\\)[\w.-]+[/\\]", text);
+        await LineBreaks.AssertPrintsOnA4Async(page.Page, Name(largePrint));
+    }
+
+    [Fact]
+    public async Task Policy_says_how_often_in_plain_english()
+    {
+        await using LoadedPage page = await _scan.OpenAsync(Render(largePrint: false), "policy-standard-wording");
+        string text = await page.Page.InnerTextAsync("body");
+        Assert.DoesNotContain("(s)", text);
+        Assert.Matches(@"Access review\s+every (month|\d+ months), due within \d+ days?", text);
+    }
+
     [Fact]
     public async Task Large_print_body_text_is_at_least_24px()
     {

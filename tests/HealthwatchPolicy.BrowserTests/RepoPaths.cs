@@ -14,8 +14,9 @@ public static class RepoPaths
     /// <summary>The policy that ships with the module.</summary>
     public static string BundledPolicy => Path.Combine(Root, "policy", "social-media-policy.yaml");
 
-    /// <summary><c>out/test-results/screenshots</c>: one full-page PNG per scan, for a person to look at.</summary>
-    public static string Screenshots => Path.Combine(Root, "out", "test-results", "screenshots");
+    /// <summary><c>out/screenshots</c>: one full-page PNG per scan (the report, the policy in standard and large print, the
+    /// review mails, at 1280 and 320 CSS px), for a person to look at.</summary>
+    public static string Screenshots => Path.Combine(Root, "out", "screenshots");
 
     private static string FindRoot()
     {

@@ -137,6 +137,22 @@ public sealed class ReviewMailAccessibilityTests
     }
 
     [Theory]
+    [InlineData("reviewer", 320)]
+    [InlineData("reminder", 320)]
+    [InlineData("escalation", 320)]
+    [InlineData("reviewer", 1280)]
+    [InlineData("escalation", 1280)]
+    public async Task Review_mail_breaks_no_word_and_at_1280_no_address(string kind, int width)
+    {
+        // At 320 CSS px a long sign-in name must wrap, between its parts only; at 1280 no address breaks at all.
+        string name = "review-mail-" + kind + (width == 320 ? "-320px" : "");
+        await using LoadedPage page = await _scan.OpenAsync(Html(Message(kind)), name + "-words", viewportWidth: width);
+        LineBreaks.AssertNoBrokenWords(await LineBreaks.BrokenWordsAsync(page.Page, addressesWhole: width >= 1280), name);
+        if (width >= 1280)
+            Assert.Contains("priya.shah_gmail.com#EXT#@hwsefton.onmicrosoft.example", await page.Page.InnerTextAsync("body"));
+    }
+
+    [Theory]
     [InlineData("reviewer")]
     [InlineData("reminder")]
     [InlineData("escalation")]

@@ -150,3 +150,81 @@ function Connect-HwTestGraph {
     Connect-HwDirectory @connect
 }
 Export-ModuleMember -Function Get-HwTestGraphToken, Get-HwFakeGraphHostPath, Start-HwFakeGraph, Stop-HwFakeGraph, Connect-HwTestGraph
+
+# ---- -WhatIf text, captured (issue 14 item 6) -------------------------------------------------------------------
+# The host writes "What if:" itself, past every stream: redirection cannot catch it, so a test that ran a cmdlet with
+# -WhatIf left a stray line in the Pester output and could not assert on it. Invoke-HwWhatIf runs the command in a
+# second runspace of this process whose host records what it is asked to write. The module's connection is
+# process-wide, so the command sees the same directory as the test.
+
+class HwCapturingHostUI : System.Management.Automation.Host.PSHostUserInterface {
+    [System.Collections.Generic.List[string]] $Lines = [System.Collections.Generic.List[string]]::new()
+    hidden [System.Text.StringBuilder] $Pending = [System.Text.StringBuilder]::new()
+    [System.Management.Automation.Host.PSHostRawUserInterface] get_RawUI() { return $null }
+    [string] ReadLine() { throw 'The capturing host reads nothing.' }
+    [System.Security.SecureString] ReadLineAsSecureString() { throw 'The capturing host reads nothing.' }
+    [void] Write([string] $value) { $null = $this.Pending.Append($value) }
+    [void] Write([System.ConsoleColor] $f, [System.ConsoleColor] $b, [string] $value) { $null = $this.Pending.Append($value) }
+    [void] WriteLine([string] $value) { $null = $this.Pending.Append($value); $this.Lines.Add($this.Pending.ToString()); $null = $this.Pending.Clear() }
+    [void] WriteErrorLine([string] $value) { $this.Lines.Add($value) }
+    [void] WriteDebugLine([string] $value) { }
+    [void] WriteProgress([long] $id, [System.Management.Automation.ProgressRecord] $record) { }
+    [void] WriteVerboseLine([string] $value) { }
+    [void] WriteWarningLine([string] $value) { }
+    [System.Collections.Generic.Dictionary[string, psobject]] Prompt([string] $caption, [string] $message,
+        [System.Collections.ObjectModel.Collection[System.Management.Automation.Host.FieldDescription]] $descriptions) { throw 'The capturing host prompts for nothing.' }
+    [int] PromptForChoice([string] $caption, [string] $message,
+        [System.Collections.ObjectModel.Collection[System.Management.Automation.Host.ChoiceDescription]] $choices, [int] $defaultChoice) { throw 'The capturing host prompts for nothing.' }
+    [System.Management.Automation.PSCredential] PromptForCredential([string] $caption, [string] $message, [string] $userName, [string] $targetName) { throw 'The capturing host prompts for nothing.' }
+    [System.Management.Automation.PSCredential] PromptForCredential([string] $caption, [string] $message, [string] $userName, [string] $targetName,
+        [System.Management.Automation.PSCredentialTypes] $allowedCredentialTypes, [System.Management.Automation.PSCredentialUIOptions] $options) { throw 'The capturing host prompts for nothing.' }
+}
+
+class HwCapturingHost : System.Management.Automation.Host.PSHost {
+    hidden [HwCapturingHostUI] $CapturingUI = [HwCapturingHostUI]::new()
+    hidden [guid] $Id = [guid]::NewGuid()
+    [string] get_Name() { return 'HwCapturingHost' }
+    [version] get_Version() { return [version]'1.0' }
+    [guid] get_InstanceId() { return $this.Id }
+    [System.Management.Automation.Host.PSHostUserInterface] get_UI() { return $this.CapturingUI }
+    [System.Globalization.CultureInfo] get_CurrentCulture() { return [System.Globalization.CultureInfo]::InvariantCulture }
+    [System.Globalization.CultureInfo] get_CurrentUICulture() { return [System.Globalization.CultureInfo]::InvariantCulture }
+    [void] SetShouldExit([int] $exitCode) { }
+    [void] EnterNestedPrompt() { throw 'No nested prompts.' }
+    [void] ExitNestedPrompt() { }
+    [void] NotifyBeginApplication() { }
+    [void] NotifyEndApplication() { }
+}
+
+<#
+.SYNOPSIS
+    Runs $ScriptBlock (a command with -WhatIf) with the built module in a runspace whose host output is captured.
+    $Variables become variables there (the block cannot see the test's own). Returns Output (the pipeline's objects),
+    WhatIf (the "What if:" lines), HostLines (everything the host was asked to write) and Errors (the error records).
+#>
+function Invoke-HwWhatIf {
+    param([Parameter(Mandatory)] [scriptblock] $ScriptBlock, [hashtable] $Variables = @{})
+    $capturing = [HwCapturingHost]::new()
+    $iss = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
+    $iss.ImportPSModule([string[]] @(Get-HwBuiltManifest))
+    $runspace = [System.Management.Automation.Runspaces.RunspaceFactory]::CreateRunspace($capturing, $iss)
+    $runspace.Open()
+    try {
+        foreach ($name in $Variables.Keys) { $runspace.SessionStateProxy.SetVariable($name, $Variables[$name]) }
+        $ps = [powershell]::Create()
+        $ps.Runspace = $runspace
+        $null = $ps.AddScript($ScriptBlock.ToString())
+        $output = $ps.Invoke()
+        $lines = @($capturing.CapturingUI.Lines)
+        [pscustomobject]@{
+            Output    = @($output)
+            WhatIf    = @($lines | Where-Object { $_ -like 'What if:*' })
+            HostLines = $lines
+            Errors    = @($ps.Streams.Error)
+        }
+    }
+    finally {
+        $runspace.Dispose()
+    }
+}
+Export-ModuleMember -Function Invoke-HwWhatIf

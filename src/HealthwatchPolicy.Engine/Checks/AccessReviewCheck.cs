@@ -18,13 +18,13 @@ namespace HealthwatchPolicy.Engine.Checks;
 internal sealed class AccessReviewCheck : PolicyCheck
 {
     public const string CheckName = "AccessReview";
-    internal static readonly ComplianceRule AccessReviewOverdue = new("HW-REV-001", CheckName, Severity.Medium, "The monthly access review is overdue");
-    internal static readonly ComplianceRule AccessNotConfirmed = new("HW-REV-002", CheckName, Severity.Medium, "Access was not confirmed in the last access review");
-    internal static readonly ComplianceRule ReviewDatedInFuture = new("HW-REV-003", CheckName, Severity.High, "An access review is dated in the future");
+    internal static readonly ComplianceRule AccessReviewOverdue = new("HW-REV-001", CheckName, Severity.Medium, "The monthly access review is overdue", "Remind the reviewers to make their decisions, or ask IT support to start this month's review.");
+    internal static readonly ComplianceRule AccessNotConfirmed = new("HW-REV-002", CheckName, Severity.Medium, "Access was not confirmed in the last access review", "Decide whether this person should keep posting, and tell IT support so the access is kept or removed.");
+    internal static readonly ComplianceRule ReviewDatedInFuture = new("HW-REV-003", CheckName, Severity.High, "An access review is dated in the future", "Ask IT support to check that computer's clock and to set this review aside.");
 
     public override string Name => CheckName;
     public override int Order => 90;
-    internal static readonly ComplianceRule ReviewPeriodInvalid = new("HW-REV-004", CheckName, Severity.High, "A stored access review's period is not a calendar month");
+    internal static readonly ComplianceRule ReviewPeriodInvalid = new("HW-REV-004", CheckName, Severity.High, "A stored access review's period is not a calendar month", "Ask IT support to look at this stored review and to set it aside.");
 
     public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { AccessReviewOverdue, AccessNotConfirmed, ReviewDatedInFuture, ReviewPeriodInvalid };
 
@@ -48,11 +48,11 @@ internal sealed class AccessReviewCheck : PolicyCheck
         DateTime nextDue = periodStart.AddMonths(interval).AddDays(s.Policy.Parameters.AccessReview.DueDays);
         if (r.ClosedAt is null && r.Undecided > 0 && s.Now > r.DueAt)
             yield return Finding(s, AccessReviewOverdue, null, $"Access review {r.Period}",
-                $"The {r.Period} access review was due on {EnglishDate.Long(r.DueAt.UtcDateTime)} and {r.Undecided} decision(s) are still missing.",
+                $"The {r.Period} access review was due on {EnglishDate.Long(r.DueAt.UtcDateTime)} and {Text.EnglishCount.Of(r.Undecided, "decision")} {(r.Undecided == 1 ? "is" : "are")} still missing.",
                 "Ask the reviewers to decide (Get-HwAccessReview -Pending), or record decisions with Complete-HwAccessReview.");
         else if (s.Now.UtcDateTime > nextDue)
             yield return Finding(s, AccessReviewOverdue, null, "Access review",
-                $"The last access review was for {r.Period}; the next was due to start within {interval} month(s) and finish by {EnglishDate.Long(nextDue)}.",
+                $"The last access review was for {r.Period}; the next was due to start within {Text.EnglishCount.Of(interval, "month")} and finish by {EnglishDate.Long(nextDue)}.",
                 "Start this month's review: Start-HwAccessReview, then Send-HwAccessReview.");
         if (r.ClosedAt is null)
             yield break;

@@ -10,8 +10,8 @@ namespace HealthwatchPolicy.Engine.Checks;
 internal sealed class AccountOwnerCheck : PolicyCheck
 {
     public const string CheckName = "AccountOwner";
-    internal static readonly ComplianceRule OwnerMissing = new("HW-OWN-001", CheckName, Severity.High, "Account owner is not in the directory");
-    internal static readonly ComplianceRule OwnerDisabled = new("HW-OWN-002", CheckName, Severity.High, "Account owner is disabled");
+    internal static readonly ComplianceRule OwnerMissing = new("HW-OWN-001", CheckName, Severity.High, "Account owner is not in the directory", "Choose a current member of staff to own this account, and tell IT support who it is.");
+    internal static readonly ComplianceRule OwnerDisabled = new("HW-OWN-002", CheckName, Severity.High, "Account owner is disabled", "The owner has left or is switched off: choose a current member of staff to own this account, and tell IT support who it is.");
 
     public override string Name => CheckName;
     public override int Order => 20;

@@ -10,13 +10,13 @@ namespace HealthwatchPolicy.Engine.Checks;
 internal sealed class AuthorisedPostersCheck : PolicyCheck
 {
     public const string CheckName = "AuthorisedPosters";
-    internal static readonly ComplianceRule PosterNotJournaled = new("HW-AUT-001", CheckName, Severity.High, "Poster added outside the module (no grant in the journal)");
+    internal static readonly ComplianceRule PosterNotJournaled = new("HW-AUT-001", CheckName, Severity.High, "Poster added outside the module (no grant in the journal)", "Decide whether this person should post for us; IT support then puts the access on record or removes it.");
 
     public override string Name => CheckName;
     public override int Order => 40;
-    internal static readonly ComplianceRule NestedGroup = new("HW-AUT-002", CheckName, Severity.High, "A group inside the posting group gives people access");
-    internal static readonly ComplianceRule GrantNotInDirectory = new("HW-AUT-003", CheckName, Severity.Medium, "The journal's last word is a grant but the person cannot post");
-    internal static readonly ComplianceRule IntentWithoutOutcome = new("HW-AUT-004", CheckName, Severity.Medium, "A change was started but its outcome is not on record");
+    internal static readonly ComplianceRule NestedGroup = new("HW-AUT-002", CheckName, Severity.High, "A group inside the posting group gives people access", "Ask IT support to take this group out, then give access one by one to the people who should post.");
+    internal static readonly ComplianceRule GrantNotInDirectory = new("HW-AUT-003", CheckName, Severity.Medium, "The journal's last word is a grant but the person cannot post", "Ask IT support who removed this person's access, and decide whether they should have it back.");
+    internal static readonly ComplianceRule IntentWithoutOutcome = new("HW-AUT-004", CheckName, Severity.Medium, "A change was started but its outcome is not on record", "Ask IT support to finish recording this change: the next change they make records whether it happened.");
     public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { PosterNotJournaled, NestedGroup, GrantNotInDirectory, IntentWithoutOutcome };
 
     public override IEnumerable<ComplianceFinding> Find(CheckSnapshot s)
@@ -102,7 +102,7 @@ internal sealed class AuthorisedPostersCheck : PolicyCheck
                 string people = n.DirectMemberIds.Count == 0 ? "nobody directly" : string.Join(", ", System.Linq.Enumerable.Select(n.DirectMemberIds, s.Upn));
                 yield return Finding(s, NestedGroup, a.Name, n.DisplayName,
                     $"The group '{n.DisplayName}' ({n.Id}) is inside '{a.GroupName}', so everyone in it can post to '{a.Name}' without a grant: {people}"
-                    + (n.GroupIds.Count > 0 ? $", and the members of {n.GroupIds.Count} group(s) inside it." : "."),
+                    + (n.GroupIds.Count > 0 ? $", and the members of {Text.EnglishCount.Of(n.GroupIds.Count, "group")} inside it." : "."),
                     $"Take '{n.DisplayName}' out of '{a.GroupName}' in the directory, then grant the people who should post one by one (Grant-HwPostingAccess -Account {a.Name} -User ...).");
             }
     }

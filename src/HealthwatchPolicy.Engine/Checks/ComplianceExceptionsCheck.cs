@@ -15,8 +15,8 @@ namespace HealthwatchPolicy.Engine.Checks;
 internal sealed class ComplianceExceptionsCheck : PolicyCheck
 {
     public const string CheckName = "ComplianceExceptions";
-    internal static readonly ComplianceRule ExceptionExpired = new("HW-EXC-001", CheckName, Severity.Medium, "A compliance exception has expired");
-    internal static readonly ComplianceRule ExceptionStale = new("HW-EXC-002", CheckName, Severity.Low, "A compliance exception matches no finding");
+    internal static readonly ComplianceRule ExceptionExpired = new("HW-EXC-001", CheckName, Severity.Medium, "A compliance exception has expired", "The agreed exception has run out: either get the problem fixed, or ask the approver whether to agree a new exception.");
+    internal static readonly ComplianceRule ExceptionStale = new("HW-EXC-002", CheckName, Severity.Low, "A compliance exception matches no finding", "Ask IT support to remove this exception: what it excused is no longer there.");
 
     public override string Name => CheckName;
     public override int Order => 100;

@@ -9,8 +9,8 @@ namespace HealthwatchPolicy.Engine.Checks;
 internal sealed class EscalationContactsCheck : PolicyCheck
 {
     public const string CheckName = "EscalationContacts";
-    internal static readonly ComplianceRule RoleUnassigned = new("HW-ESC-001", CheckName, Severity.High, "Escalation contact role is not assigned");
-    internal static readonly ComplianceRule RoleHolderUnavailable = new("HW-ESC-002", CheckName, Severity.High, "Escalation contact is missing or disabled");
+    internal static readonly ComplianceRule RoleUnassigned = new("HW-ESC-001", CheckName, Severity.High, "Escalation contact role is not assigned", "Say who the Manager or Communications Officer is now, and ask for the policy to be updated and published again.");
+    internal static readonly ComplianceRule RoleHolderUnavailable = new("HW-ESC-002", CheckName, Severity.High, "Escalation contact is missing or disabled", "The person named for this role has left or is switched off: say who holds the role now, and ask for the policy to be updated.");
 
     public override string Name => CheckName;
     public override int Order => 70;

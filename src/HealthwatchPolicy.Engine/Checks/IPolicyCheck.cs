@@ -53,7 +53,7 @@ internal abstract class PolicyCheck : IPolicyCheck
     }
 
     /// <summary>A rule of this check.</summary>
-    protected ComplianceRule Rule(string id, Severity severity, string title) => new(id, Name, severity, title);
+    protected ComplianceRule Rule(string id, Severity severity, string title, string nextStep) => new(id, Name, severity, title, nextStep);
 }
 
 /// <summary>What a check may consult before a change: the policy and a directory lookup.</summary>

@@ -12,7 +12,7 @@ namespace HealthwatchPolicy.Engine.Checks;
 internal sealed class JournalIntegrityCheck : PolicyCheck
 {
     public const string CheckName = "JournalIntegrity";
-    internal static readonly ComplianceRule JournalDamaged = new("HW-AUD-001", CheckName, Severity.Critical, "The audit journal does not verify");
+    internal static readonly ComplianceRule JournalDamaged = new("HW-AUD-001", CheckName, Severity.Critical, "The audit journal does not verify", "Treat this as urgent: ask IT support to check the audit record and restore it from a backup. Do not change any files yourself.");
 
     public override string Name => CheckName;
     public override int Order => 35;

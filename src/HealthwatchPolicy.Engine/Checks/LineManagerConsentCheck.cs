@@ -13,8 +13,8 @@ namespace HealthwatchPolicy.Engine.Checks;
 internal sealed class LineManagerConsentCheck : PolicyCheck
 {
     public const string CheckName = "LineManagerConsent";
-    internal static readonly ComplianceRule Missing = new("HW-CON-001", CheckName, Severity.High, "Account set up without recorded line-manager consent");
-    internal static readonly ComplianceRule NotManager = new("HW-CON-002", CheckName, Severity.High, "Consent given by someone who is not the owner's line manager");
+    internal static readonly ComplianceRule Missing = new("HW-CON-001", CheckName, Severity.High, "Account set up without recorded line-manager consent", "Ask the owner's line manager whether this account should exist, and tell IT support what they say.");
+    internal static readonly ComplianceRule NotManager = new("HW-CON-002", CheckName, Severity.High, "Consent given by someone who is not the owner's line manager", "Ask the owner's current line manager to confirm this account, and tell IT support their answer.");
 
     public override string Name => CheckName;
     public override int Order => 10;

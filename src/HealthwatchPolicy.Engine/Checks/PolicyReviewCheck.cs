@@ -8,7 +8,7 @@ namespace HealthwatchPolicy.Engine.Checks;
 internal sealed class PolicyReviewCheck : PolicyCheck
 {
     public const string CheckName = "PolicyReview";
-    internal static readonly ComplianceRule PolicyReviewOverdue = new("HW-POL-001", CheckName, Severity.Medium, "The policy is past its review date");
+    internal static readonly ComplianceRule PolicyReviewOverdue = new("HW-POL-001", CheckName, Severity.Medium, "The policy is past its review date", "Arrange for the policy to be reviewed, then publish the new version and ask staff to read it.");
 
     public override string Name => CheckName;
     public override int Order => 80;

@@ -17,10 +17,10 @@ namespace HealthwatchPolicy.Engine.Checks;
 internal sealed class PosterEligibilityCheck : PolicyCheck
 {
     public const string CheckName = "PosterEligibility";
-    internal static readonly ComplianceRule PosterDisabled = new("HW-ELG-001", CheckName, Severity.Critical, "Disabled account can post");
-    internal static readonly ComplianceRule PosterIsGuest = new("HW-ELG-002", CheckName, Severity.High, "Guest account can post");
-    internal static readonly ComplianceRule PosterTypeNotEligible = new("HW-ELG-003", CheckName, Severity.High, "Poster's employee type is not eligible");
-    internal static readonly ComplianceRule PosterNotAcknowledged = new("HW-ELG-004", CheckName, Severity.Medium, "Poster has not acknowledged the current policy");
+    internal static readonly ComplianceRule PosterDisabled = new("HW-ELG-001", CheckName, Severity.Critical, "Disabled account can post", "Act today: ask IT support to remove this person's access, then check on the site itself that they can no longer post.");
+    internal static readonly ComplianceRule PosterIsGuest = new("HW-ELG-002", CheckName, Severity.High, "Guest account can post", "Ask IT support to remove this guest's access. If they are a volunteer who should post, arrange a staff or volunteer account for them.");
+    internal static readonly ComplianceRule PosterTypeNotEligible = new("HW-ELG-003", CheckName, Severity.High, "Poster's employee type is not eligible", "Check this person's role. If they should no longer post, ask IT support to remove the access; if their role is recorded wrongly, ask for it to be put right.");
+    internal static readonly ComplianceRule PosterNotAcknowledged = new("HW-ELG-004", CheckName, Severity.Medium, "Poster has not acknowledged the current policy", "Ask this person to read the current policy and confirm that they have, or ask IT support to remove their access.");
 
     public override string Name => CheckName;
     public override int Order => 50;

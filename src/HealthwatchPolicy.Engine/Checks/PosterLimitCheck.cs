@@ -9,7 +9,7 @@ namespace HealthwatchPolicy.Engine.Checks;
 internal sealed class PosterLimitCheck : PolicyCheck
 {
     public const string CheckName = "PosterLimit";
-    internal static readonly ComplianceRule PosterLimit = new("HW-LIM-001", CheckName, Severity.Medium, "Account has more posters than the policy allows");
+    internal static readonly ComplianceRule PosterLimit = new("HW-LIM-001", CheckName, Severity.Medium, "Account has more posters than the policy allows", "Decide who no longer needs to post on this account, and ask IT support to remove their access.");
 
     public override string Name => CheckName;
     public override int Order => 60;

@@ -11,19 +11,19 @@ namespace HealthwatchPolicy.Engine.Checks;
 internal sealed class RegisterIntegrityCheck : PolicyCheck
 {
     public const string CheckName = "RegisterIntegrity";
-    internal static readonly ComplianceRule GroupNotInRegister = new("HW-REG-001", CheckName, Severity.Medium, "Posting group is not in the register");
-    internal static readonly ComplianceRule RegisterGroupGone = new("HW-REG-002", CheckName, Severity.Medium, "Registered account's posting group is gone");
+    internal static readonly ComplianceRule GroupNotInRegister = new("HW-REG-001", CheckName, Severity.Medium, "Posting group is not in the register", "Find out who set up this group and whether it is one of our accounts, then tell IT support to register it or delete it.");
+    internal static readonly ComplianceRule RegisterGroupGone = new("HW-REG-002", CheckName, Severity.Medium, "Registered account's posting group is gone", "Ask IT support to find out what happened to this account's group, and tell them whether the account is still in use.");
 
     public override string Name => CheckName;
     public override int Order => 30;
-    internal static readonly ComplianceRule GroupWrongKind = new("HW-REG-003", CheckName, Severity.High, "Posting group is not a security group the module can manage");
+    internal static readonly ComplianceRule GroupWrongKind = new("HW-REG-003", CheckName, Severity.High, "Posting group is not a security group the module can manage", "Ask IT support to set this account up again in the right kind of group; until then, changes to who can post need their help.");
     public override IReadOnlyList<ComplianceRule> Rules { get; } = new[] { GroupNotInRegister, RegisterGroupGone, GroupWrongKind };
 
     public override IEnumerable<ComplianceFinding> Find(CheckSnapshot s)
     {
         foreach (DirectoryGroup g in s.Register.UnregisteredGroups)
             yield return Finding(s, GroupNotInRegister, null, g.DisplayName,
-                $"'{g.DisplayName}' follows the posting-group naming convention but has no register entry ({g.MemberIds.Count} member(s)).",
+                $"'{g.DisplayName}' follows the posting-group naming convention but has no register entry ({Text.EnglishCount.Of(g.MemberIds.Count, "member")}).",
                 "Register the account with New-HwOfficialAccount (with consent), or rename or remove the group.");
         var registered = new HashSet<string>(s.Register.Accounts.Select(a => a.Name), StringComparer.OrdinalIgnoreCase);
         var created = new Dictionary<string, JournalEntry>(StringComparer.OrdinalIgnoreCase);

@@ -34,6 +34,7 @@ public sealed class ComplianceFinding
         Subject = subject;
         Evidence = evidence;
         Remediation = remediation;
+        NextStep = rule.NextStep;
         DetectedAt = detectedAt;
         PolicyVersion = policyVersion;
     }
@@ -56,8 +57,10 @@ public sealed class ComplianceFinding
     public string Subject { get; }
     /// <summary>What was found, with the names and values that show it.</summary>
     public string Evidence { get; }
-    /// <summary>What to do about it, naming the cmdlet that fixes it where there is one.</summary>
+    /// <summary>What to do about it, naming the cmdlet that fixes it where there is one (for the administrator).</summary>
     public string Remediation { get; }
+    /// <summary>The next step in plain language for the manager who reads the report (the rule's <see cref="ComplianceRule.NextStep"/>).</summary>
+    public string NextStep { get; }
     /// <summary>When the report was run (the session clock's now).</summary>
     public DateTimeOffset DetectedAt { get; }
     /// <summary>The policy version the finding was judged against.</summary>
@@ -97,9 +100,11 @@ public sealed class ComplianceFinding
 /// <summary>A compliance rule: a stable id, the check it implements, a severity and a title.</summary>
 public sealed class ComplianceRule
 {
-    /// <summary>A rule of the check named <paramref name="check"/>: stable <paramref name="id"/>, <paramref name="severity"/> and one-line <paramref name="title"/>.</summary>
-    public ComplianceRule(string id, string check, Severity severity, string title)
+    /// <summary>A rule of the check named <paramref name="check"/>: stable <paramref name="id"/>, <paramref name="severity"/>,
+    /// one-line <paramref name="title"/> and <paramref name="nextStep"/>, the plain-language step for the manager.</summary>
+    public ComplianceRule(string id, string check, Severity severity, string title, string nextStep)
     {
+        NextStep = nextStep;
         Id = id;
         Check = check;
         Severity = severity;
@@ -114,6 +119,9 @@ public sealed class ComplianceRule
     public Severity Severity { get; }
     /// <summary>One line that names what the rule requires.</summary>
     public string Title { get; }
+    /// <summary>What the manager (or whoever reads the report) does next, in plain language with no command in it:
+    /// the admin's command is the finding's <see cref="ComplianceFinding.Remediation"/>. docs/compliance-rules.md lists it per rule.</summary>
+    public string NextStep { get; }
 }
 
 /// <summary>Counts for one rule, in a summary.</summary>

@@ -43,7 +43,7 @@ public sealed class ComplianceReport
         Contacts = contacts;
     }
 
-    /// <summary>The findings, by severity (most serious first), then account, then rule id.</summary>
+    /// <summary>The findings, by severity (most serious first), then account (organisation-wide findings last), then rule id.</summary>
     public IReadOnlyList<ComplianceFinding> Findings { get; }
     /// <summary>The counts by severity and rule, and the pass/fail result.</summary>
     public ComplianceSummary Summary { get; }

@@ -19,7 +19,24 @@ public static class ComplianceReportRenderer
     private static string When(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
     private static string AccountHeading(string? account) => account ?? "Organisation-wide";
 
-    /// <summary>The report as one self-contained HTML page (UTF-8, inline CSS): a summary, a severity chart as SVG with a table twin, and the findings table. Pure: touches no file.</summary>
+    /// <summary>
+    /// The directory in words for a person: which kind of directory, never a folder path or an app id (a report is
+    /// mailed and printed, and the machine's folders mean nothing to its reader).
+    /// </summary>
+    internal static string DirectoryInWords(string? directory) =>
+        directory is null ? "the directory"
+        : directory.StartsWith("graph:", StringComparison.OrdinalIgnoreCase) ? "the organisation's Microsoft 365 directory"
+        : directory.StartsWith("local:", StringComparison.OrdinalIgnoreCase) ? "a local copy of the directory (files, not Microsoft 365)"
+        : "the directory";
+
+    /// <summary>The open findings (suppressed ones have their own section) in the order a reader acts on them: severity
+    /// (Critical first), then account (organisation-wide last), then rule.</summary>
+    internal static System.Collections.Generic.IEnumerable<ComplianceFinding> ReadingOrder(ComplianceReport report) =>
+        Open(report).OrderBy(f => f.Severity).ThenBy(f => f.Account is null ? 1 : 0).ThenBy(f => f.Account, StringComparer.Ordinal)
+            .ThenBy(f => f.RuleId, StringComparer.Ordinal).ThenBy(f => f.Subject, StringComparer.Ordinal);
+
+    /// <summary>The report as one self-contained HTML page (UTF-8, inline CSS): a summary, a bar chart by rule labelled in words,
+    /// and the findings by severity (Critical first), each with the manager's next step beside the administrator's command. Pure: touches no file.</summary>
     public static string ToHtml(ComplianceReport report)
     {
         ComplianceSummary s = report.Summary;
@@ -36,7 +53,7 @@ public static class ComplianceReportRenderer
 <header>
 <p class=""org"">{H(report.Organisation)}</p>
 <h1>Social media policy compliance report</h1>
-<p>Generated {H(When(s.GeneratedAt))} from {H(s.Directory)}, against {H(report.PolicyTitle)} version {H(report.PolicyVersion)}.</p>
+<p>Generated {H(When(s.GeneratedAt))} from {H(DirectoryInWords(s.Directory))}, against {H(report.PolicyTitle)} version {H(report.PolicyVersion)}.</p>
 </header>
 <main id=""content"">
 <section aria-labelledby=""glance"">
@@ -44,8 +61,9 @@ public static class ComplianceReportRenderer
 <p class=""result result-{(s.Passed ? "pass" : "fail")}""><strong>Result: {ResultWords(s)}</strong> &ndash; {s.Total} finding{(s.Total == 1 ? "" : "s")}.</p>
 <table class=""counts"">
 <caption>Findings by severity</caption>
-<thead><tr>{string.Concat(s_severities.Select(v => $"<th scope=\"col\">{v}</th>"))}</tr></thead>
-<tbody><tr>{string.Concat(s_severities.Select(v => $"<td>{Count(s, v)}</td>"))}</tr></tbody>
+<thead><tr><th scope=""col"">Severity</th><th scope=""col"">Findings</th></tr></thead>
+<tbody>
+{string.Concat(s_severities.Select(v => $"<tr><th scope=\"row\"><span class=\"sev sev-{v.ToString().ToLowerInvariant()}\">{v}</span></th><td>{Count(s, v)}</td></tr>\n"))}</tbody>
 </table>
 ");
         AppendChart(html, s);
@@ -57,20 +75,22 @@ public static class ComplianceReportRenderer
 {string.Concat(report.Contacts.Select(c => $"<li>{H(c.Role)}: {(c.Holder is null ? "<strong>not assigned</strong>" : H(c.DisplayName is null ? c.Holder : $"{c.DisplayName} ({c.Holder})"))} &ndash; {H(c.Status)}</li>\n"))}</ul>
 </section>
 <section aria-labelledby=""findings"">
-<h2 id=""findings"">Findings by account</h2>
+<h2 id=""findings"">Findings, most serious first</h2>
 ");
         if (report.Findings.Count == 0)
             html.Append("<p>No findings: every enforced clause of the policy is met.</p>\n");
-        foreach (var group in Open(report).GroupBy(f => f.Account).OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var group in ReadingOrder(report).GroupBy(f => f.Severity))
         {
-            html.Append($"<h3>{H(AccountHeading(group.Key))}</h3>\n<ul class=\"findings\">\n");
+            html.Append($"<h3 id=\"sev-{group.Key.ToString().ToLowerInvariant()}\">{group.Key} ({group.Count()})</h3>\n<ul class=\"findings\">\n");
             foreach (ComplianceFinding f in group)
                 html.Append($@"<li class=""finding sev-{f.Severity.ToString().ToLowerInvariant()}"">
-<p class=""title""><span class=""sev"">{f.Severity}</span> <span class=""rule"">{H(f.RuleId)}</span> {H(f.Title)}</p>
+<p class=""title""><span class=""sev"">{f.Severity}</span> {H(f.Title)} <span class=""rule"">{H(f.RuleId)}</span></p>
 <dl>
+<dt>Account</dt><dd>{H(AccountHeading(f.Account))}</dd>
 <dt>Who or what</dt><dd>{H(f.Subject)}</dd>
 <dt>Evidence</dt><dd>{H(f.Evidence)}</dd>
-<dt>What to do</dt><dd>{H(f.Remediation)}</dd>
+<dt>What to do</dt><dd>{H(f.NextStep)}</dd>
+<dt>How (for IT support)</dt><dd>{H(f.Remediation)}</dd>
 <dt>Policy clause</dt><dd>{(f.ClauseId is null ? "(none)" : $"{H(f.ClauseId)}: &ldquo;{H(f.ClauseText)}&rdquo;")}</dd>
 </dl>
 </li>
@@ -89,41 +109,34 @@ public static class ComplianceReportRenderer
 </body>
 </html>
 ");
-        return Text.SafeText.Neutralise(html.ToString(), keepLineFeeds: true)!; // no control from directory data reaches the reader
+        // Ids kept whole, long names breakable between their parts; no control from directory data reaches the reader.
+        return Text.SafeText.Neutralise(Text.ReadableBreaks.Apply(html.ToString()), keepLineFeeds: true)!;
     }
 
-    /// <summary>A horizontal bar per rule that found something; the same numbers stand in a table just after it.</summary>
+    /// <summary>
+    /// A bar per rule that found something, made of HTML so it reads without the table and at any width: each bar is
+    /// labelled in words (the rule's title, its severity written out, its id) and carries its count as text; the colour
+    /// repeats the severity written beside it, so nothing depends on telling colours apart (no legend needed).
+    /// </summary>
     private static void AppendChart(StringBuilder html, ComplianceSummary s)
     {
-        var rows = s.Rules.Where(r => r.Count > 0).ToList();
+        var rows = s.Rules.Where(r => r.Count > 0).OrderBy(r => r.Severity).ThenByDescending(r => r.Count).ToList();
         if (rows.Count == 0)
             return;
         int max = rows.Max(r => r.Count);
-        const int rowHeight = 28, labelWidth = 110, barWidth = 180;
-        int height = rows.Count * rowHeight + 8;
-        html.Append($@"<figure>
-<svg role=""img"" aria-labelledby=""chart-title"" viewBox=""0 0 {labelWidth + barWidth + 40} {height}"" width=""100%"" style=""max-width:32rem"" xmlns=""http://www.w3.org/2000/svg"">
-<title id=""chart-title"">Findings by rule: {H(string.Join("; ", rows.Select(r => $"{r.RuleId} {r.Count}")))}</title>
+        html.Append(@"<figure class=""chart"" aria-labelledby=""chart-title"">
+<figcaption id=""chart-title"">Findings by rule, most serious first (bar length is the number of findings)</figcaption>
+<ul class=""bars"">
 ");
-        for (int i = 0; i < rows.Count; i++)
+        foreach (ComplianceRuleCount r in rows)
         {
-            int y = i * rowHeight + 4;
-            int w = Math.Max(4, rows[i].Count * barWidth / max);
-            html.Append($@"<text x=""0"" y=""{y + 18}"" font-size=""14"" fill=""#1b1b1b"">{H(rows[i].RuleId)}</text>
-<rect x=""{labelWidth}"" y=""{y + 4}"" width=""{w}"" height=""18"" fill=""{BarColour(rows[i].Severity)}""/>
-<text x=""{labelWidth + w + 6}"" y=""{y + 18}"" font-size=""14"" fill=""#1b1b1b"">{rows[i].Count}</text>
+            int percent = Math.Max(3, r.Count * 70 / max); // the longest bar takes 70% of the row, leaving room for its count
+            string sev = r.Severity.ToString().ToLowerInvariant();
+            html.Append($@"<li><span class=""bar-label"">{H(r.Title)} <span class=""bar-meta"">({r.Severity}, {H(r.RuleId)})</span></span>
+<span class=""bar-row""><span class=""bar bar-{sev}"" style=""width:{percent.ToString(CultureInfo.InvariantCulture)}%""></span><span class=""bar-count"">{r.Count} finding{(r.Count == 1 ? "" : "s")}</span></span></li>
 ");
         }
-        html.Append($@"</svg>
-<figcaption>Findings by rule (the table below gives the same numbers).</figcaption>
-</figure>
-<table class=""rules"">
-<caption>Findings by rule</caption>
-<thead><tr><th scope=""col"">Rule</th><th scope=""col"">What it checks</th><th scope=""col"">Severity</th><th scope=""col"">Findings</th></tr></thead>
-<tbody>
-{string.Concat(rows.Select(r => $"<tr><td>{H(r.RuleId)}</td><td>{H(r.Title)}</td><td>{r.Severity}</td><td>{r.Count}</td></tr>\n"))}</tbody>
-</table>
-");
+        html.Append("</ul>\n</figure>\n");
     }
 
     /// <summary>The report as Markdown (GitHub flavour): the summary, the per-rule counts and the findings as tables. Pure: touches no file.</summary>
@@ -132,13 +145,13 @@ public static class ComplianceReportRenderer
         ComplianceSummary s = report.Summary;
         var md = new StringBuilder();
         md.AppendLine("# Social media policy compliance report").AppendLine();
-        md.AppendLine($"{Esc(report.Organisation)}. Generated {When(s.GeneratedAt)} from {Esc(s.Directory)}, against {Esc(report.PolicyTitle)} version {Esc(report.PolicyVersion)}.").AppendLine();
+        md.AppendLine($"{Esc(report.Organisation)}. Generated {When(s.GeneratedAt)} from {Esc(DirectoryInWords(s.Directory))}, against {Esc(report.PolicyTitle)} version {Esc(report.PolicyVersion)}.").AppendLine();
         md.AppendLine("## At a glance").AppendLine();
         md.AppendLine($"**Result: {ResultWords(s)}** ({s.Total} finding{(s.Total == 1 ? "" : "s")}).").AppendLine();
         md.AppendLine("| " + string.Join(" | ", s_severities) + " |");
         md.AppendLine("|" + string.Concat(s_severities.Select(_ => " --- |")));
         md.AppendLine("| " + string.Join(" | ", s_severities.Select(v => Count(s, v))) + " |").AppendLine();
-        var rows = s.Rules.Where(r => r.Count > 0).ToList();
+        var rows = s.Rules.Where(r => r.Count > 0).OrderBy(r => r.Severity).ToList();
         if (rows.Count > 0)
         {
             md.AppendLine("| Rule | What it checks | Severity | Findings |").AppendLine("| --- | --- | --- | --- |");
@@ -151,15 +164,15 @@ public static class ComplianceReportRenderer
         md.AppendLine($"- Journal witness: `{report.Witness ?? "none (the journal is empty)"}` (keep this report: `Test-HwAuditLog -Witness` checks that the journal still passes through it).");
         foreach (ReportContact c in report.Contacts)
             md.AppendLine($"- {Esc(c.Role)}: {Esc(c.Holder is null ? "not assigned" : c.DisplayName is null ? c.Holder : $"{c.DisplayName} ({c.Holder})")} ({Esc(c.Status)})");
-        md.AppendLine().AppendLine("## Findings by account").AppendLine();
+        md.AppendLine().AppendLine("## Findings, most serious first").AppendLine();
         if (report.Findings.Count == 0)
             md.AppendLine("No findings: every enforced clause of the policy is met.");
-        foreach (var group in Open(report).GroupBy(f => f.Account).OrderBy(g => g.Key is null ? 1 : 0).ThenBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var group in ReadingOrder(report).GroupBy(f => f.Severity))
         {
-            md.AppendLine($"### {Esc(AccountHeading(group.Key))}").AppendLine();
-            md.AppendLine("| Severity | Rule | Who or what | Evidence | What to do | Clause |").AppendLine("| --- | --- | --- | --- | --- | --- |");
+            md.AppendLine($"### {group.Key} ({group.Count()})").AppendLine();
+            md.AppendLine("| Rule | Account | Who or what | Evidence | What to do | How (for IT support) | Clause |").AppendLine("| --- | --- | --- | --- | --- | --- | --- |");
             foreach (ComplianceFinding f in group)
-                md.AppendLine($"| {f.Severity} | {f.RuleId} | {Esc(f.Subject)} | {Esc(f.Evidence)} | {Esc(f.Remediation)} | {Esc(f.ClauseId ?? "")} |");
+                md.AppendLine($"| {f.RuleId} {Esc(f.Title)} | {Esc(AccountHeading(f.Account))} | {Esc(f.Subject)} | {Esc(f.Evidence)} | {Esc(f.NextStep)} | {Esc(f.Remediation)} | {Esc(f.ClauseId ?? "")} |");
             md.AppendLine();
         }
         AppendSuppressedMarkdown(md, report);
@@ -309,15 +322,6 @@ public static class ComplianceReportRenderer
     /// <summary>Outside text for one line or table cell: a CR or LF (alone or paired) cannot end the row, and controls become visible.</summary>
     private static string Esc(string s) => Text.SafeText.Neutralise(Policy.PolicyRenderer.Escape(s.Replace("\r\n", " ").Replace('\n', ' ')))!;
 
-    private static string BarColour(Severity s) => s switch
-    {
-        Severity.Critical => "#8b0000",
-        Severity.High => "#b33c00",
-        Severity.Medium => "#7a5c00",
-        Severity.Low => "#2f5d8a",
-        _ => "#555555",
-    };
-
     /// <summary>The styles of issue 16's sections (suppressed, since the last report, about this report): long
     /// unbroken values (hashes, keys, addresses) wrap, and the wide tables fit a phone.</summary>
     private const string SectionsCss = @"
@@ -325,6 +329,9 @@ dl.provenance dd, table.suppressed td, table.changes td, ul.changes li { overflo
 table.suppressed, table.changes { table-layout: fixed; width: 100%; }
 table.changes th { overflow-wrap: anywhere; hyphens: auto; font-size: .9em; }";
 
+    // Words break only where a reader expects (decision 0165): overflow-wrap: break-word breaks a word only when it
+    // cannot fit a line of its own, and ReadableBreaks keeps ids whole and lets long names break between their parts.
+    // Print: A4 with margins set here (the browser's own header and footer are a print option, off in the test's PDF).
     private const string Css = @"
 :root { color-scheme: light; }
 body { margin: 0 auto; padding: 1rem 1.25rem; max-width: 60rem; font-family: Arial, Helvetica, sans-serif; color: #1b1b1b;
@@ -334,7 +341,8 @@ h1, h2, h3 { color: #002d55; line-height: 1.25; }
 h3 { border-bottom: 2px solid #002d55; padding-bottom: .2rem; }
 table { border-collapse: collapse; margin: .5rem 0 1rem; }
 caption { text-align: left; font-weight: bold; padding: .3rem 0; }
-th, td { border: 1px solid #6b6b6b; padding: .35rem .6rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border: 1px solid #6b6b6b; padding: .35rem .6rem; text-align: left; vertical-align: top; }
+.counts td { text-align: right; min-width: 4rem; }
 .result { font-size: 1.25rem; padding: .5rem .75rem; border-left: .5rem solid; }
 .result-pass { border-color: #1e6b30; background: #eef7ef; }
 .result-fail { border-color: #8b0000; background: #fbeeee; }
@@ -343,12 +351,24 @@ li.finding { border: 1px solid #6b6b6b; border-left-width: .5rem; padding: .5rem
 li.sev-critical { border-left-color: #8b0000; } li.sev-high { border-left-color: #b33c00; }
 li.sev-medium { border-left-color: #7a5c00; } li.sev-low { border-left-color: #2f5d8a; }
 .finding .title { margin: 0 0 .4rem; font-weight: bold; }
-.sev { display: inline-block; padding: 0 .4rem; border: 1px solid #1b1b1b; }
-.rule { font-family: Consolas, 'Courier New', monospace; }
-dl { margin: 0; display: grid; grid-template-columns: 9rem 1fr; gap: .2rem .75rem; }
+.sev { display: inline-block; padding: 0 .4rem; border: 1px solid #1b1b1b; white-space: nowrap; }
+.rule { font-family: Consolas, 'Courier New', monospace; font-weight: normal; white-space: nowrap; }
+dl { margin: 0; display: grid; grid-template-columns: 11rem 1fr; gap: .2rem .75rem; }
 dt { font-weight: bold; } dd { margin: 0; }
-figure { margin: .5rem 0; }
+figure { margin: .5rem 0 1rem; }
+figcaption { font-weight: bold; padding: .3rem 0; }
+ul.bars { list-style: none; padding: 0; margin: 0; max-width: 40rem; }
+ul.bars li { margin: 0 0 .6rem; }
+.bar-label { display: block; }
+.bar-meta { color: #333333; white-space: nowrap; }
+.bar-row { display: flex; align-items: center; gap: .5rem; }
+.bar { display: inline-block; height: 1.1rem; min-width: .5rem; flex: 0 0 auto;
+       -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.bar-critical { background: #8b0000; } .bar-high { background: #b33c00; } .bar-medium { background: #7a5c00; }
+.bar-low { background: #2f5d8a; } .bar-info { background: #555555; }
+.bar-count { white-space: nowrap; }
 footer { border-top: 1px solid #6b6b6b; margin-top: 2rem; font-size: .95em; color: #333333; }
 @media (max-width: 30rem) { dl { grid-template-columns: 1fr; } dd { margin-bottom: .3rem; } body { padding: .75rem; } }
-@media print { body { max-width: none; font-size: 11pt; } figure { break-inside: avoid; } h3 { break-after: avoid; } }";
+@page { size: A4; margin: 15mm 15mm 18mm; }
+@media print { body { max-width: none; font-size: 11pt; padding: 0; } figure { break-inside: avoid; } h3 { break-after: avoid; } }";
 }

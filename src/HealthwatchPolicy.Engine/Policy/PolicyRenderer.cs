@@ -48,7 +48,7 @@ internal static class PolicyRenderer
         md.AppendLine($"| Most people who may post to one account | {p.MaxPostersPerAccount} |");
         md.AppendLine($"| Who may be given posting access | {Cell(string.Join(", ", p.EligibleEmployeeTypes))}{(p.GuestsMayPost ? " (guests too)" : "")} |");
         md.AppendLine($"| Policy acknowledged before posting | {(p.AcknowledgementRequiredToPost ? "Yes" : "No")} |");
-        md.AppendLine($"| Access review | every {p.AccessReview.IntervalMonths} month(s), due within {p.AccessReview.DueDays} days |");
+        md.AppendLine($"| Access review | {Text.EnglishCount.Every(p.AccessReview.IntervalMonths, "month")}, due within {Text.EnglishCount.Of(p.AccessReview.DueDays, "day")} |");
         md.AppendLine();
         md.AppendLine("Clause ids in bold (for example **SMP-3.1**) are stable: reports, acknowledgements and reviews refer to them.");
         return md.ToString();
@@ -56,10 +56,11 @@ internal static class PolicyRenderer
 
     public static string ToHtml(PolicyDocument policy, bool largePrint)
     {
+        // Ids kept whole, long names and addresses breakable between their parts (decision 0165).
         string body = Markdown.ToHtml(ToMarkdown(policy), s_pipeline);
         string title = WebUtility.HtmlEncode(policy.Title);
         string css = largePrint ? LargePrintCss : StandardCss;
-        return $@"<!DOCTYPE html>
+        return Text.ReadableBreaks.Apply($@"<!DOCTYPE html>
 <html lang=""en-GB"">
 <head>
 <meta charset=""utf-8"">
@@ -83,7 +84,7 @@ This policy is available in alternative formats on request{(policy.Metadata.Alte
 </footer>
 </body>
 </html>
-";
+");
     }
 
     public static string ToText(PolicyDocument policy)
@@ -142,10 +143,19 @@ header .org { font-weight: bold; color: #004b87; margin: 0; }
 h1, h2 { color: #002d55; line-height: 1.25; }
 strong { color: #1b1b1b; }
 table { border-collapse: collapse; width: 100%; }
-th, td { overflow-wrap: anywhere; border: 1px solid #6b6b6b; padding: .4rem .6rem; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #6b6b6b; padding: .4rem .6rem; text-align: left; vertical-align: top; }
 footer { border-top: 1px solid #6b6b6b; margin-top: 2rem; font-size: .95em; color: #333333; }
 a { color: #004b87; }
-@media print { body { max-width: none; } footer { page-break-inside: avoid; } }";
+/* On a narrow screen the two-column table stacks: each row's item above its value, so neither column squeezes words. */
+@media screen and (max-width: 34rem) {
+  table, tbody, tr, th, td { display: block; width: auto; }
+  thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  tr { border: 1px solid #6b6b6b; margin: 0 0 .5rem; }
+  td, th { border: none; }
+  td:first-child { font-weight: bold; }
+}
+@page { size: A4; margin: 15mm 15mm 18mm; }
+@media print { body { max-width: none; padding: 0; } footer { page-break-inside: avoid; } }";
 
     private const string StandardCss = "body { font-size: 1rem; }";
 

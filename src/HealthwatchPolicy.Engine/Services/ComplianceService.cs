@@ -137,7 +137,7 @@ public sealed class ComplianceService
         foreach (ComplianceExceptionsCheck c in PolicyChecks.All.OfType<ComplianceExceptionsCheck>())
             c.Apply(found, snapshot);
         return found
-            .OrderBy(f => f.Severity).ThenBy(f => f.Account, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal)
+            .OrderBy(f => f.Severity).ThenBy(f => f.Account is null ? 1 : 0).ThenBy(f => f.Account, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal)
             .ThenBy(f => f.Subject, StringComparer.Ordinal).ToList();
     }
 

@@ -425,8 +425,8 @@ internal static class ReviewMailBuilder
     private const string Ink = "#1b1b1b";
     private const string Navy = "#002d55";
     private const string SBody = "margin:0;padding:0;background-color:#ffffff;color:" + Ink + ";font-family:Arial,Helvetica,sans-serif;font-size:16px;line-height:1.5;"
-                                 + "overflow-wrap:anywhere;word-break:break-word;";
-    private const string SWrap = "display:block;max-width:42rem;margin:0 auto;padding:12px;";
+                                 + "overflow-wrap:break-word;"; // a word breaks only when it cannot fit a line (decision 0165)
+    private const string SWrap = "display:block;max-width:48rem;margin:0 auto;padding:12px;";
     private const string SH1 = "font-size:24px;line-height:1.25;color:" + Navy + ";margin:8px 0 16px 0;";
     private const string SH2 = "font-size:20px;line-height:1.3;color:" + Navy + ";margin:28px 0 8px 0;padding-bottom:4px;border-bottom:2px solid " + Navy + ";";
     private const string SH3 = "font-size:18px;line-height:1.3;color:" + Ink + ";margin:20px 0 6px 0;";
@@ -435,16 +435,15 @@ internal static class ReviewMailBuilder
     private const string SList = "margin:0 0 12px 0;padding-left:26px;";
     private const string SLi = "margin:0 0 6px 0;";
     private const string SQuote = "margin:0 0 12px 0;padding:8px 12px;border-left:4px solid #595959;background-color:#f4f4f4;";
-    private const string SPre = "margin:0 0 12px 0;padding:8px 10px;background-color:#f4f4f4;border:1px solid #8a8a8a;white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-word;"
+    private const string SPre = "margin:0 0 12px 0;padding:8px 10px;background-color:#f4f4f4;border:1px solid #8a8a8a;white-space:pre-wrap;overflow-wrap:break-word;"
                                 + "font-family:Consolas,'Courier New',monospace;font-size:14px;line-height:1.45;";
     private const string STable = "width:100%;border-collapse:collapse;margin:0 0 16px 0;font-size:15px;";
     private const string SCaption = "text-align:left;font-weight:bold;padding:4px 0 6px 0;caption-side:top;";
-    private const string SCell = "text-align:left;vertical-align:top;padding:5px 6px;border:1px solid #6b6b6b;overflow-wrap:anywhere;word-break:break-word;";
+    private const string SCell = "text-align:left;vertical-align:top;padding:5px 6px;border:1px solid #6b6b6b;overflow-wrap:break-word;";
     private const string SColHead = SCell + "background-color:#e3ebf3;font-weight:bold;";
     private const string SRowHead = SCell + "background-color:#f7f9fb;font-weight:bold;";
-    private const string SSmall = "font-weight:normal;font-size:14px;color:#3d3d3d;";
     private const string SNote = "font-weight:bold;font-size:14px;color:#8a1c1c;";
-    private const string SFooter = "display:block;max-width:42rem;margin:0 auto;padding:0 12px 16px 12px;font-size:14px;color:#3d3d3d;";
+    private const string SFooter = "display:block;max-width:48rem;margin:0 auto;padding:0 12px 16px 12px;font-size:14px;color:#3d3d3d;";
 
     private static string RenderHtml(string title, List<Block> doc, Para footer)
     {
@@ -490,17 +489,19 @@ internal static class ReviewMailBuilder
                     sb.Append("<table style=\"").Append(STable).Append("\">\n<caption style=\"").Append(SCaption).Append("\">").Append(H(t.Caption)).Append("</caption>\n<thead><tr>");
                     // Two columns, the person and what is known about their access as labelled lines: a grid of four
                     // columns cannot reflow to 320 CSS px without breaking words, and mail clients ignore media queries.
-                    sb.Append("<th scope=\"col\" style=\"").Append(SColHead).Append("width:36%;\">").Append(H(t.Columns[0])).Append("</th>")
+                    sb.Append("<th scope=\"col\" style=\"").Append(SColHead).Append("width:32%;\">").Append(H(t.Columns[0])).Append("</th>")
                       .Append("<th scope=\"col\" style=\"").Append(SColHead).Append("\">Details</th>");
                     sb.Append("</tr></thead>\n<tbody>\n");
                     foreach (Row row in t.Rows)
                     {
                         sb.Append("<tr><th scope=\"row\" style=\"").Append(SRowHead).Append("\">").Append(H(row.Header));
-                        if (row.Address is not null)
-                            sb.Append("<br><span style=\"").Append(SSmall).Append("\">").Append(H(row.Address)).Append("</span>");
                         foreach (string note in row.Notes)
                             sb.Append("<br><span style=\"").Append(SNote).Append("\">").Append(H(note)).Append("</span>");
                         sb.Append("</th>\n<td style=\"").Append(SCell).Append("\"><ul style=\"list-style:none;margin:0;padding:0;\">");
+                        // The sign-in name heads the wider column: at 1280 px it fits on one line there (in the narrow
+                        // name column it broke in two); at 320 px it wraps between its parts (ReadableBreaks), never mid-word.
+                        if (row.Address is not null)
+                            sb.Append("<li style=\"margin:0 0 6px 0;\"><strong>Sign-in name:</strong><br>").Append(H(row.Address)).Append("</li>");
                         for (int c = 0; c < row.Cells.Count; c++)
                         {
                             IReadOnlyList<string> values = row.Cells[c];
@@ -524,7 +525,7 @@ internal static class ReviewMailBuilder
         }
         sb.Append("</main>\n<footer style=\"").Append(SFooter).Append("\">\n<p style=\"margin:0;border-top:1px solid #8a8a8a;padding-top:8px;\">")
           .Append(H(footer.Text)).Append("</p>\n</footer>\n</body>\n</html>\n");
-        return SafeText.Neutralise(sb.ToString(), keepLineFeeds: true)!;
+        return SafeText.Neutralise(ReadableBreaks.Apply(sb.ToString()), keepLineFeeds: true)!;
     }
 
     /// <summary>HTML-encodes, then turns <c>**text**</c> into strong text.</summary>

@@ -52,6 +52,12 @@ public sealed class CheckCatalogTests
             .Select(m => (Id: m.Groups[1].Value, Check: m.Groups[2].Value, Severity: m.Groups[3].Value, Title: m.Groups[4].Value.Trim()))
             .ToList();
         Assert.Equal(rules.Select(x => (x.Rule.Id, x.Rule.Check, x.Rule.Severity.ToString(), x.Rule.Title)), rows);
+
+        // The last column is the manager's next step, word for word: plain language, no command in it.
+        var steps = Regex.Matches(doc, @"^\| (HW-[A-Z]{3}-\d{3}) \|.*\| ([^|]+) \|\s*$", RegexOptions.Multiline)
+            .Select(m => (Id: m.Groups[1].Value, Step: m.Groups[2].Value.Trim())).ToList();
+        Assert.Equal(rules.Select(x => (x.Rule.Id, x.Rule.NextStep)), steps);
+        Assert.All(rules, x => Assert.DoesNotMatch(@"`|-Hw|\b[A-Z][a-z]+-Hw|\w+-\w+Access\b", x.Rule.NextStep));
     }
 }
 

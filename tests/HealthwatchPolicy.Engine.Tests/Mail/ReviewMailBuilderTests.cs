@@ -119,7 +119,7 @@ public sealed class ReviewMailBuilderTests
         foreach (string id in new[] { "HW-ELG-001", "HW-ELG-003", "HW-ELG-004", "HW-AUT-001" })
         {
             string expected = $"{ComplianceRules.Find(id)!.Title} ({id})";
-            Assert.Contains(System.Net.WebUtility.HtmlEncode(expected), m.HtmlBody);
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(expected), ReviewMailSample.WithoutBreakHints(m.HtmlBody!));
             Assert.Contains(expected, m.TextBody);
         }
         Assert.Contains("* Tom Baker (tom.baker@hwsefton.example)\n  Account disabled\n", m.TextBody!.Replace("\r\n", "\n"));
@@ -133,7 +133,7 @@ public sealed class ReviewMailBuilderTests
     {
         MimeMessage m = ReviewMailSample.ReviewerMessage();
         string text = m.TextBody!;
-        string html = System.Net.WebUtility.HtmlDecode(Regex.Replace(m.HtmlBody!, "<[^>]+>", " "));
+        string html = System.Net.WebUtility.HtmlDecode(Regex.Replace(ReviewMailSample.WithoutBreakHints(m.HtmlBody!), "<[^>]+>", " "));
         string[] mustHave =
         {
             "Dear Emma Clarke,", Due, Grace, "SMP-3.2", "strictly limited", "Keep", "Remove",
@@ -174,7 +174,7 @@ public sealed class ReviewMailBuilderTests
         foreach (string person in ReviewMailSample.People(ReviewMailSample.Review()))
         {
             Assert.Contains(person, m.TextBody);
-            Assert.Contains(person, m.HtmlBody);
+            Assert.Contains(person, ReviewMailSample.WithoutBreakHints(m.HtmlBody!));
         }
     }
 

@@ -71,4 +71,10 @@ internal static class ReviewMailSample
     }
 
     public static IEnumerable<string> People(AccessReview review) => review.Items.Select(i => i.DisplayName!);
+
+    /// <summary>The HTML without the line-break hints ReadableBreaks adds (<c>&lt;wbr&gt;</c>, and the spans that keep
+    /// ids whole or move addresses whole): the markup as a reader's text sees it.</summary>
+    public static string WithoutBreakHints(string html) =>
+        System.Text.RegularExpressions.Regex.Replace(html, "<wbr>|<span style=\"(?:white-space:nowrap|display:inline-block)\">([^<]*(?:<wbr>[^<]*)*)</span>",
+            m => m.Groups[1].Success ? m.Groups[1].Value.Replace("<wbr>", "") : "");
 }

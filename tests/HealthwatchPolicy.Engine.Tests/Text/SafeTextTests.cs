@@ -113,8 +113,8 @@ public sealed class SafeTextTests
         Assert.All(rows, r => Assert.EndsWith("|", r));
         string[] findingRows = md.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal) && l.Contains("HW-", StringComparison.Ordinal)).ToArray();
         Assert.DoesNotContain(findingRows, r => r.Contains("| HW-FAKE |", StringComparison.Ordinal));
-        string row = Assert.Single(findingRows, r => r.StartsWith("| High | HW-AUT-001 |", StringComparison.Ordinal));
-        Assert.Equal(6, Cells(row));
+        string row = Assert.Single(findingRows, r => r.StartsWith("| HW-AUT-001 Poster added", StringComparison.Ordinal));
+        Assert.Equal(7, Cells(row));
         Assert.Contains("HW-Posting-facebook-hw\u240d\\| HW-FAKE \\| forged \\| x \u241b\\[31m", row);
         Assert.DoesNotContain('\u001b', ComplianceReportRenderer.ToHtml(report));
     }

@@ -56,9 +56,12 @@ Describe 'The monthly access review cmdlets' -Tag 'Review' {
 
     It 'changes nothing with -WhatIf' {
         Start-HwAccessReview | Out-Null
-        Complete-HwAccessReview -Account facebook-healthwatchsefton -User jason.turner@hwsefton.example -Decision Remove -Justification x -WhatIf
+        $w = Invoke-HwWhatIf { Complete-HwAccessReview -Account facebook-healthwatchsefton -User jason.turner@hwsefton.example -Decision Remove -Justification x -WhatIf }
+        $w.WhatIf | Should -HaveCount 1
+        $w.WhatIf[0] | Should -BeLike '*jason.turner@hwsefton.example*'
         (Get-HwPostingAccess -Account facebook-healthwatchsefton).User | Should -Contain 'jason.turner@hwsefton.example'
-        Send-HwAccessReview -WhatIf
+        $w = Invoke-HwWhatIf { Send-HwAccessReview -WhatIf }
+        $w.WhatIf | Should -Not -BeNullOrEmpty
         Test-Path $outbox | Should -BeFalse
     }
 
@@ -84,7 +87,9 @@ Describe 'The monthly access review cmdlets' -Tag 'Review' {
     }
 
     It 'does what is due now once with Update-HwAccessReview, and nothing with -WhatIf' {
-        Update-HwAccessReview -WhatIf
+        $w = Invoke-HwWhatIf { Update-HwAccessReview -WhatIf }
+        $w.WhatIf | Should -Not -BeNullOrEmpty
+        $w.Output | Should -BeNullOrEmpty
         @(Get-HwAccessReview).Count | Should -Be 0
         Test-Path $outbox | Should -BeFalse
         $steps = @(Update-HwAccessReview -Confirm:$false)
@@ -103,7 +108,7 @@ Describe 'The monthly access review cmdlets' -Tag 'Review' {
         $overdue = $text -replace '"dueAt": "[^"]*"', ('"dueAt": "{0}"' -f [DateTimeOffset]::UtcNow.AddDays(-1).ToString('o'))
         [IO.File]::WriteAllText((Join-Path $reviews "$($r.Period).json"), $overdue)
         $before = (Get-HwComplianceReport -RuleId HW-REV-001).Evidence
-        $before | Should -BeLike "The $($r.Period) access review was due on * and 17 decision(s) are still missing."
+        $before | Should -BeLike "The $($r.Period) access review was due on * and 17 decisions are still missing."
 
         Start-HwAccessReview -Period 2099-12 -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $e.Count | Should -Be 1

@@ -133,7 +133,9 @@ Describe 'The audit trail: witnesses, a head mirror, no change on a broken chain
         $e[0].FullyQualifiedErrorId | Should -Be 'JournalCorrupt,HealthwatchPolicy.Commands.GrantHwPostingAccessCommand'
         $e[0].Exception.Message | Should -BeLike '*Repair-HwAuditLog*'
 
-        Repair-HwAuditLog -Reason 'Power cut' -WhatIf | Should -BeNullOrEmpty
+        $w = Invoke-HwWhatIf { Repair-HwAuditLog -Reason 'Power cut' -WhatIf }
+        $w.Output | Should -BeNullOrEmpty
+        $w.WhatIf | Should -HaveCount 1
         Test-HwAuditLog -WarningAction SilentlyContinue | Should -BeFalse -Because '-WhatIf changes nothing'
         $r = Repair-HwAuditLog -Reason 'Power cut' -Confirm:$false
         $r.Sequence | Should -Be 47

@@ -84,9 +84,28 @@ Describe 'Export-HwComplianceReport' -Tag 'Compliance' {
         $html = Get-Content -Raw $path
         $html | Should -Match '<html lang="en-GB">'
         $html | Should -Match 'Result: Fail'
-        $html | Should -Match '<svg role="img"'
+        $html | Should -Match '<figure class="chart"'   # bars labelled in words: rule title, severity, id, count
         $html | Should -Not -Match '<script|<link|src="http'
         ([regex]::Matches($html, 'class="finding ')).Count | Should -Be 7
+        # Most serious first: the findings' severities, in the order the page lists them, never go back up.
+        $order = 'Critical', 'High', 'Medium', 'Low', 'Info'
+        $shown = [regex]::Matches($html, '<li class="finding sev-(\w+)"') | ForEach-Object { $order.IndexOf((Get-Culture).TextInfo.ToTitleCase($_.Groups[1].Value)) }
+        $shown[0] | Should -Be 0
+        ($shown | Sort-Object) -join ',' | Should -Be ($shown -join ',')
+        $html | Should -Match '<dt>What to do</dt><dd>Act today: '
+        $folder = (Get-HwConnection).Directory -replace '^local: ', ''
+        $folder | Should -Not -BeNullOrEmpty
+        $html.Contains($folder) | Should -BeFalse -Because 'a report for people names no folder on this machine'
+    }
+
+    It 'returns findings most serious first, organisation-wide ones last within a severity' {
+        $findings = @(Get-HwComplianceReport)
+        $order = 'Critical', 'High', 'Medium', 'Low', 'Info'
+        $ranks = $findings | ForEach-Object { $order.IndexOf("$($_.Severity)") }
+        ($ranks | Sort-Object) -join ',' | Should -Be ($ranks -join ',')
+        $findings | ForEach-Object { $_.NextStep | Should -Not -BeNullOrEmpty }
+        $medium = @($findings | Where-Object { "$($_.Severity)" -eq 'Medium' })
+        $medium[-1].Account | Should -BeNullOrEmpty
     }
 
     It 'exports piped findings only, as Markdown' {
@@ -100,7 +119,9 @@ Describe 'Export-HwComplianceReport' -Tag 'Compliance' {
 
     It 'writes nothing with -WhatIf' {
         $path = Join-Path $TestDrive 'whatif.html'
-        Export-HwComplianceReport -Path $path -WhatIf
+        $w = Invoke-HwWhatIf { Export-HwComplianceReport -Path $path -WhatIf } @{ path = $path }
+        $w.WhatIf | Should -HaveCount 1
+        $w.WhatIf[0] | Should -BeLike "What if: *""$path""."
         Test-Path $path | Should -BeFalse
     }
 }

@@ -57,7 +57,9 @@ Describe 'Connect-HwDirectory, Get-HwConnection, Disconnect-HwDirectory' -Tag 'R
 
     It 'copies nothing with -WhatIf' {
         $target = Join-Path $TestDrive 'whatif'
-        Connect-HwDirectory -Sample -Path $target -WhatIf
+        $w = Invoke-HwWhatIf { Connect-HwDirectory -Sample -Path $target -WhatIf } @{ target = $target }
+        $w.WhatIf | Should -HaveCount 1
+        $w.WhatIf[0] | Should -BeLike "What if: *$target*"
         Test-Path $target | Should -BeFalse
     }
 

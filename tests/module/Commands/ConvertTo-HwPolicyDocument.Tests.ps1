@@ -39,7 +39,9 @@ Describe 'ConvertTo-HwPolicyDocument' -Tag 'Policy' {
 
     It 'writes a file with -OutFile and returns it; -WhatIf writes nothing' {
         $target = Join-Path $TestDrive 'policy.html'
-        ConvertTo-HwPolicyDocument -Format Html -OutFile $target -WhatIf
+        $w = Invoke-HwWhatIf { ConvertTo-HwPolicyDocument -Format Html -OutFile $target -WhatIf } @{ target = $target }
+        $w.WhatIf | Should -Be "What if: Performing the operation ""Write the Html policy document"" on target ""$target""."
+        $w.Output | Should -BeNullOrEmpty
         Test-Path $target | Should -BeFalse
         $file = ConvertTo-HwPolicyDocument -Format Html -OutFile $target
         $file | Should -BeOfType [System.IO.FileInfo]

@@ -30,6 +30,15 @@ Describe 'Get-HwPolicy' -Tag 'Policy' {
         $enforced.Count + @(Get-HwPolicy -Kind Acknowledged).Count | Should -Be 34
     }
 
+    It 'shows with each enforced clause the checks the README promises (the Checks property)' {
+        $enforced = @(Get-HwPolicy -Kind Enforced)
+        foreach ($c in $enforced) { @($c.Checks).Count | Should -BeGreaterThan 0 -Because "$($c.Id) is enforced, so checks back it" }
+        (Get-HwPolicy -Id 'SMP-3.1').Checks | Should -Contain 'LineManagerConsent'
+        @(Get-HwPolicy -Kind Acknowledged | Where-Object { @($_.Checks).Count -gt 0 }) | Should -BeNullOrEmpty
+        # The list view shows them (the table view's Checks column is issue 14 item 1's format work).
+        (Get-HwPolicy -Id 'SMP-3.1' | Format-List | Out-String) | Should -Match 'Checks\s+:\s+.*LineManagerConsent'
+    }
+
     It 'filters clauses by -Id with wildcards and by -Section' {
         (Get-HwPolicy -Id 'SMP-5.*').Count | Should -Be 5
         (Get-HwPolicy -Id 'smp-3.2').Id | Should -Be 'SMP-3.2'

@@ -184,7 +184,9 @@ Describe 'Grant-HwPostingAccess on <Adapter>' -Tag 'Graph' -ForEach $adapters {
 
     It 'changes nothing with -WhatIf' {
         $before = Get-HwTestState
-        Grant-HwPostingAccess -Account $clean -User rebecca.lloyd@hwsefton.example -Reason r -WhatIf
+        $w = Invoke-HwWhatIf { Grant-HwPostingAccess -Account $clean -User rebecca.lloyd@hwsefton.example -Reason r -WhatIf } @{ clean = $clean }
+        $w.WhatIf | Should -HaveCount 1
+        $w.WhatIf[0] | Should -BeLike '*rebecca.lloyd@hwsefton.example*'
         (Get-HwPostingAccess -Account $clean).User | Should -Not -Contain 'rebecca.lloyd@hwsefton.example'
         Get-HwTestState | Should -Be $before
     }
@@ -230,7 +232,9 @@ Describe 'Revoke-HwPostingAccess and Get-HwPostingAccess on <Adapter>' -Tag 'Gra
 
     It 'revokes nothing with -WhatIf' {
         $before = Get-HwTestState
-        Revoke-HwPostingAccess -Account twitter-hw-sefton -User tom.gallagher@hwsefton.example -Reason r -WhatIf
+        $w = Invoke-HwWhatIf { Revoke-HwPostingAccess -Account twitter-hw-sefton -User tom.gallagher@hwsefton.example -Reason r -WhatIf }
+        $w.WhatIf | Should -HaveCount 1
+        $w.WhatIf[0] | Should -BeLike '*tom.gallagher@hwsefton.example*'
         (Get-HwPostingAccess -Account twitter-hw-sefton).User | Should -Contain 'tom.gallagher@hwsefton.example'
         Get-HwTestState | Should -Be $before
     }
@@ -314,7 +318,9 @@ Describe 'New-HwOfficialAccount on <Adapter>' -Tag 'Graph' -ForEach $adapters {
 
     It 'creates nothing with -WhatIf' {
         $before = Get-HwTestState
-        New-HwOfficialAccount -Platform Instagram -Handle w -Owner daniel.okafor@hwsefton.example -ConsentBy sarah.whitfield@hwsefton.example -Reason r -WhatIf
+        $w = Invoke-HwWhatIf { New-HwOfficialAccount -Platform Instagram -Handle w -Owner daniel.okafor@hwsefton.example -ConsentBy sarah.whitfield@hwsefton.example -Reason r -WhatIf }
+        $w.WhatIf | Should -HaveCount 1
+        $w.WhatIf[0] | Should -BeLike '*instagram-w*'
         Get-HwOfficialAccount -Name 'instagram-w*' | Should -BeNullOrEmpty
         Get-HwTestState | Should -Be $before
     }
@@ -392,7 +398,9 @@ Describe 'Set-HwOfficialAccount and Remove-HwOfficialAccount on <Adapter>' -Tag 
 
     It 'retires nothing with -WhatIf' {
         $before = Get-HwTestState
-        Remove-HwOfficialAccount -Name twitter-hw-sefton -Reason r -WhatIf
+        $w = Invoke-HwWhatIf { Remove-HwOfficialAccount -Name twitter-hw-sefton -Reason r -WhatIf }
+        $w.WhatIf | Should -HaveCount 1
+        $w.WhatIf[0] | Should -BeLike '*twitter-hw-sefton*'
         (Get-HwOfficialAccount -Name twitter-hw-sefton).PosterCount | Should -Be 2
         Get-HwTestState | Should -Be $before
     }
@@ -419,7 +427,9 @@ Describe 'Add-HwPolicyAcknowledgement and Get-HwPolicyAcknowledgement on <Adapte
 
     It 'takes users from the pipeline, is idempotent, and does nothing with -WhatIf' {
         $before = Get-HwTestState
-        'anne.clarke@hwsefton.example' | Add-HwPolicyAcknowledgement -WhatIf
+        $w = Invoke-HwWhatIf { 'anne.clarke@hwsefton.example' | Add-HwPolicyAcknowledgement -WhatIf }
+        $w.WhatIf | Should -HaveCount 1
+        $w.WhatIf[0] | Should -BeLike '*anne.clarke@hwsefton.example*'
         (Get-HwPolicyAcknowledgement -Missing).User | Should -Contain 'anne.clarke@hwsefton.example'
         Get-HwTestState | Should -Be $before
         Get-HwPolicyAcknowledgement -Missing | Add-HwPolicyAcknowledgement | Should -HaveCount 4
@@ -497,7 +507,8 @@ Describe 'Get-HwComplianceReport and Export-HwComplianceReport on <Adapter>' -Ta
 
     It 'writes nothing with -WhatIf' {
         $path = Join-Path $TestDrive "whatif-$Adapter.html"
-        Export-HwComplianceReport -Path $path -WhatIf
+        $w = Invoke-HwWhatIf { Export-HwComplianceReport -Path $path -WhatIf } @{ path = $path }
+        $w.WhatIf | Should -HaveCount 1
         Test-Path $path | Should -BeFalse
     }
 
