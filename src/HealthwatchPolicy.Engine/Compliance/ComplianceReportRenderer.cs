@@ -288,7 +288,7 @@ public static class ComplianceReportRenderer
         ("Run by", r.Actor),
         ("Module", $"HealthwatchPolicy {r.ModuleVersion}"),
         ("Policy", $"{r.PolicyTitle}, version {r.PolicyVersion}"),
-        ("Directory", r.Summary.Directory),
+        ("Directory", DirectoryInWords(r.Summary.Directory)), // no machine folder in a document for people (issue 14); the JSON keeps it
         ("Started", When(r.StartedAt)),
         ("Finished", When(r.FinishedAt)),
         ("Journal witness", r.Witness ?? "none (the journal is empty)"),
@@ -325,9 +325,9 @@ public static class ComplianceReportRenderer
     /// <summary>The styles of issue 16's sections (suppressed, since the last report, about this report): long
     /// unbroken values (hashes, keys, addresses) wrap, and the wide tables fit a phone.</summary>
     private const string SectionsCss = @"
-dl.provenance dd, table.suppressed td, table.changes td, ul.changes li { overflow-wrap: anywhere; min-width: 0; }
+dl.provenance dd, table.suppressed td, table.changes td, ul.changes li { overflow-wrap: break-word; min-width: 0; }
 table.suppressed, table.changes { table-layout: fixed; width: 100%; }
-table.changes th { overflow-wrap: anywhere; hyphens: auto; font-size: .9em; }";
+table.changes th { overflow-wrap: break-word; hyphens: auto; font-size: .9em; }";
 
     // Words break only where a reader expects (decision 0165): overflow-wrap: break-word breaks a word only when it
     // cannot fit a line of its own, and ReadableBreaks keeps ids whole and lets long names break between their parts.

@@ -66,12 +66,14 @@ public sealed class SavedReportTests : IDisposable
         // The schema refuses what the module would not write.
         AssertInvalid(json.Replace("\"schemaVersion\": 1", "\"schemaVersion\": 2"));
         AssertInvalid(json.Replace("\"status\": \"Suppressed\"", "\"status\": \"Hidden\""));
-        string html = ComplianceReportRenderer.ToHtml(report), md = ComplianceReportRenderer.ToMarkdown(report);
-        foreach (string shown in new[] { _session.Connection.Actor, "HealthwatchPolicy 0.1.0", _session.Connection.Directory, report.Witness! })
+        string html = ComplianceReportRenderer.ToHtml(report).Replace("<wbr>", ""), md = ComplianceReportRenderer.ToMarkdown(report);
+        foreach (string shown in new[] { _session.Connection.Actor, "HealthwatchPolicy 0.1.0", "a local copy of the directory", report.Witness! })
         {
             Assert.Contains(System.Net.WebUtility.HtmlEncode(shown), html);
             Assert.Contains(shown, md);
         }
+        Assert.DoesNotContain(_copy, html);
+        Assert.DoesNotContain(_copy, md);
         Assert.Contains("<h2 id=\"provenance\">About this report</h2>", html);
         Assert.Contains("## About this report", md);
     }
