@@ -105,6 +105,8 @@ public sealed class ComplianceRuleCount
     public Severity Severity { get; }
     /// <summary>How many findings of this rule the report has (0 when it passed).</summary>
     public int Count { get; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): rule id = count.</summary>
+    public override string ToString() => $"{RuleId}={Count}";
 }
 
 /// <summary>The report at a glance: pass or fail, counts by severity and by rule.</summary>
@@ -132,7 +134,7 @@ public sealed class ComplianceSummary
                 default: Info++; break;
             }
         }
-        Rules = rules;
+        Rules = Text.TextList.Of(rules);
     }
 
     /// <summary>True when nothing above Info was found.</summary>

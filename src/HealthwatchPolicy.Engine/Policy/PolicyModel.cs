@@ -33,10 +33,10 @@ public sealed class PolicyDocument
         ApiVersion = apiVersion;
         Metadata = metadata;
         Scope = scope;
-        Roles = roles;
+        Roles = Text.TextList.Of(roles);
         Parameters = parameters;
-        Sections = sections;
-        Clauses = clauses;
+        Sections = Text.TextList.Of(sections);
+        Clauses = Text.TextList.Of(clauses);
     }
 
     /// <summary>The full path of the policy file it was loaded from.</summary>
@@ -116,6 +116,8 @@ public sealed class PolicyMetadata
     public DateTime NextReviewDue { get; }
     /// <summary>Who to ask for the policy in another format (large print, easy read), or null.</summary>
     public string? AlternativeFormatsContact { get; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): title and version.</summary>
+    public override string ToString() => $"{Title} v{Version}";
 }
 
 /// <summary><c>spec.scope</c>: who the policy covers and the platforms it names.</summary>
@@ -123,14 +125,16 @@ public sealed class PolicyScope
 {
     internal PolicyScope(IReadOnlyList<string> covers, IReadOnlyList<string> platforms)
     {
-        Covers = covers;
-        Platforms = platforms;
+        Covers = Text.TextList.Of(covers);
+        Platforms = Text.TextList.Of(platforms);
     }
 
     /// <summary>Who the policy covers (staff, volunteers, trustees, associates).</summary>
     public IReadOnlyList<string> Covers { get; }
     /// <summary>The platforms the policy names.</summary>
     public IReadOnlyList<string> Platforms { get; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): what the policy covers and on which platforms.</summary>
+    public override string ToString() => $"Covers {string.Join(", ", Covers)}. Platforms {string.Join(", ", Platforms)}.";
 }
 
 /// <summary>A named role (Manager, Communications Officer) resolvable to a directory user or group.</summary>
@@ -152,6 +156,8 @@ public sealed class PolicyRole
     public string? User { get; }
     /// <summary>Display name of the directory group holding the role, if a group holds it.</summary>
     public string? Group { get; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): the role and who holds it.</summary>
+    public override string ToString() => $"{Title}: {User ?? Group ?? "(unassigned)"}";
     /// <summary>True when the role names a user or a group.</summary>
     public bool IsAssigned => !string.IsNullOrEmpty(User) || !string.IsNullOrEmpty(Group);
 }
@@ -164,10 +170,10 @@ public sealed class PolicyParameters
         AccessReviewParameters accessReview)
     {
         MaxPostersPerAccount = maxPostersPerAccount;
-        EligibleEmployeeTypes = eligibleEmployeeTypes;
+        EligibleEmployeeTypes = Text.TextList.Of(eligibleEmployeeTypes);
         GuestsMayPost = guestsMayPost;
         AcknowledgementRequiredToPost = acknowledgementRequiredToPost;
-        AccountConsentFrom = accountConsentFrom;
+        AccountConsentFrom = Text.TextList.Of(accountConsentFrom);
         PostingGroupPrefix = postingGroupPrefix;
         AccessReview = accessReview;
     }
@@ -186,6 +192,10 @@ public sealed class PolicyParameters
     public string PostingGroupPrefix { get; }
     /// <summary><c>accessReview</c>: the access review's interval, due and grace days and undecided action.</summary>
     public AccessReviewParameters AccessReview { get; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): every parameter as name=value.</summary>
+    public override string ToString() =>
+        $"maxPostersPerAccount={MaxPostersPerAccount}, eligibleEmployeeTypes={string.Join("/", EligibleEmployeeTypes)}, guestsMayPost={GuestsMayPost}, "
+        + $"acknowledgementRequiredToPost={AcknowledgementRequiredToPost}, accountConsentFrom={string.Join("/", AccountConsentFrom)}, postingGroupPrefix={PostingGroupPrefix}, accessReview=({AccessReview})";
 }
 
 /// <summary><c>spec.parameters.accessReview</c>: when reviews run and what happens to undecided access.</summary>
@@ -207,6 +217,8 @@ public sealed class AccessReviewParameters
     public int GraceDays { get; }
     /// <summary><c>Flag</c> or <c>Revoke</c>: what happens to undecided access after the grace period.</summary>
     public string UndecidedAction { get; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): the review settings as name=value.</summary>
+    public override string ToString() => $"intervalMonths={IntervalMonths}, dueDays={DueDays}, graceDays={GraceDays}, undecidedAction={UndecidedAction}";
 }
 
 /// <summary>A section of the policy: clauses belong to one.</summary>
@@ -225,6 +237,8 @@ public sealed class PolicySection
     public string Title { get; }
     /// <summary>The sentence that introduces the section's list, as the seed words it.</summary>
     public string? Lead { get; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): the section title.</summary>
+    public override string ToString() => Title;
 }
 
 /// <summary>One clause of the policy: stable id, section, kind, form, the checks that back it and its exact text.</summary>
@@ -238,7 +252,7 @@ public sealed class PolicyClause
         Section = section.Title;
         Kind = kind;
         Form = form;
-        Checks = checks;
+        Checks = HealthwatchPolicy.Engine.Text.TextList.Of(checks);
         Text = text;
         PolicyVersion = policyVersion;
     }

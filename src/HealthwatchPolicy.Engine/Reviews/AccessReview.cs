@@ -38,9 +38,9 @@ public sealed class AccessReview
     /// <summary>Flag or Revoke: what the policy said happens to undecided access after the grace period.</summary>
     public string UndecidedAction { get; set; } = "Flag";
     /// <summary>One item per poster of each active account when the review started.</summary>
-    public List<AccessReviewItem> Items { get; set; } = new();
+    public Text.TextList<AccessReviewItem> Items { get; set; } = new();
     /// <summary>Every message the review sent, in order.</summary>
-    public List<ReviewMailRecord> Mail { get; set; } = new();
+    public Text.TextList<ReviewMailRecord> Mail { get; set; } = new();
     /// <summary>When the escalation to the Manager was sent, or null.</summary>
     public DateTimeOffset? EscalatedAt { get; set; }
     /// <summary>When the review was closed, or null while open.</summary>
@@ -75,7 +75,7 @@ public sealed class AccessReview
     /// <summary>How many items have no decision yet.</summary>
     public int Undecided => Items.Count(i => i.Decision is null);
     /// <summary>The distinct reviewers, by user principal name.</summary>
-    public IEnumerable<string> Reviewers => Items.Select(i => i.Reviewer).Distinct(StringComparer.OrdinalIgnoreCase);
+    public IEnumerable<string> Reviewers => Text.TextList.Of(Items.Select(i => i.Reviewer).Distinct(StringComparer.OrdinalIgnoreCase));
 
     /// <summary>Open, Overdue, InGrace... as of <paramref name="now"/> (DatedInFuture: see <see cref="IsDatedAfter"/>; NotACalendarMonth: see <see cref="HasCalendarPeriod"/>).</summary>
     public string StatusAt(DateTimeOffset now) =>
@@ -110,7 +110,7 @@ public sealed class AccessReviewItem
     /// <summary>The policy version the poster had acknowledged at the start, or null.</summary>
     public string? AcknowledgedVersion { get; set; }
     /// <summary>Open compliance findings about this access when the review started (rule ids).</summary>
-    public List<string> OpenFindings { get; set; } = new();
+    public Text.TextList<string> OpenFindings { get; set; } = new();
     /// <summary>The reviewer's user principal name.</summary>
     public string Reviewer { get; set; } = "";
     /// <summary>The reviewer's display name, or null.</summary>
@@ -127,6 +127,8 @@ public sealed class AccessReviewItem
     public DateTimeOffset? DecidedAt { get; set; }
     /// <summary>Kept, Revoked, AlreadyRemoved, Flagged (undecided after grace, policy says flag) or RevokedUndecided.</summary>
     public string? Outcome { get; set; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): account, user and decision.</summary>
+    public override string ToString() => $"{Account}: {User} ({Decision ?? "undecided"})";
     /// <summary>When the outcome was applied to the posting group, or null.</summary>
     public DateTimeOffset? AppliedAt { get; set; }
 }
@@ -141,7 +143,7 @@ public sealed class ReviewMailRecord
     /// <summary>The user principal name the message was addressed to.</summary>
     public string Recipient { get; set; } = "";
     /// <summary>The mail addresses it was sent to.</summary>
-    public List<string> To { get; set; } = new();
+    public Text.TextList<string> To { get; set; } = new();
     /// <summary>The subject line.</summary>
     public string Subject { get; set; } = "";
     /// <summary>How many items (or findings) the message listed.</summary>
@@ -150,4 +152,6 @@ public sealed class ReviewMailRecord
     public DateTimeOffset SentAt { get; set; }
     /// <summary>How it left: the mailer's description (SMTP server, Graph mailbox or outbox folder).</summary>
     public string Transport { get; set; } = "";
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): kind and recipient.</summary>
+    public override string ToString() => $"{Kind} to {Recipient}";
 }
