@@ -93,6 +93,37 @@ public abstract class HwCmdlet : PSCmdlet
     /// <summary>A non-terminating error: the pipeline goes on with the next item.</summary>
     internal void WriteHwError(HwException ex, object? target) => WriteError(ErrorMapping.ToErrorRecord(ex, target, MyInvocation.MyCommand));
 
+    /// <summary>
+    /// Runs an engine call for one pipeline row (an Import-Csv line): an engine error becomes one non-terminating
+    /// ErrorRecord whose message names the row's account and user (docs/decisions/0160), and the result is default.
+    /// </summary>
+    internal T? TryRow<T>(System.Func<T> call, string account, string user)
+    {
+        try
+        {
+            return call();
+        }
+        catch (HwException ex)
+        {
+            WriteRowError(ex, account, user);
+            return default;
+        }
+        finally
+        {
+            WriteChangeWarnings();
+        }
+    }
+
+    /// <summary>An engine error about one row, its message starting with the row's account and user unless it names both.</summary>
+    internal void WriteRowError(HwException ex, string account, string user)
+    {
+        ErrorRecord record = ErrorMapping.ToErrorRecord(ex, (object?)user, MyInvocation.MyCommand);
+        string message = record.ErrorDetails?.Message ?? ex.Message;
+        if (message.IndexOf(account, System.StringComparison.OrdinalIgnoreCase) < 0 || message.IndexOf(user, System.StringComparison.OrdinalIgnoreCase) < 0)
+            record.ErrorDetails = new ErrorDetails(Shown($"Account '{account}', user '{user}': {message}"));
+        WriteError(record);
+    }
+
     /// <summary>A terminating error, for setup failures (a bad policy file, no connection).</summary>
     internal void ThrowHwError(HwException ex, object? target) => ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, target, MyInvocation.MyCommand));
 

@@ -14,11 +14,11 @@ public sealed class GrantHwPostingAccessCommand : PostingAccessCmdlet
         ReportProgress("Granting posting access", $"{User} on {Account}");
         if (!ShouldProcess($"'{User}' on official account '{Account}'", "Grant posting access"))
             return;
-        AccessOutcome? outcome = TryEngine(() => Session.Access.Grant(Account, User, Reason), User);
+        AccessOutcome? outcome = TryRow(() => Session.Access.Grant(Account, User, Reason ?? ""), Account, User);
         if (outcome is null)
             return;
         foreach (PolicyRefusal refusal in outcome.Refusals)
-            WriteHwError(new PolicyRefusalException(refusal), User);     // one error per failing condition; nothing changed
+            WriteRowError(new PolicyRefusalException(refusal), Account, User);     // one error per failing condition; nothing changed
         if (outcome.Access is { } access)
         {
             if (!outcome.Changed)

@@ -12,7 +12,7 @@ public sealed class RevokeHwPostingAccessCommand : PostingAccessCmdlet
         ReportProgress("Revoking posting access", $"{User} on {Account}");
         if (!ShouldProcess($"'{User}' on official account '{Account}'", "Revoke posting access"))
             return;
-        AccessOutcome? outcome = TryEngine(() => Session.Access.Revoke(Account, User, Reason), User);
+        AccessOutcome? outcome = TryRow(() => Session.Access.Revoke(Account, User, Reason ?? ""), Account, User);
         if (outcome?.Access is not { } access)
             return;
         if (!outcome.Changed)
