@@ -39,7 +39,7 @@ public sealed partial class ReviewService
         _register = register;
         _access = access;
         _compliance = compliance;
-        _store = new ReviewStore(session.State);
+        _store = new ReviewStore(() => session.State);
     }
 
     private PolicyDocument Policy => _session.Policy;

@@ -29,7 +29,7 @@ public sealed class CompleteHwAccessReviewCommand : HwCmdlet
     [AllowEmptyString]
     [AllowNull]
     [ValidateSet("Keep", "Remove", "")]
-    [Identifier("Keep", "Remove")]
+    [Identifier("Keep", "Remove", "")]
     public string Decision { get; set; } = "";
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -53,7 +53,9 @@ public sealed class CompleteHwAccessReviewCommand : HwCmdlet
             return;
         }
         ReportProgress("Recording access review decisions", $"{Decision} {User} on {Account}");
-        if (!ShouldProcess($"'{User}' on official account '{Account}'", Decision == "Remove" ? "Record Remove and revoke posting access" : "Record Keep"))
+        if (!ShouldProcessPlanned($"'{User}' on official account '{Account}'", Decision == "Remove" ? "Record Remove and revoke posting access" : "Record Keep",
+                () => Session.Reviews.Decide(Period, Account, User, Decision, Justification ?? ""),
+                Decision == "Remove" ? "would record Remove and revoke" : "would record Keep"))
             return;
         AccessReviewItem? item = TryRow(() => Session.Reviews.Decide(Period, Account, User, Decision, Justification ?? ""), Account, User);
         if (item is not null)
