@@ -55,7 +55,8 @@ public sealed class CompleteHwAccessReviewCommand : HwCmdlet
         ReportProgress("Recording access review decisions", $"{Decision} {User} on {Account}");
         if (!ShouldProcessPlanned($"'{User}' on official account '{Account}'", Decision == "Remove" ? "Record Remove and revoke posting access" : "Record Keep",
                 () => Session.Reviews.Decide(Period, Account, User, Decision, Justification ?? ""),
-                Decision == "Remove" ? "would record Remove and revoke" : "would record Keep"))
+                Decision == "Remove" ? "would record Remove and revoke" : "would record Keep",
+                r => r is AccessReviewItem same ? $"the decision {same.Decision} is already recorded" : null))
             return;
         AccessReviewItem? item = TryRow(() => Session.Reviews.Decide(Period, Account, User, Decision, Justification ?? ""), Account, User);
         if (item is not null)

@@ -42,10 +42,6 @@ public static class Display
         return string.Join("\n", lines);
     }
 
-    /// <summary>A table cell with the first value that is not null or empty (then <paramref name="fallback"/>).</summary>
-    public static string CellOr(object? value, string fallback, int width) =>
-        Cell(Items(value).Any() ? value : fallback, width);
-
     private static IEnumerable<string> Items(object? value)
     {
         value = value is System.Management.Automation.PSObject pso ? pso.BaseObject : value;

@@ -8,14 +8,13 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
     Import-HwBuiltModule
 
-    function Invoke-HwWhatIf([string] $Script, [switch] $StartReview) {
+    function Invoke-HwWhatIf([string] $Script, [string] $Setup = '') {
         $org = Join-Path ([IO.Path]::GetTempPath()) ('hw-pester-' + [guid]::NewGuid().ToString('N').Substring(0, 10))
-        $start = if ($StartReview) { 'Start-HwAccessReview -Confirm:$false | Out-Null' } else { '' }
         $r = Invoke-HwChildPwsh @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$(Get-HwBuiltManifest)'
 Connect-HwDirectory -Sample -Path '$org' | Out-Null
-$start
+$Setup
 `$journal = @(Get-HwAuditLog).Count
 `$hash = (Get-FileHash '$org/directory.json').Hash
 `$reviews = @(Get-ChildItem -Recurse '$org/state' -Filter *.json -ErrorAction SilentlyContinue | Get-FileHash).Hash -join ','
@@ -87,19 +86,22 @@ Start-HwAccessReview -WhatIf
     }
 
     It 'Complete-HwAccessReview and Close-HwAccessReview -WhatIf on an open review: decisions and refusals, nothing written' {
-        $out = Invoke-HwWhatIf -StartReview @'
+        $setup = "Start-HwAccessReview -Confirm:`$false | Out-Null`nComplete-HwAccessReview -Account facebook-healthwatchsefton -User aisha.rahman@hwsefton.example -Decision Keep -Justification 'Runs events' -Confirm:`$false | Out-Null"
+        $out = Invoke-HwWhatIf -Setup $setup @'
 Complete-HwAccessReview -Account facebook-healthwatchsefton -User jason.turner@hwsefton.example -Decision Remove -Justification 'Left' -WhatIf
 Complete-HwAccessReview -Account facebook-healthwatchsefton -User nobody@hwsefton.example -Decision Keep -Justification 'x' -WhatIf
+Complete-HwAccessReview -Account facebook-healthwatchsefton -User aisha.rahman@hwsefton.example -Decision Keep -Justification 'Runs events' -WhatIf
 Close-HwAccessReview -WhatIf
 Start-HwAccessReview -WhatIf
 '@
         $what = @($out | Where-Object { $_ -like 'What if:*' })
-        $what.Count | Should -Be 4 -Because ($out -join "`n")
+        $what.Count | Should -Be 5 -Because ($out -join "`n")
         $what[0] | Should -BeLike '*: would record Remove and revoke'
         $what[1] | Should -BeLike '*: would be refused: *has no item for*nobody@hwsefton.example* (ReviewItemNotFound)'
-        $what[2] | Should -BeLike '*: would be refused: *undecided item(s)* (ReviewNotDue)'
-        $what[3] | Should -BeLike '*: would change nothing: the access review * was already started on *'
-        Assert-NothingWritten $out -LocksAllowed   # the lock file is Start-HwAccessReview's (the real one before)
+        $what[2] | Should -BeLike '*: would change nothing: the decision Keep is already recorded'
+        $what[3] | Should -BeLike '*: would be refused: *undecided item(s)* (ReviewNotDue)'
+        $what[4] | Should -BeLike '*: would change nothing: the access review * was already started on *'
+        Assert-NothingWritten $out -LocksAllowed   # the lock file is the setup's (the real changes before)
     }
 
     It 'a grant to a poster who fails the checks answers AlreadyGranted and warns with the check that applies' {
