@@ -56,6 +56,9 @@ public sealed class HwServices
     /// </summary>
     public JournalEntry? RepairJournal(string reason) => Session.RepairJournal(reason);
 
+    /// <summary>What <paramref name="change"/> (a call of a change method of these services) would do, without doing it (<see cref="HwSession.Plan"/>; -WhatIf).</summary>
+    public ChangePlan Plan(System.Func<object?> change) => Session.Plan(change);
+
     /// <summary>Export-HwDirectorySnapshot.</summary>
     public SnapshotService Snapshots { get; }
 }

@@ -84,6 +84,46 @@ public abstract class HwCmdlet : PSCmdlet
 
     internal new bool ShouldProcess(string target, string action) => base.ShouldProcess(Shown(target), Shown(action));
 
+    /// <summary>Whether -WhatIf (or $WhatIfPreference) is in effect for this call.</summary>
+    internal bool WhatIfActive =>
+        MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w)
+            ? w is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(w)
+            : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+    /// <summary>
+    /// ShouldProcess that, under -WhatIf, first runs the change in plan mode (reads and checks, no writes, no lock:
+    /// docs/decisions/0161) and says what would happen: "What if: &lt;action&gt; for &lt;target&gt;: would be refused:
+    /// &lt;reason&gt; (&lt;clause&gt;)", "… &lt;wouldDo&gt;", or "… would change nothing: &lt;why&gt;". Without -WhatIf
+    /// it is the ordinary ShouldProcess (target, action), so -Confirm asks as before.
+    /// </summary>
+    internal bool ShouldProcessPlanned(string target, string action, System.Func<object?> change, string wouldDo,
+        System.Func<object?, string?>? unchanged = null)
+    {
+        if (!WhatIfActive)
+            return ShouldProcess(target, action);
+        ChangePlan plan = Session.Plan(change);
+        string text = $"{action} for {target}: {Verdict(plan, wouldDo, unchanged)}";
+        return base.ShouldProcess(Shown(text), Shown(text), Shown(action));
+    }
+
+    private static string Verdict(ChangePlan plan, string wouldDo, System.Func<object?, string?>? unchanged)
+    {
+        if (plan.Refusal is HealthwatchPolicy.Engine.Checks.PolicyRefusalException policy)
+            return "would be refused: " + Refused(policy.Refusal);
+        if (plan.Refusal is { } error)
+            return $"would be refused: {error.Message.TrimEnd().TrimEnd('.')} ({error.ErrorId})";
+        if (plan.Result is HealthwatchPolicy.Engine.Access.AccessOutcome { Refusals.Count: > 0 } outcome)
+            return "would be refused: " + string.Join("; ", System.Linq.Enumerable.Select(outcome.Refusals, Refused));
+        if (plan.WouldChange)
+            return wouldDo;
+        string? why = unchanged?.Invoke(plan.Result);
+        return why is null ? "would change nothing" : "would change nothing: " + why;
+    }
+
+    /// <summary>A refusal as -WhatIf and warnings say it: the explanation, then the clause and id it stands on.</summary>
+    internal static string Refused(HealthwatchPolicy.Engine.Checks.PolicyRefusal r) =>
+        r.ClauseId is null ? $"{r.Explanation.TrimEnd('.')} ({r.ErrorId})" : $"{r.Explanation.TrimEnd('.')} (policy clause {r.ClauseId}, {r.ErrorId})";
+
     internal new void WriteVerbose(string text) => base.WriteVerbose(Shown(text));
 
     internal new void WriteWarning(string text) => base.WriteWarning(Shown(text));
@@ -92,6 +132,37 @@ public abstract class HwCmdlet : PSCmdlet
 
     /// <summary>A non-terminating error: the pipeline goes on with the next item.</summary>
     internal void WriteHwError(HwException ex, object? target) => WriteError(ErrorMapping.ToErrorRecord(ex, target, MyInvocation.MyCommand));
+
+    /// <summary>
+    /// Runs an engine call for one pipeline row (an Import-Csv line): an engine error becomes one non-terminating
+    /// ErrorRecord whose message names the row's account and user (docs/decisions/0160), and the result is default.
+    /// </summary>
+    internal T? TryRow<T>(System.Func<T> call, string account, string user)
+    {
+        try
+        {
+            return call();
+        }
+        catch (HwException ex)
+        {
+            WriteRowError(ex, account, user);
+            return default;
+        }
+        finally
+        {
+            WriteChangeWarnings();
+        }
+    }
+
+    /// <summary>An engine error about one row, its message ending with the row's account and user unless it names both.</summary>
+    internal void WriteRowError(HwException ex, string account, string user)
+    {
+        ErrorRecord record = ErrorMapping.ToErrorRecord(ex, (object?)user, MyInvocation.MyCommand);
+        string message = record.ErrorDetails?.Message ?? ex.Message;
+        if (message.IndexOf(account, System.StringComparison.OrdinalIgnoreCase) < 0 || message.IndexOf(user, System.StringComparison.OrdinalIgnoreCase) < 0)
+            record.ErrorDetails = new ErrorDetails(Shown($"{message.TrimEnd()} (row: account '{account}', user '{user}')"));
+        WriteError(record);
+    }
 
     /// <summary>A terminating error, for setup failures (a bad policy file, no connection).</summary>
     internal void ThrowHwError(HwException ex, object? target) => ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, target, MyInvocation.MyCommand));

@@ -21,8 +21,11 @@ public abstract class PostingAccessCmdlet : HwCmdlet
     [Identifier]
     public string User { get; set; } = "";
 
+    // An empty Reason (a CSV row left blank) reaches the engine, whose ReasonRequired error names the row
+    // (docs/decisions/0160), instead of PowerShell's binding error that names no row.
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [AllowEmptyString]
+    [AllowNull]
     public string Reason { get; set; } = "";
 
     protected override void BeginProcessing() => _ = Session;

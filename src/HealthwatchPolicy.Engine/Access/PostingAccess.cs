@@ -41,12 +41,20 @@ public sealed class PostingAccess
 /// <summary>What a grant or revoke did: the access, whether anything changed, or why the policy refused it.</summary>
 public sealed class AccessOutcome
 {
-    internal AccessOutcome(PostingAccess? access, bool changed, System.Collections.Generic.IReadOnlyList<PolicyRefusal> refusals)
+    internal AccessOutcome(PostingAccess? access, bool changed, System.Collections.Generic.IReadOnlyList<PolicyRefusal> refusals,
+        System.Collections.Generic.IReadOnlyList<PolicyRefusal>? warnings = null)
     {
         Access = access;
         Changed = changed;
         Refusals = refusals;
+        Warnings = warnings ?? System.Array.Empty<PolicyRefusal>();
     }
+
+    /// <summary>
+    /// For a grant to someone who can already post: the checks they would fail if granted now (a disabled leaver, a
+    /// guest, an unacknowledged policy); nothing was changed, but the access is a compliance finding (empty otherwise).
+    /// </summary>
+    public System.Collections.Generic.IReadOnlyList<PolicyRefusal> Warnings { get; }
 
     /// <summary>The poster as the register now has them; null when the account or user was not found.</summary>
     public PostingAccess? Access { get; }

@@ -146,6 +146,8 @@ public sealed class ComplianceRuleCount
     public int Count { get; }
     /// <summary>How many findings of this rule a compliance exception suppresses (a rule with only these has not passed).</summary>
     public int Suppressed { get; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): rule id = count.</summary>
+    public override string ToString() => $"{RuleId}={Count}";
 }
 
 /// <summary>The report at a glance: pass or fail, counts by severity and by rule.</summary>
@@ -178,7 +180,7 @@ public sealed class ComplianceSummary
                 default: Info++; break;
             }
         }
-        Rules = rules;
+        Rules = Text.TextList.Of(rules);
     }
 
     /// <summary>True when nothing above Info was found.</summary>

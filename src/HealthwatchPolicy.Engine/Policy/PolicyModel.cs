@@ -33,10 +33,10 @@ public sealed class PolicyDocument
         ApiVersion = apiVersion;
         Metadata = metadata;
         Scope = scope;
-        Roles = roles;
+        Roles = Text.TextList.Of(roles);
         Parameters = parameters;
-        Sections = sections;
-        Clauses = clauses;
+        Sections = Text.TextList.Of(sections);
+        Clauses = Text.TextList.Of(clauses);
     }
 
     /// <summary>The full path of the policy file it was loaded from.</summary>
@@ -116,6 +116,8 @@ public sealed class PolicyMetadata
     public DateTime NextReviewDue { get; }
     /// <summary>Who to ask for the policy in another format (large print, easy read), or null.</summary>
     public string? AlternativeFormatsContact { get; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): title and version.</summary>
+    public override string ToString() => $"{Title} v{Version}";
 }
 
 /// <summary><c>spec.scope</c>: who the policy covers and the platforms it names.</summary>
@@ -123,14 +125,16 @@ public sealed class PolicyScope
 {
     internal PolicyScope(IReadOnlyList<string> covers, IReadOnlyList<string> platforms)
     {
-        Covers = covers;
-        Platforms = platforms;
+        Covers = Text.TextList.Of(covers);
+        Platforms = Text.TextList.Of(platforms);
     }
 
     /// <summary>Who the policy covers (staff, volunteers, trustees, associates).</summary>
     public IReadOnlyList<string> Covers { get; }
     /// <summary>The platforms the policy names.</summary>
     public IReadOnlyList<string> Platforms { get; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): what the policy covers and on which platforms.</summary>
+    public override string ToString() => $"Covers {string.Join(", ", Covers)}. Platforms {string.Join(", ", Platforms)}.";
 }
 
 /// <summary>A named role (Manager, Communications Officer) resolvable to a directory user or group.</summary>
@@ -152,6 +156,8 @@ public sealed class PolicyRole
     public string? User { get; }
     /// <summary>Display name of the directory group holding the role, if a group holds it.</summary>
     public string? Group { get; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): the role and who holds it.</summary>
+    public override string ToString() => $"{Title}: {User ?? Group ?? "(unassigned)"}";
     /// <summary>True when the role names a user or a group.</summary>
     public bool IsAssigned => !string.IsNullOrEmpty(User) || !string.IsNullOrEmpty(Group);
 }
@@ -165,10 +171,10 @@ public sealed class PolicyParameters
     {
         Exceptions = exceptions ?? ExceptionParameters.Default;
         MaxPostersPerAccount = maxPostersPerAccount;
-        EligibleEmployeeTypes = eligibleEmployeeTypes;
+        EligibleEmployeeTypes = Text.TextList.Of(eligibleEmployeeTypes);
         GuestsMayPost = guestsMayPost;
         AcknowledgementRequiredToPost = acknowledgementRequiredToPost;
-        AccountConsentFrom = accountConsentFrom;
+        AccountConsentFrom = Text.TextList.Of(accountConsentFrom);
         PostingGroupPrefix = postingGroupPrefix;
         AccessReview = accessReview;
     }
@@ -190,6 +196,10 @@ public sealed class PolicyParameters
     /// <summary><c>exceptions</c>: the longest term of a compliance exception and the role that approves one
     /// (defaults when the policy leaves them out: 12 months, <c>Manager</c>).</summary>
     public ExceptionParameters Exceptions { get; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): every parameter as name=value.</summary>
+    public override string ToString() =>
+        $"maxPostersPerAccount={MaxPostersPerAccount}, eligibleEmployeeTypes={string.Join("/", EligibleEmployeeTypes)}, guestsMayPost={GuestsMayPost}, "
+        + $"acknowledgementRequiredToPost={AcknowledgementRequiredToPost}, accountConsentFrom={string.Join("/", AccountConsentFrom)}, postingGroupPrefix={PostingGroupPrefix}, accessReview=({AccessReview}), exceptions=({Exceptions})";
 }
 
 /// <summary><c>spec.parameters.exceptions</c>: how long a compliance exception may last and who may approve it.</summary>
@@ -207,6 +217,8 @@ public sealed class ExceptionParameters
     public int MaxTermMonths { get; }
     /// <summary><c>approverRole</c>: the id of the policy role (<c>spec.roles[].id</c>) whose holder may approve an exception.</summary>
     public string ApproverRole { get; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160).</summary>
+    public override string ToString() => $"maxTermMonths={MaxTermMonths}, approverRole={ApproverRole}";
 }
 
 /// <summary><c>spec.parameters.accessReview</c>: when reviews run and what happens to undecided access.</summary>
@@ -228,6 +240,8 @@ public sealed class AccessReviewParameters
     public int GraceDays { get; }
     /// <summary><c>Flag</c> or <c>Revoke</c>: what happens to undecided access after the grace period.</summary>
     public string UndecidedAction { get; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): the review settings as name=value.</summary>
+    public override string ToString() => $"intervalMonths={IntervalMonths}, dueDays={DueDays}, graceDays={GraceDays}, undecidedAction={UndecidedAction}";
 }
 
 /// <summary>A section of the policy: clauses belong to one.</summary>
@@ -246,6 +260,8 @@ public sealed class PolicySection
     public string Title { get; }
     /// <summary>The sentence that introduces the section's list, as the seed words it.</summary>
     public string? Lead { get; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): the section title.</summary>
+    public override string ToString() => Title;
 }
 
 /// <summary>One clause of the policy: stable id, section, kind, form, the checks that back it and its exact text.</summary>
@@ -259,7 +275,7 @@ public sealed class PolicyClause
         Section = section.Title;
         Kind = kind;
         Form = form;
-        Checks = checks;
+        Checks = HealthwatchPolicy.Engine.Text.TextList.Of(checks);
         Text = text;
         PolicyVersion = policyVersion;
     }

@@ -31,8 +31,8 @@ public sealed class OfficialAccount
         Group = group;
         GroupId = group.Id;
         GroupName = group.DisplayName;
-        PosterIds = group.MemberIds;
-        Posters = group.MemberIds.Select(id => usersById.TryGetValue(id, out DirectoryUser? u) ? u.UserPrincipalName : id).ToArray();
+        PosterIds = Text.TextList.Of(group.MemberIds);
+        Posters = Text.TextList.Of(group.MemberIds.Select(id => usersById.TryGetValue(id, out DirectoryUser? u) ? u.UserPrincipalName : id));
     }
 
     /// <summary>The register name: platform and handle, lower case (see <see cref="MakeName"/>).</summary>

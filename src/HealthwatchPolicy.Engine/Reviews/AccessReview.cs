@@ -38,9 +38,11 @@ public sealed class AccessReview
     /// <summary>Flag or Revoke: what the policy said happens to undecided access after the grace period.</summary>
     public string UndecidedAction { get; set; } = "Flag";
     /// <summary>One item per poster of each active account when the review started.</summary>
-    public List<AccessReviewItem> Items { get; set; } = new();
+    public List<AccessReviewItem> Items { get => _items; set => _items = value as Text.TextList<AccessReviewItem> ?? Text.TextList.Of(value); }
+    private Text.TextList<AccessReviewItem> _items = new();
     /// <summary>Every message the review sent, in order.</summary>
-    public List<ReviewMailRecord> Mail { get; set; } = new();
+    public List<ReviewMailRecord> Mail { get => _mail; set => _mail = value as Text.TextList<ReviewMailRecord> ?? Text.TextList.Of(value); }
+    private Text.TextList<ReviewMailRecord> _mail = new();
     /// <summary>When the escalation to the Manager was sent, or null.</summary>
     public DateTimeOffset? EscalatedAt { get; set; }
     /// <summary>When the review was closed, or null while open.</summary>
@@ -75,7 +77,7 @@ public sealed class AccessReview
     /// <summary>How many items have no decision yet.</summary>
     public int Undecided => Items.Count(i => i.Decision is null);
     /// <summary>The distinct reviewers, by user principal name.</summary>
-    public IEnumerable<string> Reviewers => Items.Select(i => i.Reviewer).Distinct(StringComparer.OrdinalIgnoreCase);
+    public IEnumerable<string> Reviewers => Text.TextList.Of(Items.Select(i => i.Reviewer).Distinct(StringComparer.OrdinalIgnoreCase));
 
     /// <summary>Open, Overdue, InGrace... as of <paramref name="now"/> (DatedInFuture: see <see cref="IsDatedAfter"/>; NotACalendarMonth: see <see cref="HasCalendarPeriod"/>).</summary>
     public string StatusAt(DateTimeOffset now) =>
@@ -110,7 +112,8 @@ public sealed class AccessReviewItem
     /// <summary>The policy version the poster had acknowledged at the start, or null.</summary>
     public string? AcknowledgedVersion { get; set; }
     /// <summary>Open compliance findings about this access when the review started (rule ids).</summary>
-    public List<string> OpenFindings { get; set; } = new();
+    public List<string> OpenFindings { get => _openFindings; set => _openFindings = value as Text.TextList<string> ?? Text.TextList.Of(value); }
+    private Text.TextList<string> _openFindings = new();
     /// <summary>The reviewer's user principal name.</summary>
     public string Reviewer { get; set; } = "";
     /// <summary>The reviewer's display name, or null.</summary>
@@ -127,6 +130,8 @@ public sealed class AccessReviewItem
     public DateTimeOffset? DecidedAt { get; set; }
     /// <summary>Kept, Revoked, AlreadyRemoved, Flagged (undecided after grace, policy says flag) or RevokedUndecided.</summary>
     public string? Outcome { get; set; }
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): account, user and decision.</summary>
+    public override string ToString() => $"{Account}: {User} ({Decision ?? "undecided"})";
     /// <summary>When the outcome was applied to the posting group, or null.</summary>
     public DateTimeOffset? AppliedAt { get; set; }
 }
@@ -141,7 +146,8 @@ public sealed class ReviewMailRecord
     /// <summary>The user principal name the message was addressed to.</summary>
     public string Recipient { get; set; } = "";
     /// <summary>The mail addresses it was sent to.</summary>
-    public List<string> To { get; set; } = new();
+    public List<string> To { get => _to; set => _to = value as Text.TextList<string> ?? Text.TextList.Of(value); }
+    private Text.TextList<string> _to = new();
     /// <summary>The subject line.</summary>
     public string Subject { get; set; } = "";
     /// <summary>How many items (or findings) the message listed.</summary>
@@ -150,4 +156,6 @@ public sealed class ReviewMailRecord
     public DateTimeOffset SentAt { get; set; }
     /// <summary>How it left: the mailer's description (SMTP server, Graph mailbox or outbox folder).</summary>
     public string Transport { get; set; } = "";
+    /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): kind and recipient.</summary>
+    public override string ToString() => $"{Kind} to {Recipient}";
 }

@@ -29,7 +29,7 @@ public sealed class ReviewScheduleStep
         Period = period;
         At = at;
         Summary = summary;
-        Mail = mail ?? Array.Empty<ReviewMailRecord>();
+        Mail = Text.TextList.Of(mail);
     }
 
     /// <summary>What the step was.</summary>

@@ -25,10 +25,16 @@ internal sealed class ReviewStore
         WriteIndented = true,
     };
 
-    private readonly IStateStore _store;
+    private readonly System.Func<IStateStore> _stores;
+
+    /// <summary>The session's store as it is now (read-only while a change is planned: docs/decisions/0161).</summary>
+    private IStateStore _store => _stores();
     private readonly Dictionary<string, string> _versions = new(StringComparer.Ordinal);
 
-    public ReviewStore(IStateStore store) => _store = store;
+    public ReviewStore(IStateStore store) => _stores = () => store;
+
+    /// <summary>A store of reviews in whatever <paramref name="store"/> gives at each call (the session's, planned or not).</summary>
+    public ReviewStore(System.Func<IStateStore> store) => _stores = store;
 
     private static string NameFor(string period) => Folder + "/" + period + ".json";
 

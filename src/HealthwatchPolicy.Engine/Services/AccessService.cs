@@ -42,7 +42,14 @@ public sealed class AccessService
         DirectoryUser user = _register.ResolveUser(userReference, "user");
         RefuseUnmanageable(account);
         if (account.PosterIds.Contains(user.Id, StringComparer.OrdinalIgnoreCase))
-            return new AccessOutcome(ToAccess(account, user, "AlreadyGranted"), false, Array.Empty<PolicyRefusal>());
+        {
+            // Already a poster: nothing to change, but say which checks their access fails now (the limit is the
+            // account's finding, not theirs).
+            IReadOnlyList<PolicyRefusal> failing = PolicyChecks.Refuse(new ProposedGrant(account.Name, user, Math.Max(0, account.PosterCount - 1)),
+                    new CheckContext(_session.Policy, _session.Directory.FindUser))
+                .Where(r => r.Reason != RefusalReason.PosterLimitReached).ToList();
+            return new AccessOutcome(ToAccess(account, user, "AlreadyGranted"), false, Array.Empty<PolicyRefusal>(), failing);
+        }
 
         IReadOnlyList<PolicyRefusal> refusals = PolicyChecks.Refuse(new ProposedGrant(account.Name, user, account.PosterCount), new CheckContext(_session.Policy, _session.Directory.FindUser));
         if (refusals.Count > 0)

@@ -28,7 +28,7 @@ public sealed class ComplianceService
     {
         _session = session;
         _register = register;
-        _reviews = new ReviewStore(session.State);
+        _reviews = new ReviewStore(() => session.State);
         _exceptions = new ExceptionStore(session.State);
     }
 

@@ -39,7 +39,7 @@ public sealed partial class ReviewService
         _register = register;
         _access = access;
         _compliance = compliance;
-        _store = new ReviewStore(session.State);
+        _store = new ReviewStore(() => session.State);
     }
 
     private PolicyDocument Policy => _session.Policy;
@@ -101,7 +101,7 @@ public sealed partial class ReviewService
                     EmployeeType = poster?.EmployeeType,
                     Enabled = poster?.AccountEnabled,
                     AcknowledgedVersion = AcknowledgementRecord.Read(poster?.Extension).Latest?.Version,
-                    OpenFindings = findings[(account.Name, upn.ToLowerInvariant())].Distinct().ToList(),
+                    OpenFindings = findings[(account.Name, upn.ToLowerInvariant())].Distinct().ToTextList(),
                     Reviewer = reviewer?.UserPrincipalName ?? "(no reviewer: assign the Manager role in the policy)",
                     ReviewerDisplayName = reviewer?.DisplayName,
                     ReviewerRole = role,
@@ -308,7 +308,7 @@ public sealed partial class ReviewService
         mailer.Send(message);
         var record = new ReviewMailRecord
         {
-            Period = review.Period, Kind = kind, Recipient = recipient, To = to.Select(m => m.Address).ToList(),
+            Period = review.Period, Kind = kind, Recipient = recipient, To = Text.TextList.Of(to.Select(m => m.Address)),
             Subject = message.Subject ?? "", Items = items, SentAt = Now, Transport = mailer.Description,
         };
         review.Mail.Add(record);

@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Journal;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Ports;
@@ -56,8 +57,8 @@ public sealed class HwSession
     internal HwSession(DirectoryConnection connection, IDirectory directory, IStateStore state, IJournal journal, PolicyDocument policy, TimeProvider clock)
     {
         Connection = connection;
-        Directory = directory;
-        State = state;
+        _directory = directory;
+        _state = state;
         Journal = journal;
         Policy = policy;
         Clock = clock;
@@ -69,9 +70,47 @@ public sealed class HwSession
     public PolicyDocument Policy { get; }
     /// <summary>The audit journal: <c>journal.jsonl</c> + <c>journal.head</c> in the state folder, SHA-256 chained.</summary>
     public IJournal Journal { get; }
-    internal IDirectory Directory { get; }
-    /// <summary>Where the module's own state lives (reviews; the journal sits in it too).</summary>
-    internal IStateStore State { get; }
+    private readonly IDirectory _directory;
+    private readonly IStateStore _state;
+    private int _planning;
+
+    /// <summary>The directory; in plan mode (<see cref="Plan"/>) a view of it whose writes stop the change.</summary>
+    internal IDirectory Directory => _planning > 0 ? new PlanningDirectory(_directory) : _directory;
+    /// <summary>Where the module's own state lives (reviews; the journal sits in it too); read-only in plan mode.</summary>
+    internal IStateStore State => _planning > 0 ? new PlanningStateStore(_state) : _state;
+
+    /// <summary>True while <see cref="Plan"/> runs a change.</summary>
+    internal bool Planning => _planning > 0;
+
+    /// <summary>
+    /// Runs <paramref name="change"/> (a call of a service's change method) in plan mode, for -WhatIf: every read and
+    /// check as in the real change, but no state lock, no lock file, and the first write to the directory, the state
+    /// store or the journal stops it before it is made (docs/decisions/0161). Returns the refusal it would end with,
+    /// the write it would make, or what it returned when it would write nothing.
+    /// </summary>
+    public ChangePlan Plan(Func<object?> change)
+    {
+        System.Threading.Monitor.Enter(_gate);
+        _planning++;
+        try
+        {
+            object? result = change();
+            return new ChangePlan(null, null, result);
+        }
+        catch (PlannedWriteException write)
+        {
+            return new ChangePlan(null, write.Write, null);
+        }
+        catch (HwException refusal)
+        {
+            return new ChangePlan(refusal, null, null);
+        }
+        finally
+        {
+            _planning--;
+            System.Threading.Monitor.Exit(_gate);
+        }
+    }
     internal TimeProvider Clock { get; }
     internal string Actor => Connection.Actor;
 
@@ -90,7 +129,7 @@ public sealed class HwSession
             {
                 // A shared store (SharePoint through Graph) holds the one lock every admin and the job take;
                 // the local state folder is guarded by its lock file.
-                _fileLock = State is ISharedStateLock shared
+                _fileLock = _state is ISharedStateLock shared
                     ? shared.Acquire("state", s_lockTimeout)
                     : FileLock.Acquire(Path.Combine(Connection.StatePath, "state.lock"), s_lockTimeout);
             }
@@ -134,6 +173,8 @@ public sealed class HwSession
     /// </summary>
     internal IDisposable BeginChange()
     {
+        if (Planning)
+            return new PlanScope(); // a plan writes nothing: no lock, no lock file, no change scope
         IDisposable held = LockState();
         try
         {
@@ -160,6 +201,13 @@ public sealed class HwSession
         }
     }
 
+    private sealed class PlanScope : IDisposable
+    {
+        public void Dispose()
+        {
+        }
+    }
+
     private sealed class ChangeEnd : IDisposable
     {
         private readonly IDisposable _directory;
@@ -183,6 +231,8 @@ public sealed class HwSession
     internal JournalEntry Record(string action, string? account, string? user, string reason,
         System.Text.Json.Nodes.JsonObject? before, System.Text.Json.Nodes.JsonObject? after)
     {
+        if (Planning)
+            throw new PlannedWriteException("write a journal entry");
         JournalEntry entry = Journal.Append(new JournalRecord(Actor, action, account, user, reason, Policy.Version, before, after));
         if (entry.Warning is { } warning)
             _warnings.Enqueue(warning);
@@ -206,6 +256,14 @@ public sealed class HwSession
     /// </summary>
     internal JournalEntry? RepairJournal(string reason)
     {
+        if (Planning)
+        {
+            // RepairTornTail writes through the journal's own store: a plan only reads (Verify) and says what it found.
+            JournalVerification verification = Journal.Verify();
+            if (verification.IsValid)
+                return null;
+            throw new PlannedWriteException($"remove the damaged final line if it is torn (the journal fails at entry {verification.FirstBadSequence}: {verification.Problem}); other damage is refused");
+        }
         using IDisposable held = LockState();
         JournalEntry? entry = Journal.RepairTornTail(new JournalRecord(Actor, JournalActions.JournalRepaired, null, null, reason, Policy.Version, null, null));
         if (entry?.Warning is { } warning)

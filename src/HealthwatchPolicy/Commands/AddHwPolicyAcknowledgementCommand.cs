@@ -32,7 +32,9 @@ public sealed class AddHwPolicyAcknowledgementCommand : HwCmdlet
     {
         string version = Version ?? Session.Policy.Version;
         ReportProgress("Recording policy acknowledgements", User);
-        if (!ShouldProcess($"'{User}'", $"Record acknowledgement of policy version {version}"))
+        if (!ShouldProcessPlanned($"'{User}'", $"Record acknowledgement of policy version {version}",
+                () => Session.Acknowledgements.Add(User, version, Reason).Acknowledgement, "would record it",
+                a => a is PolicyAcknowledgement ack ? $"'{ack.User}' already acknowledged version {version}" : null))
             return;
         var result = TryEngine(() => Session.Acknowledgements.Add(User, version, Reason), User);
         if (result.Acknowledgement is null)

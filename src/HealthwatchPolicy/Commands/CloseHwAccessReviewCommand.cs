@@ -17,7 +17,8 @@ public sealed class CloseHwAccessReviewCommand : HwCmdlet
 
     protected override void EndProcessing()
     {
-        if (!ShouldProcess($"access review {Period ?? "(the open one)"}", "Close it, and flag or revoke undecided access as the review's policy says"))
+        if (!ShouldProcessPlanned($"access review {Period ?? "(the open one)"}", "Close it, and flag or revoke undecided access as the review's policy says",
+                () => Session.Reviews.Close(Period), "would close it"))
             return;
         AccessReview? review = TryEngine(() => Session.Reviews.Close(Period), Period);
         if (review is not null)

@@ -23,14 +23,21 @@ public sealed class CompleteHwAccessReviewCommand : HwCmdlet
     [Identifier]
     public string User { get; set; } = "";
 
+    // Empty Decision (a row of Get-HwAccessReview -Pending | Export-Csv left undecided): skipped, named in one warning.
+    // Empty Justification: the engine's ReasonRequired error, naming the row (docs/decisions/0160).
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateSet("Keep", "Remove")]
-    [Identifier("Keep", "Remove")]
+    [AllowEmptyString]
+    [AllowNull]
+    [ValidateSet("Keep", "Remove", "")]
+    [Identifier("Keep", "Remove", "")]
     public string Decision { get; set; } = "";
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [AllowEmptyString]
+    [AllowNull]
     public string Justification { get; set; } = "";
+
+    private readonly System.Collections.Generic.List<string> _undecided = new();
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Identifier]
@@ -40,13 +47,26 @@ public sealed class CompleteHwAccessReviewCommand : HwCmdlet
 
     protected override void ProcessRecord()
     {
-        ReportProgress("Recording access review decisions", $"{Decision} {User} on {Account}");
-        if (!ShouldProcess($"'{User}' on official account '{Account}'", Decision == "Remove" ? "Record Remove and revoke posting access" : "Record Keep"))
+        if (string.IsNullOrWhiteSpace(Decision))
+        {
+            _undecided.Add($"'{User}' on '{Account}'");
             return;
-        AccessReviewItem? item = TryEngine(() => Session.Reviews.Decide(Period, Account, User, Decision, Justification), User);
+        }
+        ReportProgress("Recording access review decisions", $"{Decision} {User} on {Account}");
+        if (!ShouldProcessPlanned($"'{User}' on official account '{Account}'", Decision == "Remove" ? "Record Remove and revoke posting access" : "Record Keep",
+                () => Session.Reviews.Decide(Period, Account, User, Decision, Justification ?? ""),
+                Decision == "Remove" ? "would record Remove and revoke" : "would record Keep",
+                r => r is AccessReviewItem same ? $"the decision {same.Decision} is already recorded" : null))
+            return;
+        AccessReviewItem? item = TryRow(() => Session.Reviews.Decide(Period, Account, User, Decision, Justification ?? ""), Account, User);
         if (item is not null)
             WriteObject(item);
     }
 
-    protected override void EndProcessing() => CompleteProgress();
+    protected override void EndProcessing()
+    {
+        CompleteProgress();
+        if (_undecided.Count > 0)
+            WriteWarning($"{_undecided.Count} row(s) had no decision and were skipped (still undecided): {string.Join(", ", _undecided)}.");
+    }
 }

@@ -55,7 +55,8 @@ public sealed class NewHwOfficialAccountCommand : HwCmdlet
     {
         string name = OfficialAccount.MakeName(Platform, Handle);
         ReportProgress("Setting up official accounts", name);
-        if (!ShouldProcess($"official {Platform} account '{Handle}' ({name}), owner '{Owner}', consent by '{ConsentBy}'", "Create the posting group and register entry"))
+        if (!ShouldProcessPlanned($"official {Platform} account '{Handle}' ({name}), owner '{Owner}', consent by '{ConsentBy}'", "Create the posting group and register entry",
+                () => Session.Register.Create(Platform, Handle, Url, Purpose, Owner, ConsentBy, ConsentDate, Reason), "would create it"))
             return;
         OfficialAccount? account = TryEngine(() => Session.Register.Create(Platform, Handle, Url, Purpose, Owner, ConsentBy, ConsentDate, Reason), name);
         if (account is not null)

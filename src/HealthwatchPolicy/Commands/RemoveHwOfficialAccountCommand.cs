@@ -29,7 +29,9 @@ public sealed class RemoveHwOfficialAccountCommand : HwCmdlet
     protected override void ProcessRecord()
     {
         ReportProgress("Retiring official accounts", Name);
-        if (!ShouldProcess($"official account '{Name}'", "Retire: revoke every poster's access and mark the register entry retired"))
+        if (!ShouldProcessPlanned($"official account '{Name}'", "Retire: revoke every poster's access and mark the register entry retired",
+                () => Session.Register.Retire(Name, Reason), "would retire it",
+                _ => "it is already retired"))
             return;
         OfficialAccount? account = TryEngine(() => Session.Register.Retire(Name, Reason), Name);
         if (account is not null && PassThru)

@@ -20,7 +20,9 @@ public sealed class RepairHwAuditLogCommand : HwCmdlet
     protected override void EndProcessing()
     {
         string path = Session.Connection.StatePath;
-        if (!ShouldProcess($"the audit journal in '{path}'", "Remove a torn final line, keeping its bytes in a repair entry"))
+        if (!ShouldProcessPlanned($"the audit journal in '{path}'", "Remove a torn final line, keeping its bytes in a repair entry",
+                () => Session.RepairJournal(Reason), "would repair it",
+                _ => "the journal has no torn final line"))
             return;
         JournalEntry? entry = TryEngine(() => Session.RepairJournal(Reason), path);
         if (entry is null)

@@ -10,9 +10,11 @@ public sealed class RevokeHwPostingAccessCommand : PostingAccessCmdlet
     protected override void ProcessRecord()
     {
         ReportProgress("Revoking posting access", $"{User} on {Account}");
-        if (!ShouldProcess($"'{User}' on official account '{Account}'", "Revoke posting access"))
+        if (!ShouldProcessPlanned($"'{User}' on official account '{Account}'", "Revoke posting access",
+                () => Session.Access.Revoke(Account, User, Reason ?? ""), "would revoke",
+                o => o is AccessOutcome { Access: { } a } ? $"'{a.User}' cannot post to '{a.Account}'" : null))
             return;
-        AccessOutcome? outcome = TryEngine(() => Session.Access.Revoke(Account, User, Reason), User);
+        AccessOutcome? outcome = TryRow(() => Session.Access.Revoke(Account, User, Reason ?? ""), Account, User);
         if (outcome?.Access is not { } access)
             return;
         if (!outcome.Changed)

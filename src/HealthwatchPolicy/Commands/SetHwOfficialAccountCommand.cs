@@ -53,7 +53,9 @@ public sealed class SetHwOfficialAccountCommand : HwCmdlet
     protected override void ProcessRecord()
     {
         ReportProgress("Updating official accounts", Name);
-        if (!ShouldProcess($"official account '{Name}'", "Update the register entry"))
+        if (!ShouldProcessPlanned($"official account '{Name}'", "Update the register entry",
+                () => Session.Register.Update(Name, Url, Purpose, Owner, Reason, ConsentBy, ConsentDate), "would update it",
+                _ => "the register entry already says so"))
             return;
         OfficialAccount? account = TryEngine(() => Session.Register.Update(Name, Url, Purpose, Owner, Reason, ConsentBy, ConsentDate), Name);
         if (account is not null && PassThru)

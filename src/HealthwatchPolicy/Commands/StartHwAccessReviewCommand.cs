@@ -18,7 +18,9 @@ public sealed class StartHwAccessReviewCommand : HwCmdlet
     protected override void EndProcessing()
     {
         string period = Period ?? Session.Reviews.CurrentPeriod;
-        if (!ShouldProcess($"access review {period}", "Snapshot every account's posters and assign reviewers"))
+        if (!ShouldProcessPlanned($"access review {period}", "Snapshot every account's posters and assign reviewers",
+                () => Session.Reviews.Start(period).Review, "would start it",
+                r => r is AccessReview started ? $"the access review {period} was already started on {started.StartedAt:yyyy-MM-dd}" : null))
             return;
         ReportProgress("Starting the access review", period);
         var result = TryEngine(() => Session.Reviews.Start(period), period);

@@ -144,6 +144,49 @@ public abstract class SessionContract : IDisposable
     }
 
     [Fact]
+    public void A_plan_runs_the_checks_and_writes_nothing()
+    {
+        // -WhatIf's plan mode (docs/decisions/0161): the real change method, reads and checks only; on both adapters.
+        OfficialAccount a = NewAccount();
+        Session.Access.Grant(a.Name, TestOrg.Staff1, "r");
+        int journal = JournalCount;
+        string[] members = Session.Session.Directory.GetGroup(a.GroupId)!.MemberIds.OrderBy(x => x).ToArray();
+        string[] locks = System.IO.Directory.GetFiles(Org.Folder, "*.lock", System.IO.SearchOption.AllDirectories).OrderBy(x => x).ToArray();
+
+        ChangePlan guest = Session.Plan(() => Session.Access.Grant(a.Name, TestOrg.Guest, "Helper"));
+        Assert.False(guest.WouldChange);
+        Assert.Contains(Assert.IsType<HealthwatchPolicy.Engine.Access.AccessOutcome>(guest.Result).Refusals, r => r.Reason == RefusalReason.PosterIsGuest);
+        Assert.Equal(ErrorIds.UserNotFound, Session.Plan(() => Session.Access.Grant(a.Name, "nobody@hwsefton.example", "x")).Refusal!.ErrorId);
+        Assert.Equal(ErrorIds.ReasonRequired, Session.Plan(() => Session.Access.Grant(a.Name, TestOrg.Staff2, " ")).Refusal!.ErrorId);
+        Assert.Equal("add a member to a posting group", Session.Plan(() => Session.Access.Grant(a.Name, TestOrg.Staff2, "x")).FirstWrite);
+        Assert.Equal("remove a member from a posting group", Session.Plan(() => Session.Access.Revoke(a.Name, TestOrg.Staff1, "x")).FirstWrite);
+        Assert.False(Session.Plan(() => Session.Access.Revoke(a.Name, TestOrg.Staff2, "x")).WouldChange);
+        Assert.Equal("create a posting group", Session.Plan(() => NewAccount("other")).FirstWrite);
+        Assert.Equal(RefusalReason.ConsentBySelf, Assert.IsType<PolicyRefusalException>(Session.Plan(() => NewAccount("other", TestOrg.Comms, TestOrg.Comms)).Refusal).Refusal.Reason);
+        Assert.True(Session.Plan(() => Session.Register.Retire(a.Name, "x")).WouldChange);
+        Assert.True(Session.Plan(() => Session.Reviews.Start(null)).WouldChange);
+
+        Assert.Equal(journal, JournalCount);
+        Assert.Equal(members, Session.Session.Directory.GetGroup(a.GroupId)!.MemberIds.OrderBy(x => x).ToArray());
+        Assert.Single(Session.Register.GetAccounts());
+        Assert.Empty(Session.Reviews.Get(null));
+        Assert.Equal(locks, System.IO.Directory.GetFiles(Org.Folder, "*.lock", System.IO.SearchOption.AllDirectories).OrderBy(x => x).ToArray());
+    }
+
+    [Fact]
+    public void A_grant_to_a_poster_who_fails_the_checks_is_AlreadyGranted_with_the_failing_check()
+    {
+        OfficialAccount a = NewAccount();
+        Session.Session.Directory.AddMember(a.GroupId, Session.Session.Directory.FindUser(TestOrg.Leaver)!.Id);
+        var outcome = Session.Access.Grant(a.Name, TestOrg.Leaver, "Back");
+        Assert.False(outcome.Changed);
+        Assert.Equal("AlreadyGranted", outcome.Access!.Status);
+        Assert.Empty(outcome.Refusals);
+        Assert.Contains(outcome.Warnings, w => w.Reason == RefusalReason.PosterDisabled);
+        Assert.DoesNotContain(outcome.Warnings, w => w.Reason == RefusalReason.PosterLimitReached);
+    }
+
+    [Fact]
     public void Revoking_is_idempotent_and_journaled_once()
     {
         OfficialAccount a = NewAccount();
