@@ -23,7 +23,11 @@ public sealed class HwServices
         Reviews = new ReviewService(session, Register, Access, Compliance);
         Mail = new Mailers(session);
         Snapshots = new SnapshotService(session, Register);
+        Lifecycle = new LifecycleService(session, Register, Access);
     }
+
+    /// <summary>Issue 15: Sync-HwPostingAccess, time-bound grants, Suspend-HwPosting and Resume-HwPosting.</summary>
+    public LifecycleService Lifecycle { get; }
 
     /// <summary>The connection's context: what every service shares.</summary>
     public HwSession Session { get; }

@@ -140,6 +140,12 @@ internal sealed class CheckSnapshot
     /// <summary>Every stored access review, oldest period first (future-dated ones included: the check decides).</summary>
     public IReadOnlyList<AccessReview> Reviews { get; }
 
+    /// <summary>Issue 15: time-bound expiries and pauses (state store <c>lifecycle/</c>); empty when not read.</summary>
+    public Lifecycle.LifecycleState Lifecycle { get; set; } = HealthwatchPolicy.Engine.Lifecycle.LifecycleState.Empty;
+
+    /// <summary>Issue 15: posters' leave dates, MFA methods and last sign-ins; null when not read (the checks then find nothing).</summary>
+    public PosterFacts? Facts { get; set; }
+
     /// <summary>The active accounts (retired ones are not checked).</summary>
     public IEnumerable<OfficialAccount> ActiveAccounts => Register.Accounts.Where(a => a.IsActive);
 

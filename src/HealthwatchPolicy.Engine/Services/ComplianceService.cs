@@ -47,7 +47,12 @@ public sealed class ComplianceService
         // A damaged journal does not stop the report: its readable entries are used and the damage is a finding (HW-AUD-001).
         JournalVerification integrity = _session.Journal.Verify();
         IReadOnlyList<JournalEntry> journal = _session.Journal.ReadReadable();
-        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _reviews.All(), integrity);
+        // issue 15 (h15): the lifecycle documents and the posters' facts; a facet Graph refuses (403) comes back "not evaluated".
+        var lifecycle = new Lifecycle.LifecycleStore(_session.State).Read();
+        var posters = register.Accounts.Where(a => a.IsActive).SelectMany(a => a.PosterIds).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        PosterFacts? facts = posters.Count == 0 ? null
+            : _session.Directory is IPosterFactsDirectory d ? d.ReadPosterFacts(posters, PosterFactKinds.All) : null;
+        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _reviews.All(), integrity, lifecycle, facts);
     }
 
     /// <summary>The findings (all of them, or those given) with their summary and the context a reader needs.</summary>
@@ -103,9 +108,13 @@ public sealed class ComplianceService
     /// <summary>Every check's findings over one snapshot, most severe first.</summary>
     internal static List<ComplianceFinding> Evaluate(PolicyDocument policy, RegisterSnapshot register, IReadOnlyList<JournalEntry> journal,
         IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now, IReadOnlyList<Reviews.AccessReview>? reviews = null,
-        JournalVerification? integrity = null)
+        JournalVerification? integrity = null, Lifecycle.LifecycleState? lifecycle = null, PosterFacts? facts = null)
     {
-        var snapshot = new CheckSnapshot(policy, register, journal, roleHolders, now, reviews ?? Array.Empty<Reviews.AccessReview>(), integrity);
+        var snapshot = new CheckSnapshot(policy, register, journal, roleHolders, now, reviews ?? Array.Empty<Reviews.AccessReview>(), integrity)
+        {
+            Lifecycle = lifecycle ?? Lifecycle.LifecycleState.Empty,
+            Facts = facts,
+        };
         return PolicyChecks.All.SelectMany(c => c.Find(snapshot))
             .OrderBy(f => f.Severity).ThenBy(f => f.Account, StringComparer.Ordinal).ThenBy(f => f.RuleId, StringComparer.Ordinal)
             .ThenBy(f => f.Subject, StringComparer.Ordinal).ToList();
