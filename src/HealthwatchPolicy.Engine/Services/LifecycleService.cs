@@ -170,6 +170,10 @@ public sealed class LifecycleService
         return outcome.Access is null ? outcome : new AccessOutcome(outcome.Access.WithStatus(outcome.Access.Status, expiry.Until), outcome.Changed, outcome.Refusals);
     }
 
+    /// <summary>As <see cref="Grant"/>, ending <paramref name="duration"/> from now (the session clock); Grant-HwPostingAccess -For.</summary>
+    public AccessOutcome GrantFor(string accountName, string userReference, string reason, TimeSpan duration) =>
+        Grant(accountName, userReference, reason, Now.Add(duration));
+
     private static void Restore(LifecycleStore store, PostingExpiry? before, string account, string userId)
     {
         if (before is null)
