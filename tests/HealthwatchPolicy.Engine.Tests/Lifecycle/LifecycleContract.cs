@@ -133,6 +133,21 @@ public abstract class LifecycleContract : IDisposable
     }
 
     [Fact]
+    public void The_review_records_and_mails_when_time_bound_access_ends()
+    {
+        OfficialAccount a = NewAccount();
+        Assert.True(Session.Lifecycle.Grant(a.Name, TestOrg.Volunteer, "Placement", new DateTimeOffset(2026, 12, 24, 17, 0, 0, TimeSpan.Zero)).Changed);
+        Assert.True(Session.Access.Grant(a.Name, TestOrg.Staff1, "Covers events").Changed);
+        var review = Session.Reviews.Start(null).Review;
+        Assert.Equal(new DateTimeOffset(2026, 12, 24, 17, 0, 0, TimeSpan.Zero), review.Items.Single(i => i.User == TestOrg.Volunteer).Expires);
+        Assert.Null(review.Items.Single(i => i.User == TestOrg.Staff1).Expires);
+        var mail = HealthwatchPolicy.Engine.Services.ReviewMailBuilder.ForReviewer(review, Session.Policy, "Daniel", review.Items, false,
+            new MimeKit.MailboxAddress("Review", "review@hwsefton.example"), new[] { new MimeKit.MailboxAddress("Daniel", TestOrg.Comms) });
+        Assert.Contains("Time-bound access: ends 24 December 2026", mail.TextBody);
+        Assert.Contains("Time-bound access: ends 24 December 2026", mail.HtmlBody);
+    }
+
+    [Fact]
     public void Suspend_then_Resume_restores_exactly_the_posters_still_eligible_and_a_grant_during_the_pause_is_refused_naming_it()
     {
         Plant("u-ben", "employeeLeaveDateTime", "2026-11-20T17:00:00Z");
