@@ -54,15 +54,20 @@ public sealed class LifecycleService
     /// revoke) or <c>Flagged</c>. On Graph, when leave dates cannot be read (403: no <c>User-LifeCycleInfo.Read.All</c>),
     /// <paramref name="leaveDatesNotEvaluated"/> says why and no item has that reason.
     /// </summary>
-    public IReadOnlyList<AccessSyncItem> PlanSync(out string? leaveDatesNotEvaluated)
+    public IReadOnlyList<AccessSyncItem> PlanSync(out string? leaveDatesNotEvaluated) => PlanSync(null, out leaveDatesNotEvaluated);
+
+    /// <summary>As <see cref="PlanSync(out string?)"/>, for the accounts named (register or group names, wildcards allowed;
+    /// all when null or empty). A name without wildcards that matches no active account is <c>AccountNotFound</c>.</summary>
+    public IReadOnlyList<AccessSyncItem> PlanSync(IReadOnlyCollection<string>? accountNames, out string? leaveDatesNotEvaluated)
     {
         RegisterSnapshot register = _register.ReadRegister();
+        var chosen = new HashSet<string>(Targets(register, accountNames).Select(a => a.Name), StringComparer.OrdinalIgnoreCase);
         LifecycleState state = Store.Read();
         var posterIds = register.Accounts.Where(a => a.IsActive).SelectMany(a => a.PosterIds).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         PosterFacts facts = posterIds.Count == 0 ? PosterFacts.NotEvaluated("no posters") : ReadFacts(posterIds, PosterFactKinds.LeaveDate);
         leaveDatesNotEvaluated = posterIds.Count == 0 ? null : facts.LeaveDatesNotEvaluated;
         var plan = new List<AccessSyncItem>();
-        foreach (OfficialAccount a in register.Accounts.Where(a => a.IsActive))
+        foreach (OfficialAccount a in register.Accounts.Where(a => a.IsActive && chosen.Contains(a.Name)))
             foreach (string id in a.PosterIds)
             {
                 register.Users.TryGetValue(id, out DirectoryUser? user);

@@ -36,15 +36,14 @@ public sealed class SyncHwPostingAccessCommand : HwCmdlet
     {
         IReadOnlyList<AccessSyncItem>? plan = TryEngine(() =>
         {
-            IReadOnlyList<AccessSyncItem> p = Session.Lifecycle.PlanSync(out string? notEvaluated);
+            IReadOnlyList<AccessSyncItem> p = Session.Lifecycle.PlanSync(_accounts, out string? notEvaluated);
             if (notEvaluated is not null)
                 WriteWarning($"Leave dates were not evaluated ({notEvaluated}): posters past their leave date are neither revoked nor flagged.");
             return p;
         }, null);
         if (plan is null)
             return;
-        var chosen = plan.Where(i => _accounts.Count == 0 || _accounts.Any(a => Wildcard.IsMatch(i.Account, a.Trim()))).ToList();
-        foreach (AccessSyncItem item in chosen)
+        foreach (AccessSyncItem item in plan)
         {
             ReportProgress("Synchronising posting access", $"{item.User} on {item.Account}");
             if (item.Outcome != "Planned")

@@ -61,6 +61,9 @@ public abstract class LifecycleContract : IDisposable
 
         // before the dates: only the disabled poster is due
         Assert.Equal(new[] { "u-tom" }, Session.Lifecycle.PlanSync(out _).Select(i => i.UserId));
+        Assert.Equal(new[] { "u-tom" }, Session.Lifecycle.PlanSync(new[] { "facebook-*" }, out _).Select(i => i.UserId));
+        Assert.Empty(Session.Lifecycle.PlanSync(new[] { "instagram-*" }, out _));
+        Assert.Equal(ErrorIds.AccountNotFound, Assert.ThrowsAny<HwException>(() => Session.Lifecycle.PlanSync(new[] { "no-such-account" }, out _)).ErrorId);
 
         Clock.UtcNow = new DateTimeOffset(2026, 11, 15, 6, 0, 0, TimeSpan.Zero);
         int before = JournalCount;
