@@ -45,9 +45,16 @@ public sealed class SuspendHwPostingCommand : HwCmdlet
             : _accounts.SelectMany(a => Session.Access.Get(a, null)).ToList(), null);
         if (current is null)
             return;
+        // Every active account named (an account without posters is paused too: no grant until the pause ends); a name
+        // without wildcards that matches none goes to the engine, which says AccountNotFound.
+        List<string>? active = TryEngine(() => Session.Register.GetAccounts().Select(a => a.Name).ToList(), null);
+        if (active is null)
+            return;
         List<string> names = _accounts.Count == 0
-            ? TryEngine(() => Session.Register.GetAccounts().Select(a => a.Name).ToList(), null) ?? new List<string>()
-            : current.Select(c => c.Account).Concat(_accounts.Where(a => a.IndexOfAny(new[] { '*', '?' }) < 0)).Distinct(System.StringComparer.OrdinalIgnoreCase).ToList();
+            ? active
+            : active.Where(n => _accounts.Any(a => global::HealthwatchPolicy.Engine.Policy.Wildcard.IsMatch(n, a)))
+                .Concat(_accounts.Where(a => a.IndexOfAny(new[] { '*', '?' }) < 0 && !active.Any(n => string.Equals(n, a, System.StringComparison.OrdinalIgnoreCase))))
+                .Distinct(System.StringComparer.OrdinalIgnoreCase).ToList();
         var approved = new List<string>();
         foreach (string name in names)
         {

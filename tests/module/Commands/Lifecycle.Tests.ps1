@@ -100,6 +100,17 @@ Describe 'Suspend-HwPosting and Resume-HwPosting on the sample, <Adapter>' -Tag 
         @(Get-HwAuditLog -Action PostingPaused).Count | Should -Be $paused.Count
         @(Get-HwAuditLog -Action PostingResumed).Count | Should -Be $resumed.Count
     }
+
+    It 'names an account that does not exist, and one that is not paused, and changes nothing' {
+        $before = Get-HwTestState
+        $err = $null
+        Suspend-HwPosting -Account no-such-account -Reason r -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotFound,*'
+        Resume-HwPosting -Account facebook-healthwatchsefton -Reason r -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotFound,*'
+        $err[0].Exception.Message | Should -BeLike '*not paused*'
+        (Get-HwTestState) | Should -Be $before
+    }
 }
 
 Describe 'Poster hygiene on the fake Graph, with and without Entra ID P1' -Tag 'Graph', 'Lifecycle' {
