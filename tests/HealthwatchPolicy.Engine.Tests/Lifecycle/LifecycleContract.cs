@@ -215,6 +215,27 @@ public abstract class LifecycleContract : IDisposable
     }
 
     [Fact]
+    public void An_interrupted_resume_is_finished_by_running_it_again_without_journaling_anyone_twice()
+    {
+        OfficialAccount a = NewAccount();
+        Assert.True(Session.Access.Grant(a.Name, TestOrg.Staff1, "r").Changed);
+        Assert.True(Session.Access.Grant(a.Name, TestOrg.Staff3, "r").Changed);
+        Session.Lifecycle.Suspend(new[] { a.Name }, "Compromised");
+        // what a resume leaves when it stops after marking the pause and restoring one person (journaled)
+        PostingPause pause = Assert.Single(Session.Lifecycle.ReadState().Pauses);
+        new LifecycleStore(Session.Session.State).SetPause(new PostingPause(pause.Account, pause.GroupId, pause.Reason, pause.Since, pause.By, "Resuming", pause.Removed));
+        Assert.True(Session.Session.Directory.AddMember(a.GroupId, "u-emma"));
+        int before = JournalCount;
+        PostingPauseResult r = Assert.Single(Session.Lifecycle.Resume(null, "Safe again"));
+        Assert.Equal(new[] { TestOrg.Staff1, TestOrg.Staff3 }.OrderBy(x => x), r.Restored.OrderBy(x => x));
+        Assert.Equal(new[] { "u-ben", "u-emma" }, Members(a));
+        var added = Session.Journal.ReadAll().Skip(before).ToList();
+        Assert.Equal(new[] { (JournalActions.PostingAccessGranted, (string?)TestOrg.Staff3), (JournalActions.PostingResumed, null) },
+            added.Select(e => (e.Action, e.User)));
+        Assert.Empty(Session.Lifecycle.ReadState().Pauses);
+    }
+
+    [Fact]
     public void A_poster_without_MFA_and_one_long_inactive_are_findings()
     {
         Plant("u-emma", "mfaMethods", new JsonArray());
