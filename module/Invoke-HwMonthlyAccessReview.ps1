@@ -6,6 +6,8 @@
     Run it daily from Windows Task Scheduler (Register-HwAccessReviewTask), cron or a systemd timer, or an
     Azure Automation runbook. It calls Update-HwAccessReview, which decides what is due on the engine's clock and
     does each step once, so a daily run does the right thing on every day of the month:
+      - first, Sync-HwPostingAccess revokes (or flags, as the policy's lifecycle says) posters who should no longer
+        post: disabled, deleted, past their leave date, past the end of time-bound access, guest, ineligible type;
       - Start-HwAccessReview opens this month's review once (later runs open nothing new);
       - Send-HwAccessReview mails the reviewers once (on the day the review starts);
       - halfway to the due date, reviewers with undecided items get one reminder;
@@ -105,6 +107,12 @@ try {
     if ($SmtpServer) { $mail.SmtpServer = $SmtpServer; $mail.SmtpPort = $SmtpPort }
     if ($SmtpCredential) { $mail.SmtpCredential = $SmtpCredential }
     if ($AllowInsecureSmtp) { $mail.AllowInsecureSmtp = $true }
+
+    # Issue 15: every day, leavers and movers lose access by themselves (Sync-HwPostingAccess): each poster the policy's
+    # lifecycle says to revoke is removed and journaled once; the ones it only flags stay, and the report shows them pending.
+    foreach ($item in Sync-HwPostingAccess -Confirm:$false) {
+        "Sync: $($item.Outcome) $($item.User) on $($item.Account) ($($item.Reason))"
+    }
 
     # The month's steps are decided in the engine on its clock (Update-HwAccessReview): each one once, however often this runs.
     foreach ($step in Update-HwAccessReview @mail -Confirm:$false) { $step.Summary }

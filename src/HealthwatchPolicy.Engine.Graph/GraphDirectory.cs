@@ -24,7 +24,7 @@ namespace HealthwatchPolicy.Engine.Graph;
 /// for $batch items (which the SDK does not retry), by resubmitting just those items after their Retry-After.
 /// Replication lag is ridden out only in the write path that created the group.
 /// </summary>
-public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
+public sealed class GraphDirectory : IDirectory, IMailCapableDirectory, IPosterFactsDirectory
 {
     internal static readonly string[] UserSelect = { "id", "displayName", "userPrincipalName", "mail", "accountEnabled", "employeeType", "userType", "jobTitle" };
     private static readonly string[] s_groupSelect = { "id", "displayName", "description", "mailNickname", "groupTypes", "mailEnabled", "securityEnabled" };
@@ -202,6 +202,73 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
             NotFoundAs(ErrorIds.UserNotFound, "write the user's acknowledgement record", userId, () => PutExtensionAsync(_client.Users[userId].Extensions, extension, ct)));
 
     // ---------- groups ----------
+
+    /// <summary>The licence error Graph answers (403) for <c>signInActivity</c> in a tenant without Entra ID P1/P2
+    /// (microsoftgraph/microsoft-graph-docs #12772, #14120; shared/design/graph-facts-2026-11.md section 6).</summary>
+    internal const string NonPremiumTenantCode = "Authentication_RequestFromNonPremiumTenantOrB2CTenant";
+
+    /// <summary>
+    /// Issue 15: each poster's <c>employeeLeaveDateTime</c> (<c>GET /users/{id}?$select=id,employeeLeaveDateTime</c>;
+    /// User-LifeCycleInfo.Read.All), registered authentication methods (<c>GET /users/{id}/authentication/methods</c>;
+    /// UserAuthenticationMethod.Read.All) and last sign-in (<c>GET /users/{id}?$select=id,signInActivity</c>; AuditLog.Read.All
+    /// and Entra ID P1/P2): one <c>$batch</c> step per user and facet, 20 a round trip, like the other user reads. A facet
+    /// Graph answers 403 is "not evaluated" with Graph's code (the licence error: "needs Entra ID P1"); a user answered
+    /// 404 is left out. Any other failure is an error as usual.
+    /// </summary>
+    public PosterFacts ReadPosterFacts(IReadOnlyCollection<string> userIds, PosterFactKinds kinds)
+    {
+        List<string> ids = userIds.Where(GraphUrls.CanName).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var leave = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
+        var mfa = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        var signIns = new Dictionary<string, DateTimeOffset?>(StringComparer.OrdinalIgnoreCase);
+        string? leaveWhy = PosterFacts.NotAsked, mfaWhy = PosterFacts.NotAsked, signInWhy = PosterFacts.NotAsked;
+        if ((kinds & PosterFactKinds.LeaveDate) != 0)
+            leaveWhy = Facet("read leave dates", "User-LifeCycleInfo.Read.All", () =>
+            {
+                List<User?> users = Run("read leave dates", null, ct => BatchAsync<User>(ids.Select(id => _client.Users[id].ToGetRequestInformation(rc =>
+                    rc.QueryParameters.Select = new[] { "id", "employeeLeaveDateTime" })).ToList(), "read leave dates", ct, _ => false, notFoundIsNull: true));
+                foreach (User? u in users)
+                    if (u?.Id is { } id && u.EmployeeLeaveDateTime is { } at)
+                        leave[id] = at.ToUniversalTime();
+            });
+        if ((kinds & PosterFactKinds.Mfa) != 0)
+            mfaWhy = Facet("read authentication methods", "UserAuthenticationMethod.Read.All", () =>
+            {
+                List<AuthenticationMethodCollectionResponse?> pages = Run("read authentication methods", null, ct => BatchAsync<AuthenticationMethodCollectionResponse>(
+                    ids.Select(id => _client.Users[id].Authentication.Methods.ToGetRequestInformation()).ToList(), "read authentication methods", ct, _ => false, notFoundIsNull: true));
+                for (int i = 0; i < ids.Count; i++)
+                    if (pages[i] is { } page)
+                        mfa[ids[i]] = (page.Value ?? new List<AuthenticationMethod>())
+                            .Select(m => (m.OdataType ?? "").Replace("#microsoft.graph.", "").Replace("AuthenticationMethod", ""))
+                            .Where(t => t.Length > 0 && !string.Equals(t, "password", StringComparison.OrdinalIgnoreCase)).ToList();
+            });
+        if ((kinds & PosterFactKinds.SignIn) != 0)
+            signInWhy = Facet("read sign-in activity", "AuditLog.Read.All", () =>
+            {
+                List<User?> users = Run("read sign-in activity", null, ct => BatchAsync<User>(ids.Select(id => _client.Users[id].ToGetRequestInformation(rc =>
+                    rc.QueryParameters.Select = new[] { "id", "signInActivity" })).ToList(), "read sign-in activity", ct, _ => false, notFoundIsNull: true));
+                foreach (User? u in users)
+                    if (u?.Id is { } id)
+                        signIns[id] = u.SignInActivity?.LastSignInDateTime?.ToUniversalTime();
+            });
+        return new PosterFacts(leave, leaveWhy, mfa, mfaWhy, signIns, signInWhy);
+    }
+
+    /// <summary>Runs one facet's read; a 403 makes it "not evaluated" (with why), anything else is thrown.</summary>
+    private static string? Facet(string what, string permission, Action read)
+    {
+        try
+        {
+            read();
+            return null;
+        }
+        catch (GraphRequestException e) when (e.Status == 403)
+        {
+            return string.Equals(e.Code, NonPremiumTenantCode, StringComparison.OrdinalIgnoreCase)
+                ? $"needs Entra ID P1 (Graph answered 403 {e.Code}: the tenant has no premium licence)"
+                : $"Graph answered 403 {e.Code} to {what}: the connection's app needs {permission}";
+        }
+    }
 
     /// <summary>Every group whose display name starts with <paramref name="displayNamePrefix"/>, with members and register extension: <c>GET /groups?$filter=startswith(displayName,…)&amp;$expand=extensions</c>, then the members in <c>$batch</c>es.</summary>
     public IReadOnlyList<DirectoryGroup> GetGroups(string displayNamePrefix) => Run("list posting groups", displayNamePrefix, async ct =>
@@ -493,7 +560,7 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
     /// <summary>As above; a step answered 404 whose index <paramref name="mayLag"/> accepts is replication lag on a group
     /// this connection created: resubmitted with the lag backoff (<see cref="GraphConnectionOptions.ReplicationRetries"/>),
     /// and null in the result if it still answers 404 when the budget ends.</summary>
-    private async Task<List<T?>> BatchAsync<T>(List<RequestInformation> requests, string what, CancellationToken ct, Func<int, bool>? mayLag) where T : class, IParsable, new()
+    private async Task<List<T?>> BatchAsync<T>(List<RequestInformation> requests, string what, CancellationToken ct, Func<int, bool>? mayLag, bool notFoundIsNull = false) where T : class, IParsable, new()
     {
         var results = new T?[requests.Count];
         requests = requests.Select(GraphUrls.ForBatch).ToList(); // once: resubmitted items keep their URL
@@ -525,6 +592,8 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory
                         continue;
                     }
                     using HttpResponseMessage message = await response.GetResponseByIdAsync(item.Key).ConfigureAwait(false);
+                    if (code == 404 && notFoundIsNull)
+                        continue; // issue 15: a user gone since the register read is left out
                     if (code == 404 && mayLag?.Invoke(index) == true)
                     {
                         if (lagAttempt < _options.ReplicationRetries)

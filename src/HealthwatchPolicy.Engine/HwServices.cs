@@ -24,10 +24,14 @@ public sealed class HwServices
         Mail = new Mailers(session);
         Snapshots = new SnapshotService(session, Register);
         Exceptions = new ExceptionService(session, Register);
+        Lifecycle = new LifecycleService(session, Register, Access);
     }
 
     /// <summary>Compliance exceptions: accepted deviations with a justification, an approver and an expiry.</summary>
     public ExceptionService Exceptions { get; }
+
+    /// <summary>Issue 15: Sync-HwPostingAccess, time-bound grants, Suspend-HwPosting and Resume-HwPosting.</summary>
+    public LifecycleService Lifecycle { get; }
 
     /// <summary>The connection's context: what every service shares.</summary>
     public HwSession Session { get; }

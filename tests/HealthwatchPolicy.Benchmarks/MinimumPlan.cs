@@ -20,6 +20,8 @@ namespace HealthwatchPolicy.Benchmarks;
 /// The policy's role holders (spec.roles, by user principal name) are read in the same <c>$batch</c>es: 15 names to a
 /// <c>userPrincipalName in (...)</c> filter, two items per filter, so user batches are
 /// ceil(2 * (ceil(users / 15) + ceil(roleHolders / 15)) / 20).
+/// Issue 15: the posters' facts (leave date, authentication methods, sign-in activity), one <c>$batch</c> item per
+/// poster of an active account and facet, 20 items to a <c>$batch</c>, each facet on its own: 3 * ceil(posters / 20).
 /// </summary>
 internal sealed class MinimumPlan
 {
@@ -35,7 +37,9 @@ internal sealed class MinimumPlan
     public int MemberBatches { get; private init; }
     public int ExtraMemberPages { get; private init; }
     public int UserBatches { get; private init; }
-    public int Total => GroupPages + MemberBatches + ExtraMemberPages + UserBatches;
+    public int Posters { get; private init; }
+    public int PosterFactBatches { get; private init; }
+    public int Total => GroupPages + MemberBatches + ExtraMemberPages + UserBatches + PosterFactBatches;
 
     public static MinimumPlan FromDirectory(string directoryJson, string postingGroupPrefix, IReadOnlyCollection<string> roleHolderNames)
     {
@@ -46,6 +50,7 @@ internal sealed class MinimumPlan
             .Where(g => ((string?)g["displayName"] ?? "").StartsWith(postingGroupPrefix, StringComparison.OrdinalIgnoreCase)).ToList();
 
         var referenced = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var posters = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         int extraPages = 0, registered = 0;
         foreach (JsonObject g in posting)
         {
@@ -56,6 +61,8 @@ internal sealed class MinimumPlan
             if (g["extension"] is JsonObject e && (string?)e["extensionName"] == "org.healthwatch.policy.register" && e["name"] is not null)
             {
                 registered++;
+                if (((string?)e["status"] ?? "Active") == "Active")
+                    posters.UnionWith(members);
                 foreach (string key in new[] { "ownerId", "consentById" })
                     if ((string?)e[key] is { Length: > 0 } id)
                         referenced.Add(id);
@@ -70,6 +77,8 @@ internal sealed class MinimumPlan
             GroupPages = Math.Max(1, Ceiling(posting.Count, PageSize)),
             MemberBatches = Ceiling(posting.Count, BatchSize),
             ExtraMemberPages = extraPages,
+            Posters = posters.Count,
+            PosterFactBatches = 3 * Ceiling(posters.Count, BatchSize),
             UserBatches = Ceiling(2 * (Ceiling(referenced.Count, IdsPerFilter)
                                        + Ceiling(roleHolderNames.Distinct(StringComparer.OrdinalIgnoreCase).Count(), IdsPerFilter)), BatchSize),
         };

@@ -45,7 +45,7 @@ internal sealed class Results
             rows.Add(new Row($"report.roundTrips (Graph, {lat} latency)", N(g.RoundTrips),
                 $"<= {N(MaxRatioToMinimum * g.Minimum.Total, 1)} (1.2 x min)", null));
             rows.Add(new Row("report.minRoundTrips", N(g.Minimum.Total),
-                $"{g.Minimum.GroupPages}+{g.Minimum.MemberBatches}{(g.Minimum.ExtraMemberPages > 0 ? "+" + g.Minimum.ExtraMemberPages : "")}+{g.Minimum.UserBatches}", null));
+                $"{g.Minimum.GroupPages}+{g.Minimum.MemberBatches}{(g.Minimum.ExtraMemberPages > 0 ? "+" + g.Minimum.ExtraMemberPages : "")}+{g.Minimum.UserBatches}+{g.Minimum.PosterFactBatches}", null));
             rows.Add(new Row("report.roundTrips at the minimum", N(g.RoundTrips), $"= {N(g.Minimum.Total)} (min)", g.RoundTrips == g.Minimum.Total, "reportAtMinimum"));
             rows.Add(new Row("export.roundTrips (Export-HwComplianceReport)", N(g.ExportRoundTrips), $"= {N(g.Minimum.Total)} (min)", g.ExportRoundTrips == g.Minimum.Total, "exportAtMinimum"));
             rows.Add(new Row("report.wallMs", N(g.WallMs, 0), $"{N(g.InRoundTripsMs, 0)} in round trips", null));
@@ -107,6 +107,7 @@ internal sealed class Results
                     ["memberBatches"] = g.Minimum.MemberBatches,
                     ["extraMemberPages"] = g.Minimum.ExtraMemberPages,
                     ["userBatches"] = g.Minimum.UserBatches,
+                    ["posterFactBatches"] = g.Minimum.PosterFactBatches,
                 },
                 ["latencyMs"] = Settings!.LatencyMs,
                 ["organisation"] = Org(GraphOrg!),

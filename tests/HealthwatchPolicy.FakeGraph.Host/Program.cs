@@ -18,6 +18,7 @@ namespace HealthwatchPolicy.FakeGraph.Host;
 /// <item><c>count</c> → HTTP round trips so far</item>
 /// <item><c>snapshot</c> → the tenant in the directory.json shape (SnapshotOrganisation), as one JSON line</item>
 /// <item><c>faults {"ThrottleRate":0.2,"Latency":50,"RetryAfterSeconds":0,"Unavailable":true,"ReplicationLagSeconds":1.5}</c> → sets those faults
+///   (also <c>TenantWithoutPremium</c>, <c>LifecycleInfoDenied</c>, <c>AuthenticationMethodsDenied</c>: issue 15's licence and permission answers)
 ///   (members left out keep their value; <c>faults reset</c> clears them all); <c>OK</c></item>
 /// <item><c>reset</c> → zeroes the counters and the request/authorization history; <c>OK</c></item>
 /// <item><c>signin</c> → starts a loopback sign-in server (FakeSignInServer) if none runs, and answers
@@ -205,6 +206,15 @@ public static class Program
                     break;
                 case "batchwithoutresponses":
                     faults.BatchWithoutResponses = value!.GetValue<bool>();
+                    break;
+                case "tenantwithoutpremium":
+                    faults.TenantWithoutPremium = value!.GetValue<bool>();
+                    break;
+                case "lifecycleinfodenied":
+                    faults.LifecycleInfoDenied = value!.GetValue<bool>();
+                    break;
+                case "authenticationmethodsdenied":
+                    faults.AuthenticationMethodsDenied = value!.GetValue<bool>();
                     break;
                 default:
                     throw new ArgumentException($"Unknown fault '{key}' (ThrottleRate, ThrottleNextRequests, Latency, RetryAfterSeconds, Unavailable, ReplicationLagReads, ReplicationLagSeconds, ReplicationLagByIdSeconds, BatchWithoutResponses).");

@@ -118,6 +118,20 @@ public sealed class FakeGraphFaults
     /// 403 <c>ErrorAccessDenied</c> "Access is denied. Check credentials and try again." (docs/decisions/0110).</summary>
     public bool MailDraftsDenied { get; set; }
 
+    /// <summary>Issue 15: the tenant has no Entra ID P1/P2 licence: any request that selects <c>signInActivity</c> answers 403
+    /// <c>Authentication_RequestFromNonPremiumTenantOrB2CTenant</c> "Neither tenant is B2C or tenant doesn't have premium
+    /// license" (the shape users report: microsoftgraph/microsoft-graph-docs #12772, #14120). False (default): licensed.</summary>
+    public bool TenantWithoutPremium { get; set; }
+
+    /// <summary>Issue 15: the app lacks User-LifeCycleInfo.Read.All: selecting <c>employeeLeaveDateTime</c> answers 403
+    /// <c>Authorization_RequestDenied</c> "Insufficient privileges to complete the operation." (modelled as the brief asks;
+    /// one report says Graph returns null instead: docs/decisions/0173).</summary>
+    public bool LifecycleInfoDenied { get; set; }
+
+    /// <summary>Issue 15: the app lacks UserAuthenticationMethod.Read.All: <c>GET /users/{id}/authentication/methods</c>
+    /// answers 403 <c>accessDenied</c> "Request Authorization failed".</summary>
+    public bool AuthenticationMethodsDenied { get; set; }
+
     /// <summary>Every request is answered 503 <c>serviceNotAvailable</c> with no Retry-After. (Use StopAsync for refused connections.)</summary>
     public bool Unavailable { get; set; }
 
@@ -151,6 +165,9 @@ public sealed class FakeGraphFaults
         ReplicationLagReads = 0;
         ReplicationLagMemberAddReturns400 = false;
         MailDraftsDenied = false;
+        TenantWithoutPremium = false;
+        LifecycleInfoDenied = false;
+        AuthenticationMethodsDenied = false;
         Unavailable = false;
         ReplicationLag = TimeSpan.Zero;
         ReplicationLagById = null;

@@ -142,7 +142,11 @@ public sealed class FakeGraphServer : IAsyncDisposable
                 Department = user.Department,
                 ManagerId = user.ManagerId,
                 CreatedDateTime = user.CreatedDateTime ?? DateTimeOffset.UtcNow,
+                EmployeeLeaveDateTime = user.EmployeeLeaveDateTime,
+                LastSignInDateTime = user.LastSignInDateTime,
             };
+            if (user.AuthenticationMethods is { } methods)
+                record.AuthenticationMethods = methods.ToList();
             _tenant.AddUser(record);
             return record.Snapshot();
         }
@@ -387,7 +391,12 @@ public sealed class FakeGraphServer : IAsyncDisposable
                     GivenName = Json.GetString(u, "givenName"),
                     Surname = Json.GetString(u, "surname"),
                     CreatedDateTime = DateTimeOffset.UtcNow,
+                    EmployeeLeaveDateTime = Json.GetString(u, "employeeLeaveDateTime") is { } leave ? DateTimeOffset.Parse(leave, System.Globalization.CultureInfo.InvariantCulture) : null,
+                    LastSignInDateTime = Json.GetString(u, "lastSignInDateTime") is { } signIn ? DateTimeOffset.Parse(signIn, System.Globalization.CultureInfo.InvariantCulture) : null,
                 };
+                if (u["mfaMethods"] is JsonArray methods)
+                    record.AuthenticationMethods = new[] { "password" }.Concat(methods.Select(m => m?.GetValue<string>() ?? "")
+                        .Where(m => m.Length > 0 && m != "password")).ToList();
                 AddLocalExtension(record, u);
                 _tenant.AddUser(record);
             }

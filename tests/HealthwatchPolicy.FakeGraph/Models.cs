@@ -23,6 +23,12 @@ public sealed class FakeUser
     public string? Department { get; init; }
     public string? ManagerId { get; init; }
     public DateTimeOffset? CreatedDateTime { get; init; }
+    /// <summary>Graph <c>employeeLeaveDateTime</c>.</summary>
+    public DateTimeOffset? EmployeeLeaveDateTime { get; init; }
+    /// <summary><c>signInActivity.lastSignInDateTime</c> (null: never signed in).</summary>
+    public DateTimeOffset? LastSignInDateTime { get; init; }
+    /// <summary>Authentication method types (<c>password</c>, <c>microsoftAuthenticator</c>, <c>fido2</c>, <c>phone</c>...); null: password and Microsoft Authenticator.</summary>
+    public IReadOnlyList<string>? AuthenticationMethods { get; init; }
 }
 
 /// <summary>A group in the fake tenant, for seeding and as a read-back snapshot (including soft-deleted groups).</summary>

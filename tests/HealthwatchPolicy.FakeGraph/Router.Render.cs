@@ -18,7 +18,7 @@ internal sealed partial class Router
     {
         "accountEnabled", "employeeType", "userType", "department", "createdDateTime", "companyName", "employeeId", "mailNickname",
         "otherMails", "proxyAddresses", "usageLocation", "deletedDateTime", "onPremisesSyncEnabled", "city", "country", "state",
-        "employeeHireDate", "externalUserState",
+        "employeeHireDate", "externalUserState", "employeeLeaveDateTime", "signInActivity",
     }).ToArray();
 
     internal static readonly string[] GroupDefault =
@@ -128,6 +128,15 @@ internal sealed partial class Router
         "businessPhones" or "otherMails" => new JsonArray(),
         "mailNickname" => u.UserPrincipalName.Split('@')[0],
         "proxyAddresses" => u.Mail is null ? new JsonArray() : new JsonArray("SMTP:" + u.Mail),
+        "employeeLeaveDateTime" => u.EmployeeLeaveDateTime is { } l ? Json.Iso(l) : null,
+        // Graph leaves signInActivity out for a user who never signed in (or not since April 2020).
+        "signInActivity" => u.LastSignInDateTime is { } s ? new JsonObject
+        {
+            ["lastSignInDateTime"] = Json.Iso(s),
+            ["lastSignInRequestId"] = Guid.NewGuid().ToString(),
+            ["lastNonInteractiveSignInDateTime"] = Json.Iso(s),
+            ["lastNonInteractiveSignInRequestId"] = Guid.NewGuid().ToString(),
+        } : null,
         _ => null,
     };
 

@@ -76,6 +76,7 @@ internal sealed partial class Router
             if (!Is(r, "GET"))
                 throw MethodNotAllowed();
             List<string> select = Select(r.Query["$select"], UserProps, "microsoft.graph.user") ?? UserDefault.ToList();
+            DeniedSelect(select);
             JsonObject o = RenderUser(u, select, Expand(r.Query["$expand"], "microsoft.graph.user", UserExpands), false);
             o.Insert(0, "@odata.context", Context("users", r.Query["$select"] is null ? null : select, entity: true));
             return GraphResponse.Ok(o);
@@ -96,11 +97,45 @@ internal sealed partial class Router
             }
             case "extensions":
                 return Extensions(r, u, "users", s.Skip(3).ToList());
+            case "authentication":
+                return AuthenticationMethods(r, u, s);
             case "messages":
                 return Messages(r, u);
             default:
                 throw SegmentNotFound(s[2]);
         }
+    }
+
+    /// <summary>Issue 15: 403s for properties the tenant's licence or the app's permissions do not cover.</summary>
+    private void DeniedSelect(IReadOnlyList<string> select)
+    {
+        if (_f.TenantWithoutPremium && select.Contains("signInActivity"))
+            throw new GraphError(403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license");
+        if (_f.LifecycleInfoDenied && select.Contains("employeeLeaveDateTime"))
+            throw new GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+    }
+
+    /// <summary><c>GET /users/{id}/authentication/methods</c>: the user's methods (authenticationMethod subtypes with <c>@odata.type</c> and <c>id</c>).</summary>
+    private GraphResponse AuthenticationMethods(GraphRequest r, UserRecord u, IReadOnlyList<string> s)
+    {
+        if (s.Count != 4 || Lower(s[3]) != "methods")
+            throw SegmentNotFound(s.Count > 3 ? s[3] : s[2]);
+        if (!Is(r, "GET"))
+            throw MethodNotAllowed();
+        if (_f.AuthenticationMethodsDenied)
+            throw new GraphError(403, "accessDenied", "Request Authorization failed");
+        var value = new JsonArray();
+        foreach (string m in u.AuthenticationMethods)
+            value.Add(new JsonObject
+            {
+                ["@odata.type"] = "#microsoft.graph." + m + "AuthenticationMethod",
+                ["id"] = m == "password" ? "28c10230-6103-485e-b985-444c60001490" : Guid.NewGuid().ToString(),
+            });
+        return GraphResponse.Ok(new JsonObject
+        {
+            ["@odata.context"] = $"https://graph.microsoft.com/v1.0/$metadata#users('{u.Id}')/authentication/methods",
+            ["value"] = value,
+        });
     }
 
     private GraphResponse ListUsers(GraphRequest r)
@@ -109,6 +144,7 @@ internal sealed partial class Router
         List<UserRecord> users = FilterUsers(r, _t.Users);
         users = Order(r, users, UserOrderKeys);
         List<string>? selected = Select(r.Query["$select"], UserProps, "microsoft.graph.user");
+        DeniedSelect(selected ?? new List<string>());
         List<string> select = selected ?? UserDefault.ToList();
         List<ExpandItem> expand = Expand(r.Query["$expand"], "microsoft.graph.user", UserExpands);
         int cap = expand.Count > 0 ? _o.ExpandedUsersPageCap : 999;

@@ -36,6 +36,10 @@ internal sealed class UserRecord : DirectoryObjectRecord
     public string? Department { get; set; }
     public string? ManagerId { get; set; }
     public DateTimeOffset CreatedDateTime { get; set; }
+    public DateTimeOffset? EmployeeLeaveDateTime { get; set; }
+    public DateTimeOffset? LastSignInDateTime { get; set; }
+    /// <summary>Registered authentication method types; a seeded user without any has <c>password</c> and <c>microsoftAuthenticator</c>.</summary>
+    public List<string> AuthenticationMethods { get; set; } = new() { "password", "microsoftAuthenticator" };
     public override string ODataType => "#microsoft.graph.user";
     public override string DisplayNameOrEmpty => DisplayName;
 
@@ -53,6 +57,9 @@ internal sealed class UserRecord : DirectoryObjectRecord
         JobTitle = JobTitle,
         Department = Department,
         ManagerId = ManagerId,
+        EmployeeLeaveDateTime = EmployeeLeaveDateTime,
+        LastSignInDateTime = LastSignInDateTime,
+        AuthenticationMethods = AuthenticationMethods.ToList(),
         CreatedDateTime = CreatedDateTime,
     };
 }

@@ -34,8 +34,13 @@ public sealed class PostingAccess
     public bool? Enabled { get; }
     /// <summary>The latest policy version the poster acknowledged.</summary>
     public string? AcknowledgedVersion { get; }
-    /// <summary><c>Granted</c>, <c>AlreadyGranted</c>, <c>Revoked</c>, <c>NotGranted</c> or <c>Current</c> (from Get-HwPostingAccess).</summary>
+    /// <summary><c>Granted</c>, <c>AlreadyGranted</c>, <c>Extended</c> (a new end of time-bound access), <c>Revoked</c>, <c>NotGranted</c> or <c>Current</c> (from Get-HwPostingAccess).</summary>
     public string Status { get; }
+    /// <summary>When time-bound access ends (UTC; Grant-HwPostingAccess -Until/-For), or null when it does not.</summary>
+    public System.DateTimeOffset? Expires { get; private set; }
+
+    internal PostingAccess WithStatus(string status, System.DateTimeOffset? expires) =>
+        new(Account, Platform, User, DisplayName, EmployeeType, UserType, Enabled, AcknowledgedVersion, status) { Expires = expires };
 }
 
 /// <summary>What a grant or revoke did: the access, whether anything changed, or why the policy refused it.</summary>

@@ -143,6 +143,12 @@ internal sealed class CheckSnapshot
     /// <summary>The compliance exceptions in the state store (expired ones included: the exceptions check decides).</summary>
     public IReadOnlyList<ComplianceException> Exceptions { get; }
 
+    /// <summary>Issue 15: time-bound expiries and pauses (state store <c>lifecycle/</c>); empty when not read.</summary>
+    public Lifecycle.LifecycleState Lifecycle { get; set; } = HealthwatchPolicy.Engine.Lifecycle.LifecycleState.Empty;
+
+    /// <summary>Issue 15: posters' leave dates, MFA methods and last sign-ins; null when not read (the checks then find nothing).</summary>
+    public PosterFacts? Facts { get; set; }
+
     /// <summary>The active accounts (retired ones are not checked).</summary>
     public IEnumerable<OfficialAccount> ActiveAccounts => Register.Accounts.Where(a => a.IsActive);
 

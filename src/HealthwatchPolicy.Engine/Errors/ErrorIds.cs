@@ -245,6 +245,15 @@ public static class ErrorIds
     /// <summary>Pipeline input to Export-HwComplianceReport that is not a finding.</summary>
     [ErrorKind(HwErrorKind.InvalidType)] public const string InputNotAFinding = nameof(InputNotAFinding);
 
+    /// <summary>A grant (or a restore) to an account whose posting is paused (Suspend-HwPosting); the message names the pause.</summary>
+    [ErrorKind(HwErrorKind.InvalidOperation)] public const string AccountPaused = nameof(AccountPaused);
+
+    /// <summary>Time-bound access that ends in the past or later than the policy's <c>lifecycle.maxAccessDays</c> allows.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string AccessExpiryInvalid = nameof(AccessExpiryInvalid);
+
+    /// <summary>A lifecycle document in the state store (<c>lifecycle/expiries.json</c>, <c>lifecycle/pauses.json</c>) that cannot be read.</summary>
+    [ErrorKind(HwErrorKind.InvalidData)] public const string LifecycleStateInvalid = nameof(LifecycleStateInvalid);
+
     /// <summary>Registering a scheduled task off Windows.</summary>
     [ErrorKind(HwErrorKind.NotImplemented)] public const string TaskSchedulerUnavailable = nameof(TaskSchedulerUnavailable);
 

@@ -28,6 +28,12 @@ public static class JournalActions
     public const string AccessReviewEscalated = "AccessReviewEscalated";
     /// <summary>An access review was closed.</summary>
     public const string AccessReviewClosed = "AccessReviewClosed";
+    /// <summary>Time-bound access of an existing poster was set anew (Grant-HwPostingAccess -Until/-For to someone who can already post).</summary>
+    public const string PostingAccessExtended = "PostingAccessExtended";
+    /// <summary>Posting to an account was paused (Suspend-HwPosting): who was removed is in the entry's <c>after</c>.</summary>
+    public const string PostingPaused = "PostingPaused";
+    /// <summary>Posting to an account was resumed (Resume-HwPosting): who was restored and who was not, in the entry's <c>after</c>.</summary>
+    public const string PostingResumed = "PostingResumed";
     /// <summary>Repair-HwAuditLog removed a torn final line; the entry keeps its bytes (base64) and SHA-256.</summary>
     public const string JournalRepaired = "JournalRepaired";
     /// <summary>Write-ahead intent: a directory change is about to be made. <c>after</c> holds <c>intent</c> (its id),

@@ -20,7 +20,7 @@ namespace HealthwatchPolicy.Engine.Local;
 /// with every change) the file is read once, under <c>directory.lock</c> held to the end of the change: every read
 /// answers from that copy and every write applies to it and replaces the file at once.
 /// </summary>
-internal sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
+internal sealed class LocalDirectory : IDirectory, IChangeScopedDirectory, IPosterFactsDirectory
 {
     public const string FileName = "directory.json";
     private static readonly TimeSpan s_lockTimeout = TimeSpan.FromSeconds(60);
@@ -141,6 +141,30 @@ internal sealed class LocalDirectory : IDirectory, IChangeScopedDirectory
         var wanted = new HashSet<string>(ids, StringComparer.OrdinalIgnoreCase);
         var named = new HashSet<string>(userPrincipalNames ?? Array.Empty<string>(), StringComparer.OrdinalIgnoreCase);
         return Current().Users.Where(u => wanted.Contains(u.Id) || named.Contains(u.UserPrincipalName)).Select(ToUser).ToList();
+    }
+
+    /// <summary>Issue 15: <c>employeeLeaveDateTime</c>, <c>mfaMethods</c> and <c>lastSignInDateTime</c> of directory.json's users.
+    /// A user without the field has no value (no finding about them).</summary>
+    public PosterFacts ReadPosterFacts(IReadOnlyCollection<string> userIds, PosterFactKinds kinds)
+    {
+        LocalDirectoryDocument doc = Current();
+        var wanted = new HashSet<string>(userIds, StringComparer.OrdinalIgnoreCase);
+        var leave = new Dictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
+        var mfa = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        var signIns = new Dictionary<string, DateTimeOffset?>(StringComparer.OrdinalIgnoreCase);
+        foreach (LocalUser u in doc.Users.Where(u => wanted.Contains(u.Id)))
+        {
+            if (u.EmployeeLeaveDateTime is { } l)
+                leave[u.Id] = l.ToUniversalTime();
+            if (u.MfaMethods is { } m)
+                mfa[u.Id] = m.Where(x => !string.Equals(x, "password", StringComparison.OrdinalIgnoreCase)).ToList();
+            if (u.LastSignInDateTime is { } s)
+                signIns[u.Id] = s.ToUniversalTime();
+        }
+        // A user without the field has no value (nothing is found about them); a facet not asked for is "not asked".
+        return new PosterFacts(leave, (kinds & PosterFactKinds.LeaveDate) != 0 ? null : PosterFacts.NotAsked,
+            mfa, (kinds & PosterFactKinds.Mfa) != 0 ? null : PosterFacts.NotAsked,
+            signIns, (kinds & PosterFactKinds.SignIn) != 0 ? null : PosterFacts.NotAsked);
     }
 
     public DirectoryUser? FindUser(string idOrName)
@@ -376,6 +400,12 @@ internal sealed class LocalUser
     public string? ManagerId { get; set; }
     public string? JobTitle { get; set; }
     public JsonObject? Extension { get; set; }
+    /// <summary>Graph <c>employeeLeaveDateTime</c> (issue 15), or null.</summary>
+    public DateTimeOffset? EmployeeLeaveDateTime { get; set; }
+    /// <summary>Registered authentication method types (Graph's <c>@odata.type</c> without prefix), or null when not recorded.</summary>
+    public List<string>? MfaMethods { get; set; }
+    /// <summary>Graph <c>signInActivity.lastSignInDateTime</c>, or null when not recorded.</summary>
+    public DateTimeOffset? LastSignInDateTime { get; set; }
 }
 
 internal sealed class LocalGroup

@@ -94,6 +94,8 @@ internal static class PolicyComparer
             Add(PolicyChangeType.ParameterChanged, key, before, after, false);
         foreach ((string key, string? before, string? after) in Flatten(a.Parameters.AccessReview, b.Parameters.AccessReview, "AccessReview."))
             Add(PolicyChangeType.ParameterChanged, key, before, after, false);
+        foreach ((string key, string? before, string? after) in Flatten(a.Parameters.Lifecycle, b.Parameters.Lifecycle, "Lifecycle."))
+            Add(PolicyChangeType.ParameterChanged, key, before, after, false);
         foreach (string roleId in a.Roles.Select(r => r.Id).Union(b.Roles.Select(r => r.Id)))
         {
             string? before = Describe(a.FindRole(roleId));
@@ -114,7 +116,7 @@ internal static class PolicyComparer
     {
         foreach (var property in typeof(T).GetProperties())
         {
-            if (property.PropertyType == typeof(AccessReviewParameters))
+            if (property.PropertyType == typeof(AccessReviewParameters) || property.PropertyType == typeof(LifecycleParameters))
                 continue;
             string? before = Show(property.GetValue(a));
             string? after = Show(property.GetValue(b));

@@ -46,6 +46,13 @@ public static class PolicyLimits
         ["spec.parameters.postingGroupPrefix"] = 30,
         ["spec.parameters.accessReview.undecidedAction"] = 16,
         ["spec.parameters.exceptions.approverRole"] = 64,
+        ["spec.parameters.lifecycle.disabled"] = 16,
+        ["spec.parameters.lifecycle.deleted"] = 16,
+        ["spec.parameters.lifecycle.ineligibleType"] = 16,
+        ["spec.parameters.lifecycle.guest"] = 16,
+        ["spec.parameters.lifecycle.leaveDate"] = 16,
+        ["spec.parameters.lifecycle.accessExpired"] = 16,
+        ["spec.parameters.lifecycle.timeBoundEmployeeTypes"] = 64,
         ["spec.sections.id"] = 64,
         ["spec.sections.title"] = 200,
         ["spec.sections.lead"] = 1_000,
@@ -66,7 +73,9 @@ public static class PolicyLimits
         "apiVersion", "kind", "metadata.name", "metadata.version", "metadata.effective", "metadata.nextReviewDue",
         "spec.scope.covers", "spec.scope.platforms", "spec.roles.id", "spec.roles.user", "spec.roles.group",
         "spec.parameters.eligibleEmployeeTypes", "spec.parameters.accountConsentFrom", "spec.parameters.postingGroupPrefix",
-        "spec.parameters.accessReview.undecidedAction", "spec.parameters.exceptions.approverRole", "spec.sections.id", "spec.clauses.id", "spec.clauses.section",
+        "spec.parameters.accessReview.undecidedAction", "spec.parameters.exceptions.approverRole", "spec.parameters.lifecycle.disabled", "spec.parameters.lifecycle.deleted",
+        "spec.parameters.lifecycle.ineligibleType", "spec.parameters.lifecycle.guest", "spec.parameters.lifecycle.leaveDate",
+        "spec.parameters.lifecycle.accessExpired", "spec.parameters.lifecycle.timeBoundEmployeeTypes", "spec.sections.id", "spec.clauses.id", "spec.clauses.section",
         "spec.clauses.kind", "spec.clauses.form", "spec.clauses.checks",
     };
 
@@ -85,6 +94,9 @@ public static class PolicyLimits
         ["spec.parameters.accessReview.dueDays"] = (1, 90),
         ["spec.parameters.accessReview.graceDays"] = (0, 90),
         ["spec.parameters.exceptions.maxTermMonths"] = (1, 36),
+        ["spec.parameters.lifecycle.maxAccessDays"] = (1, 3650),
+        ["spec.parameters.lifecycle.maxPauseDays"] = (1, 365),
+        ["spec.parameters.lifecycle.signInInactivityDays"] = (1, 730),
     };
 
     /// <summary>Years a policy date (<c>effective</c>, <c>nextReviewDue</c>) may name.</summary>

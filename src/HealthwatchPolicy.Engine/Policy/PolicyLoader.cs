@@ -559,7 +559,40 @@ public static class PolicyLoader
                 exceptions = new ExceptionParameters(RequiredInt(ex.MaxTermMonths, ex, k + "exceptions.maxTermMonths"), approver);
             }
             return new PolicyParameters(max, eligible, guests, acknowledge,
-                consent, prefix, review, exceptions);
+                consent, prefix, review, exceptions, BuildLifecycle(p.Lifecycle));
+        }
+
+        /// <summary><c>spec.parameters.lifecycle</c>: optional; a key left out keeps its default (<see cref="LifecycleParameters.Default"/>).</summary>
+        private LifecycleParameters BuildLifecycle(LifecycleYaml? l)
+        {
+            LifecycleParameters d = LifecycleParameters.Default;
+            if (l is null)
+                return d;
+            const string k = "spec.parameters.lifecycle.";
+            var actions = new Dictionary<LifecycleReason, LifecycleAction>();
+            foreach ((LifecycleReason reason, YScalar? value) in new[]
+                     {
+                         (LifecycleReason.Disabled, l.Disabled), (LifecycleReason.Deleted, l.Deleted), (LifecycleReason.IneligibleType, l.IneligibleType),
+                         (LifecycleReason.Guest, l.Guest), (LifecycleReason.LeaveDate, l.LeaveDate), (LifecycleReason.AccessExpired, l.AccessExpired),
+                     })
+            {
+                string key = k + LifecycleParameters.KeyOf(reason);
+                if (value is null)
+                {
+                    actions[reason] = d.ActionFor(reason);
+                    continue;
+                }
+                string v = Checked(value, key);
+                if (v != "Revoke" && v != "Flag")
+                    Error(value.Start, key, $"'{LifecycleParameters.KeyOf(reason)}' is 'Revoke' or 'Flag'; it is {Shown(value)}.");
+                actions[reason] = v == "Flag" ? LifecycleAction.Flag : LifecycleAction.Revoke;
+            }
+            List<string> timeBound = l.TimeBoundEmployeeTypes is null ? new List<string>() : StringList(l.TimeBoundEmployeeTypes, l, k + "timeBoundEmployeeTypes", false);
+            int OptionalInt(YScalar? v, string name, int fallback) => v is null ? fallback : RequiredInt(v, l, k + name);
+            return new LifecycleParameters(actions, timeBound,
+                OptionalInt(l.MaxAccessDays, "maxAccessDays", d.MaxAccessDays),
+                OptionalInt(l.MaxPauseDays, "maxPauseDays", d.MaxPauseDays),
+                OptionalInt(l.SignInInactivityDays, "signInInactivityDays", d.SignInInactivityDays));
         }
 
         private List<PolicySection> BuildSections(SpecYaml spec)

@@ -167,9 +167,10 @@ public sealed class PolicyParameters
 {
     internal PolicyParameters(int maxPostersPerAccount, IReadOnlyList<string> eligibleEmployeeTypes, bool guestsMayPost,
         bool acknowledgementRequiredToPost, IReadOnlyList<string> accountConsentFrom, string postingGroupPrefix,
-        AccessReviewParameters accessReview, ExceptionParameters? exceptions = null)
+        AccessReviewParameters accessReview, ExceptionParameters? exceptions = null, LifecycleParameters? lifecycle = null)
     {
         Exceptions = exceptions ?? ExceptionParameters.Default;
+        Lifecycle = lifecycle ?? LifecycleParameters.Default;
         MaxPostersPerAccount = maxPostersPerAccount;
         EligibleEmployeeTypes = Text.TextList.Of(eligibleEmployeeTypes);
         GuestsMayPost = guestsMayPost;
@@ -196,6 +197,8 @@ public sealed class PolicyParameters
     /// <summary><c>exceptions</c>: the longest term of a compliance exception and the role that approves one
     /// (defaults when the policy leaves them out: 12 months, <c>Manager</c>).</summary>
     public ExceptionParameters Exceptions { get; }
+    /// <summary><c>lifecycle</c> (issue 15): what Sync-HwPostingAccess does for each reason, time-bound access, pauses, sign-in inactivity.</summary>
+    public LifecycleParameters Lifecycle { get; }
     /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160): every parameter as name=value.</summary>
     public override string ToString() =>
         $"maxPostersPerAccount={MaxPostersPerAccount}, eligibleEmployeeTypes={string.Join("/", EligibleEmployeeTypes)}, guestsMayPost={GuestsMayPost}, "
@@ -219,6 +222,80 @@ public sealed class ExceptionParameters
     public string ApproverRole { get; }
     /// <summary>The text form (Export-Csv, interpolation; docs/decisions/0160).</summary>
     public override string ToString() => $"maxTermMonths={MaxTermMonths}, approverRole={ApproverRole}";
+}
+
+/// <summary>What Sync-HwPostingAccess does about a poster who should no longer post: revoke, or flag only (the report shows it as pending).</summary>
+public enum LifecycleAction
+{
+    /// <summary>Sync-HwPostingAccess removes the poster and journals the reason.</summary>
+    Revoke,
+    /// <summary>Sync-HwPostingAccess leaves the poster; the compliance report shows the revocation as pending.</summary>
+    Flag,
+}
+
+/// <summary>Why a poster should no longer post (Sync-HwPostingAccess; docs/decisions/0170).</summary>
+public enum LifecycleReason
+{
+    /// <summary>Their directory account is disabled.</summary>
+    Disabled,
+    /// <summary>They are no longer in the directory (deleted), or the member is not a user.</summary>
+    Deleted,
+    /// <summary>Their employee type is not one of <c>eligibleEmployeeTypes</c>.</summary>
+    IneligibleType,
+    /// <summary>They are a guest and <c>guestsMayPost</c> is false.</summary>
+    Guest,
+    /// <summary>Their <c>employeeLeaveDateTime</c> has passed.</summary>
+    LeaveDate,
+    /// <summary>Their time-bound access (Grant-HwPostingAccess -Until/-For) has ended.</summary>
+    AccessExpired,
+}
+
+/// <summary><c>spec.parameters.lifecycle</c> (optional; issue 15): the action per reason, time-bound access, pause and sign-in limits.</summary>
+public sealed class LifecycleParameters
+{
+    /// <summary>The values a policy without a <c>lifecycle</c> block has: revoke for disabled, deleted, past leave date and
+    /// expired access; flag for employee type and guest; no type must be time-bound; at most 365 days; pauses flagged
+    /// after 7 days; no sign-in for 90 days is a finding.</summary>
+    public static readonly LifecycleParameters Default = new(new System.Collections.Generic.Dictionary<LifecycleReason, LifecycleAction>
+    {
+        [LifecycleReason.Disabled] = LifecycleAction.Revoke,
+        [LifecycleReason.Deleted] = LifecycleAction.Revoke,
+        [LifecycleReason.IneligibleType] = LifecycleAction.Flag,
+        [LifecycleReason.Guest] = LifecycleAction.Flag,
+        [LifecycleReason.LeaveDate] = LifecycleAction.Revoke,
+        [LifecycleReason.AccessExpired] = LifecycleAction.Revoke,
+    }, System.Array.Empty<string>(), 365, 7, 90);
+
+    internal LifecycleParameters(IReadOnlyDictionary<LifecycleReason, LifecycleAction> actions, IReadOnlyList<string> timeBoundEmployeeTypes,
+        int maxAccessDays, int maxPauseDays, int signInInactivityDays)
+    {
+        Actions = actions;
+        TimeBoundEmployeeTypes = timeBoundEmployeeTypes;
+        MaxAccessDays = maxAccessDays;
+        MaxPauseDays = maxPauseDays;
+        SignInInactivityDays = signInInactivityDays;
+    }
+
+    /// <summary>What Sync-HwPostingAccess does for each reason (<c>disabled</c>, <c>deleted</c>, <c>ineligibleType</c>, <c>guest</c>, <c>leaveDate</c>, <c>accessExpired</c>).</summary>
+    public IReadOnlyDictionary<LifecycleReason, LifecycleAction> Actions { get; }
+    /// <summary><c>timeBoundEmployeeTypes</c>: employee types whose access is always time-bound (a grant without -Until/-For ends after <see cref="MaxAccessDays"/>).</summary>
+    public IReadOnlyList<string> TimeBoundEmployeeTypes { get; }
+    /// <summary><c>maxAccessDays</c>: the longest time-bound access, in days from the grant.</summary>
+    public int MaxAccessDays { get; }
+    /// <summary><c>maxPauseDays</c>: a pause older than this many days is a finding (HW-LIF-004).</summary>
+    public int MaxPauseDays { get; }
+    /// <summary><c>signInInactivityDays</c>: a poster with no sign-in for this many days is a finding (HW-SGN-001).</summary>
+    public int SignInInactivityDays { get; }
+
+    /// <summary>The action for <paramref name="reason"/>.</summary>
+    public LifecycleAction ActionFor(LifecycleReason reason) => Actions.TryGetValue(reason, out LifecycleAction a) ? a : LifecycleAction.Flag;
+
+    /// <summary>The <c>lifecycle</c> key of <paramref name="reason"/> (for example <c>leaveDate</c>).</summary>
+    public static string KeyOf(LifecycleReason reason)
+    {
+        string n = reason.ToString();
+        return char.ToLowerInvariant(n[0]) + n.Substring(1);
+    }
 }
 
 /// <summary><c>spec.parameters.accessReview</c>: when reviews run and what happens to undecided access.</summary>

@@ -89,12 +89,27 @@ internal sealed class ParametersYaml : YamlNodeBase
     public YScalar? PostingGroupPrefix { get; set; }
     public AccessReviewYaml? AccessReview { get; set; }
     public ExceptionsYaml? Exceptions { get; set; }
+    public LifecycleYaml? Lifecycle { get; set; }
 }
 
 internal sealed class ExceptionsYaml : YamlNodeBase
 {
     public YScalar? MaxTermMonths { get; set; }
     public YScalar? ApproverRole { get; set; }
+}
+
+internal sealed class LifecycleYaml : YamlNodeBase
+{
+    public YScalar? Disabled { get; set; }
+    public YScalar? Deleted { get; set; }
+    public YScalar? IneligibleType { get; set; }
+    public YScalar? Guest { get; set; }
+    public YScalar? LeaveDate { get; set; }
+    public YScalar? AccessExpired { get; set; }
+    public List<YScalar?>? TimeBoundEmployeeTypes { get; set; }
+    public YScalar? MaxAccessDays { get; set; }
+    public YScalar? MaxPauseDays { get; set; }
+    public YScalar? SignInInactivityDays { get; set; }
 }
 
 internal sealed class AccessReviewYaml : YamlNodeBase

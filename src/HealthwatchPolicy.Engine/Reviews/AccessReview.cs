@@ -114,6 +114,8 @@ public sealed class AccessReviewItem
     /// <summary>Open compliance findings about this access when the review started (rule ids).</summary>
     public List<string> OpenFindings { get => _openFindings; set => _openFindings = value as Text.TextList<string> ?? Text.TextList.Of(value); }
     private Text.TextList<string> _openFindings = new();
+    /// <summary>Issue 15: when the poster's time-bound access ends (UTC), as recorded when the review started; null when it does not end.</summary>
+    public DateTimeOffset? Expires { get; set; }
     /// <summary>The reviewer's user principal name.</summary>
     public string Reviewer { get; set; } = "";
     /// <summary>The reviewer's display name, or null.</summary>

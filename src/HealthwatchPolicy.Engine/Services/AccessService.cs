@@ -5,6 +5,8 @@ using HealthwatchPolicy.Engine.Acknowledgements;
 using HealthwatchPolicy.Engine.Checks;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Journal;
+using HealthwatchPolicy.Engine.Lifecycle;
+using System.Text.Json.Nodes;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Ports;
 using HealthwatchPolicy.Engine.Register;
@@ -34,12 +36,23 @@ public sealed class AccessService
     /// </summary>
     /// <exception cref="HwException">AccountNotFound (no such active account), UserNotFound (input <c>user</c>),
     /// StateLocked or StateNotWritable (the state folder), JournalWriteFailed, or a directory error of the adapter.</exception>
-    public AccessOutcome Grant(string accountName, string userReference, string reason)
+    public AccessOutcome Grant(string accountName, string userReference, string reason) => Grant(accountName, userReference, reason, null);
+
+    /// <summary>As <see cref="Grant(string, string, string)"/>; <paramref name="until"/> (time-bound access, recorded in the
+    /// state store by <see cref="LifecycleService.Grant"/>) is written into the grant's journal entry. Also throws
+    /// <c>AccountPaused</c> when posting to the account is paused (Suspend-HwPosting).</summary>
+    internal AccessOutcome Grant(string accountName, string userReference, string reason, DateTimeOffset? until)
     {
         FieldLimits.CheckReason(reason);
         using IDisposable _ = _session.BeginChange();
         OfficialAccount account = _register.GetAccount(accountName, includeRetired: false);
         DirectoryUser user = _register.ResolveUser(userReference, "user");
+        // --- issue 15 (h15): a paused account takes no grant; the end of time-bound access travels in the entry ---
+        LifecycleStore.RefuseIfPaused(new LifecycleStore(_session.State), account.Name);
+        JsonObject granted = until is { } end
+            ? new() { ["member"] = true, ["until"] = LifecycleRules.Day(end) }
+            : new() { ["member"] = true };
+        // --- end issue 15 ---
         RefuseUnmanageable(account);
         if (account.PosterIds.Contains(user.Id, StringComparer.OrdinalIgnoreCase))
         {
@@ -55,9 +68,11 @@ public sealed class AccessService
         if (refusals.Count > 0)
             return new AccessOutcome(null, false, refusals);
 
-        // Write-ahead: the intent, the directory call, the outcome (docs/decisions/0150-write-ahead-intent.md).
+        // Write-ahead: the intent, the directory call, the outcome (docs/decisions/0150-write-ahead-intent.md); the end of
+        // time-bound access (issue 15) travels in the outcome.
+        granted.Remove("member");
         bool changed = WriteAheadIntent.ChangeMembership(_session, JournalActions.PostingAccessGranted, account.Name, user.UserPrincipalName,
-            account.GroupId, user.Id, member: true, reason);
+            account.GroupId, user.Id, member: true, reason, granted);
         return new AccessOutcome(ToAccess(account, user, changed ? "Granted" : "AlreadyGranted"), changed, Array.Empty<PolicyRefusal>());
     }
 
@@ -127,6 +142,7 @@ public sealed class AccessService
             throw new HwException(ErrorIds.AccountNotFound,
                 $"There is no active official account '{accountPattern}' in the register. Get-HwOfficialAccount lists them.", accountPattern);
         Dictionary<string, DirectoryUser> users = register.Users;
+        LifecycleState lifecycle = new LifecycleStore(_session.State).Read(); // issue 15: Expires
         foreach (OfficialAccount account in register.Accounts.Where(a => a.IsActive))
         {
             if (accountPattern is not null && !Wildcard.IsMatch(account.Name, accountPattern) && !Wildcard.IsMatch(account.GroupName, accountPattern))
@@ -137,6 +153,8 @@ public sealed class AccessService
                 PostingAccess access = user is null
                     ? new PostingAccess(account.Name, account.Platform, id, null, null, null, null, null, "Current")
                     : ToAccess(account, user, "Current");
+                if (lifecycle.ExpiryOf(account.Name, id) is { } expiry)
+                    access = access.WithStatus(access.Status, expiry.Until);
                 if (userPattern is null || Wildcard.IsMatch(access.User, userPattern)
                     || (access.DisplayName is not null && Wildcard.IsMatch(access.DisplayName, userPattern))
                     || Wildcard.IsMatch(id, userPattern))

@@ -50,7 +50,12 @@ public sealed class ComplianceService
         // A damaged journal does not stop the report: its readable entries are used and the damage is a finding (HW-AUD-001).
         JournalVerification integrity = _session.Journal.Verify();
         IReadOnlyList<JournalEntry> journal = _session.Journal.ReadReadable();
-        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _reviews.All(), integrity, _exceptions.All());
+        // issue 15 (h15): the lifecycle documents and the posters' facts; a facet Graph refuses (403) comes back "not evaluated".
+        var lifecycle = new Lifecycle.LifecycleStore(_session.State).Read();
+        var posters = register.Accounts.Where(a => a.IsActive).SelectMany(a => a.PosterIds).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        PosterFacts? facts = posters.Count == 0 ? null
+            : _session.Directory is IPosterFactsDirectory d ? d.ReadPosterFacts(posters, PosterFactKinds.All) : null;
+        return Evaluate(p, register, journal, roleHolders, _session.Clock.UtcNow, _reviews.All(), integrity, _exceptions.All(), lifecycle, facts);
     }
 
     /// <summary>The findings (all of them, or those given) with their summary and the context a reader needs.</summary>
@@ -129,9 +134,13 @@ public sealed class ComplianceService
     /// <summary>Every check's findings over one snapshot, most severe first.</summary>
     internal static List<ComplianceFinding> Evaluate(PolicyDocument policy, RegisterSnapshot register, IReadOnlyList<JournalEntry> journal,
         IReadOnlyDictionary<string, DirectoryUser?> roleHolders, DateTimeOffset now, IReadOnlyList<Reviews.AccessReview>? reviews = null,
-        JournalVerification? integrity = null, IReadOnlyList<ComplianceException>? exceptions = null)
+        JournalVerification? integrity = null, IReadOnlyList<ComplianceException>? exceptions = null, Lifecycle.LifecycleState? lifecycle = null, PosterFacts? facts = null)
     {
-        var snapshot = new CheckSnapshot(policy, register, journal, roleHolders, now, reviews ?? Array.Empty<Reviews.AccessReview>(), integrity, exceptions);
+        var snapshot = new CheckSnapshot(policy, register, journal, roleHolders, now, reviews ?? Array.Empty<Reviews.AccessReview>(), integrity, exceptions)
+        {
+            Lifecycle = lifecycle ?? Lifecycle.LifecycleState.Empty,
+            Facts = facts,
+        };
         List<ComplianceFinding> found = PolicyChecks.All.SelectMany(c => c.Find(snapshot)).ToList();
         // Exceptions judge the other checks' findings, so they are applied after them (decision 0180).
         foreach (ComplianceExceptionsCheck c in PolicyChecks.All.OfType<ComplianceExceptionsCheck>())

@@ -196,6 +196,8 @@ internal static class ReviewMailBuilder
                 notes.Add("Account disabled");
             if (i.Decision is { } d)
                 notes.Add($"Decision recorded: {d}");
+            if (i.Expires is { } ends) // issue 15: time-bound access
+                notes.Add($"Time-bound access: ends {EnglishDate.Long(ends.UtcDateTime)}");
             bool named = i.DisplayName is { Length: > 0 } && !string.Equals(i.DisplayName, i.User, StringComparison.OrdinalIgnoreCase);
             rows.Add(new Row(named ? i.DisplayName! : i.User, named ? i.User : null, notes, new[]
             {

@@ -82,6 +82,7 @@ public sealed partial class ReviewService
             PolicyVersion = Policy.Version,
             UndecidedAction = rp.UndecidedAction,
         };
+        var lifecycle = new Lifecycle.LifecycleStore(_session.State).Read(); // issue 15 (h15): time-bound access in the review
         foreach (OfficialAccount account in register.Accounts.Where(a => a.IsActive))
         {
             register.Users.TryGetValue(account.OwnerId, out DirectoryUser? owner);
@@ -102,6 +103,7 @@ public sealed partial class ReviewService
                     Enabled = poster?.AccountEnabled,
                     AcknowledgedVersion = AcknowledgementRecord.Read(poster?.Extension).Latest?.Version,
                     OpenFindings = findings[(account.Name, upn.ToLowerInvariant())].Distinct().ToTextList(),
+                    Expires = lifecycle.ExpiryOf(account.Name, id)?.Until,
                     Reviewer = reviewer?.UserPrincipalName ?? "(no reviewer: assign the Manager role in the policy)",
                     ReviewerDisplayName = reviewer?.DisplayName,
                     ReviewerRole = role,

@@ -23,14 +23,18 @@ internal static class WriteAheadIntent
     /// <see cref="JournalActions.IntentAbandoned"/> when nothing needed changing or the call failed and the directory
     /// shows it was not made. A failed call whose effect cannot be read back leaves the intent open for the next
     /// change to reconcile; the call's error is rethrown either way. Returns whether the directory changed.
+    /// <paramref name="outcome"/>: further properties of the outcome's <c>after</c> (for example <c>until</c> of a
+    /// time-bound grant, <c>syncReason</c>, <c>paused</c>); the intent carries them too, so a reconciled outcome has them.
     /// </summary>
     internal static bool ChangeMembership(HwSession session, string outcomeAction, string account, string userName,
-        string groupId, string userId, bool member, string reason)
+        string groupId, string userId, bool member, string reason, JsonObject? outcome = null)
     {
         string id = Guid.NewGuid().ToString("N");
+        var intentAfter = new JsonObject { ["member"] = member, ["intent"] = id, ["change"] = outcomeAction, ["groupId"] = groupId, ["userId"] = userId };
+        if (outcome is { Count: > 0 })
+            intentAfter["outcome"] = outcome.DeepClone();
         session.Record(JournalActions.ChangeIntended, account, userName, reason,
-            new JsonObject { ["member"] = !member },
-            new JsonObject { ["member"] = member, ["intent"] = id, ["change"] = outcomeAction, ["groupId"] = groupId, ["userId"] = userId });
+            new JsonObject { ["member"] = !member }, intentAfter);
         bool changed;
         try
         {
@@ -45,7 +49,7 @@ internal static class WriteAheadIntent
             try
             {
                 if (applied == true)
-                    RecordOutcome(session, outcomeAction, account, userName, reason, member, id, null);
+                    RecordOutcome(session, outcomeAction, account, userName, reason, member, id, null, outcome);
                 else if (applied == false)
                     session.Record(JournalActions.IntentAbandoned, account, userName, reason, null,
                         new JsonObject { ["intent"] = id, ["applied"] = false, ["note"] = "The directory call failed; the directory shows the change was not made." });
@@ -54,16 +58,21 @@ internal static class WriteAheadIntent
             throw;
         }
         if (changed)
-            RecordOutcome(session, outcomeAction, account, userName, reason, member, id, null);
+            RecordOutcome(session, outcomeAction, account, userName, reason, member, id, null, outcome);
         else
             session.Record(JournalActions.IntentAbandoned, account, userName, reason, null,
                 new JsonObject { ["intent"] = id, ["applied"] = false, ["note"] = member ? "Already a member: nothing was changed." : "Not a member: nothing was changed." });
         return changed;
     }
 
-    private static JournalEntry RecordOutcome(HwSession session, string action, string? account, string? user, string reason, bool member, string id, JournalEntry? reconciledFrom)
+    private static JournalEntry RecordOutcome(HwSession session, string action, string? account, string? user, string reason, bool member, string id, JournalEntry? reconciledFrom, JsonObject? extra)
     {
         var after = new JsonObject { ["member"] = member, ["intent"] = id };
+        // The outcome's further properties travel in the intent (ChangeMembership's outcome), so a reconciled one has them too.
+        if (extra is not null)
+            foreach (KeyValuePair<string, JsonNode?> p in extra)
+                if (!after.ContainsKey(p.Key))
+                    after[p.Key] = p.Value?.DeepClone();
         if (reconciledFrom is not null)
         {
             after["reconciled"] = true;
@@ -119,7 +128,7 @@ internal static class WriteAheadIntent
         bool? applied = IsApplied(session.Directory, intent);
         if (applied == true && change is JournalActions.PostingAccessGranted or JournalActions.PostingAccessRevoked)
         {
-            return RecordOutcome(session, change, intent.Account, intent.User, intent.Reason, member, id, intent);
+            return RecordOutcome(session, change, intent.Account, intent.User, intent.Reason, member, id, intent, intent.After?["outcome"] as JsonObject);
         }
         return session.Record(JournalActions.IntentReconciled, intent.Account, intent.User,
             $"Reconciled at the next change: entry {intent.Sequence} ({intent.Actor}) started a change whose outcome was not recorded.",

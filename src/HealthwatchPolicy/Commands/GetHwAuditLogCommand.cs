@@ -33,8 +33,9 @@ public sealed class GetHwAuditLogCommand : HwCmdlet
         JournalActions.AccessReviewStarted, JournalActions.AccessReviewMailSent, JournalActions.AccessReviewDecided,
         JournalActions.AccessReviewEscalated, JournalActions.AccessReviewClosed, JournalActions.JournalRepaired,
         JournalActions.ChangeIntended, JournalActions.IntentAbandoned, JournalActions.IntentReconciled,
-        JournalActions.ComplianceExceptionCreated, JournalActions.ComplianceExceptionRemoved)]
-    [Identifier(JournalActions.AccountCreated, JournalActions.AccountUpdated, JournalActions.AccountRetired, JournalActions.PostingAccessGranted, JournalActions.PostingAccessRevoked, JournalActions.PolicyAcknowledged, JournalActions.AccessReviewStarted, JournalActions.AccessReviewMailSent, JournalActions.AccessReviewDecided, JournalActions.AccessReviewEscalated, JournalActions.AccessReviewClosed, JournalActions.JournalRepaired, JournalActions.ChangeIntended, JournalActions.IntentAbandoned, JournalActions.IntentReconciled, JournalActions.ComplianceExceptionCreated, JournalActions.ComplianceExceptionRemoved)]
+        JournalActions.ComplianceExceptionCreated, JournalActions.ComplianceExceptionRemoved,
+        JournalActions.PostingAccessExtended, JournalActions.PostingPaused, JournalActions.PostingResumed)]
+    [Identifier(JournalActions.AccountCreated, JournalActions.AccountUpdated, JournalActions.AccountRetired, JournalActions.PostingAccessGranted, JournalActions.PostingAccessRevoked, JournalActions.PolicyAcknowledged, JournalActions.AccessReviewStarted, JournalActions.AccessReviewMailSent, JournalActions.AccessReviewDecided, JournalActions.AccessReviewEscalated, JournalActions.AccessReviewClosed, JournalActions.JournalRepaired, JournalActions.ChangeIntended, JournalActions.IntentAbandoned, JournalActions.IntentReconciled, JournalActions.ComplianceExceptionCreated, JournalActions.ComplianceExceptionRemoved, JournalActions.PostingAccessExtended, JournalActions.PostingPaused, JournalActions.PostingResumed)]
     public string? Action { get; set; }
 
     /// <summary>Entries at or after this time.</summary>

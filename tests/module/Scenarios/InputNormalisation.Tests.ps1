@@ -26,6 +26,14 @@ BeforeDiscovery {
             Show = 'Account', 'User', 'Status'; Expect = '*nadia.khan@hwsefton.example*Revoked*'; Changes = $true; CaseFree = $true }
         @{ Command = 'Get-HwPostingAccess'; Ids = @{ Account = $acct; User = 'nadia.khan@hwsefton.example' }; Other = @{}
             Show = 'Account', 'User'; Expect = "*$acct*nadia.khan*"; Changes = $false; CaseFree = $true }
+        # issue 15 (h15): the lifecycle cmdlets' -Account
+        @{ Command = 'Sync-HwPostingAccess'; Ids = @{ Account = 'facebook-healthwatchsefton' }; Other = @{ Confirm = $false }
+            Show = 'Account', 'User', 'Outcome'; Expect = '*facebook-healthwatchsefton*jason.turner*Revoked*'; Changes = $true; CaseFree = $true }
+        @{ Command = 'Suspend-HwPosting'; Ids = @{ Account = $acct }; Other = @{ Reason = 'r'; Confirm = $false }
+            Show = 'Account', 'State'; Expect = "*$acct*Paused*"; Changes = $true; CaseFree = $true }
+        @{ Command = 'Resume-HwPosting'; Ids = @{ Account = $acct }; Other = @{ Reason = 'r'; Confirm = $false }
+            Setup = { Suspend-HwPosting -Account facebook-seftonyounglisteners -Reason r -Confirm:$false | Out-Null }
+            Show = 'Account', 'State'; Expect = "*$acct*Resumed*"; Changes = $true; CaseFree = $true }
         @{ Command = 'Get-HwOfficialAccount'; Ids = @{ Name = $acct; Platform = 'Facebook'; Owner = 'nadia.khan@hwsefton.example' }; Other = @{}
             Show = 'Name', 'Owner'; Expect = "*$acct*"; Changes = $false; CaseFree = $true }
         @{ Command = 'New-HwOfficialAccount'; Ids = @{ Platform = 'Instagram'; Handle = '@seftoncarers'; Url = 'https://www.instagram.com/seftoncarers'; Owner = 'daniel.okafor@hwsefton.example'; ConsentBy = 'sarah.whitfield@hwsefton.example' }

@@ -1,0 +1,73 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using HealthwatchPolicy.Completers;
+using HealthwatchPolicy.Engine.Access;
+using HealthwatchPolicy.Engine.Lifecycle;
+using HealthwatchPolicy.Hosting;
+
+namespace HealthwatchPolicy.Commands;
+
+/// <summary>Issue 15: pauses posting: removes the posters of every (or the named) active account, recording exactly who.</summary>
+[Cmdlet(VerbsLifecycle.Suspend, "HwPosting", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(PostingPauseResult))]
+public sealed class SuspendHwPostingCommand : HwCmdlet
+{
+    /// <summary>The accounts to pause (register names, wildcards allowed); every active account when left out.</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("AccountName", "Name")]
+    [ArgumentCompleter(typeof(OfficialAccountCompleter))]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [Identifier]
+    public string[]? Account { get; set; }
+
+    /// <summary>Why posting is paused (journaled, and named by every grant refused during the pause).</summary>
+    [Parameter(Mandatory = true)]
+    [ValidateNotNullOrEmpty]
+    public string Reason { get; set; } = "";
+
+    private readonly List<string> _accounts = new();
+
+    protected override void BeginProcessing() => _ = Session;
+
+    protected override void ProcessRecord()
+    {
+        if (Account is not null)
+            _accounts.AddRange(Account);
+    }
+
+    protected override void EndProcessing()
+    {
+        // Say exactly who would be removed from which account, one confirmation per account.
+        List<PostingAccess>? current = TryEngine(() => _accounts.Count == 0
+            ? Session.Access.Get(null, null).ToList()
+            : _accounts.SelectMany(a => Session.Access.Get(a, null)).ToList(), null);
+        if (current is null)
+            return;
+        // Every active account named (an account without posters is paused too: no grant until the pause ends); a name
+        // without wildcards that matches none goes to the engine, which says AccountNotFound.
+        List<string>? active = TryEngine(() => Session.Register.GetAccounts().Select(a => a.Name).ToList(), null);
+        if (active is null)
+            return;
+        List<string> names = _accounts.Count == 0
+            ? active
+            : active.Where(n => _accounts.Any(a => global::HealthwatchPolicy.Engine.Policy.Wildcard.IsMatch(n, a)))
+                .Concat(_accounts.Where(a => a.IndexOfAny(new[] { '*', '?' }) < 0 && !active.Any(n => string.Equals(n, a, System.StringComparison.OrdinalIgnoreCase))))
+                .Distinct(System.StringComparer.OrdinalIgnoreCase).ToList();
+        var approved = new List<string>();
+        foreach (string name in names)
+        {
+            string who = string.Join(", ", current.Where(c => string.Equals(c.Account, name, System.StringComparison.OrdinalIgnoreCase)).Select(c => c.User));
+            if (ShouldProcess($"official account '{name}'", $"Pause posting: remove {(who.Length == 0 ? "nobody (no posters)" : who)}"))
+                approved.Add(name);
+        }
+        if (approved.Count == 0)
+            return;
+        ReportProgress("Pausing posting", string.Join(", ", approved));
+        IReadOnlyList<PostingPauseResult>? results = TryEngine(() => Session.Lifecycle.Suspend(approved, Reason), string.Join(", ", approved));
+        if (results is not null)
+            WriteObject(results, enumerateCollection: true);
+        CompleteProgress();
+    }
+}
