@@ -128,7 +128,7 @@ internal static class WriteAheadIntent
         bool? applied = IsApplied(session.Directory, intent);
         if (applied == true && change is JournalActions.PostingAccessGranted or JournalActions.PostingAccessRevoked)
         {
-            return RecordOutcome(session, change, intent.Account, intent.User, intent.Reason, member, id, intent, intent.After?["outcome"] as JsonObject);
+            return RecordOutcome(session, change, intent.Account, intent.User, intent.Reason, member, id, intent, (intent.After is null ? null : JsonNode.Parse(intent.After) as JsonObject)?["outcome"] as JsonObject);
         }
         return session.Record(JournalActions.IntentReconciled, intent.Account, intent.User,
             $"Reconciled at the next change: entry {intent.Sequence} ({intent.Actor}) started a change whose outcome was not recorded.",
