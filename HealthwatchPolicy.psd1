@@ -45,6 +45,7 @@
         'Close-HwAccessReview'
         'Update-HwAccessReview'
         'Register-HwAccessReviewTask'
+        'Get-HwOrganisationSummary'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -280,4 +280,10 @@ public static class ErrorIds
 
     /// <summary>A plain-http Graph endpoint off loopback: the bearer token would travel without TLS.</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string GraphEndpointInsecure = nameof(GraphEndpointInsecure);
+
+    /// <summary>A file given to Get-HwOrganisationSummary is not a readable organisation summary document (docs/decisions/0190).</summary>
+    [ErrorKind(HwErrorKind.InvalidData)] public const string OrganisationSummaryUnreadable = nameof(OrganisationSummaryUnreadable);
+
+    /// <summary>A folder or file given to Get-HwOrganisationSummary does not exist.</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string OrganisationSummaryPathNotFound = nameof(OrganisationSummaryPathNotFound);
 }
