@@ -62,7 +62,7 @@ internal static class OrganisationsBench
                 $"$sw.Stop(); $me = [Diagnostics.Process]::GetCurrentProcess(); $me.Refresh(); " +
                 $"'{Marker}' + (@{{ seconds = $sw.Elapsed.TotalSeconds; count = $r.Count; failed = @($r | Where-Object Failed).Count; " +
                 $"errors = @($r | Where-Object Failed | Select-Object -First 3 | ForEach-Object {{ $_.Organisation + ': ' + ($_.Errors -join '; ') }}); peakBytes = $me.PeakWorkingSet64 }} | ConvertTo-Json -Compress)";
-            JsonObject result = Pwsh(script, dir);
+            JsonObject result = Pwsh(script, repo);   // dotnet pwsh: the local tool of the repository's manifest
             fake.Faults.Latency = TimeSpan.Zero;
             double seconds = result["seconds"]!.GetValue<double>();
             int count = result["count"]!.GetValue<int>(), failed = result["failed"]!.GetValue<int>();
