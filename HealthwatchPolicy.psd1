@@ -52,14 +52,18 @@
         'Close-HwAccessReview'
         'Update-HwAccessReview'
         'Register-HwAccessReviewTask'
+        'Get-HwOrganisationSummary'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()
     VariablesToExport      = @()
     PrivateData            = @{
         PSData = @{
-            Tags       = @('SocialMedia', 'Policy', 'Compliance', 'EntraID', 'MicrosoftGraph', 'AccessReview', 'PSEdition_Desktop', 'PSEdition_Core')
-            ProjectUri = 'https://example.invalid/HealthwatchPolicy'
+            Tags         = @('SocialMedia', 'Policy', 'Compliance', 'EntraID', 'MicrosoftGraph', 'AccessReview', 'Healthwatch', 'AzureAutomation', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
+            ProjectUri   = 'https://example.invalid/HealthwatchPolicy'
+            LicenseUri   = 'https://example.invalid/HealthwatchPolicy/blob/main/LICENSE'
+            # Stamped by build.ps1 from this version's section of CHANGELOG.md.
+            ReleaseNotes = '{{ReleaseNotes}}'
         }
     }
 }

@@ -10,6 +10,8 @@
              (in a child pwsh importing the built module).
              Ends with one line "N passed, N failed[, N skipped]" over both runners; exits non-zero on any failure.
     Demo   : Build, then the main job on the bundled policy (and, as the module grows, the sample organisation).
+    Package: Build, then publish the built module with PSResourceGet to a local file repository:
+             out/package/HealthwatchPolicy.<version>.nupkg, ready for Install-PSResource (tools/Package.ps1).
     Soak   : Build, then the policy fuzz (tests/module/PolicyFuzz.psm1) with -SoakCount mutants (20,000 by default) in one
              child pwsh importing the built module; prints the counts per kind; exits non-zero on any failure or death.
     Clean  : removes out/.
@@ -20,7 +22,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Clean', 'Build', 'Test', 'Demo', 'Bench', 'Soak')]
+    [ValidateSet('Clean', 'Build', 'Test', 'Demo', 'Bench', 'Soak', 'Package')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -46,6 +48,19 @@ function Get-ModuleVersion {
     $version = @($props.Project.PropertyGroup | ForEach-Object { $_.ModuleVersion } | Where-Object { $_ })[0]
     if (-not $version) { throw 'ModuleVersion is missing from Directory.Build.props.' }
     $version
+}
+
+# This version's section of CHANGELOG.md (the lines under '## <version>' up to the next '## '): the manifest's ReleaseNotes.
+function Get-ReleaseNotes([string] $Version) {
+    $lines = Get-Content (Join-Path $Root 'CHANGELOG.md')
+    $start = [array]::IndexOf($lines, "## $Version")
+    if ($start -lt 0) { throw "CHANGELOG.md has no '## $Version' section: add one before building $Version." }
+    $section = @($lines[($start + 1)..($lines.Count - 1)] | ForEach-Object -Begin { $done = $false } -Process {
+            if ($_ -like '## *') { $done = $true }
+            if (-not $done) { $_ } })
+    $text = ($section -join "`n").Trim()
+    if (-not $text) { throw "CHANGELOG.md's '## $Version' section is empty." }
+    $text
 }
 
 function Get-ModuleOutput { Join-Path $Out "$ModuleName/$(Get-ModuleVersion)" }
@@ -140,7 +155,8 @@ function Invoke-Build {
         (Join-Path $Root 'docs/commands/en-US') (Join-Path $help 'HealthwatchPolicy.dll-Help.xml')
 
     $manifest = Get-Content -Raw (Join-Path $Root "$ModuleName.psd1")
-    Set-Content -Path (Join-Path $moduleOut "$ModuleName.psd1") -Value $manifest.Replace('{{ModuleVersion}}', $version) -NoNewline
+    $manifest = $manifest.Replace('{{ModuleVersion}}', $version).Replace('{{ReleaseNotes}}', (Get-ReleaseNotes $version).Replace("'", "''"))
+    Set-Content -Path (Join-Path $moduleOut "$ModuleName.psd1") -Value $manifest -NoNewline
 
     $rootActual = Get-ChildItem $moduleOut -File | ForEach-Object Name
     $extra = $rootActual | Where-Object { $_ -notin $RootFiles }
@@ -225,6 +241,30 @@ function Invoke-Bench {
         --module (Join-Path (Get-ModuleOutput) "$ModuleName.psd1") --out (Join-Path $Out 'bench/results.json')
 }
 
+function Invoke-Package {
+    # PSResourceGet keeps its repository list under HOME (~/.local/share/PSResourceGet): a throw-away HOME for the
+    # publishing pwsh (started directly, not through the dotnet tool, which needs the real HOME), so this registers
+    # nothing for the user.
+    $packageOut = Join-Path $Out 'package'
+    $exe = [Environment]::ProcessPath
+    $pwshArgs = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/Package.ps1'), '-ModulePath', (Get-ModuleOutput),
+        '-OutputPath', $packageOut, '-RepoRoot', $Root)
+    if ((Split-Path -Leaf $exe) -like 'dotnet*') { $pwshArgs = @((Join-Path $PSHOME 'pwsh.dll')) + $pwshArgs }
+    $saved = $env:HOME
+    $env:HOME = Join-Path ([IO.Path]::GetTempPath()) ('hw-package-' + [guid]::NewGuid().ToString('N').Substring(0, 10))
+    # Publish-PSResource also writes a NuGet/NuGet.Config in its working folder: the throw-away HOME, too.
+    Push-Location (New-Item -ItemType Directory -Force $env:HOME).FullName
+    try {
+        & $exe @pwshArgs
+        if ($LASTEXITCODE) { throw "Packaging failed (exit code $LASTEXITCODE)." }
+    }
+    finally {
+        Pop-Location
+        if (Test-Path $env:HOME) { Remove-Item -Recurse -Force $env:HOME }
+        $env:HOME = $saved
+    }
+}
+
 function Invoke-Soak {
     $work = Join-Path $Out 'soak'
     if (Test-Path $work) { Remove-Item -Recurse -Force $work }
@@ -251,6 +291,7 @@ try {
             'Demo' { Invoke-Build; Invoke-Demo }
             'Bench' { Invoke-Build; Invoke-Bench }
             'Soak' { Invoke-Build; Invoke-Soak }
+            'Package' { Invoke-Build; Invoke-Package }
         }
     }
 }

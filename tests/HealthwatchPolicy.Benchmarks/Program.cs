@@ -79,6 +79,9 @@ internal static class Program
             if (results.LoadAtStart is { } busy && busy > Environment.ProcessorCount)
                 Log($"warning: the load average is {busy:0.0} on {Environment.ProcessorCount} cores; wall times will be inflated");
 
+            if (o.Only is "organisations")
+                goto organisations;
+
             // 1. Graph: the report through the adapter vs the naive reference
             Log($"[graph] generating an organisation of {o.Users:N0} users and {o.Accounts} accounts");
             var sw = Stopwatch.StartNew();
@@ -113,6 +116,18 @@ internal static class Program
             Log($"[growth] grant and revoke pairs with a 100-entry and a {o.GrowthEntries:N0}-entry journal");
             results.Growth = JournalGrowthBench.Run(policyPath, work, 100, o.GrowthEntries, o.GrowthPairs, Log);
             Log($"  median grant {results.Growth.GrantMsSmall:0.0} ms (100 entries), {results.Growth.GrantMsLarge:0.0} ms ({o.GrowthEntries:N0}): ratio {results.Growth.GrantRatio:0.00}");
+
+            // 6. Many organisations: Invoke-HwOrganisations.ps1 at parallelism 1, 4 and 8 (docs/decisions/0190)
+            organisations:
+            if (module is not null)
+            {
+                Log($"[organisations] {o.Organisations} organisations, {o.LatencyMs} ms Graph latency, parallelism 1, 4, 8");
+                results.Organisations = await OrganisationsBench.RunAsync(module, repo, sampleOrg, o.Organisations, TimeSpan.FromMilliseconds(o.LatencyMs),
+                    new[] { 1, 4, 8 }, work, Log).ConfigureAwait(false);
+                Log($"  speed-up at 8 over 1: {results.Organisations.Speedup8:0.00}");
+            }
+            else
+                Log("[organisations] skipped: no --module");
         }
         finally
         {
@@ -220,7 +235,8 @@ internal sealed class Options
         usage: HealthwatchPolicy.Benchmarks --module <built .psd1> --out <results.json>
                  [--latency-ms 50] [--users 5000] [--accounts 200] [--memory-users 20000]
                  [--graph-runs 3] [--naive-concurrency 8] [--import-runs 5] [--local-runs 10]
-                 [--growth-pairs 7] [--growth-entries 100000] [--repo <path>] [--keep] [--strict]
+                 [--growth-pairs 7] [--growth-entries 100000] [--organisations 150] [--only organisations]
+                 [--repo <path>] [--keep] [--strict]
           --naive-concurrency 1 runs the naive reference one request at a time (about 2 minutes at 50 ms).
           --strict exits 2 when a target is missed (default: 0 once the bench has run).
         """;
@@ -238,6 +254,8 @@ internal sealed class Options
     public int LocalRuns { get; private set; } = 10;
     public int GrowthPairs { get; private set; } = 7;
     public int GrowthEntries { get; private set; } = 100000;
+    public int Organisations { get; private set; } = 150;
+    public string? Only { get; private set; }
     public bool Keep { get; private set; }
     public bool Strict { get; private set; }
     public string? ChildMemory { get; private set; }
@@ -270,6 +288,8 @@ internal sealed class Options
                 case "--local-runs": o.LocalRuns = Math.Max(1, Int()); break;
                 case "--growth-pairs": o.GrowthPairs = Math.Max(1, Int()); break;
                 case "--growth-entries": o.GrowthEntries = Math.Max(100, Int()); break;
+                case "--organisations": o.Organisations = Math.Max(1, Int()); break;
+                case "--only": o.Only = Next() is "organisations" ? "organisations" : throw new ArgumentException("--only takes: organisations."); break;
                 case "--keep": o.Keep = true; break;
                 case "--strict": o.Strict = true; break;
                 case "--child-memory": o.ChildMemory = Next(); break;

@@ -18,6 +18,7 @@ internal sealed class Results
     public const double MaxSampleReportMs = 1000;
     public const double MaxPeakMB = 200;
     public const double MaxGrantRatio100kTo100 = 1.5;
+    public const double MinOrganisationsSpeedup8 = 4;
 
     public GraphReportResult? Graph { get; set; }
     public GeneratedOrganisation? GraphOrg { get; set; }
@@ -25,6 +26,7 @@ internal sealed class Results
     public SampleReportResult? Sample { get; set; }
     public MemoryResult? Memory { get; set; }
     public JournalGrowthResult? Growth { get; set; }
+    public OrganisationsResult? Organisations { get; set; }
     public GeneratedOrganisation? MemoryOrg { get; set; }
     public JsonObject? Machine { get; set; }
     public Options? Settings { get; set; }
@@ -73,6 +75,13 @@ internal sealed class Results
             rows.Add(new Row("journalGrowth.directoryReadsPerGrant", N(j.DirectoryReadsPerGrant, 1), $"{N(j.DirectoryLocksPerGrant, 1)} directory.lock", null));
             rows.Add(new Row("journalGrowth.grantRatio100kTo100", N(j.GrantRatio, 2), $"<= {N(MaxGrantRatio100kTo100, 1)}",
                 j.GrantRatio <= MaxGrantRatio100kTo100, "journalGrowth"));
+        }
+        if (Organisations is { } og)
+        {
+            foreach (OrganisationsRun r in og.Runs)
+                rows.Add(new Row($"organisations.perMinute (parallelism {r.Parallelism}, {og.Organisations} orgs, {og.LatencyMs} ms)", N(r.PerMinute, 1), null, null));
+            rows.Add(new Row("organisations.peakMB (pwsh running the loop)", N(og.PeakMB, 0), null, null));
+            rows.Add(new Row("organisations.speedup8 (8 over 1)", N(og.Speedup8, 2), $">= {N(MinOrganisationsSpeedup8)}", og.Speedup8 >= MinOrganisationsSpeedup8, "organisationsSpeedup8"));
         }
         return rows;
     }
@@ -191,6 +200,26 @@ internal sealed class Results
                 ["account"] = j.Account,
                 ["user"] = j.User,
             };
+        if (Organisations is { } og)
+        {
+            root["organisations"] = new JsonObject
+            {
+                ["organisations"] = og.Organisations,
+                ["latencyMs"] = og.LatencyMs,
+                ["runs"] = new JsonArray(og.Runs.Select(r => (JsonNode?)new JsonObject
+                {
+                    ["parallelism"] = r.Parallelism,
+                    ["seconds"] = R(r.Seconds, 2),
+                    ["perMinute"] = R(r.PerMinute, 1),
+                    ["peakMB"] = R(r.PeakMB, 1),
+                }).ToArray()),
+                ["perMinute1"] = R(og.Runs.FirstOrDefault(r => r.Parallelism == 1)?.PerMinute ?? 0, 1),
+                ["perMinute4"] = R(og.Runs.FirstOrDefault(r => r.Parallelism == 4)?.PerMinute ?? 0, 1),
+                ["perMinute8"] = R(og.Runs.FirstOrDefault(r => r.Parallelism == 8)?.PerMinute ?? 0, 1),
+                ["peakMB"] = R(og.PeakMB, 1),
+                ["speedup8"] = R(og.Speedup8, 2),
+            };
+        }
         root["targets"] = new JsonArray(rows.Where(r => r.Pass is not null).Select(r => (JsonNode?)new JsonObject
         {
             ["name"] = r.Key,

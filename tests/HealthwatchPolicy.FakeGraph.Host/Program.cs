@@ -183,6 +183,13 @@ public static class Program
                 case "throttlerate":
                     faults.ThrottleRate = value!.GetValue<double>();
                     break;
+                case "throttlepath":
+                    // Every request whose path contains this text is throttled, for ever (one tenant of many that never
+                    // recovers); other requests are untouched.
+                    string fragment = value!.GetValue<string>();
+                    faults.ThrottleRate = 1;
+                    faults.ThrottleFilter = (_, path) => path.Contains(fragment, StringComparison.OrdinalIgnoreCase);
+                    break;
                 case "throttlenextrequests":
                     faults.ThrottleNextRequests = value!.GetValue<int>();
                     break;

@@ -310,4 +310,9 @@ public static class ErrorIds
 
     /// <summary>Compare-HwComplianceReport / Export-HwComplianceReport -Previous: the file is not a saved JSON compliance report.</summary>
     [ErrorKind(HwErrorKind.InvalidData)] public const string ReportInvalid = nameof(ReportInvalid);
+    /// <summary>A file given to Get-HwOrganisationSummary is not a readable organisation summary document (docs/decisions/0190).</summary>
+    [ErrorKind(HwErrorKind.InvalidData)] public const string OrganisationSummaryUnreadable = nameof(OrganisationSummaryUnreadable);
+
+    /// <summary>A folder or file given to Get-HwOrganisationSummary does not exist.</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string OrganisationSummaryPathNotFound = nameof(OrganisationSummaryPathNotFound);
 }

@@ -183,11 +183,13 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
         if (GraphEndpoint is not null)
             options.GraphEndpoint = GraphEndpoint;
         DependencyLoader.PreloadGraph();
+        // The engine of this runspace, taken here on the pipeline thread: the worker thread below has no runspace.
+        HwEngine engine = Engine;
         Task<HwServices> connecting = Task.Run(() =>
         {
             try
             {
-                return Engine.ConnectGraph(options, state, policy);
+                return engine.ConnectGraph(options, state, policy);
             }
             finally
             {

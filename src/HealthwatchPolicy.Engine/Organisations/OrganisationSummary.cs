@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace HealthwatchPolicy.Engine.Organisations;
+
+/// <summary>
+/// One organisation's summary document of one run over many organisations (docs/decisions/0190): a subset of the
+/// saved compliance report: the organisation, when, the findings counted by severity, the overdue access reviews,
+/// the journal witness and the errors that stopped or marred the run. Written as JSON
+/// (<see cref="SchemaName"/>) by deploy/organisations/Invoke-HwOrganisations.ps1, one document per organisation
+/// and run; read back and merged by <c>Get-HwOrganisationSummary</c>.
+/// </summary>
+public sealed class OrganisationSummary
+{
+    /// <summary>The value of the document's <c>schema</c> property.</summary>
+    public const string SchemaName = "healthwatch-organisation-summary/1";
+
+    /// <summary>The organisation's name, as the tenants file gives it.</summary>
+    public string Organisation { get; set; } = "";
+
+    /// <summary>The Entra tenant id (or domain) of the organisation, or empty for a local directory.</summary>
+    public string TenantId { get; set; } = "";
+
+    /// <summary>When the run of this organisation ended (UTC).</summary>
+    public DateTimeOffset GeneratedAt { get; set; }
+
+    /// <summary>Critical findings of the compliance report (0 when the run failed before the report).</summary>
+    public int Critical { get; set; }
+
+    /// <summary>High findings.</summary>
+    public int High { get; set; }
+
+    /// <summary>Medium findings.</summary>
+    public int Medium { get; set; }
+
+    /// <summary>Low findings.</summary>
+    public int Low { get; set; }
+
+    /// <summary>All findings.</summary>
+    public int Total => Critical + High + Medium + Low;
+
+    /// <summary>Access reviews past their due date with undecided items (statuses Overdue and PastGrace).</summary>
+    public int OverdueReviews { get; set; }
+
+    /// <summary>The journal's witness line at the time of the report, or null.</summary>
+    public string? Witness { get; set; }
+
+    /// <summary>The errors of the run: each as "ErrorId: message" (no secrets: messages are the module's own).</summary>
+    public IReadOnlyList<string> Errors { get; set; } = Array.Empty<string>();
+
+    /// <summary>True when the run ended without a report (an error stopped it).</summary>
+    public bool Failed { get; set; }
+
+    /// <summary>Error (the run failed), Critical, High, Medium, Low or None: the worst thing about the organisation.</summary>
+    public string WorstSeverity =>
+        Failed ? "Error" : Critical > 0 ? "Critical" : High > 0 ? "High" : Medium > 0 ? "Medium" : Low > 0 ? "Low" : "None";
+
+    /// <summary>Where the document was read from (a file path or blob name), or null.</summary>
+    public string? Source { get; set; }
+
+    internal int Rank => WorstSeverity switch { "Error" => 0, "Critical" => 1, "High" => 2, "Medium" => 3, "Low" => 4, _ => 5 };
+
+    /// <summary>The document as JSON (camelCase properties, <c>schema</c> first).</summary>
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            w.WriteStartObject();
+            w.WriteString("schema", SchemaName);
+            w.WriteString("organisation", Organisation);
+            w.WriteString("tenantId", TenantId);
+            w.WriteString("generatedAt", GeneratedAt.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture));
+            w.WriteBoolean("failed", Failed);
+            w.WriteStartObject("findings");
+            w.WriteNumber("critical", Critical);
+            w.WriteNumber("high", High);
+            w.WriteNumber("medium", Medium);
+            w.WriteNumber("low", Low);
+            w.WriteNumber("total", Total);
+            w.WriteEndObject();
+            w.WriteNumber("overdueReviews", OverdueReviews);
+            if (Witness is null) w.WriteNull("witness"); else w.WriteString("witness", Witness);
+            w.WriteStartArray("errors");
+            foreach (string e in Errors) w.WriteStringValue(e);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Reads one summary document. Throws <see cref="FormatException"/> (naming <paramref name="source"/>) when it is not one.</summary>
+    public static OrganisationSummary Parse(string json, string? source)
+    {
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(json);
+            JsonElement root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("schema", out JsonElement schema) || schema.GetString() != SchemaName)
+                throw new FormatException($"'{source}' is not a {SchemaName} document.");
+            JsonElement findings = root.GetProperty("findings");
+            return new OrganisationSummary
+            {
+                Organisation = root.GetProperty("organisation").GetString() ?? "",
+                TenantId = root.TryGetProperty("tenantId", out JsonElement t) ? t.GetString() ?? "" : "",
+                GeneratedAt = DateTimeOffset.Parse(root.GetProperty("generatedAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                Failed = root.TryGetProperty("failed", out JsonElement f) && f.ValueKind == JsonValueKind.True,
+                Critical = findings.GetProperty("critical").GetInt32(),
+                High = findings.GetProperty("high").GetInt32(),
+                Medium = findings.GetProperty("medium").GetInt32(),
+                Low = findings.GetProperty("low").GetInt32(),
+                OverdueReviews = root.TryGetProperty("overdueReviews", out JsonElement o) ? o.GetInt32() : 0,
+                Witness = root.TryGetProperty("witness", out JsonElement wi) && wi.ValueKind == JsonValueKind.String ? wi.GetString() : null,
+                Errors = root.TryGetProperty("errors", out JsonElement es) && es.ValueKind == JsonValueKind.Array
+                    ? es.EnumerateArray().Select(e => e.GetString() ?? "").ToArray()
+                    : Array.Empty<string>(),
+                Source = source,
+            };
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new FormatException($"'{source}' is not a readable {SchemaName} document: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The latest summary of each organisation (by name, case-insensitive), worst first: failed runs, then by
+    /// worst severity, then by overdue reviews (most first), then by name.</summary>
+    public static IReadOnlyList<OrganisationSummary> Merge(IEnumerable<OrganisationSummary> summaries) =>
+        summaries
+            .GroupBy(s => s.Organisation, StringComparer.OrdinalIgnoreCase)
+            .Select(g => g.OrderByDescending(s => s.GeneratedAt).First())
+            .OrderBy(s => s.Rank).ThenByDescending(s => s.Critical).ThenByDescending(s => s.High)
+            .ThenByDescending(s => s.OverdueReviews).ThenBy(s => s.Organisation, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+
+    /// <summary>An accessible HTML overview of merged summaries: one table (caption, column headers with scope),
+    /// organisations worst first, severity in words (never colour alone), the errors named.</summary>
+    public static string RenderHtml(IReadOnlyList<OrganisationSummary> merged)
+    {
+        static string H(string? s) => WebUtility.HtmlEncode(s ?? "");
+        var b = new StringBuilder();
+        int failed = merged.Count(s => s.Failed);
+        b.Append("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+         .Append("<title>Organisations overview - HealthwatchPolicy</title>\n<style>\nbody{font-family:system-ui,Arial,sans-serif;font-size:1rem;line-height:1.5;max-width:70rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a;background:#fff}\n")
+         .Append("table{border-collapse:collapse;width:100%}th,td{border:1px solid #555;padding:.4rem .6rem;text-align:left;vertical-align:top}th{background:#e8e8e8}\n")
+         .Append(".Error,.Critical{font-weight:bold}\n</style>\n</head>\n<body>\n<main>\n<h1>Organisations overview</h1>\n")
+         .Append("<p>").Append(merged.Count.ToString(CultureInfo.InvariantCulture)).Append(" organisations; ")
+         .Append(failed.ToString(CultureInfo.InvariantCulture)).Append(" runs failed; ")
+         .Append(merged.Sum(s => s.OverdueReviews).ToString(CultureInfo.InvariantCulture)).Append(" overdue reviews.")
+         .Append(merged.Count == 0 ? "" : " Latest summary " + H(merged.Max(s => s.GeneratedAt).ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)) + ".")
+         .Append("</p>\n")
+         .Append("<table>\n<caption>Organisations, worst first (the latest summary of each)</caption>\n<thead><tr>")
+         .Append("<th scope=\"col\">Organisation</th><th scope=\"col\">Worst</th><th scope=\"col\">Critical</th><th scope=\"col\">High</th><th scope=\"col\">Medium</th><th scope=\"col\">Low</th><th scope=\"col\">Overdue reviews</th><th scope=\"col\">Run</th><th scope=\"col\">Errors</th>")
+         .Append("</tr></thead>\n<tbody>\n");
+        foreach (OrganisationSummary s in merged)
+        {
+            b.Append("<tr><th scope=\"row\">").Append(H(s.Organisation)).Append("</th><td class=\"").Append(s.WorstSeverity).Append("\">").Append(s.WorstSeverity).Append("</td>");
+            foreach (int n in new[] { s.Critical, s.High, s.Medium, s.Low, s.OverdueReviews })
+                b.Append("<td>").Append(n.ToString(CultureInfo.InvariantCulture)).Append("</td>");
+            b.Append("<td>").Append(H(s.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))).Append("</td><td>")
+             .Append(s.Errors.Count == 0 ? "None" : string.Join("<br>", s.Errors.Select(H))).Append("</td></tr>\n");
+        }
+        b.Append("</tbody>\n</table>\n</main>\n</body>\n</html>\n");
+        return b.ToString();
+    }
+}

@@ -1,0 +1,132 @@
+# Azure Automation (issue 18, item 2): deploy/automation/main.bicep compiles and lints clean with the Bicep CLI from
+# NuGet (tools/Bicep restores Azure.Bicep.CommandLine.linux-x64), and the runbook runs as the service runs it: a
+# fresh pwsh with the module on its PSModulePath (the runtime environment's package), IDENTITY_ENDPOINT and
+# IDENTITY_HEADER naming the loopback managed-identity endpoint of the fake Graph host (the App Service protocol
+# Azure Automation uses: GET ?api-version=2019-08-01&resource=... with X-IDENTITY-HEADER), and the state in the
+# shared store (the fake Graph's SharePoint drive).
+BeforeAll {
+    Set-StrictMode -Version Latest
+    $ErrorActionPreference = 'Stop'
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    Import-HwBuiltModule
+    $repoRoot = Get-HwRepoRoot
+    $template = Join-Path $repoRoot 'deploy/automation/main.bicep'
+    $runbook = Join-Path $repoRoot 'deploy/automation/Invoke-HwAutomationRunbook.ps1'
+
+    # The Bicep CLI from NuGet: restore tools/Bicep, then the binary inside the package.
+    function Get-HwBicep {
+        $project = Join-Path $repoRoot 'tools/Bicep/Bicep.csproj'
+        & dotnet restore $project --nologo -v quiet | Out-Null
+        if ($LASTEXITCODE) { throw "dotnet restore $project failed." }
+        $version = ([xml](Get-Content -Raw $project)).Project.PropertyGroup.BicepVersion
+        $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
+            ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+        }
+        $bicep = Join-Path $packages "azure.bicep.commandline.linux-x64/$version/tools/bicep"
+        if (-not (Test-Path $bicep)) { throw "The Bicep CLI was not restored: $bicep" }
+        if ($IsLinux -or $IsMacOS) { & chmod u+x $bicep }
+        $bicep
+    }
+}
+
+Describe 'deploy/automation/main.bicep' -Tag 'Deploy' {
+    BeforeAll {
+        $bicep = Get-HwBicep
+        $outDir = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'arm')
+        $buildOutput = & $bicep build $template --outdir $outDir 2>&1 | ForEach-Object { "$_" }
+        $buildExit = $LASTEXITCODE
+        $lintOutput = & $bicep lint $template 2>&1 | ForEach-Object { "$_" }
+        $lintExit = $LASTEXITCODE
+        $arm = Get-Content -Raw (Join-Path $outDir 'main.json') -ErrorAction SilentlyContinue | ConvertFrom-Json -AsHashtable
+    }
+
+    It 'builds and lints with exit code 0 and no warning or error' {
+        $buildExit | Should -Be 0 -Because ($buildOutput -join "`n")
+        $buildOutput | Should -Not -Match '(Warning|Error) BCP|Warning|Error'
+        $lintExit | Should -Be 0 -Because ($lintOutput -join "`n")
+        $lintOutput | Should -Not -Match 'Warning|Error'
+        $arm | Should -Not -BeNullOrEmpty
+    }
+
+    It 'creates the account with a system-assigned identity, a PowerShell 7.4 runtime environment with the package, the runbook in it, daily and monthly schedules and the variables' {
+        # languageVersion 2.0 templates keep resources by symbolic name; older ones in an array.
+        $resources = if ($arm.resources -is [System.Collections.IDictionary]) { @($arm.resources.Values) } else { @($arm.resources) }
+        function Get-Resource([string] $Type) { , @($resources | Where-Object { $_.type -eq $Type }) }
+        $account = Get-Resource 'Microsoft.Automation/automationAccounts'
+        $account.Count | Should -Be 1
+        $account[0].identity.type | Should -Be 'SystemAssigned'
+        $runtime = Get-Resource 'Microsoft.Automation/automationAccounts/runtimeEnvironments'
+        $runtime[0].properties.runtime.language | Should -Be 'PowerShell'
+        $runtime[0].properties.runtime.version | Should -Be '7.4'
+        $package = Get-Resource 'Microsoft.Automation/automationAccounts/runtimeEnvironments/packages'
+        $package[0].properties.contentLink.uri | Should -Match 'modulePackageUri'
+        $rb = Get-Resource 'Microsoft.Automation/automationAccounts/runbooks'
+        $rb[0].properties.runbookType | Should -Be 'PowerShell'
+        $rb[0].properties.runtimeEnvironment | Should -Match 'runtimeEnvironmentName'
+        $schedules = Get-Resource 'Microsoft.Automation/automationAccounts/schedules'
+        @($schedules.properties.frequency) | Sort-Object | Should -Be @('Day', 'Month')
+        @((Get-Resource 'Microsoft.Automation/automationAccounts/jobSchedules').properties.parameters.Mode) | Sort-Object | Should -Be @('Daily', 'Monthly')
+        $variables = Get-Resource 'Microsoft.Automation/automationAccounts/variables'
+        $variables[0].copy.count | Should -Match "items\(variables\(.variables.\)\)"
+        foreach ($name in 'HwTenantId', 'HwStateSite', 'HwMailFrom') { $arm.variables.variables.Keys | Should -Contain $name }
+    }
+
+    It 'outputs the managed identity and the least Graph application permissions of the unattended job (docs/graph-permissions.md)' {
+        $arm.outputs.Keys | Should -Contain 'managedIdentityPrincipalId'
+        $arm.outputs.Keys | Should -Contain 'adminMustStillGrant'
+        $granted = @($arm.outputs.graphApplicationPermissions.value) | Sort-Object
+        # The Update-HwAccessReview row of the permissions table (Mail.Send is scoped in Exchange, not granted in
+        # Entra), plus Sites.Selected for the shared store.
+        $row = (Get-Content (Join-Path $repoRoot 'docs/graph-permissions.md') | Where-Object { $_.StartsWith('| `Update-HwAccessReview`') }) -split '\|'
+        $fromDocs = @([regex]::Matches($row[3], '[A-Z][A-Za-z]+(\.[A-Za-z]+)+') | ForEach-Object Value | Where-Object { $_ -ne 'Mail.Send' }) + 'Sites.Selected'
+        $granted | Should -Be ($fromDocs | Sort-Object -Unique)
+        $granted | Should -Not -Contain 'Directory.ReadWrite.All'
+        $granted | Should -Not -Contain 'Group.ReadWrite.All'
+    }
+}
+
+Describe 'The runbook under a managed identity, against the fake Graph, state in the shared store' -Tag 'Deploy', 'Graph' {
+    BeforeAll { $fake = Start-HwFakeGraph }
+    AfterAll { if ($fake) { Stop-HwFakeGraph $fake } }
+
+    It 'Daily runs the review job and leaves the journal in the SharePoint site; Monthly verifies that journal' {
+        Connect-HwTestGraph -Fake $fake | Out-Null          # the sample tenant in the fake
+        Disconnect-HwDirectory
+        $siteId = $fake.Send('site hwsefton.sharepoint.com /sites/automation')
+        $site = 'https://hwsefton.sharepoint.com/sites/automation'
+        $mi = $fake.Send('signin') | ConvertFrom-Json
+        $modules = Split-Path (Split-Path (Split-Path (Get-HwBuiltManifest)))   # out/, which holds HealthwatchPolicy/<version>
+        # As the sandbox: the identity variables in the environment, the runtime environment's modules on PSModulePath,
+        # Get-AutomationVariable answering the account's variables (here: the sandbox cmdlet's stand-in, a function).
+        $prelude = "`$env:IDENTITY_ENDPOINT = '$($mi.IdentityEndpoint)'; `$env:IDENTITY_HEADER = '$($mi.IdentityHeader)'; " +
+            "`$env:PSModulePath = '$modules' + [IO.Path]::PathSeparator + `$env:PSModulePath; " +
+            "function Get-AutomationVariable([string] `$Name) { @{ HwStateSite = '$site'; HwMailFrom = 'daniel.okafor@hwsefton.example' }[`$Name] }; "
+        $daily = Invoke-HwChildPwsh -Command ($prelude + "& '$runbook' -Mode Daily -GraphEndpoint '$($fake.BaseUrl)'")
+        $dailyText = $daily.Output -join "`n"
+        $daily.ExitCode | Should -Be 0 -Because $dailyText
+        $dailyText | Should -Match "HealthwatchPolicy .* \(Daily\) on $([regex]::Escape($site))"
+        $dailyText | Should -Match 'Compliance: '
+        # The managed-identity endpoint was asked, with the App Service protocol, and its token reached Graph.
+        $signins = $fake.Send('signins') | ConvertFrom-Json
+        @($signins.Requests | Where-Object { $_.Path -like '*/msi/token' -and $_.Status -eq 200 }).Count | Should -BeGreaterThan 0
+        ($fake.Send('auth') | ConvertFrom-Json) | Should -Contain "Bearer $(@($signins.Tokens)[-1])"
+
+        # The journal (its head and entries) and the month's review are in the site's library.
+        $head = $fake.Send("file $siteId Documents HealthwatchPolicy/journal.head")
+        $head | Should -Not -Be 'null' -Because 'the job''s journal lives in the shared site'
+        $period = [DateTime]::UtcNow.ToString('yyyy-MM')
+        $fake.Send("file $siteId Documents HealthwatchPolicy/reviews/$period.json") | Should -Not -Be 'null'
+
+        $monthly = Invoke-HwChildPwsh -Command ($prelude + "& '$runbook' -Mode Monthly -GraphEndpoint '$($fake.BaseUrl)'")
+        $monthlyText = $monthly.Output -join "`n"
+        $monthly.ExitCode | Should -Be 0 -Because $monthlyText
+        $monthlyText | Should -Match 'Journal: verified \(([1-9]\d*) entries\)'
+        $monthlyText | Should -Match 'Compliance: '
+    }
+
+    It 'stops with a clear error when the sandbox has no managed identity' {
+        $r = Invoke-HwChildPwsh -Command ("`$env:IDENTITY_ENDPOINT = `$null; `$env:IDENTITY_HEADER = `$null; & '$runbook' -Mode Daily -StateSite https://hwsefton.sharepoint.com/sites/x")
+        $r.ExitCode | Should -Not -Be 0
+        ($r.Output -join "`n") | Should -Match 'No managed identity in this sandbox'
+    }
+}
