@@ -28,6 +28,10 @@ public static class JournalActions
     public const string AccessReviewEscalated = "AccessReviewEscalated";
     /// <summary>An access review was closed.</summary>
     public const string AccessReviewClosed = "AccessReviewClosed";
+    /// <summary>A decision mail from the review mailbox was accepted (applied, or the same decision again); docs/decisions/0200.</summary>
+    public const string AccessReviewDecisionReceived = "AccessReviewDecisionReceived";
+    /// <summary>A decision mail from the review mailbox was refused, with why (token, authentication, sender, state of the review or item).</summary>
+    public const string AccessReviewDecisionRefused = "AccessReviewDecisionRefused";
     /// <summary>Repair-HwAuditLog removed a torn final line; the entry keeps its bytes (base64) and SHA-256.</summary>
     public const string JournalRepaired = "JournalRepaired";
 }

@@ -31,8 +31,9 @@ public sealed class GetHwAuditLogCommand : HwCmdlet
     [ValidateSet(JournalActions.AccountCreated, JournalActions.AccountUpdated, JournalActions.AccountRetired,
         JournalActions.PostingAccessGranted, JournalActions.PostingAccessRevoked, JournalActions.PolicyAcknowledged,
         JournalActions.AccessReviewStarted, JournalActions.AccessReviewMailSent, JournalActions.AccessReviewDecided,
-        JournalActions.AccessReviewEscalated, JournalActions.AccessReviewClosed)]
-    [Identifier(JournalActions.AccountCreated, JournalActions.AccountUpdated, JournalActions.AccountRetired, JournalActions.PostingAccessGranted, JournalActions.PostingAccessRevoked, JournalActions.PolicyAcknowledged, JournalActions.AccessReviewStarted, JournalActions.AccessReviewMailSent, JournalActions.AccessReviewDecided, JournalActions.AccessReviewEscalated, JournalActions.AccessReviewClosed)]
+        JournalActions.AccessReviewEscalated, JournalActions.AccessReviewClosed,
+        JournalActions.AccessReviewDecisionReceived, JournalActions.AccessReviewDecisionRefused)]
+    [Identifier(JournalActions.AccountCreated, JournalActions.AccountUpdated, JournalActions.AccountRetired, JournalActions.PostingAccessGranted, JournalActions.PostingAccessRevoked, JournalActions.PolicyAcknowledged, JournalActions.AccessReviewStarted, JournalActions.AccessReviewMailSent, JournalActions.AccessReviewDecided, JournalActions.AccessReviewEscalated, JournalActions.AccessReviewClosed, JournalActions.AccessReviewDecisionReceived, JournalActions.AccessReviewDecisionRefused)]
     public string? Action { get; set; }
 
     /// <summary>Entries at or after this time.</summary>
