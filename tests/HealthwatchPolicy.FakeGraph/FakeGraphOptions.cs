@@ -118,6 +118,9 @@ public sealed class FakeGraphFaults
     /// 403 <c>ErrorAccessDenied</c> "Access is denied. Check credentials and try again." (docs/decisions/0110).</summary>
     public bool MailDraftsDenied { get; set; }
 
+    /// <summary>Reading or moving mailbox messages (mailFolders, move) answers 403 ErrorAccessDenied: Mail.ReadWrite not granted for the mailbox.</summary>
+    public bool MailboxReadDenied { get; set; }
+
     /// <summary>Every request is answered 503 <c>serviceNotAvailable</c> with no Retry-After. (Use StopAsync for refused connections.)</summary>
     public bool Unavailable { get; set; }
 
@@ -151,6 +154,7 @@ public sealed class FakeGraphFaults
         ReplicationLagReads = 0;
         ReplicationLagMemberAddReturns400 = false;
         MailDraftsDenied = false;
+        MailboxReadDenied = false;
         Unavailable = false;
         ReplicationLag = TimeSpan.Zero;
         ReplicationLagById = null;

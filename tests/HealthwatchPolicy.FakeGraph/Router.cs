@@ -98,6 +98,8 @@ internal sealed partial class Router
                 return Extensions(r, u, "users", s.Skip(3).ToList());
             case "messages":
                 return Messages(r, u);
+            case "mailfolders":
+                return MailFolders(r, u);                                     // Router.Inbox.cs
             default:
                 throw SegmentNotFound(s[2]);
         }

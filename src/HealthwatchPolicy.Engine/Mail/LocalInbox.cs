@@ -56,14 +56,7 @@ internal sealed class LocalInbox : IReviewInbox
         return new InboxMessage(id, from, sender, m.Subject, body, received, headers);
     }
 
-    /// <summary>Rough text of an HTML body: tags dropped, line breaks kept at block ends, entities decoded.</summary>
-    internal static string HtmlToText(string html)
-    {
-        string t = Regex.Replace(html, @"<(br|/p|/div|/li|/tr|/h[1-6])\b[^>]*>", "\n", RegexOptions.IgnoreCase);
-        t = Regex.Replace(t, @"<(script|style)\b.*?</\1>", "", RegexOptions.IgnoreCase | RegexOptions.Singleline);
-        t = Regex.Replace(t, "<[^>]*>", "");
-        return System.Net.WebUtility.HtmlDecode(t);
-    }
+    internal static string HtmlToText(string html) => InboxText.FromHtml(html);
 
     public void Move(InboxMessage message, string folderName)
     {
@@ -81,5 +74,18 @@ internal sealed class LocalInbox : IReviewInbox
         {
             throw new HwException(ErrorIds.FileWriteFailed, $"Cannot move the message '{message.Id}' to '{folder}': {ex.Message}", folder, ex);
         }
+    }
+}
+
+/// <summary>Text of a received message's body, for reading a reviewer's reason.</summary>
+public static class InboxText
+{
+    /// <summary>Rough text of an HTML body: scripts and styles dropped, a line break at each block end, other tags dropped, entities decoded.</summary>
+    public static string FromHtml(string html)
+    {
+        string t = Regex.Replace(html, @"<(script|style)\b.*?</\1>", "", RegexOptions.IgnoreCase | RegexOptions.Singleline);
+        t = Regex.Replace(t, @"<(br|/p|/div|/li|/tr|/h[1-6])\b[^>]*>", "\n", RegexOptions.IgnoreCase);
+        t = Regex.Replace(t, "<[^>]*>", "");
+        return System.Net.WebUtility.HtmlDecode(t);
     }
 }

@@ -140,7 +140,7 @@ public sealed partial class ReviewService
                   + $"this message came from {SafeText.Neutralise(m.From ?? "(no single sender)")}. A forwarded link does not pass the decision on."), true);
 
         if (review.ClosedAt is not null || review.IsSetAside(Now))
-            return (Refuse(r, "ReviewClosed", $"The {review.Period} access review is closed, so decisions on it can no longer be recorded."), true);
+            return (Refuse(r, ErrorIds.ReviewClosed, $"The {review.Period} access review is closed, so decisions on it can no longer be recorded."), true);
 
         if (item.Decision == token.Decision)
         {

@@ -351,3 +351,69 @@ public sealed class LocalDecisionMailTests : DecisionMailContract
 
     private static int Count(string folder) => Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml").Length : 0;
 }
+
+public sealed class GraphDecisionMailTests : DecisionMailContract
+{
+    private HealthwatchPolicy.Engine.Tests.Adapters.GraphTestHost? _host;
+    private int _arrived;
+
+    protected override IDirectory CreateDirectory(string organisationFolder)
+    {
+        _host = HealthwatchPolicy.Engine.Tests.Adapters.GraphTestHost.Start(organisationFolder);
+        _host.Fake.AddUser(ReviewMailbox, "Social media review");
+        return _host.Directory;
+    }
+
+    protected override IMailer Mailer(HwServices session) => session.Mail.Create(ReviewMailbox, null, 0, null, null);
+
+    protected override IReadOnlyList<MimeMessage> Delivered() =>
+        _host!.Fake.SentMail.Select(m => MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(m.Mime!)))).ToList();
+
+    protected override void Arrive(MimeMessage message) => _host!.Fake.DeliverToInbox(ReviewMailbox, message, Clock.UtcNow.AddSeconds(++_arrived));
+
+    protected override (int Inbox, int Processed) Folders() =>
+        (_host!.Fake.MailFolderCount(ReviewMailbox, "Inbox"), _host.Fake.MailFolderCount(ReviewMailbox, "HealthwatchPolicy processed"));
+
+    [Fact]
+    public void The_inbox_is_read_page_by_page_with_its_headers_and_oldest_first()
+    {
+        _ = Session;
+        for (int i = 0; i < 23; i++)
+        {
+            var m = new MimeMessage { Subject = $"Message {i:D2}" };
+            m.From.Add(new MailboxAddress("", TestOrg.Comms));
+            m.Headers.Add("X-MS-Exchange-Organization-AuthAs", "Internal");
+            m.Body = new TextPart("plain") { Text = "Reason: x" };
+            Arrive(m);
+        }
+        IReviewInbox inbox = Session.Reviews.OpenInbox(ReviewMailbox);
+        IReadOnlyList<InboxMessage> all = inbox.List();
+        Assert.Equal(Enumerable.Range(0, 23).Select(i => $"Message {i:D2}"), all.Select(m => m.Subject));   // every page (50 a page, default 10)
+        Assert.All(all, m => Assert.Contains(m.Headers, h => h.Key == "X-MS-Exchange-Organization-AuthAs" && h.Value == "Internal"));
+        Assert.All(all, m => Assert.Equal("Reason: x", m.Body!.Trim()));                                 // asked for as text
+        inbox.Move(all[0], "HealthwatchPolicy processed");
+        inbox.Move(all[1], "HealthwatchPolicy processed");                                                  // folder made once, then found
+        Assert.Equal((21, 2), Folders());
+    }
+
+    [Fact]
+    public void Without_Mail_ReadWrite_on_the_mailbox_the_schedule_says_so_and_still_runs()
+    {
+        _ = Session;
+        Session.Register.Create("Facebook", "hw", null, null, TestOrg.Comms, TestOrg.Manager, null, "r");
+        Session.Access.Grant("facebook-hw", TestOrg.Staff1, "r");
+        _host!.Fake.Faults.MailboxReadDenied = true;
+        var e = Assert.ThrowsAny<HealthwatchPolicy.Engine.Errors.HwException>(() => Session.Reviews.OpenInbox(ReviewMailbox).List());
+        Assert.Equal("GraphAccessDenied", e.ErrorId);
+        Assert.Contains("Mail.ReadWrite", e.Message);
+        var steps = Session.Reviews.Advance(Mailer(Session), ReviewMailbox);
+        Assert.Contains(steps, s => s.Kind == ReviewStepKind.DecisionMailUnread && s.Summary.Contains("GraphAccessDenied"));
+        Assert.Contains(steps, s => s.Kind == ReviewStepKind.ReviewMailSent);
+    }
+
+    public override void Dispose()
+    {
+        _host?.Dispose();
+        base.Dispose();
+    }
+}
