@@ -6,6 +6,8 @@
     Run it daily from Windows Task Scheduler (Register-HwAccessReviewTask), cron or a systemd timer, or an
     Azure Automation runbook. It calls Update-HwAccessReview, which decides what is due on the engine's clock and
     does each step once, so a daily run does the right thing on every day of the month:
+      - Receive-HwAccessReviewDecision first applies the reviewers' Keep and Remove replies waiting in the review
+        mailbox (-From), so nobody who replied is reminded (docs/decisions/0200);
       - Start-HwAccessReview opens this month's review once (later runs open nothing new);
       - Send-HwAccessReview mails the reviewers once (on the day the review starts);
       - halfway to the due date, reviewers with undecided items get one reminder;
@@ -76,6 +78,7 @@ New-Item -ItemType Directory -Force $LogPath, $ReportPath | Out-Null
 $stamp = (Get-Date).ToUniversalTime().ToString('yyyyMMdd-HHmmss')
 Start-Transcript -Path (Join-Path $LogPath "monthly-access-review-$stamp.log") | Out-Null
 $exitCode = 0
+$mailboxUnread = $false
 try {
     Import-Module (Join-Path $PSScriptRoot 'HealthwatchPolicy.psd1')
     $connect = if ($StateSite) { @{ StateSite = $StateSite } } else { @{ StatePath = $StatePath } }
@@ -102,12 +105,17 @@ try {
     if ($AllowInsecureSmtp) { $mail.AllowInsecureSmtp = $true }
 
     # The month's steps are decided in the engine on its clock (Update-HwAccessReview): each one once, however often this runs.
-    foreach ($step in Update-HwAccessReview @mail -Confirm:$false) { $step.Summary }
+    foreach ($step in Update-HwAccessReview @mail -Confirm:$false) {
+        $step.Summary
+        # The review mailbox could not be read: the other steps were done, but the run is reported as failed.
+        if ($step.Kind -eq 'DecisionMailUnread') { $mailboxUnread = $true }
+    }
 
     $report = Export-HwComplianceReport -Path (Join-Path $ReportPath "compliance-$stamp.html")
     $summary = Get-HwComplianceReport -Summary
     Write-Output "Compliance: $($summary.Result) ($($summary.Critical) critical, $($summary.High) high, $($summary.Medium) medium). Report: $($report.FullName)"
     if ($summary.Critical + $summary.High -gt 0) { $exitCode = 2 }
+    if ($mailboxUnread) { $exitCode = 1 }
 }
 catch {
     Write-Error -ErrorRecord $_ -ErrorAction Continue
