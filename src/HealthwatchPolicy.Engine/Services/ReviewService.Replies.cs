@@ -112,7 +112,7 @@ public sealed partial class ReviewService
     {
         var r = new ReviewDecisionReceipt
         {
-            From = m.From, Subject = SafeText.Neutralise(m.Subject), MessageId = m.Id, Received = m.Received, Outcome = "Accepted",
+            From = SafeText.Neutralise(m.From), Subject = SafeText.Neutralise(m.Subject), MessageId = SafeText.Neutralise(m.Id) ?? "", Received = m.Received, Outcome = "Accepted",
         };
         (bool authenticated, string how) = Authentication(m);
 
