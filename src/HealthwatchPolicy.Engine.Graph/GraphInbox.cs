@@ -61,7 +61,9 @@ public sealed class GraphInbox : IReviewInbox
             page = await _client.Users[_mailbox].MailFolders["inbox"].Messages.WithUrl(next)
                 .GetAsync(rc => rc.Headers.Add("Prefer", PreferText), ct).ConfigureAwait(false);
         }
-        return (IReadOnlyList<InboxMessage>)list.OrderBy(m => m.Received ?? DateTimeOffset.MaxValue).ThenBy(m => m.Id, StringComparer.Ordinal).ToList();
+        // Graph lists newest first; reversed, then a stable sort by time: oldest first, ties in arrival order.
+        list.Reverse();
+        return (IReadOnlyList<InboxMessage>)list.OrderBy(m => m.Received ?? DateTimeOffset.MaxValue).ToList();
     });
 
     private static InboxMessage ToInboxMessage(Message m)

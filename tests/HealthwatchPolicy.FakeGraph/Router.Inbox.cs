@@ -36,8 +36,21 @@ internal sealed partial class Router
     private readonly Dictionary<string, List<FakeFolder>> _folders = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(string UserId, FakeMessage Message)> _mailboxMessages = new();
 
+    private int _mailboxGeneration;
+
+    /// <summary>A tenant cleared (reset, or a new organisation loaded) takes its mailboxes with it.</summary>
+    private void ForgetMailboxesOfAnOldTenant()
+    {
+        if (_mailboxGeneration == _t.Generation)
+            return;
+        _folders.Clear();
+        _mailboxMessages.Clear();
+        _mailboxGeneration = _t.Generation;
+    }
+
     private List<FakeFolder> FoldersOf(UserRecord u)
     {
+        ForgetMailboxesOfAnOldTenant();
         if (!_folders.TryGetValue(u.Id, out List<FakeFolder>? list))
             _folders[u.Id] = list = new List<FakeFolder>
             {
@@ -105,8 +118,8 @@ internal sealed partial class Router
                 throw MethodNotAllowed();
             List<string>? select = r.Query["$select"]?.Split(',').Select(x => x.Trim()).ToList();
             bool text = (r.Header("Prefer") ?? "").Contains("outlook.body-content-type=\"text\"", StringComparison.OrdinalIgnoreCase);
-            var messages = _mailboxMessages.Where(x => x.UserId == u.Id && x.Message.FolderId == target.Id).Select(x => x.Message)
-                .OrderByDescending(m => m.Received).ToList();                                      // Graph's default: newest first
+            var messages = _mailboxMessages.Where(x => x.UserId == u.Id && x.Message.FolderId == target.Id).Select((x, i) => (x.Message, i))
+                .OrderByDescending(m => m.Message.Received).ThenByDescending(m => m.i).Select(m => m.Message).ToList(); // Graph's default: newest first
             return MessagePage(r, messages, m => RenderMessage(m, select, text), Base + $"/$metadata#users('{u.Id}')/mailFolders('{s[3]}')/messages", 10, 1000);
         }
         throw SegmentNotFound(s[s.Count - 1]);
@@ -115,6 +128,7 @@ internal sealed partial class Router
     /// <summary>POST /users/{id}/messages/{id}/move: the message to another folder, under a new id (201 + the message).</summary>
     private GraphResponse MoveMessage(GraphRequest r, UserRecord u, string messageId)
     {
+        ForgetMailboxesOfAnOldTenant();
         if (_f.MailboxReadDenied)
             throw new GraphError(403, "ErrorAccessDenied", "Access to OData is disabled.");
         FakeMessage m = _mailboxMessages.Where(x => x.UserId == u.Id && x.Message.Id == messageId).Select(x => x.Message).FirstOrDefault()

@@ -89,3 +89,38 @@ Describe 'Receive-HwAccessReviewDecision' -Tag 'Review' {
         @(Get-HwAuditLog -Action AccessReviewDecided).Count | Should -Be 0
     }
 }
+
+Describe 'Receive-HwAccessReviewDecision on Microsoft Graph (the fake Graph as a process)' -Tag 'Review', 'Graph' {
+    BeforeAll { $fake = Start-HwFakeGraph }
+    AfterAll { $fake | Stop-HwFakeGraph }
+    BeforeEach {
+        Connect-HwTestGraph -Fake $fake | Out-Null
+        $mailbox = 'sarah.whitfield@hwsefton.example'          # the review mailbox of this test: a mailbox the sample tenant has
+        Start-HwAccessReview | Out-Null
+        Send-HwAccessReview -From $mailbox | Out-Null
+        $sent = $fake.Send('mail') | ConvertFrom-Json
+        $review = @($sent | Where-Object { $_.Subject -like 'Social media access review*' })[0]
+        $eml = Join-Path $TestDrive 'sent.eml'
+        [IO.File]::WriteAllText($eml, $review.Mime)
+        $keep = Get-HwKeepLink $eml
+    }
+
+    It 'applies a Keep reply made from the sent mail''s link, confirms it by sendMail and files it; refuses a forwarded one' {
+        $keep.Link | Should -Match "^mailto:$([regex]::Escape($mailbox))\?subject="
+        $reply = New-HwReplyEml $keep.Link $keep.To 'Still runs our posts' (Join-Path $TestDrive 'out')
+        $fake.Send("inbox $mailbox $reply") | Should -Match '^AAMk'
+        $forwarded = New-HwReplyEml $keep.Link 'liam.hughes@hwsefton.example' 'Forwarded to me' (Join-Path $TestDrive 'out')
+        $fake.Send("inbox $mailbox $forwarded") | Out-Null
+        $before = @($fake.Send('mail') | ConvertFrom-Json).Count
+
+        $r = @(Receive-HwAccessReviewDecision -From $mailbox)
+        $r.Outcome | Should -Be @('Applied', 'Refused')
+        $r[1].RefusedBecause | Should -Be 'NotReviewer'
+        (Get-HwAccessReview -Item | Where-Object { $_.User -eq $r[0].User -and $_.Account -eq $r[0].Account }).Decision | Should -Be 'Keep'
+        @(Get-HwAuditLog -Action AccessReviewDecisionReceived).Count | Should -Be 1
+        @(Get-HwAuditLog -Action AccessReviewDecisionRefused).Count | Should -Be 1
+        $replies = @($fake.Send('mail') | ConvertFrom-Json) | Select-Object -Skip $before
+        $replies.Subject | Should -Be @("Recorded: Keep for $($r[0].User) on $($r[0].Account)", "Not recorded: Keep for $($r[1].User) on $($r[1].Account)")
+        @(Receive-HwAccessReviewDecision -From $mailbox).Count | Should -Be 0      # both were moved out of the inbox
+    }
+}
