@@ -37,14 +37,19 @@ internal sealed class DecisionTokens
         return $"HW-{review.Period}-{(decision == ReviewDecisions.Remove ? 'R' : 'K')}-{(index + 1).ToString(CultureInfo.InvariantCulture)}-{Mac(review.Period, item, decision)}";
     }
 
-    /// <summary>The first thing shaped like a token in <paramref name="text"/>, parsed (not verified), or null.</summary>
+    /// <summary>
+    /// The last thing shaped like a token in <paramref name="text"/>, parsed (not verified), or null. The last: the
+    /// module puts the token at the end of the subject, after the person's name and the account, which come from the
+    /// directory and could hold token-shaped text of their own.
+    /// </summary>
     public static ParsedToken? Find(string? text)
     {
         if (string.IsNullOrEmpty(text))
             return null;
-        Match m = s_token.Match(text);
-        if (!m.Success)
+        MatchCollection all = s_token.Matches(text);
+        if (all.Count == 0)
             return null;
+        Match m = all[all.Count - 1];
         return new ParsedToken(m.Value, m.Groups[1].Value, m.Groups[2].Value == "R" ? ReviewDecisions.Remove : ReviewDecisions.Keep,
             int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) - 1, m.Groups[4].Value);
     }

@@ -52,7 +52,7 @@ public sealed partial class ReviewService
     /// judged, then (when <paramref name="shouldApply"/> says yes: -WhatIf says no) applied or refused, journaled
     /// (<c>AccessReviewDecisionReceived</c> / <c>AccessReviewDecisionRefused</c>, with why), answered through
     /// <paramref name="mailer"/> from <paramref name="from"/> (never to a sender that failed authentication) and moved
-    /// to <see cref="ProcessedFolder"/>. Messages without a token are left where they are.
+    /// to <see cref="ProcessedFolder"/>. Messages without a token in the subject are left where they are.
     /// </summary>
     /// <exception cref="HwException">StateLocked or StateNotWritable, JournalWriteFailed, what the inbox throws (MailboxNotFound, GraphAccessDenied, FileWriteFailed) or the mailer (MailNotSent).</exception>
     public IReadOnlyList<ReviewDecisionReceipt> ReceiveDecisions(IReviewInbox inbox, IMailer mailer, string from,
@@ -62,7 +62,9 @@ public sealed partial class ReviewService
         var receipts = new List<ReviewDecisionReceipt>();
         foreach (InboxMessage message in inbox.List())
         {
-            ParsedToken? token = DecisionTokens.Find(message.Subject) ?? DecisionTokens.Find(message.Body);
+            // The subject only: a reply to the review mail quotes every person's links in its body, and the first of
+            // them must not be taken for the reviewer's decision.
+            ParsedToken? token = DecisionTokens.Find(message.Subject);
             if (token is null)
                 continue;
             (ReviewDecisionReceipt receipt, bool authenticated) = Judge(message, token);

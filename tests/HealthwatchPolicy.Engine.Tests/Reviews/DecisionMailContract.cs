@@ -257,6 +257,23 @@ public abstract class DecisionMailContract : IDisposable
     }
 
     [Fact]
+    public void A_free_text_reply_quoting_the_review_mail_and_its_links_is_left_for_a_person()
+    {
+        var mail = StartAndMail();
+        MimeMessage original = mail[TestOrg.Comms];
+        var reply = new MimeMessage { Subject = "RE: " + original.Subject, Date = DateTimeOffset.UtcNow };
+        reply.From.Add(new MailboxAddress("", TestOrg.Comms));
+        reply.To.Add(new MailboxAddress("", ReviewMailbox));
+        reply.Headers.Add("X-MS-Exchange-Organization-AuthAs", "Internal");
+        reply.Body = new TextPart("plain") { Text = "Keep them all, thanks.\r\n\r\n> " + original.TextBody!.Replace("\n", "\n> ") };
+        Assert.Matches(@"HW-\d{4}-\d{2}-K-", reply.TextBody);                                    // the quoted links are in the body
+        Arrive(reply);
+        Assert.Empty(Receive());
+        Assert.Equal((1, 0), Folders());                                                        // left in the inbox
+        Assert.All(Session.Reviews.Get("2026-11").Single().Items, i => Assert.Null(i.Decision));
+    }
+
+    [Fact]
     public void WhatIf_lists_what_would_be_applied_and_refused_and_changes_nothing()
     {
         var mail = StartAndMail();
