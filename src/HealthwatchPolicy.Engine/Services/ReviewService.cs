@@ -166,7 +166,9 @@ public sealed partial class ReviewService
             // Where the reviewer has no mailbox, the mail goes to their line manager or the Manager: greet who reads it.
             string greeting = reviewer?.Mail is { Length: > 0 } ? reviewer.DisplayName : to[0].Name ?? group.Key;
             MimeMessage message = ReviewMailBuilder.ForReviewer(review, Policy, greeting, group.ToList(),
-                reminder, new MailboxAddress(Policy.Organisation, from), to, _compliance.Witness(), DecisionLinks(review, from));
+                reminder, new MailboxAddress(Policy.Organisation, from), to, _compliance.Witness(),
+                // decisions by mail (decision 0200): links only for the reviewer's own mailbox; whoever reads it for them cannot use them
+                reviewer?.Mail is { Length: > 0 } && to[0].Address == reviewer.Mail ? DecisionLinks(review, from) : null);
             sent.Add(Deliver(review, mailer, message, reminder ? "Reminder" : "Initial", group.Key, to, group.Count()));
         }
         _store.Save(review);
