@@ -49,6 +49,7 @@
         'Get-HwAccessReview'
         'Send-HwAccessReview'
         'Complete-HwAccessReview'
+        'Receive-HwAccessReviewDecision'
         'Close-HwAccessReview'
         'Update-HwAccessReview'
         'Register-HwAccessReviewTask'

@@ -8,6 +8,8 @@
     does each step once, so a daily run does the right thing on every day of the month:
       - first, Sync-HwPostingAccess revokes (or flags, as the policy's lifecycle says) posters who should no longer
         post: disabled, deleted, past their leave date, past the end of time-bound access, guest, ineligible type;
+      - then Receive-HwAccessReviewDecision applies the reviewers' Keep and Remove replies waiting in the review
+        mailbox (-From), so nobody who replied is reminded (docs/decisions/0200);
       - Start-HwAccessReview opens this month's review once (later runs open nothing new);
       - Send-HwAccessReview mails the reviewers once (on the day the review starts);
       - halfway to the due date, reviewers with undecided items get one reminder;
@@ -82,6 +84,7 @@ New-Item -ItemType Directory -Force $LogPath, $ReportPath | Out-Null
 $stamp = (Get-Date).ToUniversalTime().ToString('yyyyMMdd-HHmmss')
 Start-Transcript -Path (Join-Path $LogPath "monthly-access-review-$stamp.log") | Out-Null
 $exitCode = 0
+$mailboxUnread = $false
 try {
     Import-Module (Join-Path $PSScriptRoot 'HealthwatchPolicy.psd1')
     $connect = if ($StateSite) { @{ StateSite = $StateSite } } else { @{ StatePath = $StatePath } }
@@ -115,12 +118,17 @@ try {
     }
 
     # The month's steps are decided in the engine on its clock (Update-HwAccessReview): each one once, however often this runs.
-    foreach ($step in Update-HwAccessReview @mail -Confirm:$false) { $step.Summary }
+    foreach ($step in Update-HwAccessReview @mail -Confirm:$false) {
+        $step.Summary
+        # The review mailbox could not be read: the other steps were done, but the run is reported as failed.
+        if ($step.Kind -eq 'DecisionMailUnread') { $mailboxUnread = $true }
+    }
 
     $report = Export-HwComplianceReport -Path (Join-Path $ReportPath "compliance-$stamp.html")
     $summary = Get-HwComplianceReport -Summary
     Write-Output "Compliance: $($summary.Result) ($($summary.Critical) critical, $($summary.High) high, $($summary.Medium) medium). Report: $($report.FullName)"
     if ($summary.Critical + $summary.High -gt 0) { $exitCode = 2 }
+    if ($mailboxUnread) { $exitCode = 1 }
 }
 catch {
     Write-Error -ErrorRecord $_ -ErrorAction Continue

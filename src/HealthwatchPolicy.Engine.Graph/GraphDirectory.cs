@@ -24,7 +24,7 @@ namespace HealthwatchPolicy.Engine.Graph;
 /// for $batch items (which the SDK does not retry), by resubmitting just those items after their Retry-After.
 /// Replication lag is ridden out only in the write path that created the group.
 /// </summary>
-public sealed class GraphDirectory : IDirectory, IMailCapableDirectory, IPosterFactsDirectory
+public sealed class GraphDirectory : IDirectory, IMailCapableDirectory, IPosterFactsDirectory, IInboxCapableDirectory
 {
     internal static readonly string[] UserSelect = { "id", "displayName", "userPrincipalName", "mail", "accountEnabled", "employeeType", "userType", "jobTitle" };
     private static readonly string[] s_groupSelect = { "id", "displayName", "description", "mailNickname", "groupTypes", "mailEnabled", "securityEnabled" };
@@ -64,6 +64,9 @@ public sealed class GraphDirectory : IDirectory, IMailCapableDirectory, IPosterF
 
     /// <summary>Review and report mail, sent through Graph sendMail as one mailbox (Mail.Send scoped to it).</summary>
     public IMailer CreateMailer(string fromMailbox) => new GraphMailer(_client, fromMailbox);
+
+    /// <summary>The review mailbox's inbox, for decisions by mail (Mail.ReadWrite scoped to it; docs/decisions/0200).</summary>
+    public IReviewInbox OpenInbox(string mailbox) => new GraphInbox(_client, mailbox);
 
     // ---------- users ----------
 

@@ -7,6 +7,7 @@ using Deque.AxeCore.Commons;
 using HealthwatchPolicy.Engine.Services;
 using HealthwatchPolicy.Engine.Policy;
 using HealthwatchPolicy.Engine.Reviews;
+using Microsoft.Playwright;
 using MimeKit;
 using Xunit;
 
@@ -79,14 +80,17 @@ public sealed class ReviewMailAccessibilityTests
     {
         AccessReview review = Review();
         var from = new MailboxAddress(s_policy.Value.Organisation, "policy-reviews@hwsefton.example");
+        // Decisions by mail (docs/decisions/0200): the Keep and Remove links, with tokens shaped as the module signs them.
+        Func<AccessReviewItem, string, string> links = (item, decision) => DecisionReplyBuilder.Mailto(from.Address, item, decision,
+            $"HW-2026-11-{decision[0]}-{review.Items.IndexOf(item) + 1}-q8Zt0bV1cJm4Xw2nR5yLfA");
         return kind switch
         {
             "reviewer" => ReviewMailBuilder.ForReviewer(review, s_policy.Value, "Helen Brennan", review.Items, false, from,
-                new[] { new MailboxAddress("Helen Brennan", "helen.brennan@hwsefton.example") }),
+                new[] { new MailboxAddress("Helen Brennan", "helen.brennan@hwsefton.example") }, null, links),
             "reminder" => ReviewMailBuilder.ForReviewer(review, s_policy.Value, "Helen Brennan", review.Items.Skip(1).ToList(), true, from,
-                new[] { new MailboxAddress("Helen Brennan", "helen.brennan@hwsefton.example") }),
+                new[] { new MailboxAddress("Helen Brennan", "helen.brennan@hwsefton.example") }, null, links),
             "escalation" => ReviewMailBuilder.ForEscalation(review, s_policy.Value, review.Items, from,
-                new[] { new MailboxAddress("Sarah Whitfield", "sarah.whitfield@hwsefton.example"), new MailboxAddress("Daniel Okafor", "daniel.okafor@hwsefton.example") }),
+                new[] { new MailboxAddress("Sarah Whitfield", "sarah.whitfield@hwsefton.example"), new MailboxAddress("Daniel Okafor", "daniel.okafor@hwsefton.example") }, null, links),
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
     }
@@ -114,6 +118,19 @@ public sealed class ReviewMailAccessibilityTests
         Assert.Equal(0, await page.Page.Locator("th:not([scope])").CountAsync());
         Assert.Equal(1, await page.Page.Locator("h1").CountAsync());
         Assert.True(File.Exists(Path.Combine(RepoPaths.Screenshots, name + ".png")));
+
+        // Decisions by mail: a Keep and a Remove link per person, each named for its person, each a mailto: the review mailbox.
+        int people = kind == "reminder" ? 5 : 6;
+        ILocator decide = page.Page.Locator("a[href^='mailto:policy-reviews@hwsefton.example?subject=']");
+        Assert.Equal(2 * people, await decide.CountAsync());
+        IReadOnlyList<string> names = await decide.AllInnerTextsAsync();
+        Assert.Equal(names.Count, names.Distinct().Count());
+        Assert.Contains("Keep Chloe Fitzgerald", names);
+        Assert.Contains("Remove Chloe Fitzgerald", names);
+        float? height = (await decide.First.BoundingBoxAsync())?.Height;
+        Assert.True(height >= 24, $"A decision link is {height}px tall; it should be a comfortable target (at least 24px, WCAG 2.2 SC 2.5.8).");
+        if (kind == "reviewer")   // the picture docs/reviewer-guide.md shows: one account's people with their links
+            await page.Page.Locator("table").First.ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(RepoPaths.Screenshots, name + "-people.png") });
     }
 
     [Theory]

@@ -121,6 +121,15 @@ public static class Program
                                 seen.Add(a);
                         answer = JsonSerializer.Serialize(seen, s_json);
                         break;
+                    case "inbox":
+                    {
+                        // inbox <mailbox> <path of an .eml>: the message arrives in that mailbox's inbox now (docs/decisions/0200)
+                        string[] parts = argument.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
+                        if (parts.Length != 2)
+                            throw new ArgumentException("inbox needs a mailbox and the path of an .eml file.");
+                        answer = fake.DeliverToInbox(parts[0], MimeKit.MimeMessage.Load(parts[1].Trim('"', '\'')), DateTimeOffset.UtcNow);
+                        break;
+                    }
                     case "mail":
                         answer = JsonSerializer.Serialize(fake.SentMail, s_json);
                         break;
@@ -152,7 +161,7 @@ public static class Program
                         }, s_json);
                         break;
                     default:
-                        throw new ArgumentException($"Unknown command '{command}' (load, auth, mail, count, snapshot, faults, reset, signin, signins, quit).");
+                        throw new ArgumentException($"Unknown command '{command}' (load, auth, mail, inbox, count, snapshot, faults, reset, signin, signins, quit).");
                 }
             }
 #pragma warning disable CA1031 // every failure is an answer; the process keeps serving

@@ -131,6 +131,8 @@ public sealed class FakeGraphFaults
     /// <summary>Issue 15: the app lacks UserAuthenticationMethod.Read.All: <c>GET /users/{id}/authentication/methods</c>
     /// answers 403 <c>accessDenied</c> "Request Authorization failed".</summary>
     public bool AuthenticationMethodsDenied { get; set; }
+    /// <summary>Reading or moving mailbox messages (mailFolders, move) answers 403 ErrorAccessDenied: Mail.ReadWrite not granted for the mailbox.</summary>
+    public bool MailboxReadDenied { get; set; }
 
     /// <summary>Every request is answered 503 <c>serviceNotAvailable</c> with no Retry-After. (Use StopAsync for refused connections.)</summary>
     public bool Unavailable { get; set; }
@@ -168,6 +170,7 @@ public sealed class FakeGraphFaults
         TenantWithoutPremium = false;
         LifecycleInfoDenied = false;
         AuthenticationMethodsDenied = false;
+        MailboxReadDenied = false;
         Unavailable = false;
         ReplicationLag = TimeSpan.Zero;
         ReplicationLagById = null;

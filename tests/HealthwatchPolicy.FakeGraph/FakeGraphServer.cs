@@ -309,6 +309,12 @@ public sealed class FakeGraphServer : IAsyncDisposable
     public int DraftCount => _router.DraftCount;
 
     /// <summary>Adds a SharePoint site at https://{hostname}{path} with a default library called Documents (and any
+    /// <summary>A message arrives in <paramref name="mailbox"/>'s inbox at <paramref name="received"/> (its internet headers kept as written).</summary>
+    public string DeliverToInbox(string mailbox, MimeKit.MimeMessage message, DateTimeOffset received) => _router.Deliver(mailbox, message, received);
+
+    /// <summary>How many messages the folder <paramref name="folderName"/> (display name: "Inbox", or one the client made) of <paramref name="mailbox"/> holds.</summary>
+    public int MailFolderCount(string mailbox, string folderName) => _router.FolderCount(mailbox, folderName);
+
     /// <paramref name="extraLibraries"/>); returns the site id (<c>{hostname},{guid},{guid}</c>).</summary>
     public string AddSite(string hostname, string path, string displayName = "Healthwatch", params string[] extraLibraries) =>
         _router.AddSite(hostname, path, displayName, extraLibraries);

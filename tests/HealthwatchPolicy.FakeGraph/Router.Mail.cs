@@ -52,6 +52,8 @@ internal sealed partial class Router
             throw new GraphError(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
         if (s.Count == 3)
             return Is(r, "POST") ? CreateDraft(r, u) : throw MethodNotAllowed();
+        if (s.Count == 5 && Lower(s[4]) is "move" or "microsoft.graph.move" && !_drafts.ContainsKey(s[3]))
+            return Is(r, "POST") ? MoveMessage(r, u, s[3]) : throw MethodNotAllowed();   // Router.Inbox.cs
         Draft d = _drafts.TryGetValue(s[3], out Draft? found) && found.Owner == u
             ? found
             : throw new GraphError(404, "ErrorItemNotFound", "The specified object was not found in the store.");

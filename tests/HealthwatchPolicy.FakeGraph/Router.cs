@@ -101,6 +101,8 @@ internal sealed partial class Router
                 return AuthenticationMethods(r, u, s);
             case "messages":
                 return Messages(r, u);
+            case "mailfolders":
+                return MailFolders(r, u);                                     // Router.Inbox.cs
             default:
                 throw SegmentNotFound(s[2]);
         }

@@ -142,6 +142,8 @@ internal sealed class Tenant
     public readonly List<MembershipChange> MembershipLog = new();
     public long Seq;
     public int DeltaGeneration;
+    /// <summary>How often the tenant was cleared (mailboxes kept by the router go with it: Router.Inbox.cs).</summary>
+    public int Generation;
     public string OrganisationName = "Fake Tenant";
 
     public long NextSeq() => ++Seq;
@@ -157,6 +159,7 @@ internal sealed class Tenant
         SentMail.Clear();
         MembershipLog.Clear();
         DeltaGeneration++;
+        Generation++;
     }
 
     public UserRecord? FindUser(string idOrUpn) =>

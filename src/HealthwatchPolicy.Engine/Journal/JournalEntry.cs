@@ -34,6 +34,10 @@ public static class JournalActions
     public const string PostingPaused = "PostingPaused";
     /// <summary>Posting to an account was resumed (Resume-HwPosting): who was restored and who was not, in the entry's <c>after</c>.</summary>
     public const string PostingResumed = "PostingResumed";
+    /// <summary>A decision mail from the review mailbox was accepted (applied, or the same decision again); docs/decisions/0200.</summary>
+    public const string AccessReviewDecisionReceived = "AccessReviewDecisionReceived";
+    /// <summary>A decision mail from the review mailbox was refused, with why (token, authentication, sender, state of the review or item).</summary>
+    public const string AccessReviewDecisionRefused = "AccessReviewDecisionRefused";
     /// <summary>Repair-HwAuditLog removed a torn final line; the entry keeps its bytes (base64) and SHA-256.</summary>
     public const string JournalRepaired = "JournalRepaired";
     /// <summary>Write-ahead intent: a directory change is about to be made. <c>after</c> holds <c>intent</c> (its id),

@@ -18,6 +18,10 @@ public enum ReviewStepKind
     ReviewClosed,
     /// <summary>The compliance report was mailed to the Manager (on the 1st, or the first run in a state folder).</summary>
     ComplianceReportMailed,
+    /// <summary>Decision mail in the review mailbox was applied or refused before any reminder (docs/decisions/0200).</summary>
+    DecisionsReceived,
+    /// <summary>The review mailbox could not be read; the rest of the schedule went on (docs/decisions/0200).</summary>
+    DecisionMailUnread,
 }
 
 /// <summary>One thing <c>ReviewService.Advance</c> did: its kind, the review period (or month), when, and the mail it sent.</summary>

@@ -27,7 +27,8 @@ internal static class ReviewMailBuilder
     private const string ClauseId = "SMP-3.2";
 
     public static MimeMessage ForReviewer(AccessReview review, PolicyDocument policy, string reviewerName, IReadOnlyList<AccessReviewItem> items,
-        bool reminder, MailboxAddress from, IReadOnlyList<MailboxAddress> to, string? witness = null)
+        bool reminder, MailboxAddress from, IReadOnlyList<MailboxAddress> to, string? witness = null,
+        Func<AccessReviewItem, string, string>? decisionLink = null)
     {
         string period = PeriodName(review.Period);
         string due = Day(review.DueAt);
@@ -64,17 +65,17 @@ internal static class ReviewMailBuilder
             AccessReviewItem first = account.First();
             doc.Add(new Heading(3, AccountTitle(first)));
             doc.Add(new Para(WhyYou(account.Select(i => i.ReviewerRole))));
-            doc.Add(PeopleTable(account.ToList(), policy, $"{Count(account.Count(), "person", "people")} who can post to {first.Account}"));
+            doc.Add(PeopleTable(account.ToList(), policy, $"{Count(account.Count(), "person", "people")} who can post to {first.Account}", decisionLink));
         }
 
         doc.Add(new Heading(2, "What happens if there is no decision"));
         doc.Add(new Para(Consequence(review, brief: false)));
-        doc.AddRange(HowToDecide(review, items, "your"));
+        doc.AddRange(HowToDecide(review, items, "your", decisionLink is not null ? from.Address : null));
         return Message(subject, from, to, doc, Footer(review, policy, witness), MessageImportance.Normal);
     }
 
     public static MimeMessage ForEscalation(AccessReview review, PolicyDocument policy, IReadOnlyList<AccessReviewItem> overdue,
-        MailboxAddress from, IReadOnlyList<MailboxAddress> to, string? witness = null)
+        MailboxAddress from, IReadOnlyList<MailboxAddress> to, string? witness = null, Func<AccessReviewItem, string, string>? decisionLink = null)
     {
         string period = PeriodName(review.Period);
         string due = Day(review.DueAt);
@@ -108,7 +109,7 @@ internal static class ReviewMailBuilder
             doc.Add(new Heading(3, $"Waiting for {who}"));
             foreach (IGrouping<string, AccessReviewItem> account in ByAccount(reviewer.ToList()))
                 doc.Add(PeopleTable(account.ToList(), policy,
-                    $"{AccountTitle(account.First())}: {Count(account.Count(), "person", "people")} waiting for {first.ReviewerDisplayName ?? first.Reviewer}"));
+                    $"{AccountTitle(account.First())}: {Count(account.Count(), "person", "people")} waiting for {first.ReviewerDisplayName ?? first.Reviewer}", decisionLink));
         }
 
         doc.Add(new Heading(2, "What you can do"));
@@ -117,7 +118,7 @@ internal static class ReviewMailBuilder
             "Or decide yourself, if you know whether each person still needs to post: record the decisions as described below."));
         doc.Add(new Heading(2, "What happens if there is still no decision"));
         doc.Add(new Para(Consequence(review, brief: false, escalated: true)));
-        doc.AddRange(HowToDecide(review, overdue, "the"));
+        doc.AddRange(HowToDecide(review, overdue, "the", decisionLink is not null ? from.Address : null));
         return Message(subject, from, to, doc, Footer(review, policy, witness), MessageImportance.High);
     }
 
@@ -155,11 +156,16 @@ internal static class ReviewMailBuilder
         return "You are asked as: " + JoinAnd(distinct.Select(r => r == "Owner" ? "the account's owner" : r).ToList()) + ".";
     }
 
-    private static IEnumerable<Block> HowToDecide(AccessReview review, IReadOnlyList<AccessReviewItem> items, string whose)
+    private static IEnumerable<Block> HowToDecide(AccessReview review, IReadOnlyList<AccessReviewItem> items, string whose, string? decisionMailbox = null)
     {
         yield return new Heading(2, $"How to record {whose} decisions");
         yield return new Para("For each person, choose **Keep** (they still need to post) or **Remove** (they do not), and give a short reason. "
                               + "Remove takes away their access to post straight away; nothing else about their Microsoft 365 account changes.");
+        // ---- decisions by mail (docs/decisions/0200): one paragraph, added only when the links are in the mail
+        if (decisionMailbox is not null)
+            yield return new Para($"**Quickest:** use the Keep or Remove link under each person. It opens a new email to {decisionMailbox} with your decision "
+                                  + "in the subject; write a short reason after “Reason:” and send it, without changing the subject. You will get an email confirming "
+                                  + "the decision. Only the person asked to review can decide this way, from their own work mailbox.");
         AccessReviewItem? example = items.FirstOrDefault();
         string exampleName = example is null ? "Alex Smith" : example.DisplayName ?? example.User;
         string exampleAccount = example?.Account ?? "our Facebook page";
@@ -186,7 +192,8 @@ internal static class ReviewMailBuilder
         return sb.ToString();
     }
 
-    private static Table PeopleTable(IReadOnlyList<AccessReviewItem> items, PolicyDocument policy, string caption)
+    private static Table PeopleTable(IReadOnlyList<AccessReviewItem> items, PolicyDocument policy, string caption,
+        Func<AccessReviewItem, string, string>? decisionLink = null)
     {
         var rows = new List<Row>();
         foreach (AccessReviewItem i in items)
@@ -204,7 +211,15 @@ internal static class ReviewMailBuilder
                 new[] { string.IsNullOrWhiteSpace(i.EmployeeType) ? "Not recorded" : i.EmployeeType! },
                 new[] { Acknowledged(i.AcknowledgedVersion, policy.Version) },
                 Findings(i.OpenFindings),
-            }));
+            })
+            {
+                // decisions by mail (docs/decisions/0200): Keep and Remove links, only while the item is undecided
+                Links = decisionLink is null || i.Decision is not null ? Array.Empty<(string, string, string)>() : new[]
+                {
+                    (ReviewDecisions.Keep, $"Keep {(named ? i.DisplayName! : i.User)}", decisionLink(i, ReviewDecisions.Keep)),
+                    (ReviewDecisions.Remove, $"Remove {(named ? i.DisplayName! : i.User)}", decisionLink(i, ReviewDecisions.Remove)),
+                },
+            });
         }
         return new Table(caption, new[] { "Person", "Employee type", "Policy acknowledged", "Open findings" }, rows);
     }
@@ -343,6 +358,8 @@ internal static class ReviewMailBuilder
         public string? Address { get; }
         public IReadOnlyList<string> Notes { get; }
         public IReadOnlyList<IReadOnlyList<string>> Cells { get; }
+        /// <summary>Decisions by mail (docs/decisions/0200): (decision, link text, mailto href), or none.</summary>
+        public IReadOnlyList<(string Decision, string Text, string Href)> Links { get; set; } = Array.Empty<(string, string, string)>();
     }
 
     // ---------------------------------------------------------------------------------------------- plain text
@@ -403,6 +420,9 @@ internal static class ReviewMailBuilder
                                     sb.Append("    - ").Append(T(v)).Append('\n');
                             }
                         }
+                        // ---- decisions by mail (docs/decisions/0200): one line per link
+                        foreach ((string decision, string _, string href) in row.Links)
+                            sb.Append("  ").Append(decision).Append(" (opens an email; write your reason and send): ").Append(href).Append('\n');
                         sb.Append('\n');
                     }
                     break;
@@ -445,6 +465,12 @@ internal static class ReviewMailBuilder
     private const string SColHead = SCell + "background-color:#e3ebf3;font-weight:bold;";
     private const string SRowHead = SCell + "background-color:#f7f9fb;font-weight:bold;";
     private const string SNote = "font-weight:bold;font-size:14px;color:#8a1c1c;";
+    // decisions by mail (docs/decisions/0200): white on navy 12.9:1, white on dark red 8.6:1; 44px tall targets
+    private const string SDecide = "margin:8px 0 0 0;line-height:2.8;";
+    private const string SKeepLink = "display:inline-block;min-height:24px;padding:6px 14px;margin:0 8px 4px 0;background-color:" + Navy + ";color:#ffffff;"
+                                     + "text-decoration:underline;font-weight:bold;border-radius:4px;line-height:1.5;";
+    private const string SRemoveLink = "display:inline-block;min-height:24px;padding:6px 14px;margin:0 8px 4px 0;background-color:#8a1c1c;color:#ffffff;"
+                                       + "text-decoration:underline;font-weight:bold;border-radius:4px;line-height:1.5;";
     private const string SFooter = "display:block;max-width:48rem;margin:0 auto;padding:0 12px 16px 12px;font-size:14px;color:#3d3d3d;";
 
     private static string RenderHtml(string title, List<Block> doc, Para footer)
@@ -519,7 +545,17 @@ internal static class ReviewMailBuilder
                             }
                             sb.Append("</li>");
                         }
-                        sb.Append("</ul></td></tr>\n");
+                        sb.Append("</ul>");
+                        // ---- decisions by mail (docs/decisions/0200): a separate block of two links per person
+                        if (row.Links.Count > 0)
+                        {
+                            sb.Append("<p style=\"").Append(SDecide).Append("\">");
+                            foreach ((string decision, string text, string href) in row.Links)
+                                sb.Append("<a href=\"").Append(WebUtility.HtmlEncode(href)).Append("\" style=\"")
+                                  .Append(decision == ReviewDecisions.Remove ? SRemoveLink : SKeepLink).Append("\">").Append(H(text)).Append("</a> ");
+                            sb.Append("</p>");
+                        }
+                        sb.Append("</td></tr>\n");
                     }
                     sb.Append("</tbody>\n</table>\n");
                     break;

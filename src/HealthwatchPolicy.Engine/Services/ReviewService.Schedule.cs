@@ -38,6 +38,9 @@ public sealed partial class ReviewService
             steps.Add(new ReviewScheduleStep(ReviewStepKind.ReviewStarted, started.Period, now,
                 $"Started access review {started.Period} ({started.Items.Count} item(s))", null));
 
+        // Decisions by mail first, so a reviewer who decided by reply is not reminded or escalated (docs/decisions/0200).
+        ReceiveDecisionMail(steps, mailer, from, now);
+
         // A review dated in the future (made under a wrong clock) is not advanced: HW-REV-003 reports it.
         foreach (AccessReview review in _store.All().Where(r => r.ClosedAt is null && !r.IsSetAside(now)).ToList())
         {
@@ -77,6 +80,28 @@ public sealed partial class ReviewService
                 $"Compliance report mailed to {sent.Recipient}", new[] { sent }));
         }
         return steps;
+    }
+
+    private void ReceiveDecisionMail(List<ReviewScheduleStep> steps, IMailer mailer, string from, DateTimeOffset now)
+    {
+        IReadOnlyList<ReviewDecisionReceipt> receipts;
+        try
+        {
+            receipts = ReceiveDecisions(OpenInbox(from), mailer, from);
+        }
+        catch (HealthwatchPolicy.Engine.Errors.HwException e) when (e.ErrorId is not (HealthwatchPolicy.Engine.Errors.ErrorIds.JournalCorrupt
+                                                                        or HealthwatchPolicy.Engine.Errors.ErrorIds.JournalWriteFailed))
+        {
+            // Reminders, escalation and the close are due whatever the mailbox says: record why it was not read and go on.
+            steps.Add(new ReviewScheduleStep(ReviewStepKind.DecisionMailUnread, CurrentPeriod, now,
+                $"The review mailbox {from} could not be read for decisions ({e.ErrorId}): {e.Message}", null));
+            return;
+        }
+        if (receipts.Count > 0)
+            steps.Add(new ReviewScheduleStep(ReviewStepKind.DecisionsReceived, receipts[0].Period ?? CurrentPeriod, now,
+                string.Join(Environment.NewLine, receipts.Select(r => r.RefusedBecause is null
+                    ? $"{r.Outcome}: {r.Decision} for {r.User} on {r.Account} (from {r.From})"
+                    : $"Refused ({r.RefusedBecause}): mail from {Text.SafeText.Neutralise(r.From ?? "(none)")}")), null));
     }
 
     private static void Add(List<ReviewScheduleStep> steps, ReviewStepKind kind, string period, DateTimeOffset at,

@@ -168,7 +168,9 @@ public sealed partial class ReviewService
             // Where the reviewer has no mailbox, the mail goes to their line manager or the Manager: greet who reads it.
             string greeting = reviewer?.Mail is { Length: > 0 } ? reviewer.DisplayName : to[0].Name ?? group.Key;
             MimeMessage message = ReviewMailBuilder.ForReviewer(review, Policy, greeting, group.ToList(),
-                reminder, new MailboxAddress(Policy.Organisation, from), to, _compliance.Witness());
+                reminder, new MailboxAddress(Policy.Organisation, from), to, _compliance.Witness(),
+                // decisions by mail (decision 0200): links only for the reviewer's own mailbox; whoever reads it for them cannot use them
+                reviewer?.Mail is { Length: > 0 } && to[0].Address == reviewer.Mail ? DecisionLinks(review, from) : null);
             sent.Add(Deliver(review, mailer, message, reminder ? "Reminder" : "Initial", group.Key, to, group.Count()));
         }
         _store.Save(review);
@@ -189,7 +191,7 @@ public sealed partial class ReviewService
             throw new HwException(ErrorIds.EscalationContactsMissing,
                 "The review is overdue but neither the Manager nor the Communications Officer can be mailed: assign them in the policy's spec.roles.");
         var overdue = review.Items.Where(i => i.Decision is null).ToList();
-        MimeMessage message = ReviewMailBuilder.ForEscalation(review, Policy, overdue, new MailboxAddress(Policy.Organisation, from), recipients, _compliance.Witness());
+        MimeMessage message = ReviewMailBuilder.ForEscalation(review, Policy, overdue, new MailboxAddress(Policy.Organisation, from), recipients, _compliance.Witness(), DecisionLinks(review, from));
         ReviewMailRecord record = Deliver(review, mailer, message, "Escalation", string.Join(", ", recipients.Select(r => r.Address)), recipients, overdue.Count);
         review.EscalatedAt = Now;
         _store.Save(review);
@@ -198,10 +200,10 @@ public sealed partial class ReviewService
         return new[] { record };
     }
 
-    /// <summary>Records a decision (<c>Keep</c> or <c>Remove</c>, journaled <c>AccessReviewDecided</c>); Remove revokes the access at once, journaled like Revoke-HwPostingAccess.</summary>
+    /// <summary>Records a decision (<c>Keep</c> or <c>Remove</c>, journaled <c>AccessReviewDecided</c>); Remove revokes the access at once, journaled like Revoke-HwPostingAccess. <c>decidedBy</c> is who decided when not the session's actor (the reviewer's address for a decision by mail).</summary>
     /// <exception cref="HwException">DecisionInvalid (input <c>decision</c>), PeriodInvalid, ReviewNotFound, ReviewClosed, ReviewItemNotFound,
     /// DecisionAlreadyApplied, StateLocked or StateNotWritable, JournalWriteFailed, StateConflict (the review document changed under us), or a directory error of the adapter.</exception>
-    public AccessReviewItem Decide(string? period, string account, string user, string decision, string justification)
+    public AccessReviewItem Decide(string? period, string account, string user, string decision, string justification, string? decidedBy = null)
     {
         (account, user, decision) = (Identifiers.Normalise(account), Identifiers.Normalise(user), Identifiers.OneOf(decision, ReviewDecisions.All));
         if (decision != ReviewDecisions.Keep && decision != ReviewDecisions.Remove)
@@ -224,7 +226,7 @@ public sealed partial class ReviewService
 
         item.Decision = decision;
         item.Justification = justification;
-        item.DecidedBy = _session.Actor;
+        item.DecidedBy = decidedBy ?? _session.Actor;
         item.DecidedAt = Now;
         if (decision == ReviewDecisions.Remove)
         {
@@ -236,7 +238,7 @@ public sealed partial class ReviewService
         item.AppliedAt = Now;
         _store.Save(review);
         _session.Record(JournalActions.AccessReviewDecided, item.Account, item.User, justification, null,
-            new() { ["period"] = review.Period, ["decision"] = decision, ["outcome"] = item.Outcome });
+            new() { ["period"] = review.Period, ["decision"] = decision, ["outcome"] = item.Outcome, ["decidedBy"] = item.DecidedBy });
         return item;
     }
 

@@ -34,8 +34,10 @@ public sealed class GetHwAuditLogCommand : HwCmdlet
         JournalActions.AccessReviewEscalated, JournalActions.AccessReviewClosed, JournalActions.JournalRepaired,
         JournalActions.ChangeIntended, JournalActions.IntentAbandoned, JournalActions.IntentReconciled,
         JournalActions.ComplianceExceptionCreated, JournalActions.ComplianceExceptionRemoved,
-        JournalActions.PostingAccessExtended, JournalActions.PostingPaused, JournalActions.PostingResumed)]
-    [Identifier(JournalActions.AccountCreated, JournalActions.AccountUpdated, JournalActions.AccountRetired, JournalActions.PostingAccessGranted, JournalActions.PostingAccessRevoked, JournalActions.PolicyAcknowledged, JournalActions.AccessReviewStarted, JournalActions.AccessReviewMailSent, JournalActions.AccessReviewDecided, JournalActions.AccessReviewEscalated, JournalActions.AccessReviewClosed, JournalActions.JournalRepaired, JournalActions.ChangeIntended, JournalActions.IntentAbandoned, JournalActions.IntentReconciled, JournalActions.ComplianceExceptionCreated, JournalActions.ComplianceExceptionRemoved, JournalActions.PostingAccessExtended, JournalActions.PostingPaused, JournalActions.PostingResumed)]
+        JournalActions.PostingAccessExtended, JournalActions.PostingPaused, JournalActions.PostingResumed,
+        JournalActions.AccessReviewDecisionReceived, JournalActions.AccessReviewDecisionRefused)]
+    [Identifier(JournalActions.AccountCreated, JournalActions.AccountUpdated, JournalActions.AccountRetired, JournalActions.PostingAccessGranted, JournalActions.PostingAccessRevoked, JournalActions.PolicyAcknowledged, JournalActions.AccessReviewStarted, JournalActions.AccessReviewMailSent, JournalActions.AccessReviewDecided, JournalActions.AccessReviewEscalated, JournalActions.AccessReviewClosed, JournalActions.JournalRepaired, JournalActions.ChangeIntended, JournalActions.IntentAbandoned, JournalActions.IntentReconciled, JournalActions.ComplianceExceptionCreated, JournalActions.ComplianceExceptionRemoved, JournalActions.PostingAccessExtended, JournalActions.PostingPaused, JournalActions.PostingResumed,
+        JournalActions.AccessReviewDecisionReceived, JournalActions.AccessReviewDecisionRefused)]
     public string? Action { get; set; }
 
     /// <summary>Entries at or after this time.</summary>

@@ -78,6 +78,8 @@ BeforeDiscovery {
             Show = 'Period'; Expect = '*ReviewNotDue*'; Changes = $true; CaseFree = $true }
         @{ Command = 'Update-HwAccessReview'; Ids = @{ From = 'social-media-review@hwsefton.example'; SmtpServer = '127.0.0.1' }; Other = @{ SmtpPort = 9; Confirm = $false }
             Show = 'Kind', 'Period'; Expect = '*error *127.0.0.1*'; Changes = $true; CaseFree = $true }
+        @{ Command = 'Receive-HwAccessReviewDecision'; Ids = @{ From = 'sarah.whitfield@hwsefton.example'; SmtpServer = '127.0.0.1' }; Other = @{ SmtpPort = 9 }; Setup = $started
+            Show = 'Outcome', 'User'; Expect = ''; Changes = $true; CaseFree = $true }
         @{ Command = 'Send-HwComplianceReport'; Ids = @{ To = 'sarah.whitfield@hwsefton.example'; From = 'daniel.okafor@hwsefton.example' }; Other = @{}
             Show = 'Kind', 'Recipient', 'Items'; Expect = '*ComplianceReport*sarah.whitfield*'; Changes = $true; CaseFree = $false }
         @{ Command = 'Send-HwAccessReview'; Ids = @{ SmtpServer = '127.0.0.1' }; Other = @{ SmtpPort = 9 }; Setup = $started
