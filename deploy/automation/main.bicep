@@ -197,6 +197,7 @@ output adminMustStillGrant array = [
   'Graph app roles User.Read.All, Group.Read.All and GroupMember.ReadWrite.All to service principal ${account.identity.principalId} (Microsoft Graph, appId 00000003-0000-0000-c000-000000000000).'
   'Graph app role Sites.Selected to the same service principal, then a write permission on ${stateSite} only (POST /sites/{site-id}/permissions with roles [write]).'
   'Mail.Send for ${mailFrom} only: Exchange Online RBAC for Applications (New-ServicePrincipal, New-ManagementScope, New-ManagementRoleAssignment -Role "Application Mail.Send"); do not grant Mail.Send in Entra.'
+  'Mail.ReadWrite for ${mailFrom} only (Receive-HwAccessReviewDecision reads the reviewers\' replies there): Exchange Online RBAC for Applications, New-ManagementRoleAssignment -Role "Application Mail.ReadWrite" with the same scope; do not grant Mail.ReadWrite in Entra (docs/graph-permissions.md).'
 ]
 
 @description('The runbook and the runtime environment it runs in.')

@@ -149,8 +149,8 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
         try
         {
             HwServices session = graph ? ConnectGraph(state, policy)
-                : Sample ? Engine.ConnectSample(path, policy)
-                : Engine.ConnectLocal(path!, state, policy);
+                : Sample ? EngineSession.ForConnect.ConnectSample(path, policy)
+                : EngineSession.ForConnect.ConnectLocal(path!, state, policy);
             WriteObject(session.Connection);
         }
         catch (HwException ex)
@@ -184,7 +184,7 @@ public sealed class ConnectHwDirectoryCommand : HwCmdlet
             options.GraphEndpoint = GraphEndpoint;
         DependencyLoader.PreloadGraph();
         // The engine of this runspace, taken here on the pipeline thread: the worker thread below has no runspace.
-        HwEngine engine = Engine;
+        HwEngine engine = EngineSession.ForConnect;
         Task<HwServices> connecting = Task.Run(() =>
         {
             try

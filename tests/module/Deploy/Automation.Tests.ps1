@@ -75,10 +75,10 @@ Describe 'deploy/automation/main.bicep' -Tag 'Deploy' {
         $arm.outputs.Keys | Should -Contain 'managedIdentityPrincipalId'
         $arm.outputs.Keys | Should -Contain 'adminMustStillGrant'
         $granted = @($arm.outputs.graphApplicationPermissions.value) | Sort-Object
-        # The Update-HwAccessReview row of the permissions table (Mail.Send is scoped in Exchange, not granted in
-        # Entra), plus Sites.Selected for the shared store.
+        # The Update-HwAccessReview row of the permissions table (Mail.Send and Mail.ReadWrite are scoped to the
+        # mailbox in Exchange, not granted in Entra), plus Sites.Selected for the shared store.
         $row = (Get-Content (Join-Path $repoRoot 'docs/graph-permissions.md') | Where-Object { $_.StartsWith('| `Update-HwAccessReview`') }) -split '\|'
-        $fromDocs = @([regex]::Matches($row[3], '[A-Z][A-Za-z]+(\.[A-Za-z]+)+') | ForEach-Object Value | Where-Object { $_ -ne 'Mail.Send' }) + 'Sites.Selected'
+        $fromDocs = @([regex]::Matches($row[3], '[A-Z][A-Za-z]+(\.[A-Za-z]+)+') | ForEach-Object Value | Where-Object { $_ -notin 'Mail.Send', 'Mail.ReadWrite' }) + 'Sites.Selected'
         $granted | Should -Be ($fromDocs | Sort-Object -Unique)
         $granted | Should -Not -Contain 'Directory.ReadWrite.All'
         $granted | Should -Not -Contain 'Group.ReadWrite.All'
