@@ -228,3 +228,100 @@ function Invoke-HwWhatIf {
     }
 }
 Export-ModuleMember -Function Invoke-HwWhatIf
+
+# Real objects of the output types added after issue 14 (exceptions and report changes, lifecycle sync and pauses,
+# decisions by mail, organisation summaries), for the tests that need an instance of every [OutputType] type
+# (Module/FormatViews.Tests.ps1, Module/CsvRoundTrip.Tests.ps1). Each comes from the module's own cmdlets on the
+# current connection: the sample organisation with an access review started and its mail sent (so the outbox holds a
+# review mail with a Keep link). It changes the organisation (an exception, a sync, a pause and resume, a decision by
+# mail), so callers collect their other objects first. $Work: a folder for the reports, replies and summaries.
+# Returns a hashtable keyed by full type name.
+function Get-HwTestLaterOutputs {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] [string] $Work)
+    $ErrorActionPreference = 'Stop'
+    $connection = Get-HwConnection
+    New-Item -ItemType Directory -Force $Work | Out-Null
+    $out = @{}
+
+    # Issue 16: an exception (HW-LIM-001 on the Instagram account, four posters agreed), and what changed since a
+    # report saved before it (the finding now Suppressed, the others StillOpen).
+    $before = Join-Path $Work 'before.json'
+    Export-HwComplianceReport -Path $before | Out-Null
+    $insta = 'instagram-healthwatchsefton'
+    $out['HealthwatchPolicy.Engine.Compliance.ComplianceException'] = @(
+        New-HwComplianceException -RuleId HW-LIM-001 -Account $insta -Subject $insta -Justification 'Campaign month: four posters agreed by the board' `
+            -ApprovedBy sarah.whitfield@hwsefton.example -Expires ([DateTime]::UtcNow.AddMonths(3)) -Confirm:$false)
+    $out['HealthwatchPolicy.Engine.Compliance.ComplianceChange'] = @(Compare-HwComplianceReport -ReferenceReport $before)
+
+    # Issue 17: two replies made from the Keep link of the first review mail in the outbox, one from its reviewer
+    # (applied) and one from someone else (refused, NotReviewer), read from the state folder's mailbox.
+    $eml = Get-ChildItem (Join-Path $connection.StatePath 'outbox') -Filter *.eml | Sort-Object Name | Select-Object -First 1
+    $raw = Get-Content -Raw $eml.FullName
+    $to = [regex]::Match($raw, '(?m)^To: (?:.*<)?([\w.+-]+@[\w.-]+)>?\s*$').Groups[1].Value
+    $joined = $raw -replace "=\r?\n", ''
+    $bytes = [System.Collections.Generic.List[byte]]::new()
+    for ($i = 0; $i -lt $joined.Length; $i++) {
+        if ($joined[$i] -eq '=' -and $i + 2 -lt $joined.Length -and $joined.Substring($i + 1, 2) -match '^[0-9A-F]{2}$') {
+            $bytes.Add([Convert]::ToByte($joined.Substring($i + 1, 2), 16)); $i += 2
+        } else { $bytes.AddRange([Text.Encoding]::UTF8.GetBytes([string]$joined[$i])) }
+    }
+    $text = [Text.Encoding]::UTF8.GetString($bytes.ToArray())
+    $link = [regex]::Match($text, 'Keep \(opens an email; write your reason and send\): (mailto:\S+)').Groups[1].Value
+    if (-not $link -or -not $to) { throw "The review mail '$($eml.FullName)' has no Keep link to reply with." }
+    $address = $link.Substring(7, $link.IndexOf('?') - 7)
+    $query = @{}
+    foreach ($p in $link.Substring($link.IndexOf('?') + 1).Split('&')) { $kv = $p.Split('=', 2); $query[$kv[0]] = [Uri]::UnescapeDataString($kv[1]) }
+    $inbox = New-Item -ItemType Directory -Force (Join-Path $connection.StatePath 'mailbox/inbox')
+    $n = 0
+    foreach ($reply in @(@{ From = $to; Reason = 'Still runs our posts' }, @{ From = 'liam.hughes@hwsefton.example'; Reason = 'I forwarded it' })) {
+        $n++
+        $file = Join-Path $inbox ("reply-$n.eml")
+        $body = "From: $($reply.From)`r`nTo: $address`r`nSubject: $($query.subject)`r`nDate: $([DateTime]::UtcNow.ToString('r'))`r`n" +
+                "Message-ID: <$([guid]::NewGuid())@hwsefton.example>`r`nX-MS-Exchange-Organization-AuthAs: Internal`r`n" +
+                "MIME-Version: 1.0`r`nContent-Type: text/plain; charset=utf-8`r`n`r`n$($query.body)$($reply.Reason)`r`n"
+        [IO.File]::WriteAllText($file, $body, [Text.UTF8Encoding]::new($false))
+    }
+    $out['HealthwatchPolicy.Engine.Reviews.ReviewDecisionReceipt'] = @(Receive-HwAccessReviewDecision -Confirm:$false)
+
+    # Issue 15: the lifecycle sync (the sample's leavers and disabled posters revoked or flagged), then every account
+    # paused and resumed (the posters still eligible put back).
+    $out['HealthwatchPolicy.Engine.Lifecycle.AccessSyncItem'] = @(Sync-HwPostingAccess -Confirm:$false -WarningAction SilentlyContinue)
+    $paused = @(Suspend-HwPosting -Reason 'Compromise drill' -Confirm:$false)
+    $resumed = @(Resume-HwPosting -Reason 'Drill over' -Confirm:$false -WarningAction SilentlyContinue)
+    $out['HealthwatchPolicy.Engine.Lifecycle.PostingPauseResult'] = @($paused + $resumed)
+
+    # Issue 18: two summary documents as deploy/organisations/Invoke-HwOrganisations.ps1 writes them, one from this
+    # organisation's compliance summary and reviews, one of a run an error stopped (the module's own error, caught as
+    # the script catches it), merged by Get-HwOrganisationSummary.
+    $summaries = New-Item -ItemType Directory -Force (Join-Path $Work 'summaries')
+    $summary = Get-HwComplianceReport -Summary
+    $now = [DateTimeOffset]::UtcNow
+    $docs = @(
+        [ordered]@{
+            schema = 'healthwatch-organisation-summary/1'; organisation = 'Healthwatch Sefton'; tenantId = '00000000-0000-4000-8000-00000000f4e1'
+            generatedAt = $now.ToString('o'); failed = $false
+            findings = [ordered]@{ critical = $summary.Critical; high = $summary.High; medium = $summary.Medium; low = $summary.Low; total = $summary.Total }
+            overdueReviews = @(Get-HwAccessReview | Where-Object { $_.StatusAt($now) -in 'Overdue', 'PastGrace' }).Count
+            witness = $summary.Witness; errors = @()
+        })
+    $errors = [System.Collections.Generic.List[string]]::new()
+    try { Get-HwPolicy -Path (Join-Path $Work 'no-such-policy.yaml') | Out-Null }
+    catch { $errors.Add("$($_.FullyQualifiedErrorId.Split(',')[0]): $($_.Exception.Message)") }
+    if ($errors.Count -eq 0) { throw 'Get-HwPolicy read a policy file that does not exist.' }
+    $docs += [ordered]@{
+        schema = 'healthwatch-organisation-summary/1'; organisation = 'Healthwatch Knowsley'; tenantId = 'knowsley.onmicrosoft.com'
+        generatedAt = $now.ToString('o'); failed = $true
+        findings = [ordered]@{ critical = 0; high = 0; medium = 0; low = 0; total = 0 }
+        overdueReviews = 0; witness = $null; errors = @($errors)
+    }
+    foreach ($d in $docs) {
+        $folder = New-Item -ItemType Directory -Force (Join-Path $summaries ($d.organisation -replace '[^A-Za-z0-9._-]', '-'))
+        $d | ConvertTo-Json -Depth 4 | Set-Content -Path (Join-Path $folder "$($now.ToString('yyyyMMddTHHmmssfffZ')).json") -Encoding utf8
+    }
+    $out['HealthwatchPolicy.Engine.Organisations.OrganisationSummary'] = @(Get-HwOrganisationSummary -Path $summaries)
+
+    foreach ($k in @($out.Keys)) { if (@($out[$k]).Count -eq 0) { throw "No real $k came from the cmdlets." } }
+    $out
+}
+Export-ModuleMember -Function Get-HwTestLaterOutputs

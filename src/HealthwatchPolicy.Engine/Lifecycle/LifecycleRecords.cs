@@ -164,9 +164,9 @@ public sealed class PostingPauseResult
         State = state;
         Reason = reason;
         Since = since;
-        Removed = removed;
-        Restored = restored;
-        NotRestored = notRestored;
+        Removed = Text.TextList.Of(removed);
+        Restored = Text.TextList.Of(restored);
+        NotRestored = Text.TextList.Of(notRestored);
     }
 
     /// <summary>The register name of the account.</summary>
@@ -177,10 +177,12 @@ public sealed class PostingPauseResult
     public string Reason { get; }
     /// <summary>When the pause began (UTC).</summary>
     public DateTimeOffset Since { get; }
-    /// <summary>Exactly who the pause took off the account (user principal names).</summary>
+    /// <summary>Exactly who the pause took off the account (user principal names); its text form (Export-Csv) is the
+    /// names joined with "; " (a <see cref="Text.TextList{T}"/>, docs/decisions/0160).</summary>
     public IReadOnlyList<string> Removed { get; }
-    /// <summary>Who Resume-HwPosting put back (empty after Suspend-HwPosting).</summary>
+    /// <summary>Who Resume-HwPosting put back (empty after Suspend-HwPosting); text form joined with "; ".</summary>
     public IReadOnlyList<string> Restored { get; }
-    /// <summary>Who was not put back, each with why ("user: reason"): they became ineligible during the pause.</summary>
+    /// <summary>Who was not put back, each with why ("user: reason"): they became ineligible during the pause; text form
+    /// joined with "; ".</summary>
     public IReadOnlyList<string> NotRestored { get; }
 }

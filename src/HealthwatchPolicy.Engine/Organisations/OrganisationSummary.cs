@@ -51,8 +51,10 @@ public sealed class OrganisationSummary
     /// <summary>The journal's witness line at the time of the report, or null.</summary>
     public string? Witness { get; set; }
 
-    /// <summary>The errors of the run: each as "ErrorId: message" (no secrets: messages are the module's own).</summary>
-    public IReadOnlyList<string> Errors { get; set; } = Array.Empty<string>();
+    /// <summary>The errors of the run: each as "ErrorId: message" (no secrets: messages are the module's own). A
+    /// <see cref="Text.TextList{T}"/>: its text form (Export-Csv) is the errors joined with "; " (docs/decisions/0160).</summary>
+    public IReadOnlyList<string> Errors { get => _errors; set => _errors = value as Text.TextList<string> ?? Text.TextList.Of(value); }
+    private Text.TextList<string> _errors = new();
 
     /// <summary>True when the run ended without a report (an error stopped it).</summary>
     public bool Failed { get; set; }

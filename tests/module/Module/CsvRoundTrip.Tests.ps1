@@ -34,6 +34,9 @@ BeforeAll {
         JournalVerification   = @(Test-HwAuditLog -Detailed)
         ReviewScheduleStep    = @(Update-HwAccessReview -Confirm:$false -WarningAction SilentlyContinue)
     }
+    # The later types (exceptions, report changes, sync, pauses, decisions by mail, organisation summaries): these change
+    # the organisation, so they come last (TestHelpers.psm1).
+    foreach ($later in (Get-HwTestLaterOutputs -Work (Join-Path $TestDrive 'later')).GetEnumerator()) { $script:instances[$later.Key.Split('.')[-1]] = $later.Value }
 }
 
 Describe 'Export-Csv/Import-Csv round trips (issue 14)' -Tag 'Csv' {

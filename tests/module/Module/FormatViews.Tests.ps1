@@ -47,6 +47,9 @@ BeforeAll {
         'HealthwatchPolicy.Engine.Reviews.ReviewMailRecord'               = @($steps | ForEach-Object { $_.Mail })
         'HealthwatchPolicy.Engine.Reviews.ReviewScheduleStep'             = $steps
     }
+    # The later types (exceptions, report changes, sync, pauses, decisions by mail, organisation summaries): these change
+    # the organisation, so they come last (TestHelpers.psm1).
+    foreach ($later in (Get-HwTestLaterOutputs -Work (Join-Path $TestDrive 'later')).GetEnumerator()) { $script:objects[$later.Key] = $later.Value }
 
     # Every whitespace-separated word a view may show: the words of the objects' values, dates as the views write
     # them, the views' own labels and fillers. A word broken mid-way ('Communi', 'cations') is none of them.

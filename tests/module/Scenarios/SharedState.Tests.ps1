@@ -85,10 +85,16 @@ Describe 'The journal head mirrored on a group (-HeadMirrorGroup), over the fake
         $check = Test-HwAuditLog -Detailed
         $check.IsValid | Should -BeTrue
         $check.MirrorLocation | Should -Be "group $group, open extension org.healthwatch.journalHead"
-        $check.Witness | Should -BeLike '2:*'
+        # The grant's outcome is the journal's last entry (after its write-ahead intent, decision 0150): the witness
+        # names it, and it is the entry removed below.
+        $grantEntry = Get-HwAuditLog -Last 1
+        $grantEntry.Action | Should -Be 'PostingAccessGranted'
+        $last = $grantEntry.Sequence
+        $last | Should -BeGreaterThan 1
+        $check.Witness | Should -BeLike "${last}:*"
 
         # Someone with write access to the library removes the grant's entry and the head.
-        $fake.Send("delete $siteId Documents HealthwatchPolicy/journal/000000000002.json") | Should -Be 'OK'
+        $fake.Send(("delete $siteId Documents HealthwatchPolicy/journal/{0:D12}.json" -f $last)) | Should -Be 'OK'
         $fake.Send("delete $siteId Documents HealthwatchPolicy/journal.head") | Should -Be 'OK'
 
         # A computer new to the journal, with only a local mirror, cannot know (trust on first use)...
@@ -100,7 +106,7 @@ Describe 'The journal head mirrored on a group (-HeadMirrorGroup), over the fake
         Connect-HwDirectory @connect -HeadMirrorGroup $group | Out-Null
         $bad = Test-HwAuditLog -Detailed
         $bad.IsValid | Should -BeFalse
-        $bad.FirstBadSequence | Should -Be 2
+        $bad.FirstBadSequence | Should -Be $last
         $bad.Problem | Should -BeLike '*org.healthwatch.journalHead*'
         $err = { Revoke-HwPostingAccess -Account instagram-mirrored -User rebecca.lloyd@hwsefton.example -Reason 'after' -Confirm:$false } | Should -Throw -PassThru
         $err.FullyQualifiedErrorId | Should -BeLike 'JournalCorrupt,*'
