@@ -60,6 +60,9 @@ public sealed class HwEngine
                 target, input: "path");
         Policies.Load(policyPath); // a bad -PolicyPath fails before anything is copied
         CopyFolder(_sampleOrganisationPath, target);
+        // The copy is a new journal that this call made, in a folder that was new or empty: what an earlier copy at the
+        // same path left in the head mirror is about another journal (the Demo recreates its copy on every run).
+        LocalJournalMirror.For(new LocalStateStore(Path.Combine(target, "state")).Journal(HwSession.JournalName).Location, HeadMirrorFolder).Forget();
         return ConnectLocal(target, null, policyPath, clock, isSample: true);
     }
 

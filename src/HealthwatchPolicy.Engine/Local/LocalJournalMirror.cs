@@ -77,6 +77,14 @@ internal sealed class LocalJournalMirror : IJournalMirror
     private static JournalMark? Mark(JsonNode? node) =>
         node is JsonValue v && v.TryGetValue(out string? text) && JournalMark.TryParse(text, out JournalMark? mark) ? mark : null;
 
+    /// <summary>Drops the mirror of a journal that no longer exists as such: only for a journal the module has just made
+    /// afresh (a new copy of the sample organisation), never for one it found.</summary>
+    public void Forget()
+    {
+        if (File.Exists(Location))
+            File.Delete(Location);
+    }
+
     public void Write(JournalMirrorState state)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Location)!);

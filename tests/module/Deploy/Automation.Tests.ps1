@@ -98,7 +98,11 @@ Describe 'The runbook under a managed identity, against the fake Graph, state in
         $modules = Split-Path (Split-Path (Split-Path (Get-HwBuiltManifest)))   # out/, which holds HealthwatchPolicy/<version>
         # As the sandbox: the identity variables in the environment, the runtime environment's modules on PSModulePath,
         # Get-AutomationVariable answering the account's variables (here: the sandbox cmdlet's stand-in, a function).
-        $prelude = "`$env:IDENTITY_ENDPOINT = '$($mi.IdentityEndpoint)'; `$env:IDENTITY_HEADER = '$($mi.IdentityHeader)'; " +
+        # A sandbox has no lasting disk: the local head mirror (decision 0155) lives and dies with this test, never in
+        # this machine's profile, where an earlier run against the same fake site URL would read as a rewritten journal.
+        $mirrors = Join-Path $TestDrive 'sandbox-head-mirrors'
+        $prelude = "`$env:HEALTHWATCHPOLICY_HEAD_MIRROR = '$mirrors'; " +
+            "`$env:IDENTITY_ENDPOINT = '$($mi.IdentityEndpoint)'; `$env:IDENTITY_HEADER = '$($mi.IdentityHeader)'; " +
             "`$env:PSModulePath = '$modules' + [IO.Path]::PathSeparator + `$env:PSModulePath; " +
             "function Get-AutomationVariable([string] `$Name) { @{ HwStateSite = '$site'; HwMailFrom = 'daniel.okafor@hwsefton.example' }[`$Name] }; "
         $daily = Invoke-HwChildPwsh -Command ($prelude + "& '$runbook' -Mode Daily -GraphEndpoint '$($fake.BaseUrl)'")
