@@ -133,7 +133,7 @@ Describe 'Saved reports, Compare-HwComplianceReport and the action plan' -Tag 'C
         $changes = @(Compare-HwComplianceReport -ReferenceReport $before -DifferenceReport $after)
         ($changes | Where-Object Change -EQ New).Key | Should -Be 'HW-AUT-001|youtube-healthwatchsefton|nadia.khan@hwsefton.example'
         ($changes | Where-Object Change -EQ Fixed).Key | Should -Be 'HW-ELG-001|facebook-healthwatchsefton|jason.turner@hwsefton.example'
-        @($changes | Where-Object Change -EQ StillOpen).Count | Should -Be 6
+        @($changes | Where-Object Change -EQ StillOpen).Count | Should -Be 9
         # Without -DifferenceReport: the directory now, which is what after.json says.
         (@(Compare-HwComplianceReport $before) | ForEach-Object { "$($_.Change) $($_.Key)" }) | Should -Be ($changes | ForEach-Object { "$($_.Change) $($_.Key)" })
         $md = Get-Content -Raw (Export-HwComplianceReport -Path (Join-Path $TestDrive 'since.md') -Previous $before)
