@@ -158,8 +158,9 @@ public abstract class SessionContract : IDisposable
         Assert.Contains(Assert.IsType<HealthwatchPolicy.Engine.Access.AccessOutcome>(guest.Result).Refusals, r => r.Reason == RefusalReason.PosterIsGuest);
         Assert.Equal(ErrorIds.UserNotFound, Session.Plan(() => Session.Access.Grant(a.Name, "nobody@hwsefton.example", "x")).Refusal!.ErrorId);
         Assert.Equal(ErrorIds.ReasonRequired, Session.Plan(() => Session.Access.Grant(a.Name, TestOrg.Staff2, " ")).Refusal!.ErrorId);
-        Assert.Equal("add a member to a posting group", Session.Plan(() => Session.Access.Grant(a.Name, TestOrg.Staff2, "x")).FirstWrite);
-        Assert.Equal("remove a member from a posting group", Session.Plan(() => Session.Access.Revoke(a.Name, TestOrg.Staff1, "x")).FirstWrite);
+        // The first write of a grant that passes the checks is its write-ahead intent (docs/decisions/0150).
+        Assert.Equal("write a journal entry", Session.Plan(() => Session.Access.Grant(a.Name, TestOrg.Staff2, "x")).FirstWrite);
+        Assert.Equal("write a journal entry", Session.Plan(() => Session.Access.Revoke(a.Name, TestOrg.Staff1, "x")).FirstWrite);
         Assert.False(Session.Plan(() => Session.Access.Revoke(a.Name, TestOrg.Staff2, "x")).WouldChange);
         Assert.Equal("create a posting group", Session.Plan(() => NewAccount("other")).FirstWrite);
         Assert.Equal(RefusalReason.ConsentBySelf, Assert.IsType<PolicyRefusalException>(Session.Plan(() => NewAccount("other", TestOrg.Comms, TestOrg.Comms)).Refusal).Refusal.Reason);
