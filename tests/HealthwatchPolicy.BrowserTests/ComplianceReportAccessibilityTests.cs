@@ -65,7 +65,7 @@ public sealed class ComplianceReportAccessibilityTests
             li.querySelector('.sev').textContent.trim(),
             [...li.querySelectorAll('dt')].find(dt => dt.textContent === 'Account').nextElementSibling.textContent.trim(),
             li.querySelector('.rule').textContent.trim()])");
-        Assert.Equal(7, rows.Length);
+        Assert.Equal(10, rows.Length);
         Assert.Equal("Critical", rows[0][0]);
         for (int i = 1; i < rows.Length; i++)
         {
