@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Text.Json;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Journal;
 using HealthwatchPolicy.Engine.Local;
@@ -60,10 +61,35 @@ public sealed class HwEngine
                 target, input: "path");
         Policies.Load(policyPath); // a bad -PolicyPath fails before anything is copied
         CopyFolder(_sampleOrganisationPath, target);
+        MoveSampleDates(Path.Combine(target, LocalDirectory.FileName), (clock ?? TimeProvider.System).GetUtcNow());
         // The copy is a new journal that this call made, in a folder that was new or empty: what an earlier copy at the
         // same path left in the head mirror is about another journal (the Demo recreates its copy on every run).
         LocalJournalMirror.For(new LocalStateStore(Path.Combine(target, "state")).Journal(HwSession.JournalName).Location, HeadMirrorFolder).Forget();
         return ConnectLocal(target, null, policyPath, clock, isSample: true);
+    }
+
+    /// <summary>
+    /// The day the bundled sample's poster facts (<c>lastSignInDateTime</c>, <c>employeeLeaveDateTime</c> in
+    /// directory.json) are dated as of (midnight UTC). A copy made by <see cref="ConnectSample"/> moves them by whole days
+    /// to the copy's today, so a sign-in "3 days ago" stays 3 days ago and the planted findings stay exactly the
+    /// planted ones whenever the sample is opened (docs/decisions/0174). The journal's times are never moved.
+    /// </summary>
+    internal static readonly DateTimeOffset SampleDatesAsOf = new(2026, 11, 30, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Moves a sample copy's sign-in and leave dates by the whole days from <see cref="SampleDatesAsOf"/> to <paramref name="now"/>'s day (UTC).</summary>
+    internal static void MoveSampleDates(string directoryJson, DateTimeOffset now)
+    {
+        int days = (now.UtcDateTime.Date - SampleDatesAsOf.UtcDateTime.Date).Days;
+        if (days == 0)
+            return;
+        LocalDirectoryDocument doc = JsonSerializer.Deserialize<LocalDirectoryDocument>(File.ReadAllText(directoryJson), LocalDirectory.Json)
+            ?? throw new HwException(ErrorIds.SampleMissing, $"The sample organisation's '{directoryJson}' is empty.", directoryJson);
+        foreach (LocalUser u in doc.Users)
+        {
+            u.LastSignInDateTime = u.LastSignInDateTime?.AddDays(days);
+            u.EmployeeLeaveDateTime = u.EmployeeLeaveDateTime?.AddDays(days);
+        }
+        File.WriteAllText(directoryJson, JsonSerializer.Serialize(doc, LocalDirectory.Json), new System.Text.UTF8Encoding(false));
     }
 
     /// <summary>

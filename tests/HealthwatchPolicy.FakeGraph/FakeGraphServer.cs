@@ -146,7 +146,10 @@ public sealed class FakeGraphServer : IAsyncDisposable
                 LastSignInDateTime = user.LastSignInDateTime,
             };
             if (user.AuthenticationMethods is { } methods)
+            {
                 record.AuthenticationMethods = methods.ToList();
+                record.AuthenticationMethodsGiven = true;
+            }
             _tenant.AddUser(record);
             return record.Snapshot();
         }
@@ -401,8 +404,11 @@ public sealed class FakeGraphServer : IAsyncDisposable
                     LastSignInDateTime = Json.GetString(u, "lastSignInDateTime") is { } signIn ? DateTimeOffset.Parse(signIn, System.Globalization.CultureInfo.InvariantCulture) : null,
                 };
                 if (u["mfaMethods"] is JsonArray methods)
+                {
                     record.AuthenticationMethods = new[] { "password" }.Concat(methods.Select(m => m?.GetValue<string>() ?? "")
                         .Where(m => m.Length > 0 && m != "password")).ToList();
+                    record.AuthenticationMethodsGiven = true;
+                }
                 AddLocalExtension(record, u);
                 _tenant.AddUser(record);
             }
@@ -453,6 +459,11 @@ public sealed class FakeGraphServer : IAsyncDisposable
                 if (u.ManagerId is not null) o["managerId"] = u.ManagerId;
                 if (u.JobTitle is not null) o["jobTitle"] = u.JobTitle;
                 if (u.Extensions.Count > 0) o["extension"] = LocalExtension(u.Extensions[0]);
+                // issue 15: the poster facts, in directory.json's form (LoadOrganisation's inverse)
+                if (u.EmployeeLeaveDateTime is { } leave) o["employeeLeaveDateTime"] = JsonSerializer.SerializeToNode(leave);
+                if (u.AuthenticationMethodsGiven)
+                    o["mfaMethods"] = new JsonArray(u.AuthenticationMethods.Where(m => m != "password").Select(m => (JsonNode?)JsonValue.Create(m)).ToArray());
+                if (u.LastSignInDateTime is { } signIn) o["lastSignInDateTime"] = JsonSerializer.SerializeToNode(signIn);
                 users.Add(o);
             }
             var groups = new JsonArray();

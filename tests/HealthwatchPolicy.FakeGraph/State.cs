@@ -40,6 +40,8 @@ internal sealed class UserRecord : DirectoryObjectRecord
     public DateTimeOffset? LastSignInDateTime { get; set; }
     /// <summary>Registered authentication method types; a seeded user without any has <c>password</c> and <c>microsoftAuthenticator</c>.</summary>
     public List<string> AuthenticationMethods { get; set; } = new() { "password", "microsoftAuthenticator" };
+    /// <summary>True when the methods were given (a loaded <c>mfaMethods</c>, or seeded ones), so a snapshot writes them back; false: the default above.</summary>
+    public bool AuthenticationMethodsGiven { get; set; }
     public override string ODataType => "#microsoft.graph.user";
     public override string DisplayNameOrEmpty => DisplayName;
 

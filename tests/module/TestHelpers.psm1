@@ -136,14 +136,13 @@ function Stop-HwFakeGraph {
 # fresh state folder holding the sample's journal: the Graph twin of Connect-HwTestSample.
 function Connect-HwTestGraph {
     param([Parameter(Mandatory)] $Fake, [string] $PolicyPath)
-    $sample = Join-Path (Split-Path (Get-HwBuiltManifest)) 'policy/sample-org'
     $root = Join-Path ([IO.Path]::GetTempPath()) ('hw-pester-graph-' + [guid]::NewGuid().ToString('N').Substring(0, 10))
-    $org = New-Item -ItemType Directory -Force (Join-Path $root 'org')
-    Copy-Item (Join-Path $sample 'directory.json') $org
-    $state = New-Item -ItemType Directory -Force (Join-Path $root 'state')
-    Get-ChildItem (Join-Path $sample 'state') -File | Where-Object Extension -NE '.lock' | Copy-Item -Destination $state
+    # The module's own sample copy: its sign-in and leave dates are moved to today (decision 0174), so the fake Graph
+    # serves the same poster facts as Connect-HwTestSample and both adapters find the same.
+    Connect-HwDirectory -Sample -Path $root | Out-Null
+    $state = Get-Item (Join-Path $root 'state')
     $Fake.Send('faults reset') | Out-Null
-    $Fake.Send("load $(Join-Path $org 'directory.json')") | Out-Null
+    $Fake.Send("load $(Join-Path $root 'directory.json')") | Out-Null
     $secure = ConvertTo-SecureString $script:HwTestGraphToken -AsPlainText -Force
     $connect = @{ TenantId = $script:HwTestGraphTenant; AccessToken = $secure; GraphEndpoint = $Fake.BaseUrl; StatePath = $state.FullName }
     if ($PolicyPath) { $connect.PolicyPath = $PolicyPath }

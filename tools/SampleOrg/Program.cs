@@ -28,7 +28,7 @@ namespace SampleOrg;
 /// <c>state/journal.jsonl</c> + <c>journal.head</c>, appended only through the engine's <see cref="FileJournal"/>
 /// with a clock set to each historical time, so the hash chain is genuine. Everything is fixed data and
 /// name-based GUIDs: re-running gives byte-identical files. Then reloads what it wrote and checks it.
-/// The planted breaches (a-f) are described in docs/sample-organisation.md.
+/// The planted breaches (a-i) are described in docs/sample-organisation.md.
 /// </summary>
 internal static class Program
 {
@@ -67,6 +67,13 @@ internal static class Program
     }
 
     private sealed record Ack(string Person, string Version, DateTimeOffset At, string Reason);
+
+    /// <summary>
+    /// Issue 15: what Graph would say about a person's sign-in methods (<c>mfaMethods</c>, Graph's method type names
+    /// without <c>password</c>), last sign-in and leave date, dated as of <see cref="HwEngine.SampleDatesAsOf"/>
+    /// (a copy made by Connect-HwDirectory -Sample moves them to its own today, decision 0174).
+    /// </summary>
+    private sealed record Facts(string[] Mfa, string LastSignIn, string? Leave = null);
 
     /// <summary>A poster; Granted null means the member was added outside the module (no journal entry).</summary>
     private sealed record Poster(string Person, DateTimeOffset? Granted, string Reason, string PolicyVersion = Current);
@@ -110,6 +117,34 @@ internal static class Program
         // Associates
         new("anne.clarke", "Anne Clarke", "Associate", "Associate (Health Inequalities Research)", "sarah.whitfield"),
         new("ian.murphy", "Ian Murphy", "Associate", "Associate Trainer", "sarah.whitfield"),
+    };
+
+    private static readonly Dictionary<string, Facts> s_facts = new(StringComparer.Ordinal)
+    {
+        ["margaret.ellis"] = new(new[] { "microsoftAuthenticator" }, "2026-11-20 19:05"),
+        ["robert.ainsworth"] = new(new[] { "phone" }, "2026-11-12 08:40"),
+        ["helen.brennan"] = new(Array.Empty<string>(), "2026-10-01 18:20"),                       // no MFA, but posts nowhere
+        ["graham.pritchard"] = new(new[] { "microsoftAuthenticator" }, "2026-11-24 10:15"),
+        ["sarah.whitfield"] = new(new[] { "microsoftAuthenticator", "fido2" }, "2026-11-27 16:45"),
+        ["daniel.okafor"] = new(new[] { "microsoftAuthenticator", "fido2" }, "2026-11-27 17:30"),
+        ["aisha.rahman"] = new(new[] { "microsoftAuthenticator" }, "2026-11-26 09:05"),
+        ["tom.gallagher"] = new(new[] { "microsoftAuthenticator" }, "2026-11-27 12:10"),
+        ["nadia.khan"] = new(new[] { "microsoftAuthenticator", "phone" }, "2026-11-26 15:50"),
+        ["joanne.mckenna"] = new(Array.Empty<string>(), "2026-11-27 09:20"),                      // (g) posts with a password only
+        ["rebecca.lloyd"] = new(new[] { "microsoftAuthenticator" }, "2026-11-27 11:00"),
+        ["craig.bennett"] = new(new[] { "fido2", "microsoftAuthenticator", "softwareOath" }, "2026-11-27 17:55"),
+        ["susan.kelly"] = new(new[] { "phone" }, "2026-11-27 08:55"),
+        ["kate.singleton"] = new(new[] { "microsoftAuthenticator" }, "2026-11-25 14:30"),
+        ["jason.turner"] = new(new[] { "microsoftAuthenticator" }, "2026-06-26 16:58", "2026-06-26 17:00"), // (b) left in June
+        ["patricia.walsh"] = new(new[] { "phone" }, "2026-11-13 12:30", "2026-11-13 17:00"),        // (h) placement ended, still enabled
+        ["dev.patel"] = new(new[] { "microsoftAuthenticator" }, "2026-07-21 18:40"),               // (i) not signed in since July
+        ["chloe.fitzgerald"] = new(new[] { "microsoftAuthenticator" }, "2026-11-23 17:10"),
+        ["liam.hughes"] = new(new[] { "phone" }, "2026-11-21 16:25"),
+        ["eileen.moran"] = new(new[] { "phone" }, "2026-10-20 10:40"),
+        ["frank.roberts"] = new(new[] { "phone" }, "2026-09-08 11:15"),
+        ["priya.shah"] = new(new[] { "email" }, "2026-11-18 20:05"),                              // guest: one-time passcode by email
+        ["anne.clarke"] = new(new[] { "microsoftAuthenticator" }, "2026-08-14 13:00", "2027-03-31 17:00"), // contract ends in March
+        ["ian.murphy"] = new(new[] { "microsoftAuthenticator" }, "2026-11-10 09:30"),
     };
 
     private static readonly Ack[] s_acks =
@@ -231,6 +266,11 @@ internal static class Program
         foreach (Person p in s_people)
             if (p.Manager is not null)
                 P(p.Manager);
+        foreach (Person p in s_people)
+            if (!s_facts.TryGetValue(p.Key, out Facts? f) || T(f.LastSignIn) > HwEngine.SampleDatesAsOf)
+                throw new InvalidOperationException($"{p.Key}: every person needs facts, signed in before {HwEngine.SampleDatesAsOf:yyyy-MM-dd}.");
+        if (s_facts.Keys.Except(s_people.Select(p => p.Key)).FirstOrDefault() is { } stray)
+            throw new InvalidOperationException($"Facts for nobody: '{stray}'.");
         foreach (Account a in s_accounts)
         {
             P(a.Owner);
@@ -300,6 +340,9 @@ internal static class Program
                     ManagerId = p.Manager is null ? null : P(p.Manager).Id,
                     JobTitle = p.JobTitle,
                     Extension = acks.Items.Count == 0 ? null : acks.ToJson(),
+                    MfaMethods = s_facts[p.Key].Mfa.ToList(),
+                    LastSignInDateTime = T(s_facts[p.Key].LastSignIn),
+                    EmployeeLeaveDateTime = s_facts[p.Key].Leave is { } leave ? T(leave) : null,
                 };
             }).ToList(),
             Groups = s_accounts.Select(a =>
@@ -386,8 +429,11 @@ internal static class Check
         "HW-ELG-001 facebook-healthwatchsefton jason.turner@hwsefton.example",
         "HW-ELG-003 linkedin-healthwatch-sefton graham.pritchard@hwsefton.example",
         "HW-ELG-004 youtube-healthwatchsefton liam.hughes@hwsefton.example",
+        "HW-LIF-001 whatsapp-hwseftonvolunteers patricia.walsh@hwsefton.example",
         "HW-LIM-001 instagram-healthwatchsefton instagram-healthwatchsefton",
+        "HW-MFA-001 whatsapp-hwseftonvolunteers joanne.mckenna@hwsefton.example",
         "HW-POL-001  Healthwatch Sefton Social Media Policy v2018.10",
+        "HW-SGN-001 instagram-healthwatchsefton dev.patel@hwsefton.example",
     };
 
     public static bool Run(string org, string policyPath)

@@ -12,6 +12,7 @@ namespace HealthwatchPolicy.Engine.Checks;
 /// SMP-3.2, issue 15: the people who hold the keys to the charity's voice have MFA and use their account. A poster with
 /// no MFA method registered is High; no sign-in for <c>lifecycle.signInInactivityDays</c> is Medium where sign-in activity
 /// can be read (Entra ID P1); a facet the connection could not read is one Info finding saying why, never a failure.
+/// Disabled posters are left to HW-ELG-001.
 /// </summary>
 internal sealed class PosterHygieneCheck : PolicyCheck
 {
@@ -37,6 +38,8 @@ internal sealed class PosterHygieneCheck : PolicyCheck
                 if (!s.Register.Users.TryGetValue(id, out DirectoryUser? u))
                     continue;
                 anyPoster = true;
+                if (!u.AccountEnabled)
+                    continue; // a disabled poster is HW-ELG-001 (Critical): asking them to set up MFA or sign in is no next step (decision 0174)
                 if (facts.MfaNotEvaluated is null && facts.MfaMethods.TryGetValue(id, out IReadOnlyList<string>? methods) && methods.Count == 0)
                     yield return Finding(s, NoMfa, a.Name, u.UserPrincipalName,
                         $"{u.UserPrincipalName} can post to '{a.Name}' but has no MFA method registered (only a password).",

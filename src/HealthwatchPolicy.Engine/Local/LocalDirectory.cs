@@ -61,7 +61,8 @@ internal sealed class LocalDirectory : IDirectory, IChangeScopedDirectory, IPost
     /// Writes <c>directory.json</c> for a new organisation folder <paramref name="folder"/>: the users and groups as
     /// read through any adapter (the format stays this adapter's own). The file is written whole (temp + rename).
     /// </summary>
-    internal static void WriteNew(string folder, string? organisation, IReadOnlyList<DirectoryUser> users, IReadOnlyList<DirectoryGroup> groups)
+    internal static void WriteNew(string folder, string? organisation, IReadOnlyList<DirectoryUser> users, IReadOnlyList<DirectoryGroup> groups,
+        PosterFacts? facts = null)
     {
         var document = new LocalDirectoryDocument
         {
@@ -71,6 +72,10 @@ internal sealed class LocalDirectory : IDirectory, IChangeScopedDirectory, IPost
                 Id = u.Id, UserPrincipalName = u.UserPrincipalName, DisplayName = u.DisplayName, Mail = u.Mail,
                 AccountEnabled = u.AccountEnabled, EmployeeType = u.EmployeeType, UserType = u.UserType,
                 ManagerId = u.ManagerId, JobTitle = u.JobTitle, Extension = u.Extension,
+                // issue 15: the poster facts that were read (a facet not read leaves the field out: not judged)
+                EmployeeLeaveDateTime = facts is not null && facts.LeaveDates.TryGetValue(u.Id, out DateTimeOffset leave) ? leave : null,
+                MfaMethods = facts is not null && facts.MfaMethods.TryGetValue(u.Id, out IReadOnlyList<string>? mfa) ? mfa.ToList() : null,
+                LastSignInDateTime = facts is not null && facts.LastSignIns.TryGetValue(u.Id, out DateTimeOffset? signIn) ? signIn : null,
             }).ToList(),
             Groups = groups.Select(g => new LocalGroup
             {

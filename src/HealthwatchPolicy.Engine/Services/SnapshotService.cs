@@ -30,7 +30,8 @@ public sealed class SnapshotService
     /// Writes the connected directory's people, posting groups (members, register entries) and acknowledgements to
     /// <paramref name="path"/> (<c>directory.json</c>), with the journal copied entry by entry, as stored and with its
     /// seals, to <c>state/journal.jsonl</c> + <c>journal.head</c>. On Graph it reads <c>/users</c> and the posting
-    /// groups once each. Throws <c>SnapshotTargetNotEmpty</c> when the folder has anything in it,
+    /// groups once each, and the posters' leave dates, MFA methods and last sign-ins (<c>IPosterFactsDirectory</c>; on Graph
+    /// 3 × ceil(posters / 20) batched requests). Throws <c>SnapshotTargetNotEmpty</c> when the folder has anything in it,
     /// <c>FileWriteFailed</c> or <c>JournalWriteFailed</c> when a write fails, and <c>JournalCorrupt</c> when the
     /// journal does not read back whole. <c>directory.json</c> is written last, so a failed export is never
     /// mistaken for an organisation folder.
@@ -45,12 +46,17 @@ public sealed class SnapshotService
         IReadOnlyList<DirectoryUser> users = _session.Directory.GetUsers();
         IReadOnlyList<DirectoryGroup> groups = _session.Directory.GetGroups(_register.GroupPrefix);
         IReadOnlyList<JournalEntry> journal = _session.Journal.ReadAll();
+        // Issue 15: the posters' leave dates, MFA methods and last sign-ins travel too, so the snapshot finds what the
+        // source finds (decision 0174); a facet the connection cannot read is left out, as the report leaves it unjudged.
+        PosterFacts? facts = _session.Directory is IPosterFactsDirectory pf
+            ? pf.ReadPosterFacts(groups.SelectMany(g => g.MemberIds).Distinct(StringComparer.OrdinalIgnoreCase).ToList(), PosterFactKinds.All)
+            : null;
         try
         {
             string state = Path.Combine(target, "state");
             Directory.CreateDirectory(state);
             CopyJournal(journal, new LocalStateStore(state).Journal(HwSession.JournalName));
-            LocalDirectory.WriteNew(target, _session.Policy.Organisation, users, groups);
+            LocalDirectory.WriteNew(target, _session.Policy.Organisation, users, groups, facts);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
         {

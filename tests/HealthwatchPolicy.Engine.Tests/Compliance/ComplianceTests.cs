@@ -13,21 +13,70 @@ public sealed class SampleOrganisationComplianceTests : IDisposable
 {
     private readonly string _copy = Path.Combine(Path.GetTempPath(), "hw-sample-" + Guid.NewGuid().ToString("N").Substring(0, 8));
 
+    private static readonly string[] s_planted =
+    {
+        "HW-AUT-001 twitter-hw-sefton tom.gallagher@hwsefton.example",
+        "HW-CON-001 whatsapp-hwseftonvolunteers whatsapp-hwseftonvolunteers",
+        "HW-ELG-001 facebook-healthwatchsefton jason.turner@hwsefton.example",
+        "HW-ELG-003 linkedin-healthwatch-sefton graham.pritchard@hwsefton.example",
+        "HW-ELG-004 youtube-healthwatchsefton liam.hughes@hwsefton.example",
+        "HW-LIF-001 whatsapp-hwseftonvolunteers patricia.walsh@hwsefton.example",
+        "HW-LIM-001 instagram-healthwatchsefton instagram-healthwatchsefton",
+        "HW-MFA-001 whatsapp-hwseftonvolunteers joanne.mckenna@hwsefton.example",
+        "HW-POL-001  Healthwatch Sefton Social Media Policy v2018.10",
+        "HW-SGN-001 instagram-healthwatchsefton dev.patel@hwsefton.example",
+    };
+
     [Fact]
     public void Every_planted_breach_is_found_and_nothing_else()
     {
         HwServices session = new HwEngine(Repo.PolicyPath, Path.Combine(Repo.Root, "policy", "sample-org")).ConnectSample(_copy, null, new TestClock());
         var found = session.Compliance.Run().Select(f => $"{f.RuleId} {f.Account} {f.Subject}").OrderBy(x => x, StringComparer.Ordinal).ToArray();
-        Assert.Equal(new[]
-        {
-            "HW-AUT-001 twitter-hw-sefton tom.gallagher@hwsefton.example",
-            "HW-CON-001 whatsapp-hwseftonvolunteers whatsapp-hwseftonvolunteers",
-            "HW-ELG-001 facebook-healthwatchsefton jason.turner@hwsefton.example",
-            "HW-ELG-003 linkedin-healthwatch-sefton graham.pritchard@hwsefton.example",
-            "HW-ELG-004 youtube-healthwatchsefton liam.hughes@hwsefton.example",
-            "HW-LIM-001 instagram-healthwatchsefton instagram-healthwatchsefton",
-            "HW-POL-001  Healthwatch Sefton Social Media Policy v2018.10",
-        }, found);
+        Assert.Equal(s_planted, found);
+        ComplianceSummary s = session.Compliance.Summarise(session.Compliance.Run());
+        Assert.Equal((10, 1, 5, 4), (s.Total, s.Critical, s.High, s.Medium));
+    }
+
+    /// <summary>Issue 15 item 4: the poster facts' planted cases (g) no MFA, (h) past the leave date, (i) no sign-in for 90 days, with their evidence.</summary>
+    [Fact]
+    public void The_poster_fact_cases_are_planted_and_say_why()
+    {
+        var clock = new TestClock();
+        HwServices session = new HwEngine(Repo.PolicyPath, Path.Combine(Repo.Root, "policy", "sample-org")).ConnectSample(_copy, null, clock);
+        var findings = session.Compliance.Run();
+        ComplianceFinding mfa = findings.Single(f => f.RuleId == "HW-MFA-001");
+        Assert.Equal(("joanne.mckenna@hwsefton.example", Severity.High), (mfa.Subject, mfa.Severity));
+        Assert.Contains("no MFA method registered", mfa.Evidence, StringComparison.Ordinal);
+        ComplianceFinding leaver = findings.Single(f => f.RuleId == "HW-LIF-001");
+        Assert.Equal("patricia.walsh@hwsefton.example", leaver.Subject);
+        // the leave date is 17 days before the sample's date, moved with the copy to the clock's today
+        Assert.Contains($"left on {clock.UtcNow.UtcDateTime.Date.AddDays(-17):yyyy-MM-dd} 17:00 UTC", leaver.Evidence, StringComparison.Ordinal);
+        Assert.Contains("lifecycle.leaveDate: Revoke", leaver.Evidence, StringComparison.Ordinal);
+        ComplianceFinding idle = findings.Single(f => f.RuleId == "HW-SGN-001");
+        Assert.Equal(("dev.patel@hwsefton.example", Severity.Medium), (idle.Subject, idle.Severity));
+        Assert.Contains($"last signed in on {clock.UtcNow.UtcDateTime.Date.AddDays(-132):yyyy-MM-dd} 18:40 UTC", idle.Evidence, StringComparison.Ordinal);
+        // nobody else: no MFA, sign-in or leave-date finding about any other poster
+        Assert.Equal(3, findings.Count(f => f.RuleId is "HW-MFA-001" or "HW-MFA-002" or "HW-SGN-001" or "HW-SGN-002" or "HW-LIF-001" or "HW-LIF-005"));
+    }
+
+    /// <summary>Decision 0174: a copy opened on any day finds the same planted cases; the bundled file is not changed.</summary>
+    [Theory]
+    [InlineData("2026-11-30T09:00:00Z")]
+    [InlineData("2028-05-01T23:30:00Z")]
+    [InlineData("2026-11-15T06:00:00Z")]
+    public void A_copy_opened_on_any_day_finds_exactly_the_planted_cases(string today)
+    {
+        string bundled = Path.Combine(Repo.Root, "policy", "sample-org", "directory.json");
+        string before = File.ReadAllText(bundled);
+        var clock = new TestClock { UtcNow = DateTimeOffset.Parse(today, System.Globalization.CultureInfo.InvariantCulture) };
+        HwServices session = new HwEngine(Repo.PolicyPath, Path.Combine(Repo.Root, "policy", "sample-org")).ConnectSample(_copy, null, clock);
+        var found = session.Compliance.Run().Select(f => $"{f.RuleId} {f.Account} {f.Subject}").OrderBy(x => x, StringComparer.Ordinal).ToArray();
+        Assert.Equal(s_planted, found);
+        Assert.Equal(before, File.ReadAllText(bundled));
+        // the copy's dates moved by whole days: Patricia's leave date keeps its time of day
+        var copy = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(_copy, "directory.json")))!["users"]!.AsArray()
+            .Single(u => (string?)u!["userPrincipalName"] == "patricia.walsh@hwsefton.example")!;
+        Assert.Equal(clock.UtcNow.UtcDateTime.Date.AddDays(-17).AddHours(17), DateTimeOffset.Parse((string)copy["employeeLeaveDateTime"]!, System.Globalization.CultureInfo.InvariantCulture).UtcDateTime);
     }
 
     public void Dispose()

@@ -193,13 +193,14 @@ Describe 'Invoke-HwMonthlyAccessReview.ps1, the unattended job' -Tag 'Review', '
         @(Get-ChildItem (Join-Path $state 'reviews') -Filter '*.json').Count | Should -Be 1
         # the compliance report went to the Manager (the first report in this state folder)
         ($r.Output -join "`n") | Should -Match 'Compliance report mailed to sarah.whitfield@hwsefton.example'
-        # issue 15: the daily sync revoked the sample's disabled poster (lifecycle.disabled: Revoke), journaled once, and
-        # left the trustee in place (lifecycle.ineligibleType: Flag)
+        # issue 15: the daily sync revoked the sample's disabled poster (lifecycle.disabled: Revoke) and the volunteer past
+        # her leave date (lifecycle.leaveDate: Revoke), each journaled once, and left the trustee in place (lifecycle.ineligibleType: Flag)
         ($r.Output -join "`n") | Should -Match 'Sync: Revoked jason\.turner@hwsefton\.example on facebook-healthwatchsefton \(Disabled\)'
+        ($r.Output -join "`n") | Should -Match 'Sync: Revoked patricia\.walsh@hwsefton\.example on whatsapp-hwseftonvolunteers \(LeaveDate\)'
         ($r.Output -join "`n") | Should -Match 'Sync: Flagged graham\.pritchard@hwsefton\.example on linkedin-healthwatch-sefton \(IneligibleType\)'
         $journal = Join-Path $state 'journal.jsonl'
         function Get-SyncRevocation { @(Get-Content $journal | ConvertFrom-Json | Where-Object { $_.action -eq 'PostingAccessRevoked' -and $_.reason -like 'Sync-HwPostingAccess*' }) }
-        (Get-SyncRevocation).Count | Should -Be 1
+        (Get-SyncRevocation).Count | Should -Be 2
         # a second run the same day opens nothing new and sends no review mail again
         function Get-ReviewMail { @(Get-ChildItem (Join-Path $state 'outbox') -Filter '*.eml' | Where-Object { -not (Select-String -Path $_ -Pattern '^Subject: Social media policy compliance' -Quiet) }) }
         $mails = (Get-ReviewMail).Count
@@ -210,6 +211,6 @@ Describe 'Invoke-HwMonthlyAccessReview.ps1, the unattended job' -Tag 'Review', '
         @(Get-ChildItem (Join-Path $state 'reviews') -Filter '*.json').Count | Should -Be 1
         # the second day's sync has nothing left to revoke
         ($r2.Output -join "`n") | Should -Not -Match 'Sync: Revoked'
-        (Get-SyncRevocation).Count | Should -Be 1
+        (Get-SyncRevocation).Count | Should -Be 2
     }
 }

@@ -24,7 +24,7 @@ Describe 'New-, Get- and Remove-HwComplianceException' -Tag 'Compliance' {
         $e.PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Compliance.ComplianceException'
         $e.Id | Should -Be 'EXC-0001'
         $findings = @(Get-HwComplianceReport)
-        $findings.Count | Should -Be 7
+        $findings.Count | Should -Be 10
         $s = @($findings | Where-Object Status -EQ 'Suppressed')
         $s.Count | Should -Be 1
         ($s[0].RuleId, $s[0].Account, $s[0].ExceptionId, $s[0].ApprovedBy) | Should -Be @('HW-LIM-001', $insta, 'EXC-0001', $manager)
@@ -108,7 +108,7 @@ Describe 'Saved reports, Compare-HwComplianceReport and the action plan' -Tag 'C
         $r.run.moduleVersion | Should -Be (Get-Module HealthwatchPolicy).Version.ToString()
         $r.run.policyVersion | Should -Be '2018.10'
         $r.run.witness | Should -Match '^\d+:[0-9a-f]{64}$'
-        @($r.findings).Count | Should -Be 7
+        @($r.findings).Count | Should -Be 10
         ($r.findings | Where-Object status -EQ 'Suppressed').exception.approvedBy | Should -Be $manager
         $html = Get-Content -Raw (Export-HwComplianceReport -Path (Join-Path $TestDrive 'r.html'))
         $html | Should -Match 'About this report'
@@ -133,7 +133,7 @@ Describe 'Saved reports, Compare-HwComplianceReport and the action plan' -Tag 'C
         $changes = @(Compare-HwComplianceReport -ReferenceReport $before -DifferenceReport $after)
         ($changes | Where-Object Change -EQ New).Key | Should -Be 'HW-AUT-001|youtube-healthwatchsefton|nadia.khan@hwsefton.example'
         ($changes | Where-Object Change -EQ Fixed).Key | Should -Be 'HW-ELG-001|facebook-healthwatchsefton|jason.turner@hwsefton.example'
-        @($changes | Where-Object Change -EQ StillOpen).Count | Should -Be 6
+        @($changes | Where-Object Change -EQ StillOpen).Count | Should -Be 9
         # Without -DifferenceReport: the directory now, which is what after.json says.
         (@(Compare-HwComplianceReport $before) | ForEach-Object { "$($_.Change) $($_.Key)" }) | Should -Be ($changes | ForEach-Object { "$($_.Change) $($_.Key)" })
         $md = Get-Content -Raw (Export-HwComplianceReport -Path (Join-Path $TestDrive 'since.md') -Previous $before)

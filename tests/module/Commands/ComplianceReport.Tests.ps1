@@ -22,9 +22,9 @@ Describe 'Get-HwComplianceReport' -Tag 'Compliance' {
     }
 
     It 'filters by account, rule and severity' {
-        (Get-HwComplianceReport -Account instagram-healthwatchsefton).RuleId | Should -Be 'HW-LIM-001'
+        @((Get-HwComplianceReport -Account instagram-healthwatchsefton).RuleId | Sort-Object) | Should -Be @('HW-LIM-001', 'HW-SGN-001')
         @(Get-HwComplianceReport -RuleId 'HW-ELG-*').Count | Should -Be 3
-        @(Get-HwComplianceReport -Severity Critical, High).Count | Should -Be 4
+        @(Get-HwComplianceReport -Severity Critical, High).Count | Should -Be 6
     }
 
     It 'completes rule ids' {
@@ -38,20 +38,20 @@ Describe 'Get-HwComplianceReport' -Tag 'Compliance' {
         $s.PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Compliance.ComplianceSummary'
         $s.Passed | Should -BeFalse
         $s.Result | Should -Be 'Fail'
-        ($s.Critical, $s.High, $s.Medium) | Should -Be @(1, 3, 3)
+        ($s.Critical, $s.High, $s.Medium) | Should -Be @(1, 5, 4)
         ($s.Rules | Where-Object RuleId -EQ 'HW-LIM-001').Count | Should -Be 1
     }
 
     It 'works with PowerShell''s own Where-Object, Group-Object, Export-Csv and ConvertTo-Json' {
-        @($findings | Where-Object { "$($_.Severity)" -eq 'Medium' }).Count | Should -Be 3
-        ($findings | Group-Object Account | Where-Object Name -EQ 'instagram-healthwatchsefton').Count | Should -Be 1
+        @($findings | Where-Object { "$($_.Severity)" -eq 'Medium' }).Count | Should -Be 4
+        ($findings | Group-Object Account | Where-Object Name -EQ 'instagram-healthwatchsefton').Count | Should -Be 2
         $csv = Join-Path $TestDrive 'findings.csv'
         $findings | Export-Csv $csv -NoTypeInformation
         $rows = Import-Csv $csv
-        $rows.Count | Should -Be 7
+        $rows.Count | Should -Be 10
         ($rows | Where-Object RuleId -EQ 'HW-CON-001').ClauseId | Should -Be 'SMP-3.1'
         $json = $findings | ConvertTo-Json -Depth 3 | ConvertFrom-Json
-        $json.Count | Should -Be 7
+        $json.Count | Should -Be 10
         ($json | Where-Object RuleId -EQ 'HW-AUT-001').Subject | Should -Be 'tom.gallagher@hwsefton.example'
     }
 
@@ -62,7 +62,7 @@ Describe 'Get-HwComplianceReport' -Tag 'Compliance' {
         $r = @(Get-HwComplianceReport -Policy $draft).RuleId
         $r | Should -Not -Contain 'HW-LIM-001'
         $r | Should -Not -Contain 'HW-POL-001'
-        $r.Count | Should -Be 5
+        $r.Count | Should -Be 8
     }
 
     It 'fails with PolicyInvalid for a bad -Policy file' {
@@ -86,7 +86,7 @@ Describe 'Export-HwComplianceReport' -Tag 'Compliance' {
         $html | Should -Match 'Result: Fail'
         $html | Should -Match '<figure class="chart"'   # bars labelled in words: rule title, severity, id, count
         $html | Should -Not -Match '<script|<link|src="http'
-        ([regex]::Matches($html, 'class="finding ')).Count | Should -Be 7
+        ([regex]::Matches($html, 'class="finding ')).Count | Should -Be 10
         # Most serious first: the findings' severities, in the order the page lists them, never go back up.
         $order = 'Critical', 'High', 'Medium', 'Low', 'Info'
         $shown = [regex]::Matches($html, '<li class="finding sev-(\w+)"') | ForEach-Object { $order.IndexOf((Get-Culture).TextInfo.ToTitleCase($_.Groups[1].Value)) }

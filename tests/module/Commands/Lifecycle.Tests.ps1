@@ -46,18 +46,23 @@ Describe 'Sync-HwPostingAccess on <Adapter>' -Tag 'Graph', 'Lifecycle' -ForEach 
         (Get-HwTestState) | Should -Be $before
         $plan.PSObject.TypeNames | Out-Null
         ($plan | Where-Object Outcome -eq 'Planned').User | Should -Contain 'jason.turner@hwsefton.example'
+        ($plan | Where-Object Outcome -eq 'Planned').User | Should -Contain 'patricia.walsh@hwsefton.example'
         ($plan | Where-Object Outcome -eq 'Flagged').User | Should -Contain 'graham.pritchard@hwsefton.example'
         $plan[0].PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Lifecycle.AccessSyncItem'
         ($plan | Format-Table | Out-String -Width 80) | Should -Match 'Outcome'
     }
 
-    It 'revokes the disabled poster once, journaled with its reason; a second run does nothing' {
+    It 'revokes the disabled poster and the one past her leave date once each, journaled with the reason; a second run does nothing' {
         $done = @(Sync-HwPostingAccess -Confirm:$false)
         $revoked = @($done | Where-Object Outcome -eq 'Revoked')
-        $revoked.User | Should -Be @('jason.turner@hwsefton.example')
+        @($revoked.User | Sort-Object) | Should -Be @('jason.turner@hwsefton.example', 'patricia.walsh@hwsefton.example')
         $entries = @(Get-HwAuditLog -Action PostingAccessRevoked -User jason.turner@hwsefton.example)
         $entries.Count | Should -Be 1
         $entries[0].Reason | Should -BeLike 'Sync-HwPostingAccess (disabled)*'
+        $entries = @(Get-HwAuditLog -Action PostingAccessRevoked -User patricia.walsh@hwsefton.example)
+        $entries.Count | Should -Be 1
+        $entries[0].Reason | Should -BeLike 'Sync-HwPostingAccess (leaveDate)*'
+        Get-HwComplianceReport -RuleId HW-LIF-001 | Should -BeNullOrEmpty
         $before = Get-HwTestState
         @(Sync-HwPostingAccess -Confirm:$false | Where-Object Outcome -eq 'Revoked').Count | Should -Be 0
         (Get-HwTestState) | Should -Be $before
@@ -90,13 +95,14 @@ Describe 'Suspend-HwPosting and Resume-HwPosting on the sample, <Adapter>' -Tag 
         $resumed.State | Sort-Object -Unique | Should -Be 'Resumed'
         # the still-eligible posters: everyone the grant's checks and the lifecycle rules would accept now
         $expected = @($paused | ForEach-Object { $a = $_.Account; $_.Removed | ForEach-Object { "$a $_" } } |
-            Where-Object { $_ -notmatch 'jason\.turner|graham\.pritchard|liam\.hughes' } | Sort-Object)
+            Where-Object { $_ -notmatch 'jason\.turner|graham\.pritchard|liam\.hughes|patricia\.walsh' } | Sort-Object)
         $restored = @($resumed | ForEach-Object { $a = $_.Account; $_.Restored | ForEach-Object { "$a $_" } } | Sort-Object)
         $restored | Should -Not -BeNullOrEmpty
         (Get-HwPosterSet) | Should -Be $restored
         @($warnings).Count | Should -Be @($resumed.NotRestored).Count
         ($resumed.NotRestored -join "`n") | Should -Match 'jason\.turner@hwsefton\.example'
         ($resumed.NotRestored -join "`n") | Should -Match 'graham\.pritchard@hwsefton\.example'
+        ($resumed.NotRestored -join "`n") | Should -Match 'patricia\.walsh@hwsefton\.example'
         @(Get-HwAuditLog -Action PostingPaused).Count | Should -Be $paused.Count
         @(Get-HwAuditLog -Action PostingResumed).Count | Should -Be $resumed.Count
     }
@@ -119,7 +125,11 @@ Describe 'Poster hygiene on the fake Graph, with and without Entra ID P1' -Tag '
     It 'reports sign-in activity as Info "needs Entra ID P1" without the licence and never fails' {
         Connect-HwTestGraph -Fake $fake | Out-Null
         @(Get-HwComplianceReport -RuleId HW-SGN-002).Count | Should -Be 0
+        (Get-HwComplianceReport -RuleId HW-SGN-001).Subject | Should -Be 'dev.patel@hwsefton.example'
+        (Get-HwComplianceReport -RuleId HW-MFA-001).Subject | Should -Be 'joanne.mckenna@hwsefton.example'
         $fake.Send('faults {"TenantWithoutPremium":true}') | Out-Null
+        Get-HwComplianceReport -RuleId HW-SGN-001 | Should -BeNullOrEmpty
+        (Get-HwComplianceReport -RuleId HW-MFA-001).Subject | Should -Be 'joanne.mckenna@hwsefton.example'
         $f = @(Get-HwComplianceReport -RuleId HW-SGN-002)
         $f.Count | Should -Be 1
         $f[0].Severity | Should -Be 'Info'

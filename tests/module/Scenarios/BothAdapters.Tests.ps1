@@ -473,7 +473,7 @@ Describe 'Get-HwComplianceReport and Export-HwComplianceReport on <Adapter>' -Ta
         $findings = @(Get-HwComplianceReport)
     }
 
-    It 'finds the sample''s 7 planted breaches and nothing else' {
+    It 'finds the sample''s 10 planted cases and nothing else' {
         $findings[0].PSObject.TypeNames[0] | Should -Be 'HealthwatchPolicy.Engine.Compliance.ComplianceFinding'
         ($findings | ForEach-Object { "$($_.RuleId) $($_.Account) $($_.Subject)" } | Sort-Object) | Should -Be @(
             'HW-AUT-001 twitter-hw-sefton tom.gallagher@hwsefton.example'
@@ -481,18 +481,34 @@ Describe 'Get-HwComplianceReport and Export-HwComplianceReport on <Adapter>' -Ta
             'HW-ELG-001 facebook-healthwatchsefton jason.turner@hwsefton.example'
             'HW-ELG-003 linkedin-healthwatch-sefton graham.pritchard@hwsefton.example'
             'HW-ELG-004 youtube-healthwatchsefton liam.hughes@hwsefton.example'
+            'HW-LIF-001 whatsapp-hwseftonvolunteers patricia.walsh@hwsefton.example'
             'HW-LIM-001 instagram-healthwatchsefton instagram-healthwatchsefton'
+            'HW-MFA-001 whatsapp-hwseftonvolunteers joanne.mckenna@hwsefton.example'
             'HW-POL-001  Healthwatch Sefton Social Media Policy v2018.10'
+            'HW-SGN-001 instagram-healthwatchsefton dev.patel@hwsefton.example'
         )
         $f = $findings | Where-Object RuleId -EQ 'HW-ELG-001'
         $f.ClauseId | Should -Be 'SMP-3.2'
         $f.Evidence | Should -BeLike '*jason.turner@hwsefton.example is disabled*'
     }
 
-    It 'summarises 1 critical, 3 high, 3 medium: Fail' {
+    It 'reads the same poster facts: no MFA, past the leave date, no sign-in for 90 days (issue 15 item 4)' {
+        $mfa = @($findings | Where-Object RuleId -EQ 'HW-MFA-001')
+        $mfa.Subject | Should -Be 'joanne.mckenna@hwsefton.example'
+        $mfa[0].Evidence | Should -BeLike '*no MFA method registered*'
+        $leaver = @($findings | Where-Object RuleId -EQ 'HW-LIF-001')
+        $leaver.Subject | Should -Be 'patricia.walsh@hwsefton.example'
+        $leaver[0].Evidence | Should -BeLike ('*left on ' + [DateTime]::UtcNow.Date.AddDays(-17).ToString('yyyy-MM-dd') + ' 17:00 UTC*lifecycle.leaveDate: Revoke*')
+        $idle = @($findings | Where-Object RuleId -EQ 'HW-SGN-001')
+        $idle.Subject | Should -Be 'dev.patel@hwsefton.example'
+        $idle[0].Evidence | Should -BeLike ('*last signed in on ' + [DateTime]::UtcNow.Date.AddDays(-132).ToString('yyyy-MM-dd') + ' 18:40 UTC*')
+        @($findings | Where-Object RuleId -In 'HW-MFA-002', 'HW-SGN-002', 'HW-LIF-005') | Should -BeNullOrEmpty
+    }
+
+    It 'summarises 1 critical, 5 high, 4 medium: Fail' {
         $s = Get-HwComplianceReport -Summary
         $s.Result | Should -Be 'Fail'
-        ($s.Critical, $s.High, $s.Medium) | Should -Be @(1, 3, 3)
+        ($s.Critical, $s.High, $s.Medium) | Should -Be @(1, 5, 4)
     }
 
     It 'exports the report to one self-contained HTML file' {
@@ -502,7 +518,7 @@ Describe 'Get-HwComplianceReport and Export-HwComplianceReport on <Adapter>' -Ta
         $html = Get-Content -Raw $path
         $html | Should -Match '<html lang="en-GB">'
         $html | Should -Match 'Result: Fail'
-        ([regex]::Matches($html, 'class="finding ')).Count | Should -Be 7
+        ([regex]::Matches($html, 'class="finding ')).Count | Should -Be 10
     }
 
     It 'writes nothing with -WhatIf' {
