@@ -33,9 +33,25 @@ public sealed class ReviewTaskCommand
 
     /// <summary>Checks every value and builds the argument list; HwException (InvalidArgument) names the first bad parameter.
     /// The state store is <paramref name="stateSite"/> (the shared SharePoint site: an https URL or a Graph site id) or
-    /// <paramref name="statePath"/> (an absolute local folder): at least one; with both, the folder keeps the logs and reports.</summary>
+    /// <paramref name="statePath"/> (an absolute local folder): at least one; with both, the folder keeps the logs and reports.
+    /// <paramref name="headMirrorGroup"/>: the object id (a GUID) of the group whose open extension mirrors the shared
+    /// journal's head (Connect-HwDirectory -HeadMirrorGroup, docs/decisions/0156); only with a state site.</summary>
     public static ReviewTaskCommand Create(string script, string tenantId, string clientId, string certificateThumbprint, string from, string? statePath,
-        string? stateSite = null)
+        string? stateSite = null, string? headMirrorGroup = null)
+    {
+        ReviewTaskCommand command = CreateStore(script, tenantId, clientId, certificateThumbprint, from, statePath, stateSite);
+        if (string.IsNullOrEmpty(headMirrorGroup))
+            return command;
+        headMirrorGroup = Check("HeadMirrorGroup", headMirrorGroup);
+        if (string.IsNullOrEmpty(stateSite))
+            throw Invalid("HeadMirrorGroup", headMirrorGroup, "given only with StateSite: the group mirrors the shared journal's head");
+        if (!Guid.TryParseExact(headMirrorGroup, "D", out _))
+            throw Invalid("HeadMirrorGroup", headMirrorGroup, "the group's object id, a GUID");
+        return new ReviewTaskCommand(command.Arguments.Concat(new[] { "-HeadMirrorGroup", headMirrorGroup }).ToArray());
+    }
+
+    private static ReviewTaskCommand CreateStore(string script, string tenantId, string clientId, string certificateThumbprint, string from, string? statePath,
+        string? stateSite)
     {
         if (string.IsNullOrEmpty(statePath) && string.IsNullOrEmpty(stateSite))
             throw new HwException(ErrorIds.TaskArgumentInvalid,

@@ -25,6 +25,9 @@ public sealed class RegisterHwAccessReviewTaskCommand : HwCmdlet
     /// <summary>The shared state store: the SharePoint site every admin connects with (URL or id).</summary>
     [Parameter] [ValidateNotNullOrEmpty] [Identifier] public string? StateSite { get; set; }
 
+    /// <summary>The group (object id) whose open extension mirrors the shared journal's head, as Connect-HwDirectory -HeadMirrorGroup.</summary>
+    [Parameter] [ValidateNotNullOrEmpty] [Identifier] public string? HeadMirrorGroup { get; set; }
+
     /// <summary>The time of day the task runs (default 07:00).</summary>
     [Parameter] public DateTime At { get; set; } = DateTime.Today.AddHours(7);
 
@@ -56,7 +59,7 @@ public sealed class RegisterHwAccessReviewTaskCommand : HwCmdlet
         try
         {
             var command = HealthwatchPolicy.Engine.Scheduling.ReviewTaskCommand.Create(script, TenantId, ClientId, CertificateThumbprint, From,
-                StatePath is null ? null : StateFolder(), StateSite);
+                StatePath is null ? null : StateFolder(), StateSite, HeadMirrorGroup);
             arguments = command.WindowsArguments;
             posixCommand = command.PosixCommand();
         }

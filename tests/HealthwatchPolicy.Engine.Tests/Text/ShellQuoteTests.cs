@@ -126,6 +126,23 @@ public sealed class ShellQuoteTests : IDisposable
         }
     }
 
+    [Fact]
+    public void The_head_mirror_group_goes_on_the_command_line_only_with_a_state_site_and_as_a_guid()
+    {
+        const string script = "/opt/hw/Invoke-HwMonthlyAccessReview.ps1", tenant = "00000000-0000-4000-8000-00000000f4e1",
+            client = "0b9e4a3d-7c21-4f6e-8a5b-3d2c1e0f9a87", thumb = "3c1f9a2b7d4e6f8091a2b3c4d5e6f708192a3b4c", from = "reviews@hwsefton.example",
+            site = "https://hwsefton.sharepoint.com/sites/healthwatch", group = "00000000-0000-4000-8000-0000000a11ed";
+        ReviewTaskCommand command = ReviewTaskCommand.Create(script, tenant, client, thumb, from, null, site, " " + group + " ");
+        Assert.Equal(new[] { "-StateSite", site, "-HeadMirrorGroup", group }, command.Arguments.Skip(12).ToArray());
+        Assert.DoesNotContain("-HeadMirrorGroup", ReviewTaskCommand.Create(script, tenant, client, thumb, from, null, site).Arguments);
+        foreach ((string? path, string? s, string g) in new[] { ("/var/hw", (string?)null, group), (null, site, "HW-Posting-Mirror"), (null, site, "%TEMP%") })
+        {
+            HwException ex = Assert.Throws<HwException>(() => ReviewTaskCommand.Create(script, tenant, client, thumb, from, path, s, g));
+            Assert.Equal("TaskArgumentInvalid", ex.ErrorId);
+            Assert.Equal("HeadMirrorGroup", ex.Target);
+        }
+    }
+
     private static (int ExitCode, string Output) Run(string file, params string[] arguments)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
