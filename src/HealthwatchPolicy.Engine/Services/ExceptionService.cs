@@ -24,13 +24,15 @@ public sealed class ExceptionService
 {
     private readonly HwSession _session;
     private readonly RegisterService _register;
-    private readonly ExceptionStore _store;
+
+    // Made on each use from the session's state store, so in plan mode (-WhatIf, decision 0161) it is the planning view
+    // whose first write stops the change: one made once in the constructor wrote exceptions.json under -WhatIf.
+    private ExceptionStore _store => new(_session.State);
 
     internal ExceptionService(HwSession session, RegisterService register)
     {
         _session = session;
         _register = register;
-        _store = new ExceptionStore(session.State);
     }
 
     /// <summary>

@@ -29,7 +29,9 @@ public sealed class RemoveHwComplianceExceptionCommand : HwCmdlet
     protected override void ProcessRecord()
     {
         ReportProgress("Removing compliance exceptions", Id);
-        if (!ShouldProcess($"compliance exception '{Id}'", "Remove it: the findings it suppresses are open again at the next report"))
+        // -WhatIf runs the removal in plan mode (decision 0161): an unknown id or an empty reason "would be refused".
+        if (!ShouldProcessPlanned($"compliance exception '{Id}'", "Remove it: the findings it suppresses are open again at the next report",
+                () => Session.Exceptions.Remove(Id, Reason), "would remove it"))
             return;
         ComplianceException? removed = TryEngine(() => Session.Exceptions.Remove(Id, Reason), Id);
         if (removed is not null && PassThru)

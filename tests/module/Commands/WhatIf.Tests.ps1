@@ -104,6 +104,22 @@ Start-HwAccessReview -WhatIf
         Assert-NothingWritten $out -LocksAllowed   # the lock file is the setup's (the real changes before)
     }
 
+    It 'Remove-HwComplianceException -WhatIf: an unknown id would be refused (as the real run is), a known one would be removed; nothing written' {
+        $setup = "New-HwComplianceException -RuleId HW-LIM-001 -Account instagram-healthwatchsefton -Subject instagram-healthwatchsefton -Justification 'Campaign month' -ApprovedBy sarah.whitfield@hwsefton.example -Expires ([DateTime]::UtcNow.AddMonths(2)) -Confirm:`$false | Out-Null"
+        $out = Invoke-HwWhatIf -Setup $setup @'
+Remove-HwComplianceException -Id EXC-9999 -Reason 'Ended' -WhatIf
+Remove-HwComplianceException -Id EXC-0001 -Reason 'Ended' -WhatIf
+'@
+        $what = @($out | Where-Object { $_ -like 'What if:*' })
+        $what.Count | Should -Be 2 -Because ($out -join "`n")
+        $what[0] | Should -BeLike "What if: Remove it: * for compliance exception 'EXC-9999': would be refused: There is no compliance exception 'EXC-9999'* (ExceptionNotFound)"
+        $what[1] | Should -BeLike "*for compliance exception 'EXC-0001': would remove it"
+        Assert-NothingWritten $out -LocksAllowed   # the lock file is the setup's
+        Connect-HwTestSample | Out-Null
+        Remove-HwComplianceException -Id EXC-9999 -Reason 'Ended' -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable real
+        $real[0].FullyQualifiedErrorId | Should -BeLike 'ExceptionNotFound,*'   # the real run refuses it, as -WhatIf said
+    }
+
     It 'a grant to a poster who fails the checks answers AlreadyGranted and warns with the check that applies' {
         Connect-HwTestSample | Out-Null
         $before = @(Get-HwAuditLog).Count
