@@ -10,17 +10,21 @@ public abstract class PostingAccessCmdlet : HwCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("AccountName", "Name")]
     [ArgumentCompleter(typeof(OfficialAccountCompleter))]
-    [ValidateNotNullOrEmpty]
+    [AllowEmptyString]
+    [AllowNull]
     [Identifier]
     public string Account { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("UserPrincipalName", "Mail", "UserId")]
     [ArgumentCompleter(typeof(DirectoryUserCompleter))]
-    [ValidateNotNullOrEmpty]
+    [AllowEmptyString]
+    [AllowNull]
     [Identifier]
     public string User { get; set; } = "";
 
+    // An empty Account or User (a CSV row's cell left blank) reaches the engine too, whose AccountNotFound/UserNotFound
+    // error names the row (decision 0162).
     // An empty Reason (a CSV row left blank) reaches the engine, whose ReasonRequired error names the row
     // (docs/decisions/0160), instead of PowerShell's binding error that names no row.
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]

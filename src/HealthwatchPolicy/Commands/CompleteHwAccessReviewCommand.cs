@@ -12,24 +12,28 @@ public sealed class CompleteHwAccessReviewCommand : HwCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("AccountName")]
     [ArgumentCompleter(typeof(OfficialAccountCompleter))]
-    [ValidateNotNullOrEmpty]
+    [AllowEmptyString]
+    [AllowNull]
     [Identifier]
     public string Account { get; set; } = "";
 
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("UserPrincipalName", "UserId")]
     [ArgumentCompleter(typeof(DirectoryUserCompleter))]
-    [ValidateNotNullOrEmpty]
+    [AllowEmptyString]
+    [AllowNull]
     [Identifier]
     public string User { get; set; } = "";
 
     // Empty Decision (a row of Get-HwAccessReview -Pending | Export-Csv left undecided): skipped, named in one warning.
-    // Empty Justification: the engine's ReasonRequired error, naming the row (docs/decisions/0160).
+    // Empty Justification: the engine's ReasonRequired error, naming the row (docs/decisions/0160). A decision that is
+    // neither Keep nor Remove ("Maybe") is the engine's DecisionInvalid, naming the row, not a ValidateSet binding error
+    // that names no row (decision 0162); the engine takes any spelling of Keep/Remove.
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     [AllowNull]
-    [ValidateSet("Keep", "Remove", "")]
-    [Identifier("Keep", "Remove", "")]
+    [ArgumentCompleter(typeof(ReviewDecisionCompleter))]
+    [Identifier]
     public string Decision { get; set; } = "";
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -53,9 +57,9 @@ public sealed class CompleteHwAccessReviewCommand : HwCmdlet
             return;
         }
         ReportProgress("Recording access review decisions", $"{Decision} {User} on {Account}");
-        if (!ShouldProcessPlanned($"'{User}' on official account '{Account}'", Decision == "Remove" ? "Record Remove and revoke posting access" : "Record Keep",
+        if (!ShouldProcessPlanned($"'{User}' on official account '{Account}'", string.Equals(Decision, "Remove", System.StringComparison.OrdinalIgnoreCase) ? "Record Remove and revoke posting access" : "Record Keep",
                 () => Session.Reviews.Decide(Period, Account, User, Decision, Justification ?? ""),
-                Decision == "Remove" ? "would record Remove and revoke" : "would record Keep",
+                string.Equals(Decision, "Remove", System.StringComparison.OrdinalIgnoreCase) ? "would record Remove and revoke" : "would record Keep",
                 r => r is AccessReviewItem same ? $"the decision {same.Decision} is already recorded" : null))
             return;
         AccessReviewItem? item = TryRow(() => Session.Reviews.Decide(Period, Account, User, Decision, Justification ?? ""), Account, User);

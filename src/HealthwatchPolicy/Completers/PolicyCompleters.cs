@@ -58,3 +58,12 @@ internal sealed class PolicySectionCompleter : IArgumentCompleter
             ? Completion.Complete(wordToComplete, policy.Sections.Select(s => (s.Id, s.Title)))
             : Enumerable.Empty<CompletionResult>();
 }
+
+/// <summary>Keep or Remove, for Complete-HwAccessReview -Decision (a completer, not ValidateSet, so a CSV row's bad
+/// decision is the engine's DecisionInvalid naming the row: decision 0162).</summary>
+internal sealed class ReviewDecisionCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters) =>
+        Completion.Complete(wordToComplete, new[] { ("Keep", "Keep: the access stays"), ("Remove", "Remove: record it and revoke the access") });
+}
