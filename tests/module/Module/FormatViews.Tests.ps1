@@ -128,4 +128,21 @@ Describe 'Format views read at 80 and 120 columns (issue 14)' -Tag 'Format' {
             }
         }
     }
+
+    It 'Test-HwAuditLog -Detailed at <_> columns: the witness whole on a line of its own, with the journal and head mirror (decision 0162)' -ForEach 80, 120 {
+        Connect-HwTestSample | Out-Null
+        $result = Test-HwAuditLog -Detailed
+        $result.Witness | Should -Match '^\d+:[0-9a-f]{64}$'
+        $lines = @((($result | Out-String -Width $_) -split "\r?\n"))
+        $lines | Should -Contain $result.Witness -Because ($lines -join "`n")
+        $lines | Should -Contain 'IsValid : True'
+        $lines | Should -Contain "Entries : $($result.EntryCount)"
+        $lines | Should -Contain $result.Path
+        $lines | Should -Contain 'Head mirror :'
+        foreach ($line in $lines) { $line.Length | Should -BeLessOrEqual $_ -Because "'$line'" }
+        # Format-List still shows every property, the witness and mirror among them.
+        $list = $result | Format-List | Out-String -Width 200
+        $list | Should -Match ("Witness\s+: " + [regex]::Escape($result.Witness))
+        $list | Should -Match 'MirrorLocation\s+: '
+    }
 }
