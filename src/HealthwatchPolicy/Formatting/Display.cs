@@ -26,6 +26,19 @@ public static class Display
     };
 
     /// <summary>
+    /// A list-view value holding a collection (addresses, ids, rule counts): one element a line, controls made visible,
+    /// null and empty elements left out; null for none. PowerShell's list view shows a collection as "{a, b, …}" on one
+    /// line and wraps it at the column edge, mid-address (<c>daniel.okafor@hwsefton.examp</c> / <c>le</c>); a line each
+    /// starts every element at the value column, whole unless one element alone is wider than the screen
+    /// (decision 0164).
+    /// </summary>
+    public static string? Lines(object? value)
+    {
+        string[] items = Items(value).Select(Neutralise).ToArray();
+        return items.Length == 0 ? null : string.Join("\n", items);
+    }
+
+    /// <summary>
     /// A table cell of <paramref name="width"/> characters (docs/decisions/0160): the value's text (a collection: one
     /// element a line; null and empty elements left out) word-wrapped at spaces to the width, so PowerShell's own
     /// wrapping (which cuts mid-word) never has to; a single word longer than the width (an address, a path) is cut

@@ -68,13 +68,23 @@ Describe 'Format views neutralise outside text' -Tag 'Hostile', 'Format' {
 }
 
 Describe 'The format file routes every shown value through the neutraliser' -Tag 'Hostile', 'Format' {
-    It 'has no raw PropertyName column or list item, and every script block is wrapped in Display::Text or Display::Cell' {
+    It 'has no raw PropertyName column or list item, and every script block is wrapped in Display::Text, Display::Cell or Display::Lines' {
         $xml = [xml](Get-Content -Raw (Join-Path (Split-Path (Get-HwBuiltManifest)) 'HealthwatchPolicy.format.ps1xml'))
         @($xml.SelectNodes('//TableColumnItem/PropertyName | //ListItem/PropertyName')).Count | Should -Be 0
         $blocks = @($xml.SelectNodes('//TableColumnItem/ScriptBlock | //ListItem/ScriptBlock') | ForEach-Object InnerText)
         $blocks.Count | Should -BeGreaterThan 100
         # Display::Cell (table cells word-wrapped to their width, docs/decisions/0160) neutralises as Display::Text does.
-        $blocks | Where-Object { -not $_.StartsWith('[HealthwatchPolicy.Formatting.Display]::Text(') -and -not $_.StartsWith('[HealthwatchPolicy.Formatting.Display]::Cell(') } | Should -BeNullOrEmpty
+        # Display::Lines (a list item's collection, one element a line, decision 0164) neutralises each element too.
+        $blocks | Where-Object { -not $_.StartsWith('[HealthwatchPolicy.Formatting.Display]::Text(') -and -not $_.StartsWith('[HealthwatchPolicy.Formatting.Display]::Cell(') -and -not $_.StartsWith('[HealthwatchPolicy.Formatting.Display]::Lines(') } | Should -BeNullOrEmpty
+        [HealthwatchPolicy.Formatting.Display]::Lines(@("a`e[31mb", $null, '', "c`u{202E}d")) | Should -BeExactly "a␛[31mb`n$([HealthwatchPolicy.Formatting.Display]::Text("c`u{202E}d"))"
+        # A custom view (Test-HwAuditLog -Detailed, decision 0163) shows values only through Display::Text.
+        foreach ($custom in @($xml.SelectNodes('//CustomControl//ScriptBlock') | ForEach-Object InnerText)) {
+            $custom | Should -Match '\$d = \[HealthwatchPolicy\.Formatting\.Display\]'
+            $all = [regex]::Matches($custom, '\$_\.').Count
+            $shown = [regex]::Matches($custom, '\$d::Text\(\$_\.').Count
+            $tested = [regex]::Matches($custom, '(if \(|-not )\$_\.').Count
+            $all | Should -Be ($shown + $tested) -Because 'every value shown goes through Display::Text; the others are only tested'
+        }
         # every type with a table view also has a list view, so Format-List is neutralised too
         $listed = @($xml.SelectNodes('//View[ListControl]/ViewSelectedBy/TypeName') | ForEach-Object InnerText)
         foreach ($type in @($xml.SelectNodes('//View[TableControl]/ViewSelectedBy/TypeName') | ForEach-Object InnerText)) {

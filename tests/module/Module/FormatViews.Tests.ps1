@@ -145,4 +145,28 @@ Describe 'Format views read at 80 and 120 columns (issue 14)' -Tag 'Format' {
         $list | Should -Match ("Witness\s+: " + [regex]::Escape($result.Witness))
         $list | Should -Match 'MirrorLocation\s+: '
     }
+
+    It 'list views at <_> columns show each element of a collection (addresses, ids, rule counts, platforms) whole on a line of its own (decision 0164)' -ForEach 80, 120 {
+        $width = $_
+        Connect-HwTestSample | Out-Null
+        Start-HwAccessReview -Confirm:$false | Out-Null
+        $review = Get-HwAccessReview
+        $summary = Get-HwComplianceReport -Summary
+        $policy = Get-HwPolicy
+        $account = Get-HwOfficialAccount -Name instagram-healthwatchsefton
+        $cases = @(
+            @{ Object = $review; Expected = @($review.Reviewers) }
+            @{ Object = $summary; Expected = @($summary.Rules | Where-Object Count | ForEach-Object { '{0}={1}' -f $_.RuleId, $_.Count }) }
+            @{ Object = $policy; Expected = @($policy.Scope.Platforms) + @($policy.Scope.Covers) }
+            @{ Object = $account; Expected = @($account.Posters) }
+        )
+        foreach ($case in $cases) {
+            $case.Expected.Count | Should -BeGreaterThan 1 -Because 'the case has a collection to show'
+            $lines = @((($case.Object | Format-List | Out-String -Width $width) -split "\r?\n") | ForEach-Object { $_.TrimEnd() })
+            # Each element is the whole value part of one line ("Label : x" or the continuation "          x").
+            $values = @($lines | ForEach-Object { if ($_ -match '^\S[^:]*? : (.*)$') { $Matches[1] } else { $_.Trim() } })
+            foreach ($e in $case.Expected) { $values | Should -Contain $e -Because ($lines -join "`n") }
+            foreach ($line in $lines) { $line.Length | Should -BeLessOrEqual $width -Because "'$line'" }
+        }
+    }
 }
