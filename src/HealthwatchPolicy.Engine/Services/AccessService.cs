@@ -95,10 +95,33 @@ public sealed class AccessService
         bool changed = account.PosterIds.Contains(memberId, StringComparer.OrdinalIgnoreCase)
                        && WriteAheadIntent.ChangeMembership(_session, JournalActions.PostingAccessRevoked, account.Name, name,
                            account.GroupId, memberId, member: false, reason);
+        if (!changed)
+            changed = RecordRevokedDuringPause(account, memberId, name, reason);
         PostingAccess access = user is null
             ? new PostingAccess(account.Name, account.Platform, name, null, null, null, null, null, changed ? "Revoked" : "NotGranted")
             : ToAccess(account, user, changed ? "Revoked" : "NotGranted");
         return new AccessOutcome(access, changed, Array.Empty<PolicyRefusal>());
+    }
+
+    /// <summary>
+    /// A revocation while the account is paused, of someone the pause took off it: there is no membership to remove, but
+    /// the decision is journaled (<c>PostingAccessRevoked</c> with <c>duringPause: true</c>) so Resume-HwPosting does not
+    /// restore them (docs/decisions/0177). False (nothing journaled) when the account is not paused, the person was not
+    /// removed by the pause, or their revocation is already the journal's last word.
+    /// </summary>
+    private bool RecordRevokedDuringPause(OfficialAccount account, string memberId, string name, string reason)
+    {
+        PostingPause? pause = new LifecycleStore(_session.State).Read().PauseOf(account.Name);
+        if (pause is null || !pause.Removed.Any(r => string.Equals(r.Id, memberId, StringComparison.OrdinalIgnoreCase)))
+            return false;
+        IReadOnlyList<JournalEntry> journal = _session.Journal.ReadReadable();
+        AuthorisedPostersCheck.LastAccessWords(journal, JournalIntents.Read(journal), skipPauseRemovals: true)
+            .TryGetValue((account.Name.ToLowerInvariant(), name.ToLowerInvariant()), out JournalEntry? last);
+        if (last is { Action: JournalActions.PostingAccessRevoked })
+            return false;
+        _session.Record(JournalActions.PostingAccessRevoked, account.Name, name, reason, new() { ["member"] = false },
+            new() { ["member"] = false, ["duringPause"] = true, ["userId"] = memberId });
+        return true;
     }
 
     /// <summary>Graph will not change a mail-enabled group's members: say so before asking it (docs/decisions/0090).</summary>

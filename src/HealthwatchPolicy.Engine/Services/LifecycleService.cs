@@ -257,6 +257,9 @@ public sealed class LifecycleService
         if (pauses.Count == 0)
             return results;
         LifecycleState state = store.Read();
+        IReadOnlyList<JournalEntry> journal = _session.Journal.ReadReadable();
+        // What was on record for each person before the pause (the pause's own removals do not count), as HW-AUT-001 decides it.
+        Dictionary<(string Account, string User), JournalEntry> onRecord = AuthorisedPostersCheck.LastAccessWords(journal, JournalIntents.Read(journal), skipPauseRemovals: true);
         PosterFacts facts = ReadFacts(pauses.SelectMany(p => p.Removed.Select(r => r.Id)).Distinct(StringComparer.OrdinalIgnoreCase).ToList(), PosterFactKinds.LeaveDate);
         foreach (PostingPause pause in pauses)
         {
@@ -274,7 +277,12 @@ public sealed class LifecycleService
                 string? why = null;
                 if (!already)
                 {
-                    if (LifecycleRules.Evaluate(_session.Policy, pause.Account, p.Id, user, leave, state.ExpiryOf(pause.Account, p.Id), Now) is { } no)
+                    onRecord.TryGetValue((pause.Account.ToLowerInvariant(), p.User.ToLowerInvariant()), out JournalEntry? last);
+                    if (last is null)
+                        why = $"no grant on record: they were put on '{pause.Account}' outside the module (HW-AUT-001 before the pause), so the pause does not give them access back. If they should post, Grant-HwPostingAccess -Account {pause.Account} -User {p.User} with a reason.";
+                    else if (last.Action == JournalActions.PostingAccessRevoked)
+                        why = $"their access was revoked on {LifecycleRules.Day(last.Time)} by {last.Actor} ({last.Reason}), so it is not restored.";
+                    else if (LifecycleRules.Evaluate(_session.Policy, pause.Account, p.Id, user, leave, state.ExpiryOf(pause.Account, p.Id), Now) is { } no)
                         why = no.Evidence;
                     else
                     {

@@ -3,6 +3,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json.Nodes;
+using HealthwatchPolicy.Engine.Access;
 using HealthwatchPolicy.Engine.Compliance;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Journal;
@@ -199,6 +200,37 @@ public abstract class LifecycleContract : IDisposable
         int afterResume = JournalCount;
         Assert.Empty(Session.Lifecycle.Resume(null, "again"));
         Assert.Equal(afterResume, JournalCount);
+    }
+
+    [Fact]
+    public void Resume_restores_only_posters_whose_access_was_on_record_and_a_revocation_during_the_pause_stands()
+    {
+        OfficialAccount a = NewAccount();
+        Assert.True(Session.Access.Grant(a.Name, TestOrg.Staff1, "r").Changed);
+        Assert.True(Session.Access.Grant(a.Name, TestOrg.Staff3, "r").Changed);
+        Assert.True(Session.Session.Directory.AddMember(a.GroupId, "u-aisha")); // put on outside the module: no grant
+        Assert.Contains(Session.Compliance.Run(), f => f.RuleId == "HW-AUT-001" && f.Subject == TestOrg.Staff2);
+        Session.Lifecycle.Suspend(new[] { a.Name }, "Compromised");
+
+        // a revocation during the pause is a decision on record, journaled once, and Resume honours it
+        int before = JournalCount;
+        AccessOutcome revoked = Session.Access.Revoke(a.Name, TestOrg.Staff3, "Moved to another team");
+        Assert.True(revoked.Changed);
+        Assert.Equal("Revoked", revoked.Access!.Status);
+        JournalEntry entry = Assert.Single(Outcomes().Skip(before));
+        Assert.Equal((JournalActions.PostingAccessRevoked, (string?)TestOrg.Staff3), (entry.Action, entry.User));
+        Assert.False(Session.Access.Revoke(a.Name, TestOrg.Staff3, "again").Changed);
+        Assert.Equal(before + 1, JournalCount);
+
+        before = JournalCount;
+        PostingPauseResult r = Assert.Single(Session.Lifecycle.Resume(null, "Safe again"));
+        Assert.Equal(new[] { TestOrg.Staff1 }, r.Restored);
+        Assert.Contains(r.NotRestored, n => n.StartsWith(TestOrg.Staff2, StringComparison.Ordinal) && n.Contains("no grant on record"));
+        Assert.Contains(r.NotRestored, n => n.StartsWith(TestOrg.Staff3, StringComparison.Ordinal) && n.Contains("revoked") && n.Contains("Moved to another team"));
+        Assert.Equal(new[] { "u-emma" }, Members(a));
+        Assert.Equal(new[] { (JournalActions.PostingAccessGranted, (string?)TestOrg.Staff1), (JournalActions.PostingResumed, null) },
+            Outcomes().Skip(before).Select(e => (e.Action, e.User)));
+        Assert.DoesNotContain(Outcomes(), e => e.Action == JournalActions.PostingAccessGranted && e.User == TestOrg.Staff2);
     }
 
     [Fact]
