@@ -180,9 +180,21 @@ public sealed class LifecycleService
         return outcome.Access is null ? outcome : new AccessOutcome(outcome.Access.WithStatus(outcome.Access.Status, expiry.Until), outcome.Changed, outcome.Refusals);
     }
 
-    /// <summary>As <see cref="Grant"/>, ending <paramref name="duration"/> from now (the session clock); Grant-HwPostingAccess -For.</summary>
-    public AccessOutcome GrantFor(string accountName, string userReference, string reason, TimeSpan duration) =>
-        Grant(accountName, userReference, reason, Now.Add(duration));
+    /// <summary>As <see cref="Grant"/>, ending <paramref name="duration"/> from now (the session clock); Grant-HwPostingAccess -For.
+    /// A duration so long that its end is beyond the calendar (<see cref="TimeSpan.MaxValue"/>) is <c>AccessExpiryInvalid</c>
+    /// like any end beyond <c>lifecycle.maxAccessDays</c>.</summary>
+    public AccessOutcome GrantFor(string accountName, string userReference, string reason, TimeSpan duration)
+    {
+        DateTimeOffset now = Now;
+        if (duration > DateTimeOffset.MaxValue - now)
+        {
+            int max = _session.Policy.Parameters.Lifecycle.MaxAccessDays;
+            throw new HwException(ErrorIds.AccessExpiryInvalid,
+                $"Access for '{Identifiers.Normalise(userReference)}' to '{Identifiers.Normalise(accountName)}' for {duration.TotalDays:0} days would end beyond the calendar, later than the policy allows (lifecycle.maxAccessDays: {max} days, so {LifecycleRules.Day(now.AddDays(max))} at the latest); nothing was changed.",
+                Identifiers.Normalise(userReference), input: "for");
+        }
+        return Grant(accountName, userReference, reason, now.Add(duration < TimeSpan.Zero ? TimeSpan.Zero : duration));
+    }
 
     private static void Restore(LifecycleStore store, PostingExpiry? before, string account, string userId)
     {
