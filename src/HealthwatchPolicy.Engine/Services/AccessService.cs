@@ -154,7 +154,8 @@ public sealed class AccessService
             name, input: "user");
     }
 
-    /// <summary>Who can post where: every poster of every (or the named) active account.</summary>
+    /// <summary>Who can post where: every poster of every (or the named) active account. Status <c>Current</c>, or
+    /// <c>Expired</c> when their time-bound access has ended but the membership is still there (HW-LIF-002).</summary>
     public IEnumerable<PostingAccess> Get(string? accountPattern, string? userPattern)
     {
         accountPattern = Identifiers.NormaliseOptional(accountPattern);
@@ -166,6 +167,7 @@ public sealed class AccessService
                 $"There is no active official account '{accountPattern}' in the register. Get-HwOfficialAccount lists them.", accountPattern);
         Dictionary<string, DirectoryUser> users = register.Users;
         LifecycleState lifecycle = new LifecycleStore(_session.State).Read(); // issue 15: Expires
+        DateTimeOffset now = _session.Clock.GetUtcNow(); // an end that has passed: Expired, until Sync-HwPostingAccess removes it
         foreach (OfficialAccount account in register.Accounts.Where(a => a.IsActive))
         {
             if (accountPattern is not null && !Wildcard.IsMatch(account.Name, accountPattern) && !Wildcard.IsMatch(account.GroupName, accountPattern))
@@ -177,7 +179,7 @@ public sealed class AccessService
                     ? new PostingAccess(account.Name, account.Platform, id, null, null, null, null, null, "Current")
                     : ToAccess(account, user, "Current");
                 if (lifecycle.ExpiryOf(account.Name, id) is { } expiry)
-                    access = access.WithStatus(access.Status, expiry.Until);
+                    access = access.WithStatus(expiry.Until <= now ? "Expired" : access.Status, expiry.Until);
                 if (userPattern is null || Wildcard.IsMatch(access.User, userPattern)
                     || (access.DisplayName is not null && Wildcard.IsMatch(access.DisplayName, userPattern))
                     || Wildcard.IsMatch(id, userPattern))

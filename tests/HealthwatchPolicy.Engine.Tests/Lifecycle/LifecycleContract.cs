@@ -143,6 +143,21 @@ public abstract class LifecycleContract : IDisposable
     }
 
     [Fact]
+    public void Time_bound_access_that_has_ended_shows_Expired_until_the_sync_removes_it()
+    {
+        OfficialAccount a = NewAccount();
+        Assert.True(Session.Lifecycle.Grant(a.Name, TestOrg.Staff1, "Campaign", Clock.UtcNow.AddDays(2)).Changed);
+        Assert.True(Session.Access.Grant(a.Name, TestOrg.Staff3, "Staff").Changed);
+        Assert.Equal(new[] { "Current", "Current" }, Session.Access.Get(a.Name, null).OrderBy(x => x.User).Select(x => x.Status));
+        Clock.UtcNow = Clock.UtcNow.AddDays(3);
+        var shown = Session.Access.Get(a.Name, null).ToDictionary(x => x.User, x => x.Status);
+        Assert.Equal("Expired", shown[TestOrg.Staff1]);
+        Assert.Equal("Current", shown[TestOrg.Staff3]);
+        Session.Lifecycle.Sync();
+        Assert.Equal(new[] { TestOrg.Staff3 }, Session.Access.Get(a.Name, null).Select(x => x.User));
+    }
+
+    [Fact]
     public void The_review_records_and_mails_when_time_bound_access_ends()
     {
         OfficialAccount a = NewAccount();

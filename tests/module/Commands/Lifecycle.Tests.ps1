@@ -158,6 +158,17 @@ Describe 'Grant-HwPostingAccess -Until from a CSV, and -For beyond the calendar'
         $typed.Status | Should -Be 'Extended'
     }
 
+    It 'Get-HwPostingAccess -Account takes several names, as Suspend-HwPosting does; an unknown one is an error for it alone' {
+        $two = @(Get-HwPostingAccess -Account facebook-healthwatchsefton, twitter-hw-sefton)
+        @($two.Account | Sort-Object -Unique) | Should -Be @('facebook-healthwatchsefton', 'twitter-hw-sefton')
+        $two.Count | Should -Be (@(Get-HwPostingAccess -Account facebook-healthwatchsefton).Count + @(Get-HwPostingAccess -Account twitter-hw-sefton).Count)
+        @(Get-HwPostingAccess -Account 'facebook-*', facebook-healthwatchsefton).Count | Should -Be @(Get-HwPostingAccess -Account 'facebook-*').Count
+        $err = $null
+        $some = @(Get-HwPostingAccess -Account no-such-account, twitter-hw-sefton -ErrorVariable err -ErrorAction SilentlyContinue)
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotFound,*'
+        @($some.Account | Sort-Object -Unique) | Should -Be @('twitter-hw-sefton')
+    }
+
     It '-For a span that ends beyond the calendar is AccessExpiryInvalid, not a raw exception' {
         $before = Get-HwPosterSet
         foreach ($span in [TimeSpan]::MaxValue, (New-TimeSpan -Days 10000000)) {
