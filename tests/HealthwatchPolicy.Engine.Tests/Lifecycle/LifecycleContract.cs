@@ -306,6 +306,21 @@ public abstract class LifecycleContract : IDisposable
         Assert.DoesNotContain(findings, f => f.RuleId is "HW-MFA-002" or "HW-SGN-002" or "HW-LIF-005");
     }
 
+    [Fact]
+    public void Email_and_a_Temporary_Access_Pass_are_not_MFA_methods()
+    {
+        Plant("u-emma", "mfaMethods", new JsonArray("email", "temporaryAccessPass"));
+        Plant("u-ben", "mfaMethods", new JsonArray("email", "phone"));
+        Plant("u-aisha", "mfaMethods", new JsonArray("windowsHelloForBusiness"));
+        OfficialAccount a = NewAccount();
+        Assert.True(Session.Access.Grant(a.Name, TestOrg.Staff1, "r").Changed);
+        Assert.True(Session.Access.Grant(a.Name, TestOrg.Staff3, "r").Changed);
+        Assert.True(Session.Access.Grant(a.Name, TestOrg.Staff2, "r").Changed);
+        ComplianceFinding mfa = Assert.Single(Session.Compliance.Run(), f => f.RuleId == "HW-MFA-001");
+        Assert.Equal(TestOrg.Staff1, mfa.Subject);
+        Assert.Contains("not a second factor", mfa.Evidence);
+    }
+
     public virtual void Dispose() => Org.Dispose();
 }
 
