@@ -58,6 +58,10 @@ public sealed class GrantHwPostingAccessCommand : PostingAccessCmdlet
                 Run, "would grant" + ends,
                 r => r is AccessOutcome { Access: { } a } o
                     ? $"'{a.User}' can already post to '{a.Account}'" + string.Concat(o.Warnings.Select(w => "; but " + Refused(w)))
+                    : null,
+                // without -Until/-For, the policy may still end it (lifecycle.timeBoundEmployeeTypes): say when
+                _ => ParameterSetName == "Default" && Session.Lifecycle.DefaultEnd(User) is { } end
+                    ? $"would grant until {end.ToUniversalTime():yyyy-MM-dd HH:mm} UTC (their employee type's access ends after lifecycle.maxAccessDays)"
                     : null))
             return;
         AccessOutcome? outcome = TryRow(Run, Account, User);

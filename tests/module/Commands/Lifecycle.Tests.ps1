@@ -118,8 +118,10 @@ Describe 'Suspend-HwPosting and Resume-HwPosting on the sample, <Adapter>' -Tag 
         Suspend-HwPosting -Account no-such-account -Reason r -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
         $err[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotFound,*'
         Resume-HwPosting -Account facebook-healthwatchsefton -Reason r -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotFound,*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotPaused,*'
         $err[0].Exception.Message | Should -BeLike '*not paused*'
+        Resume-HwPosting -Account no-such-account -Reason r -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotFound,*'
         (Get-HwTestState) | Should -Be $before
     }
 }
