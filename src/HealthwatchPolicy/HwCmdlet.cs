@@ -97,12 +97,12 @@ public abstract class HwCmdlet : PSCmdlet
     /// it is the ordinary ShouldProcess (target, action), so -Confirm asks as before.
     /// </summary>
     internal bool ShouldProcessPlanned(string target, string action, System.Func<object?> change, string wouldDo,
-        System.Func<object?, string?>? unchanged = null)
+        System.Func<object?, string?>? unchanged = null, System.Func<object?, string?>? wouldDoFrom = null)
     {
         if (!WhatIfActive)
             return ShouldProcess(target, action);
         ChangePlan plan = Session.Plan(change);
-        string text = $"{action} for {target}: {Verdict(plan, wouldDo, unchanged)}";
+        string text = $"{action} for {target}: {(plan.WouldChange && plan.Refusal is null && wouldDoFrom?.Invoke(plan.Result) is { } planned ? planned : Verdict(plan, wouldDo, unchanged))}";
         return base.ShouldProcess(Shown(text), Shown(text), Shown(action));
     }
 

@@ -34,7 +34,7 @@ public sealed class PostingAccess
     public bool? Enabled { get; }
     /// <summary>The latest policy version the poster acknowledged.</summary>
     public string? AcknowledgedVersion { get; }
-    /// <summary><c>Granted</c>, <c>AlreadyGranted</c>, <c>Extended</c> (a new end of time-bound access), <c>Revoked</c>, <c>NotGranted</c> or <c>Current</c> (from Get-HwPostingAccess).</summary>
+    /// <summary><c>Granted</c>, <c>AlreadyGranted</c>, <c>Extended</c> (a new end of time-bound access), <c>Revoked</c>, <c>NotGranted</c>, or <c>Current</c> or <c>Expired</c> (time-bound access ended, membership still there) from Get-HwPostingAccess.</summary>
     public string Status { get; }
     /// <summary>When time-bound access ends (UTC; Grant-HwPostingAccess -Until/-For), or null when it does not.</summary>
     public System.DateTimeOffset? Expires { get; private set; }

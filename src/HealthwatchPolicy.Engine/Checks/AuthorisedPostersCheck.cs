@@ -28,10 +28,8 @@ internal sealed class AuthorisedPostersCheck : PolicyCheck
         // time for the same intent (two writers reconciling it on the lock-free shared store) does not count.
         JournalIntents intents = JournalIntents.Read(s.Journal);
         var lastAccessEvent = new Dictionary<(string, string), string>();
-        foreach (JournalEntry e in s.Journal)
-            if (e.Account is not null && e.User is not null && e.Action is JournalActions.PostingAccessGranted or JournalActions.PostingAccessRevoked
-                && !intents.IsDuplicate(e))
-                lastAccessEvent[(e.Account.ToLowerInvariant(), e.User.ToLowerInvariant())] = e.Action;
+        foreach (KeyValuePair<(string, string), JournalEntry> e in LastAccessWords(s.Journal, intents, skipPauseRemovals: false))
+            lastAccessEvent[e.Key] = e.Value.Action;
 
         // Write-ahead intents without an outcome (issue 13, item 4): a process stopped between the intent and its
         // outcome, and no change has run since (each change reconciles first). The report reads, it does not fix.
@@ -70,6 +68,24 @@ internal sealed class AuthorisedPostersCheck : PolicyCheck
                             : $"{poster.UserPrincipalName} is in '{a.GroupName}' but the journal's last word is that their access was revoked.",
                         $"If they should post, grant it through the policy (Revoke-HwPostingAccess, then Grant-HwPostingAccess with a reason); otherwise revoke it.");
             }
+    }
+
+    /// <summary>
+    /// The journal's last word on each (account, user), both lower-cased: the last <c>PostingAccessGranted</c> or
+    /// <c>PostingAccessRevoked</c> outcome (a duplicate outcome of one intent does not count). With
+    /// <paramref name="skipPauseRemovals"/>, the removals Suspend-HwPosting journaled (<c>paused: true</c>) do not count
+    /// either, so Resume-HwPosting sees what was on record for each person before the pause (docs/decisions/0177).
+    /// This is how HW-AUT-001 decides whether a poster's access is on record.
+    /// </summary>
+    internal static Dictionary<(string Account, string User), JournalEntry> LastAccessWords(IEnumerable<JournalEntry> journal, JournalIntents intents, bool skipPauseRemovals)
+    {
+        var last = new Dictionary<(string, string), JournalEntry>();
+        foreach (JournalEntry e in journal)
+            if (e.Account is not null && e.User is not null && e.Action is JournalActions.PostingAccessGranted or JournalActions.PostingAccessRevoked
+                && !intents.IsDuplicate(e)
+                && !(skipPauseRemovals && e.Action == JournalActions.PostingAccessRevoked && JournalIntents.Flag(e.After, "paused") == true))
+                last[(e.Account.ToLowerInvariant(), e.User.ToLowerInvariant())] = e;
+        return last;
     }
 
     /// <summary>What the snapshot's directory says of an open membership intent, in words.</summary>

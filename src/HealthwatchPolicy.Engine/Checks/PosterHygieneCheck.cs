@@ -40,9 +40,9 @@ internal sealed class PosterHygieneCheck : PolicyCheck
                 anyPoster = true;
                 if (!u.AccountEnabled)
                     continue; // a disabled poster is HW-ELG-001 (Critical): asking them to set up MFA or sign in is no next step (decision 0174)
-                if (facts.MfaNotEvaluated is null && facts.MfaMethods.TryGetValue(id, out IReadOnlyList<string>? methods) && methods.Count == 0)
+                if (facts.MfaNotEvaluated is null && facts.MfaMethods.TryGetValue(id, out IReadOnlyList<string>? methods) && !MfaMethodTypes.AnyMfa(methods))
                     yield return Finding(s, NoMfa, a.Name, u.UserPrincipalName,
-                        $"{u.UserPrincipalName} can post to '{a.Name}' but has no MFA method registered (only a password).",
+                        $"{u.UserPrincipalName} can post to '{a.Name}' but has no MFA method registered ({(methods.Count == 0 ? "only a password" : "only a password and " + string.Join(", ", methods) + ", which are not a second factor")}).",
                         $"Ask {u.DisplayName} to register an authenticator app or security key, or Suspend-HwPosting -Account {a.Name} until they have.");
                 if (facts.SignInsNotEvaluated is null && facts.LastSignIns.TryGetValue(id, out DateTimeOffset? last) && last is { } at
                     && (s.Now - at).TotalDays > days)

@@ -110,6 +110,12 @@ public sealed class SavedComplianceReport
         SavedComplianceReport? r;
         try
         {
+            // The shape first (decision 0186): defaults must not stand in for what the file lacks, and a hand-edited
+            // severity, status or repeated finding is not a report.
+            using (JsonDocument doc = JsonDocument.Parse(text))
+                if (SavedReportShape.Problem(doc.RootElement) is { } problem)
+                    throw new HwException(ErrorIds.ReportInvalid,
+                        $"'{source}' is not a valid saved compliance report: {problem}. Save one with Export-HwComplianceReport -Format Json.", source, input: "path");
             r = JsonSerializer.Deserialize<SavedComplianceReport>(text, s_json);
         }
         catch (JsonException ex)

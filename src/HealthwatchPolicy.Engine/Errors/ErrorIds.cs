@@ -248,6 +248,9 @@ public static class ErrorIds
     /// <summary>A grant (or a restore) to an account whose posting is paused (Suspend-HwPosting); the message names the pause.</summary>
     [ErrorKind(HwErrorKind.InvalidOperation)] public const string AccountPaused = nameof(AccountPaused);
 
+    /// <summary>Resume-HwPosting named an active official account whose posting is not paused (an unknown name is <c>AccountNotFound</c>).</summary>
+    [ErrorKind(HwErrorKind.InvalidOperation)] public const string AccountNotPaused = nameof(AccountNotPaused);
+
     /// <summary>Time-bound access that ends in the past or later than the policy's <c>lifecycle.maxAccessDays</c> allows.</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string AccessExpiryInvalid = nameof(AccessExpiryInvalid);
 

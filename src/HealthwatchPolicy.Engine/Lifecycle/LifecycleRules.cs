@@ -13,10 +13,15 @@ namespace HealthwatchPolicy.Engine.Lifecycle;
 /// </summary>
 internal static class LifecycleRules
 {
-    /// <summary>The first reason <paramref name="user"/> (null: not in the directory) should no longer post to <paramref name="account"/>, with the evidence; null when none.</summary>
+    /// <summary>The first reason <paramref name="user"/> (null: not in the directory) should no longer post to <paramref name="account"/>, with the evidence; null when none.
+    /// With <paramref name="removedByPause"/> (Resume-HwPosting) the evidence says they are not given access back, instead of that they can still post.</summary>
     public static (LifecycleReason Reason, string Evidence)? Evaluate(PolicyDocument policy, string account, string memberId, DirectoryUser? user,
-        DateTimeOffset? leaveDate, PostingExpiry? expiry, DateTimeOffset now)
+        DateTimeOffset? leaveDate, PostingExpiry? expiry, DateTimeOffset now, bool removedByPause = false)
     {
+        if (removedByPause)
+            return Evaluate(policy, account, memberId, user, leaveDate, expiry, now) is { } why
+                ? (why.Reason, ForResume(why.Reason, user, memberId, leaveDate, expiry, account) ?? why.Evidence)
+                : null;
         if (user is null)
             return (LifecycleReason.Deleted, $"Object {memberId} is in the posting group of '{account}' but is not a user in the directory (deleted or not a person).");
         if (!user.AccountEnabled)
@@ -30,6 +35,22 @@ internal static class LifecycleRules
         if (!policy.Parameters.EligibleEmployeeTypes.Contains(user.EmployeeType ?? "", StringComparer.OrdinalIgnoreCase))
             return (LifecycleReason.IneligibleType, $"{user.UserPrincipalName} has employee type '{user.EmployeeType ?? "(none)"}', which may not post; they can post to '{account}'.");
         return null;
+    }
+
+    /// <summary>The evidence for someone the pause removed: why their access is not given back.</summary>
+    private static string? ForResume(LifecycleReason reason, DirectoryUser? user, string memberId, DateTimeOffset? leaveDate, PostingExpiry? expiry, string account)
+    {
+        string back = $"so their access to '{account}' is not restored.";
+        return reason switch
+        {
+            LifecycleReason.Deleted => $"Object {memberId} is no longer a user in the directory (deleted or not a person), {back}",
+            LifecycleReason.Disabled => $"{user!.UserPrincipalName} is disabled in the directory, {back}",
+            LifecycleReason.LeaveDate => $"{user!.UserPrincipalName} left on {Day(leaveDate!.Value)} (employeeLeaveDateTime), {back}",
+            LifecycleReason.AccessExpired => $"{user!.UserPrincipalName}'s time-bound access to '{account}' ended on {Day(expiry!.Until)}, {back}",
+            LifecycleReason.Guest => $"{user!.UserPrincipalName} is a guest account (guestsMayPost is false), {back}",
+            LifecycleReason.IneligibleType => $"{user!.UserPrincipalName} has employee type '{user.EmployeeType ?? "(none)"}', which may not post, {back}",
+            _ => null,
+        };
     }
 
     /// <summary>A date for people: <c>2026-11-30 14:00 UTC</c>.</summary>

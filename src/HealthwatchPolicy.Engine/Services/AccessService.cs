@@ -95,10 +95,33 @@ public sealed class AccessService
         bool changed = account.PosterIds.Contains(memberId, StringComparer.OrdinalIgnoreCase)
                        && WriteAheadIntent.ChangeMembership(_session, JournalActions.PostingAccessRevoked, account.Name, name,
                            account.GroupId, memberId, member: false, reason);
+        if (!changed)
+            changed = RecordRevokedDuringPause(account, memberId, name, reason);
         PostingAccess access = user is null
             ? new PostingAccess(account.Name, account.Platform, name, null, null, null, null, null, changed ? "Revoked" : "NotGranted")
             : ToAccess(account, user, changed ? "Revoked" : "NotGranted");
         return new AccessOutcome(access, changed, Array.Empty<PolicyRefusal>());
+    }
+
+    /// <summary>
+    /// A revocation while the account is paused, of someone the pause took off it: there is no membership to remove, but
+    /// the decision is journaled (<c>PostingAccessRevoked</c> with <c>duringPause: true</c>) so Resume-HwPosting does not
+    /// restore them (docs/decisions/0177). False (nothing journaled) when the account is not paused, the person was not
+    /// removed by the pause, or their revocation is already the journal's last word.
+    /// </summary>
+    private bool RecordRevokedDuringPause(OfficialAccount account, string memberId, string name, string reason)
+    {
+        PostingPause? pause = new LifecycleStore(_session.State).Read().PauseOf(account.Name);
+        if (pause is null || !pause.Removed.Any(r => string.Equals(r.Id, memberId, StringComparison.OrdinalIgnoreCase)))
+            return false;
+        IReadOnlyList<JournalEntry> journal = _session.Journal.ReadReadable();
+        AuthorisedPostersCheck.LastAccessWords(journal, JournalIntents.Read(journal), skipPauseRemovals: true)
+            .TryGetValue((account.Name.ToLowerInvariant(), name.ToLowerInvariant()), out JournalEntry? last);
+        if (last is { Action: JournalActions.PostingAccessRevoked })
+            return false;
+        _session.Record(JournalActions.PostingAccessRevoked, account.Name, name, reason, new() { ["member"] = false },
+            new() { ["member"] = false, ["duringPause"] = true, ["userId"] = memberId });
+        return true;
     }
 
     /// <summary>Graph will not change a mail-enabled group's members: say so before asking it (docs/decisions/0090).</summary>
@@ -131,7 +154,8 @@ public sealed class AccessService
             name, input: "user");
     }
 
-    /// <summary>Who can post where: every poster of every (or the named) active account.</summary>
+    /// <summary>Who can post where: every poster of every (or the named) active account. Status <c>Current</c>, or
+    /// <c>Expired</c> when their time-bound access has ended but the membership is still there (HW-LIF-002).</summary>
     public IEnumerable<PostingAccess> Get(string? accountPattern, string? userPattern)
     {
         accountPattern = Identifiers.NormaliseOptional(accountPattern);
@@ -143,6 +167,7 @@ public sealed class AccessService
                 $"There is no active official account '{accountPattern}' in the register. Get-HwOfficialAccount lists them.", accountPattern);
         Dictionary<string, DirectoryUser> users = register.Users;
         LifecycleState lifecycle = new LifecycleStore(_session.State).Read(); // issue 15: Expires
+        DateTimeOffset now = _session.Clock.GetUtcNow(); // an end that has passed: Expired, until Sync-HwPostingAccess removes it
         foreach (OfficialAccount account in register.Accounts.Where(a => a.IsActive))
         {
             if (accountPattern is not null && !Wildcard.IsMatch(account.Name, accountPattern) && !Wildcard.IsMatch(account.GroupName, accountPattern))
@@ -154,7 +179,7 @@ public sealed class AccessService
                     ? new PostingAccess(account.Name, account.Platform, id, null, null, null, null, null, "Current")
                     : ToAccess(account, user, "Current");
                 if (lifecycle.ExpiryOf(account.Name, id) is { } expiry)
-                    access = access.WithStatus(access.Status, expiry.Until);
+                    access = access.WithStatus(expiry.Until <= now ? "Expired" : access.Status, expiry.Until);
                 if (userPattern is null || Wildcard.IsMatch(access.User, userPattern)
                     || (access.DisplayName is not null && Wildcard.IsMatch(access.DisplayName, userPattern))
                     || Wildcard.IsMatch(id, userPattern))

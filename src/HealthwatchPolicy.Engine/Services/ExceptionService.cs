@@ -84,7 +84,8 @@ public sealed class ExceptionService
 
     /// <summary>Makes the exception (after <see cref="Validate"/>'s checks, which throw as described there), journals it as
     /// <c>ComplianceExceptionCreated</c> and returns it. <paramref name="account"/> and <paramref name="subject"/> narrow
-    /// it to findings on that account and about that subject (null: any).</summary>
+    /// it to findings on that account and about that subject (null: any); an account the register does not have (active or
+    /// retired; by register name, posting-group name or id, stored as its register name) is <c>AccountNotFound</c>.</summary>
     public ComplianceException New(string ruleId, string? account, string? subject, string justification, string approvedBy, DateTimeOffset expires)
     {
         account = Identifiers.NormaliseOptional(account);
@@ -93,6 +94,8 @@ public sealed class ExceptionService
         FieldLimits.Check("subject", subject, 256);
         using IDisposable _ = _session.BeginChange();
         (string approver, string rule) = Validate(ruleId, justification, approvedBy, expires);
+        if (account is not null)
+            account = _register.GetAccount(account).Name; // an account the register does not have: AccountNotFound (an exception for it would match nothing)
         (List<ComplianceException> all, int last, string? version) = _store.Read();
         int number = Math.Max(last, all.Select(e => Number(e.Id)).DefaultIfEmpty(0).Max()) + 1;
         var exception = new ComplianceException

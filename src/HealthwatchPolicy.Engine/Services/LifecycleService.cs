@@ -180,9 +180,33 @@ public sealed class LifecycleService
         return outcome.Access is null ? outcome : new AccessOutcome(outcome.Access.WithStatus(outcome.Access.Status, expiry.Until), outcome.Changed, outcome.Refusals);
     }
 
-    /// <summary>As <see cref="Grant"/>, ending <paramref name="duration"/> from now (the session clock); Grant-HwPostingAccess -For.</summary>
-    public AccessOutcome GrantFor(string accountName, string userReference, string reason, TimeSpan duration) =>
-        Grant(accountName, userReference, reason, Now.Add(duration));
+    /// <summary>When a grant to <paramref name="userReference"/> without an end would end by the policy: now plus
+    /// <c>lifecycle.maxAccessDays</c> for an employee type in <c>lifecycle.timeBoundEmployeeTypes</c>, else null (also for
+    /// an unknown user, whose grant is refused anyway). Reads only; Grant-HwPostingAccess -WhatIf says it.</summary>
+    public DateTimeOffset? DefaultEnd(string userReference)
+    {
+        LifecycleParameters p = _session.Policy.Parameters.Lifecycle;
+        DirectoryUser? user = _session.Directory.FindUser(Identifiers.Normalise(userReference));
+        return user is not null && p.TimeBoundEmployeeTypes.Contains(user.EmployeeType ?? "", StringComparer.OrdinalIgnoreCase)
+            ? Now.AddDays(p.MaxAccessDays)
+            : null;
+    }
+
+    /// <summary>As <see cref="Grant"/>, ending <paramref name="duration"/> from now (the session clock); Grant-HwPostingAccess -For.
+    /// A duration so long that its end is beyond the calendar (<see cref="TimeSpan.MaxValue"/>) is <c>AccessExpiryInvalid</c>
+    /// like any end beyond <c>lifecycle.maxAccessDays</c>.</summary>
+    public AccessOutcome GrantFor(string accountName, string userReference, string reason, TimeSpan duration)
+    {
+        DateTimeOffset now = Now;
+        if (duration > DateTimeOffset.MaxValue - now)
+        {
+            int max = _session.Policy.Parameters.Lifecycle.MaxAccessDays;
+            throw new HwException(ErrorIds.AccessExpiryInvalid,
+                $"Access for '{Identifiers.Normalise(userReference)}' to '{Identifiers.Normalise(accountName)}' for {duration.TotalDays:0} days would end beyond the calendar, later than the policy allows (lifecycle.maxAccessDays: {max} days, so {LifecycleRules.Day(now.AddDays(max))} at the latest); nothing was changed.",
+                Identifiers.Normalise(userReference), input: "for");
+        }
+        return Grant(accountName, userReference, reason, now.Add(duration < TimeSpan.Zero ? TimeSpan.Zero : duration));
+    }
 
     private static void Restore(LifecycleStore store, PostingExpiry? before, string account, string userId)
     {
@@ -240,7 +264,8 @@ public sealed class LifecycleService
     /// Resume-HwPosting: for every paused account (or those named), marks the pause <c>Resuming</c>, re-checks each person it
     /// removed against the policy (the grant's checks, their leave date, their time-bound access) and restores those who pass
     /// (each journaled once, <c>PostingAccessGranted</c>); those who fail are not restored and are reported with why. Then the
-    /// pause is removed and <c>PostingResumed</c> journaled. Run again after an interruption it finishes.
+    /// pause is removed and <c>PostingResumed</c> journaled. Run again after an interruption it finishes. A name without
+    /// wildcards is <c>AccountNotFound</c> when no active account has it and <c>AccountNotPaused</c> when it is not paused.
     /// </summary>
     public IReadOnlyList<PostingPauseResult> Resume(IReadOnlyCollection<string>? accountNames, string reason)
     {
@@ -252,11 +277,17 @@ public sealed class LifecycleService
             .Where(p => wanted is null || wanted.Any(w => Wildcard.IsMatch(p.Account, w))).ToList();
         if (wanted is not null)
             foreach (string w in wanted.Where(w => w.IndexOfAny(new[] { '*', '?' }) < 0 && !pauses.Any(p => Wildcard.IsMatch(p.Account, w))))
-                throw new HwException(ErrorIds.AccountNotFound, $"Posting to '{w}' is not paused (no pause is recorded for it); nothing was changed.", w);
+            {
+                Targets(_register.ReadRegister(), new[] { w }).ToList(); // an account that does not exist: AccountNotFound
+                throw new HwException(ErrorIds.AccountNotPaused, $"Posting to '{w}' is not paused (no pause is recorded for it); nothing was changed. Get-HwPostingAccess shows who can post to it.", w);
+            }
         var results = new List<PostingPauseResult>();
         if (pauses.Count == 0)
             return results;
         LifecycleState state = store.Read();
+        IReadOnlyList<JournalEntry> journal = _session.Journal.ReadReadable();
+        // What was on record for each person before the pause (the pause's own removals do not count), as HW-AUT-001 decides it.
+        Dictionary<(string Account, string User), JournalEntry> onRecord = AuthorisedPostersCheck.LastAccessWords(journal, JournalIntents.Read(journal), skipPauseRemovals: true);
         PosterFacts facts = ReadFacts(pauses.SelectMany(p => p.Removed.Select(r => r.Id)).Distinct(StringComparer.OrdinalIgnoreCase).ToList(), PosterFactKinds.LeaveDate);
         foreach (PostingPause pause in pauses)
         {
@@ -274,7 +305,12 @@ public sealed class LifecycleService
                 string? why = null;
                 if (!already)
                 {
-                    if (LifecycleRules.Evaluate(_session.Policy, pause.Account, p.Id, user, leave, state.ExpiryOf(pause.Account, p.Id), Now) is { } no)
+                    onRecord.TryGetValue((pause.Account.ToLowerInvariant(), p.User.ToLowerInvariant()), out JournalEntry? last);
+                    if (last is null)
+                        why = $"no grant on record: they were put on '{pause.Account}' outside the module (HW-AUT-001 before the pause), so the pause does not give them access back. If they should post, Grant-HwPostingAccess -Account {pause.Account} -User {p.User} with a reason.";
+                    else if (last.Action == JournalActions.PostingAccessRevoked)
+                        why = $"their access was revoked on {LifecycleRules.Day(last.Time)} by {last.Actor} ({last.Reason}), so it is not restored.";
+                    else if (LifecycleRules.Evaluate(_session.Policy, pause.Account, p.Id, user, leave, state.ExpiryOf(pause.Account, p.Id), Now, removedByPause: true) is { } no)
                         why = no.Evidence;
                     else
                     {

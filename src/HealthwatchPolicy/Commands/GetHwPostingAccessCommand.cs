@@ -15,7 +15,7 @@ public sealed class GetHwPostingAccessCommand : HwCmdlet
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     [Identifier]
-    public string? Account { get; set; }
+    public string[]? Account { get; set; }
 
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [Alias("UserPrincipalName", "Mail")]
@@ -29,8 +29,17 @@ public sealed class GetHwPostingAccessCommand : HwCmdlet
 
     protected override void ProcessRecord()
     {
-        var access = TryEngine(() => System.Linq.Enumerable.ToList(Session.Access.Get(Account, User)), Account);
-        if (access is not null)
-            WriteObject(access, enumerateCollection: true);
+        // Several accounts (as Suspend-HwPosting and Resume-HwPosting take them): each name on its own, so one that does
+        // not exist is an error for that name and the others are still listed; a poster matched twice is listed once.
+        var seen = new System.Collections.Generic.HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
+        foreach (string? name in Account is { Length: > 0 } names ? names : new string?[] { null })
+        {
+            var access = TryEngine(() => System.Linq.Enumerable.ToList(Session.Access.Get(name, User)), name);
+            if (access is null)
+                continue;
+            foreach (PostingAccess a in access)
+                if (seen.Add(a.Account + "\n" + a.User))
+                    WriteObject(a);
+        }
     }
 }

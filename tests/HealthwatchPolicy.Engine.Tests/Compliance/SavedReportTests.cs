@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -138,6 +139,45 @@ public sealed class SavedReportTests : IDisposable
         SavedComplianceReport now = SavedComplianceReport.Parse(File.ReadAllText(latest), latest);
         Assert.DoesNotContain($"HW-ELG-001|{Facebook}|{Jason}", now.Findings.Select(f => f.Key));
         Assert.Contains($"HW-ELG-001|{Facebook}|{Jason}", now.SeenKeys);
+    }
+
+    [Fact]
+    public void Json_that_is_not_a_valid_saved_report_is_ReportInvalid_naming_the_file_as_the_schema_says()
+    {
+        string valid = Save().ToJson();
+        Assert.True(SavedComplianceReport.Parse(valid, "r.json").Findings.Count > 1);
+        JsonObject Doc() => JsonNode.Parse(valid)!.AsObject();
+        JsonObject First(JsonObject d) => d["findings"]!.AsArray()[0]!.AsObject();
+        var cases = new List<(string Json, string Says)>
+        {
+            ("{\"a\":1}", "'a'"),
+            (With(Doc(), d => d.Remove("kind")), "kind"),
+            (With(Doc(), d => d["findings"] = null), "findings is null"),
+            (With(Doc(), d => d.Remove("seenKeys")), "seenKeys is missing"),
+            (With(Doc(), d => First(d)["severity"] = "Urgent"), "severity 'Urgent'"),
+            (With(Doc(), d => First(d)["status"] = "Closed"), "status 'Closed'"),
+            (With(Doc(), d => First(d)["status"] = "Suppressed"), "names no exception"),
+            (With(Doc(), d => d["findings"]!.AsArray().Add(First(d).DeepClone())), "repeats the key"),
+            (With(Doc(), d => d["summary"]!["result"] = "Maybe"), "summary.result"),
+        };
+        foreach ((string json, string says) in cases)
+        {
+            if (says != "repeats the key") // JSON Schema cannot say "no two findings share a key"; the reader does
+                AssertInvalid(json); // the shipped schema agrees
+            HwException e = Assert.Throws<HwException>(() => SavedComplianceReport.Parse(json, "march.json"));
+            Assert.Equal(ErrorIds.ReportInvalid, e.ErrorId);
+            Assert.Contains("'march.json'", e.Message);
+            Assert.Contains(says, e.Message);
+        }
+        // a property twice (JSON allows it to be written; a saved report never has it)
+        string twice = valid.Replace("\"kind\":", "\"kind\": \"HealthwatchComplianceReport\", \"kind\":");
+        Assert.Contains("'kind' twice", Assert.Throws<HwException>(() => SavedComplianceReport.Parse(twice, "march.json")).Message);
+    }
+
+    private static string With(JsonObject doc, Action<JsonObject> change)
+    {
+        change(doc);
+        return doc.ToJsonString();
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json.Nodes;
+using HealthwatchPolicy.Engine.Access;
 using HealthwatchPolicy.Engine.Compliance;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Journal;
@@ -142,6 +143,21 @@ public abstract class LifecycleContract : IDisposable
     }
 
     [Fact]
+    public void Time_bound_access_that_has_ended_shows_Expired_until_the_sync_removes_it()
+    {
+        OfficialAccount a = NewAccount();
+        Assert.True(Session.Lifecycle.Grant(a.Name, TestOrg.Staff1, "Campaign", Clock.UtcNow.AddDays(2)).Changed);
+        Assert.True(Session.Access.Grant(a.Name, TestOrg.Staff3, "Staff").Changed);
+        Assert.Equal(new[] { "Current", "Current" }, Session.Access.Get(a.Name, null).OrderBy(x => x.User).Select(x => x.Status));
+        Clock.UtcNow = Clock.UtcNow.AddDays(3);
+        var shown = Session.Access.Get(a.Name, null).ToDictionary(x => x.User, x => x.Status);
+        Assert.Equal("Expired", shown[TestOrg.Staff1]);
+        Assert.Equal("Current", shown[TestOrg.Staff3]);
+        Session.Lifecycle.Sync();
+        Assert.Equal(new[] { TestOrg.Staff3 }, Session.Access.Get(a.Name, null).Select(x => x.User));
+    }
+
+    [Fact]
     public void The_review_records_and_mails_when_time_bound_access_ends()
     {
         OfficialAccount a = NewAccount();
@@ -202,6 +218,37 @@ public abstract class LifecycleContract : IDisposable
     }
 
     [Fact]
+    public void Resume_restores_only_posters_whose_access_was_on_record_and_a_revocation_during_the_pause_stands()
+    {
+        OfficialAccount a = NewAccount();
+        Assert.True(Session.Access.Grant(a.Name, TestOrg.Staff1, "r").Changed);
+        Assert.True(Session.Access.Grant(a.Name, TestOrg.Staff3, "r").Changed);
+        Assert.True(Session.Session.Directory.AddMember(a.GroupId, "u-aisha")); // put on outside the module: no grant
+        Assert.Contains(Session.Compliance.Run(), f => f.RuleId == "HW-AUT-001" && f.Subject == TestOrg.Staff2);
+        Session.Lifecycle.Suspend(new[] { a.Name }, "Compromised");
+
+        // a revocation during the pause is a decision on record, journaled once, and Resume honours it
+        int before = JournalCount;
+        AccessOutcome revoked = Session.Access.Revoke(a.Name, TestOrg.Staff3, "Moved to another team");
+        Assert.True(revoked.Changed);
+        Assert.Equal("Revoked", revoked.Access!.Status);
+        JournalEntry entry = Assert.Single(Outcomes().Skip(before));
+        Assert.Equal((JournalActions.PostingAccessRevoked, (string?)TestOrg.Staff3), (entry.Action, entry.User));
+        Assert.False(Session.Access.Revoke(a.Name, TestOrg.Staff3, "again").Changed);
+        Assert.Equal(before + 1, JournalCount);
+
+        before = JournalCount;
+        PostingPauseResult r = Assert.Single(Session.Lifecycle.Resume(null, "Safe again"));
+        Assert.Equal(new[] { TestOrg.Staff1 }, r.Restored);
+        Assert.Contains(r.NotRestored, n => n.StartsWith(TestOrg.Staff2, StringComparison.Ordinal) && n.Contains("no grant on record"));
+        Assert.Contains(r.NotRestored, n => n.StartsWith(TestOrg.Staff3, StringComparison.Ordinal) && n.Contains("revoked") && n.Contains("Moved to another team"));
+        Assert.Equal(new[] { "u-emma" }, Members(a));
+        Assert.Equal(new[] { (JournalActions.PostingAccessGranted, (string?)TestOrg.Staff1), (JournalActions.PostingResumed, null) },
+            Outcomes().Skip(before).Select(e => (e.Action, e.User)));
+        Assert.DoesNotContain(Outcomes(), e => e.Action == JournalActions.PostingAccessGranted && e.User == TestOrg.Staff2);
+    }
+
+    [Fact]
     public void An_interrupted_suspend_is_finished_by_running_it_again()
     {
         OfficialAccount a = NewAccount();
@@ -257,6 +304,21 @@ public abstract class LifecycleContract : IDisposable
         ComplianceFinding idle = Assert.Single(findings, f => f.RuleId == "HW-SGN-001");
         Assert.Equal(TestOrg.Staff3, idle.Subject);
         Assert.DoesNotContain(findings, f => f.RuleId is "HW-MFA-002" or "HW-SGN-002" or "HW-LIF-005");
+    }
+
+    [Fact]
+    public void Email_and_a_Temporary_Access_Pass_are_not_MFA_methods()
+    {
+        Plant("u-emma", "mfaMethods", new JsonArray("email", "temporaryAccessPass"));
+        Plant("u-ben", "mfaMethods", new JsonArray("email", "phone"));
+        Plant("u-aisha", "mfaMethods", new JsonArray("windowsHelloForBusiness"));
+        OfficialAccount a = NewAccount();
+        Assert.True(Session.Access.Grant(a.Name, TestOrg.Staff1, "r").Changed);
+        Assert.True(Session.Access.Grant(a.Name, TestOrg.Staff3, "r").Changed);
+        Assert.True(Session.Access.Grant(a.Name, TestOrg.Staff2, "r").Changed);
+        ComplianceFinding mfa = Assert.Single(Session.Compliance.Run(), f => f.RuleId == "HW-MFA-001");
+        Assert.Equal(TestOrg.Staff1, mfa.Subject);
+        Assert.Contains("not a second factor", mfa.Evidence);
     }
 
     public virtual void Dispose() => Org.Dispose();

@@ -44,6 +44,13 @@ Describe 'New-, Get- and Remove-HwComplianceException' -Tag 'Compliance' {
         @(Get-HwComplianceException).Count | Should -Be 0
     }
 
+    It 'refuses an account the register does not have with AccountNotFound, and writes nothing' {
+        New-HwComplianceException -RuleId HW-LIM-001 -Account nope -Justification 'j' -ApprovedBy $manager `
+            -Expires ([DateTime]::UtcNow.AddMonths(1)) -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -Be 'AccountNotFound,HealthwatchPolicy.Commands.NewHwComplianceExceptionCommand'
+        @(Get-HwComplianceException).Count | Should -Be 0
+    }
+
     It 'refuses an approver without the policy''s role with ExceptionApproverNotInRole naming -ApprovedBy, also under -WhatIf' {
         New-HwTestException -ApprovedBy daniel.okafor@hwsefton.example -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
         $err[0].FullyQualifiedErrorId | Should -Be 'ExceptionApproverNotInRole,HealthwatchPolicy.Commands.NewHwComplianceExceptionCommand'
@@ -147,6 +154,14 @@ Describe 'Saved reports, Compare-HwComplianceReport and the action plan' -Tag 'C
         Compare-HwComplianceReport -ReferenceReport $bad -ErrorAction SilentlyContinue -ErrorVariable err
         $err[0].FullyQualifiedErrorId | Should -Be 'ReportInvalid,HealthwatchPolicy.Commands.CompareHwComplianceReportCommand'
         $err[0].ErrorDetails.Message | Should -BeLike '-ReferenceReport:*'
+        foreach ($text in '{"a":1}', '{"kind":"HealthwatchComplianceReport","schemaVersion":1,"findings":null}') {
+            $text | Set-Content $bad
+            $err = $null
+            $changes = @(Compare-HwComplianceReport -ReferenceReport $bad -ErrorAction SilentlyContinue -ErrorVariable err)
+            $changes.Count | Should -Be 0
+            $err[0].FullyQualifiedErrorId | Should -Be 'ReportInvalid,HealthwatchPolicy.Commands.CompareHwComplianceReportCommand'
+            $err[0].ErrorDetails.Message | Should -BeLike "*bad.json*not a valid saved compliance report*"
+        }
         { Export-HwComplianceReport -Path (Join-Path $TestDrive 'x.html') -Previous $bad } | Should -Throw -ErrorId 'ReportInvalid,HealthwatchPolicy.Commands.ExportHwComplianceReportCommand'
     }
 

@@ -103,6 +103,11 @@ Describe 'Suspend-HwPosting and Resume-HwPosting on the sample, <Adapter>' -Tag 
         ($resumed.NotRestored -join "`n") | Should -Match 'jason\.turner@hwsefton\.example'
         ($resumed.NotRestored -join "`n") | Should -Match 'graham\.pritchard@hwsefton\.example'
         ($resumed.NotRestored -join "`n") | Should -Match 'patricia\.walsh@hwsefton\.example'
+        # planted case (f): put on twitter-hw-sefton in the admin centre, no grant in the journal: the pause does not
+        # launder him into a grant on record (decision 0177)
+        ($resumed.NotRestored -join "`n") | Should -Match 'tom\.gallagher@hwsefton\.example: no grant on record'
+        $restored | Should -Not -Contain 'twitter-hw-sefton tom.gallagher@hwsefton.example'
+        @(Get-HwAuditLog -Action PostingAccessGranted | Where-Object User -EQ 'tom.gallagher@hwsefton.example').Count | Should -Be 0
         @(Get-HwAuditLog -Action PostingPaused).Count | Should -Be $paused.Count
         @(Get-HwAuditLog -Action PostingResumed).Count | Should -Be $resumed.Count
     }
@@ -113,9 +118,68 @@ Describe 'Suspend-HwPosting and Resume-HwPosting on the sample, <Adapter>' -Tag 
         Suspend-HwPosting -Account no-such-account -Reason r -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
         $err[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotFound,*'
         Resume-HwPosting -Account facebook-healthwatchsefton -Reason r -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotFound,*'
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotPaused,*'
         $err[0].Exception.Message | Should -BeLike '*not paused*'
+        Resume-HwPosting -Account no-such-account -Reason r -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotFound,*'
         (Get-HwTestState) | Should -Be $before
+    }
+}
+
+Describe 'Grant-HwPostingAccess -Until from a CSV, and -For beyond the calendar' -Tag 'Lifecycle' {
+    BeforeEach { Connect-HwTestSample | Out-Null }
+
+    It 'refuses an Until that is not a date or reads both ways as day/month, naming the row, and grants nothing; ISO 8601 and DateTime work' {
+        $csv = Join-Path $TestDrive 'grants.csv'
+        $account = 'facebook-seftonyounglisteners'
+        $iso = (Get-Date).AddDays(30).ToString('yyyy-MM-dd')
+        @(
+            [pscustomobject]@{ Account = $account; User = 'rebecca.lloyd@hwsefton.example'; Reason = 'Campaign'; Until = '31/01/2027' }
+            [pscustomobject]@{ Account = $account; User = 'rebecca.lloyd@hwsefton.example'; Reason = 'Campaign'; Until = '01/02/2027' }
+            [pscustomobject]@{ Account = $account; User = 'daniel.okafor@hwsefton.example'; Reason = 'Campaign'; Until = 'soon' }
+        ) | Export-Csv -Path $csv -NoTypeInformation
+        $before = Get-HwPosterSet
+        $entries = @(Get-HwAuditLog).Count
+        $err = $null
+        $out = @(Import-Csv $csv | Grant-HwPostingAccess -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue)
+        $out.Count | Should -Be 0
+        @($err).Count | Should -Be 3
+        $err | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'AccessExpiryInvalid,*' }
+        $err[0].Exception.Message | Should -BeLike "*'31/01/2027'*rebecca.lloyd@hwsefton.example*$account*yyyy-MM-dd*"
+        $err[1].Exception.Message | Should -BeLike "*'01/02/2027'*day/month*yyyy-MM-dd*"
+        $err[2].Exception.Message | Should -BeLike "*'soon'*daniel.okafor@hwsefton.example*not a date*"
+        (Get-HwPosterSet) | Should -Be $before
+        @(Get-HwAuditLog).Count | Should -Be $entries
+
+        @([pscustomobject]@{ Account = $account; User = 'rebecca.lloyd@hwsefton.example'; Reason = 'Campaign'; Until = $iso }) |
+            Export-Csv -Path $csv -NoTypeInformation
+        $granted = Import-Csv $csv | Grant-HwPostingAccess -Confirm:$false
+        $granted.Status | Should -Be 'Granted'
+        $granted.Expires.ToString('yyyy-MM-dd') | Should -Be ([datetimeoffset]::new([datetime]::ParseExact($iso, 'yyyy-MM-dd', $null))).UtcDateTime.ToString('yyyy-MM-dd')
+        $typed = Grant-HwPostingAccess -Account $account -User rebecca.lloyd@hwsefton.example -Reason 'Longer' -Until (Get-Date).AddDays(40) -Confirm:$false
+        $typed.Status | Should -Be 'Extended'
+    }
+
+    It 'Get-HwPostingAccess -Account takes several names, as Suspend-HwPosting does; an unknown one is an error for it alone' {
+        $two = @(Get-HwPostingAccess -Account facebook-healthwatchsefton, twitter-hw-sefton)
+        @($two.Account | Sort-Object -Unique) | Should -Be @('facebook-healthwatchsefton', 'twitter-hw-sefton')
+        $two.Count | Should -Be (@(Get-HwPostingAccess -Account facebook-healthwatchsefton).Count + @(Get-HwPostingAccess -Account twitter-hw-sefton).Count)
+        @(Get-HwPostingAccess -Account 'facebook-*', facebook-healthwatchsefton).Count | Should -Be @(Get-HwPostingAccess -Account 'facebook-*').Count
+        $err = $null
+        $some = @(Get-HwPostingAccess -Account no-such-account, twitter-hw-sefton -ErrorVariable err -ErrorAction SilentlyContinue)
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'AccountNotFound,*'
+        @($some.Account | Sort-Object -Unique) | Should -Be @('twitter-hw-sefton')
+    }
+
+    It '-For a span that ends beyond the calendar is AccessExpiryInvalid, not a raw exception' {
+        $before = Get-HwPosterSet
+        foreach ($span in [TimeSpan]::MaxValue, (New-TimeSpan -Days 10000000)) {
+            $err = $null
+            Grant-HwPostingAccess -Account facebook-seftonyounglisteners -User rebecca.lloyd@hwsefton.example -Reason r -For $span -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'AccessExpiryInvalid,*'
+            $err[0].Exception.Message | Should -BeLike '*maxAccessDays*'
+        }
+        (Get-HwPosterSet) | Should -Be $before
     }
 }
 

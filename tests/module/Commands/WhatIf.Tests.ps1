@@ -57,6 +57,19 @@ Grant-HwPostingAccess -Account facebook-healthwatchsefton -User jason.turner@hws
         Assert-NothingWritten $out
     }
 
+    It 'Grant-HwPostingAccess -WhatIf without -Until says when a volunteer''s access would end by the policy' {
+        $out = Invoke-HwWhatIf @'
+Grant-HwPostingAccess -Account twitter-hw-sefton -User dev.patel@hwsefton.example -Reason 'Placement' -WhatIf
+Grant-HwPostingAccess -Account twitter-hw-sefton -User nadia.khan@hwsefton.example -Reason 'Staff' -WhatIf
+'@
+        $what = @($out | Where-Object { $_ -like 'What if:*' })
+        $what.Count | Should -Be 2 -Because ($out -join "`n")
+        $end = [DateTimeOffset]::UtcNow.AddDays(180).ToString('yyyy-MM-dd')
+        $what[0] | Should -BeLike "What if: Grant posting access for 'dev.patel@hwsefton.example' on official account 'twitter-hw-sefton': would grant until $end * UTC (*lifecycle.maxAccessDays)"
+        $what[1] | Should -BeLike "*'nadia.khan@hwsefton.example'*: would grant"
+        Assert-NothingWritten $out
+    }
+
     It 'every change cmdlet where a check can refuse says so under -WhatIf, and writes nothing' {
         $out = Invoke-HwWhatIf @'
 New-HwOfficialAccount -Platform Facebook -Handle NewPage -Owner kate.singleton@hwsefton.example -ConsentBy kate.singleton@hwsefton.example -Reason 'New page' -WhatIf
