@@ -11,40 +11,16 @@ namespace HealthwatchPolicy.Commands;
 /// <summary>Issue 15: ends a pause: restores the people it removed, each re-checked against the policy.</summary>
 [Cmdlet(VerbsLifecycle.Resume, "HwPosting", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PostingPauseResult))]
-public sealed class ResumeHwPostingCommand : HwCmdlet
+public sealed class ResumeHwPostingCommand : PostingPauseCmdlet
 {
-    /// <summary>The paused accounts to resume (register names, wildcards allowed); every paused account when left out.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("AccountName", "Name")]
-    [ArgumentCompleter(typeof(OfficialAccountCompleter))]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    [Identifier]
-    public string[]? Account { get; set; }
-
-    /// <summary>Why posting may resume (journaled with each restoration).</summary>
-    [Parameter(Mandatory = true)]
-    [ValidateNotNullOrEmpty]
-    public string Reason { get; set; } = "";
-
-    private readonly List<string> _accounts = new();
-
-    protected override void BeginProcessing() => _ = Session;
-
-    protected override void ProcessRecord()
-    {
-        if (Account is not null)
-            _accounts.AddRange(Account);
-    }
-
     protected override void EndProcessing()
     {
         LifecycleState? state = TryEngine(() => Session.Lifecycle.ReadState(), null);
         if (state is null)
             return;
         List<PostingPause> pauses = state.Pauses
-            .Where(p => _accounts.Count == 0 || _accounts.Any(a => Wildcard.IsMatch(p.Account, a.Trim()))).ToList();
-        foreach (string missing in _accounts.Where(a => a.IndexOfAny(new[] { '*', '?' }) < 0 && !pauses.Any(p => Wildcard.IsMatch(p.Account, a.Trim()))))
+            .Where(p => Accounts.Count == 0 || Accounts.Any(a => Wildcard.IsMatch(p.Account, a.Trim()))).ToList();
+        foreach (string missing in Accounts.Where(a => a.IndexOfAny(new[] { '*', '?' }) < 0 && !pauses.Any(p => Wildcard.IsMatch(p.Account, a.Trim()))))
             TryEngine(() => Session.Lifecycle.Resume(new[] { missing }, Reason), missing); // AccountNotFound: not paused
         var approved = new List<string>();
         foreach (PostingPause p in pauses)

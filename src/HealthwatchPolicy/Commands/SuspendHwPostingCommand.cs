@@ -11,38 +11,14 @@ namespace HealthwatchPolicy.Commands;
 /// <summary>Issue 15: pauses posting: removes the posters of every (or the named) active account, recording exactly who.</summary>
 [Cmdlet(VerbsLifecycle.Suspend, "HwPosting", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(PostingPauseResult))]
-public sealed class SuspendHwPostingCommand : HwCmdlet
+public sealed class SuspendHwPostingCommand : PostingPauseCmdlet
 {
-    /// <summary>The accounts to pause (register names, wildcards allowed); every active account when left out.</summary>
-    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("AccountName", "Name")]
-    [ArgumentCompleter(typeof(OfficialAccountCompleter))]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    [Identifier]
-    public string[]? Account { get; set; }
-
-    /// <summary>Why posting is paused (journaled, and named by every grant refused during the pause).</summary>
-    [Parameter(Mandatory = true)]
-    [ValidateNotNullOrEmpty]
-    public string Reason { get; set; } = "";
-
-    private readonly List<string> _accounts = new();
-
-    protected override void BeginProcessing() => _ = Session;
-
-    protected override void ProcessRecord()
-    {
-        if (Account is not null)
-            _accounts.AddRange(Account);
-    }
-
     protected override void EndProcessing()
     {
         // Say exactly who would be removed from which account, one confirmation per account.
-        List<PostingAccess>? current = TryEngine(() => _accounts.Count == 0
+        List<PostingAccess>? current = TryEngine(() => Accounts.Count == 0
             ? Session.Access.Get(null, null).ToList()
-            : _accounts.SelectMany(a => Session.Access.Get(a, null)).ToList(), null);
+            : Accounts.SelectMany(a => Session.Access.Get(a, null)).ToList(), null);
         if (current is null)
             return;
         // Every active account named (an account without posters is paused too: no grant until the pause ends); a name
@@ -50,10 +26,10 @@ public sealed class SuspendHwPostingCommand : HwCmdlet
         List<string>? active = TryEngine(() => Session.Register.GetAccounts().Select(a => a.Name).ToList(), null);
         if (active is null)
             return;
-        List<string> names = _accounts.Count == 0
+        List<string> names = Accounts.Count == 0
             ? active
-            : active.Where(n => _accounts.Any(a => global::HealthwatchPolicy.Engine.Policy.Wildcard.IsMatch(n, a)))
-                .Concat(_accounts.Where(a => a.IndexOfAny(new[] { '*', '?' }) < 0 && !active.Any(n => string.Equals(n, a, System.StringComparison.OrdinalIgnoreCase))))
+            : active.Where(n => Accounts.Any(a => global::HealthwatchPolicy.Engine.Policy.Wildcard.IsMatch(n, a)))
+                .Concat(Accounts.Where(a => a.IndexOfAny(new[] { '*', '?' }) < 0 && !active.Any(n => string.Equals(n, a, System.StringComparison.OrdinalIgnoreCase))))
                 .Distinct(System.StringComparer.OrdinalIgnoreCase).ToList();
         var approved = new List<string>();
         foreach (string name in names)
