@@ -186,7 +186,10 @@ public sealed class HwEngine
         IStateJournal journal = state.Journal(HwSession.JournalName);
         // The head's second home, outside the state folder (docs/decisions/0130-witnesses-and-a-head-mirror.md).
         var mirror = LocalJournalMirror.For(journal.Location, HeadMirrorFolder);
-        _session = new HwServices(new HwSession(connection, directory, state, new FileJournal(journal, c, mirror), policy, c));
+        var fileJournal = new FileJournal(journal, c, mirror);
+        // First use here: a journal with entries and no mirror yet is verified and where it stands recorded (decision 0152).
+        fileJournal.RecordFirstUse();
+        _session = new HwServices(new HwSession(connection, directory, state, fileJournal, policy, c));
         return _session;
     }
 

@@ -22,10 +22,26 @@ internal sealed class JournalIntegrityCheck : PolicyCheck
     {
         if (s.JournalIntegrity is not { IsValid: false } v)
             yield break;
-        yield return Finding(s, JournalDamaged, null, v.Path,
-            $"The journal fails verification at entry {v.FirstBadSequence} (line {v.FirstBadLine}): {v.Problem} "
+        // A document for people (HTML, Markdown, mail) names the journal, not a path on the computer that made it
+        // (decision 0154); Test-HwAuditLog -Detailed keeps the paths (Path, MirrorLocation) for whoever investigates.
+        yield return Finding(s, JournalDamaged, null, Subject,
+            $"The journal fails verification at entry {v.FirstBadSequence} (line {v.FirstBadLine}): {WithoutPaths(v)} "
             + $"The findings that read the journal (HW-AUT-001, HW-REG-002) used the {s.Journal.Count} entries that could be read; no change is made until the journal is put right.",
             "Do not edit the journal. Keep a copy of the state folder, run Test-HwAuditLog -Detailed, and compare with the witnesses in earlier reports and review mails "
             + "(Test-HwAuditLog -Witness). A torn final line only (a write cut short) is removed by Repair-HwAuditLog; anything else is tampering or a lost file: restore the journal from a backup that verifies.");
+    }
+
+    /// <summary>The finding's subject: what it is, not where it is stored.</summary>
+    internal const string Subject = "the audit journal";
+
+    /// <summary>The problem as Verify words it, with the journal's and the head mirror's locations left out (they are
+    /// quoted there as <c>'…'</c> after "journal" and "head mirror").</summary>
+    internal static string WithoutPaths(JournalVerification v)
+    {
+        string text = v.Problem ?? "";
+        foreach (string? location in new[] { v.MirrorLocation, v.Path })
+            if (!string.IsNullOrEmpty(location))
+                text = text.Replace(" '" + location + "'", "").Replace(location, "(its location)");
+        return text;
     }
 }

@@ -150,6 +150,11 @@ internal sealed class FileJournal : IJournal
                 $"'{w}' is not a witness: a witness is '<sequence>:<hash>' (a sequence from 1 and 64 hex digits), as a compliance report or review mail prints it.",
                 w, input: "witness"));
         Walk walk = WalkChain(null, checkTimes: true, marks);
+        // A verification that passes is a point its owner has seen: the mirror moves on to it (never back), so a
+        // journal later rolled back, cut short or rewritten before it is caught for someone who only checked
+        // (decision 0152). A failing one records nothing.
+        if (walk.Problem is null && walk.LastSequence > 0)
+            Advance(new JournalMark(walk.LastSequence, walk.LastHash), walk.Fingerprint);
         var verification = new JournalVerification(Path, walk.Count, walk.BadSequence, walk.BadLine, walk.Problem)
         {
             Witness = walk.LastSequence > 0 ? new JournalMark(walk.LastSequence, walk.LastHash).ToString() : null,
@@ -238,6 +243,51 @@ internal sealed class FileJournal : IJournal
         return state?.Verified;
     }
 
+    /// <summary>
+    /// First use on this computer (or account): a journal with entries whose mirror holds nothing is verified whole,
+    /// and, if it verifies, where it stands is recorded (trust on first use, decision 0152). Nothing is thrown: a
+    /// journal that does not verify is reported by the next check or change.
+    /// </summary>
+    public void RecordFirstUse()
+    {
+        try
+        {
+            if (_mirror is MemoryMirror || _mirror.Read() is not null || _entries.ReadHead().LastEntry is null)
+                return;
+            Verify();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HwException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Moves the mirror's verified point forward to <paramref name="point"/> (never back), keeping a writer's pending
+    /// append past it; read, changed and written as one step where the mirror can lock (the local file), so a check
+    /// running beside a writer of the same account never drops that writer's pending point. A mirror that cannot be
+    /// written is left as it was: a check still reports what it found.
+    /// </summary>
+    private void Advance(JournalMark point, string? fingerprint)
+    {
+        JournalMirrorState? Next(JournalMirrorState? current)
+        {
+            if (current?.Verified is { } verified && verified.Sequence >= point.Sequence)
+                return null;
+            JournalMark? pending = current?.Pending is { } p && p.Sequence > point.Sequence ? p : null;
+            return new JournalMirrorState(point, pending, pending is null ? fingerprint : null);
+        }
+        try
+        {
+            if (_mirror is IUpdatableJournalMirror updatable)
+                updatable.Update(Next);
+            else if (Next(_mirror.Read()) is { } next)
+                _mirror.Write(next);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or HwException)
+        {
+        }
+    }
+
     private string? Fingerprint() => (_entries as IFingerprintedStateJournal)?.Fingerprint();
 
     private string? Mirror(JournalMirrorState state)
@@ -262,6 +312,8 @@ internal sealed class FileJournal : IJournal
         public long? BadSequence;
         public int? BadLine;
         public string? Problem;
+        /// <summary>The store's fingerprint taken before the entries were read (a later change makes it stale, never wrong).</summary>
+        public string? Fingerprint;
     }
 
     /// <summary>
@@ -282,6 +334,7 @@ internal sealed class FileJournal : IJournal
         var pending = new Dictionary<long, JournalMark>();
         foreach (JournalMark w in witnesses)
             pending[w.Sequence] = w;
+        var intents = new IntentRule(partial: start > 1);
         Walk Bad(long seq, int line, string problem)
         {
             walk.BadSequence = seq;
@@ -293,6 +346,7 @@ internal sealed class FileJournal : IJournal
         // The head first, then the entries: writers append an entry before they move the head, so an honest journal
         // read in this order always reaches the head even while others append (a head past the entries is tampering).
         StateJournalHead head = _entries.ReadHead();
+        walk.Fingerprint = Fingerprint();
         List<string> lines = _entries.Read(start).ToList();
         if (skipLastLine && lines.Count > 0)
             lines.RemoveAt(lines.Count - 1);
@@ -319,6 +373,8 @@ internal sealed class FileJournal : IJournal
             if (pending.TryGetValue(entry.Sequence, out JournalMark? witness) && entry.Hash != witness.Hash)
                 return Bad(entry.Sequence, lineNo, $"The chain no longer passes through the witness {witness}: entry {entry.Sequence} has hash {entry.Hash} (the journal was rewritten after the witness was printed).");
             pending.Remove(entry.Sequence);
+            if (intents.Observe(entry) is { } forged)
+                return Bad(entry.Sequence, lineNo, forged);
             if (checkTimes && previousTime is { } before && entry.Time < before - TimeProviderExtensions.ClockSkew)
                 return Bad(entry.Sequence, lineNo,
                     $"Time goes backwards: entry {entry.Sequence} is dated {Stamp(entry.Time)}, {Span(before - entry.Time)} before entry {entry.Sequence - 1} ({Stamp(before)}); "
@@ -343,6 +399,21 @@ internal sealed class FileJournal : IJournal
             return Bad(lastSeq + 1, lineNo + 1, lastSeq == 0
                 ? $"The journal is empty or missing, but the head mirror '{_mirror.Location}' recorded entry {mark.Sequence} (the journal was deleted)."
                 : $"The journal ends at entry {lastSeq}, but the head mirror '{_mirror.Location}' recorded entry {mark.Sequence} (entries were removed from the end).");
+        // A walk from the mirror's point met an outcome whose intent stands before it: the intents are read from the start
+        // (parsed only, their hashes were verified before), which happens only when a point falls between the two.
+        if (intents.NeedsFullPass)
+        {
+            var whole = new IntentRule(partial: false);
+            int n = 0;
+            foreach (string line in _entries.Read(1))
+            {
+                n++;
+                if (Parse(line, n) is not { } entry || entry.Sequence > lastSeq)
+                    break;
+                if (whole.Observe(entry) is { } forged)
+                    return Bad(entry.Sequence, n, forged);
+            }
+        }
         foreach (JournalMark w in pending.Values.OrderBy(w => w.Sequence))
             return Bad(w.Sequence, lineNo + 1, $"The chain no longer passes through the witness {w}: the journal ends at entry {lastSeq} (entries were removed).");
 
@@ -350,26 +421,109 @@ internal sealed class FileJournal : IJournal
         // entries stand with no head or a trailing one; there the head is a convenience and the mirror and witnesses
         // catch removals (docs/decisions/0140). Elsewhere a missing head is tampering.
         bool lockFree = _entries is ILockFreeStateJournal;
-        if (!head.Recorded && lastSeq > 0 && !lockFree)
-            return Bad(lastSeq, lineNo, $"The journal has {lastSeq} entries but no head (the head was deleted).");
-        if (head.Sequence > lastSeq)
-            return Bad(lastSeq + 1, lineNo + 1, head.Sequence == long.MaxValue
-                ? "The journal's head is unreadable (edited)."
-                : $"The journal ends at entry {lastSeq} but its head records entry {head.Sequence} (entries were removed from the end).");
-        if (head.Recorded && lastSeq > 0 && head.Sequence == lastSeq && head.Seal != walk.LastHash)
-            return Bad(lastSeq, lineNo, "The last entry does not match the journal head (edited).");
-        // The head may be one behind its last entry (the head write was lost after the append), chained onto it.
-        // More than one behind: a rolled-back head, except on a store whose appends take no lock (the shared store),
-        // where a head trails while writers append; there the mirror and witnesses catch a rollback.
-        if (head.Recorded && head.Sequence < lastSeq - 1 && !lockFree)
-            return Bad(head.Sequence + 1, lineNo, $"The journal's head records entry {head.Sequence}, {lastSeq - head.Sequence} behind its last entry {lastSeq} (the head was rolled back).");
-        if (head.Recorded && head.Sequence == lastSeq - 1 && head.Seal != (head.Sequence == 0 ? null : walk.LastPrevious))
-            return Bad(head.Sequence, lineNo, $"The journal's head does not match entry {head.Sequence} (edited or rolled back).");
+        (long Seq, int Line, string Text)? HeadProblem(StateJournalHead h, bool movedOn)
+        {
+            if (!h.Recorded && lastSeq > 0 && !lockFree)
+                return (lastSeq, lineNo, $"The journal has {lastSeq} entries but no head (the head was deleted).");
+            if (h.Sequence > lastSeq && !(movedOn && h.Sequence != long.MaxValue))
+                return (lastSeq + 1, lineNo + 1, h.Sequence == long.MaxValue
+                    ? "The journal's head is unreadable (edited)."
+                    : $"The journal ends at entry {lastSeq} but its head records entry {h.Sequence} (entries were removed from the end).");
+            if (h.Recorded && lastSeq > 0 && h.Sequence == lastSeq && h.Seal != walk.LastHash)
+                return (lastSeq, lineNo, "The last entry does not match the journal head (edited).");
+            // The head may be one behind its last entry (the head write was lost after the append), chained onto it.
+            // More than one behind: a rolled-back head, except on a store whose appends take no lock (the shared store),
+            // where a head trails while writers append; there the mirror and witnesses catch a rollback.
+            if (h.Recorded && h.Sequence < lastSeq - 1 && !lockFree)
+                return (h.Sequence + 1, lineNo, $"The journal's head records entry {h.Sequence}, {lastSeq - h.Sequence} behind its last entry {lastSeq} (the head was rolled back).");
+            if (h.Recorded && h.Sequence == lastSeq - 1 && h.Seal != (h.Sequence == 0 ? null : walk.LastPrevious))
+                return (h.Sequence, lineNo, $"The journal's head does not match entry {h.Sequence} (edited or rolled back).");
+            return null;
+        }
+        if (HeadProblem(head, movedOn: false) is { } headProblem)
+        {
+            // The head was read before the entries; a writer appending meanwhile (entry first, then its head) leaves
+            // entries beyond that head, which is not tampering. Read the head again: on the local folder appends are
+            // serialised and bring a trailing head up first (decision 0155), so an honest head read after the entries
+            // is at most one behind the last of them, or past them when more were appended since. A head that did
+            // not move and is still wrong was rolled back, deleted or edited (decision 0151).
+            StateJournalHead again = _entries.ReadHead();
+            bool moved = again.Recorded != head.Recorded || again.Sequence != head.Sequence || !string.Equals(again.Seal, head.Seal, StringComparison.Ordinal);
+            if (!moved || HeadProblem(again, movedOn: again.Sequence > head.Sequence) is not null)
+                return Bad(headProblem.Seq, headProblem.Line, headProblem.Text);
+        }
         // Entries after the mirror's point that chain onto it are growth by another writer of this state folder (another
         // admin, the scheduled job, each with a mirror of its own): accepted, and the caller moves the mirror on. A forged
         // entry appended with a correct hash looks the same to a mirror; witnesses printed earlier catch it when it stands
         // where entries they saw stood (docs/decisions/0130-witnesses-and-a-head-mirror.md).
         return walk;
+    }
+
+    /// <summary>
+    /// Outcomes and their intents (decision 0153): once the journal holds its first <c>ChangeIntended</c> entry, every
+    /// later <c>PostingAccessGranted</c>/<c>PostingAccessRevoked</c> must name in <c>after.intent</c> an earlier
+    /// <c>ChangeIntended</c> for the same account, person and change that no other outcome (reconciled ones, abandoned
+    /// ones included) has claimed. Anything else was forged or written outside the module: the module writes every
+    /// posting-group change through <c>WriteAheadIntent</c>. Entries before the first intent (journals written before
+    /// intents existed) are not held to it. Fed the entries in order; a walk that starts at the mirror's point cannot
+    /// see intents before it and asks for a pass from the start instead of guessing (<see cref="NeedsFullPass"/>).
+    /// </summary>
+    private sealed class IntentRule
+    {
+        private readonly bool _partial;
+        private bool _seenIntent;
+        private readonly Dictionary<string, JournalEntry> _open = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _claimed = new(StringComparer.Ordinal);
+
+        public IntentRule(bool partial) => _partial = partial;
+
+        /// <summary>True when a walk from a point met an outcome it cannot judge without the entries before the point.</summary>
+        public bool NeedsFullPass { get; private set; }
+
+        /// <summary>The problem with <paramref name="e"/>, or null.</summary>
+        public string? Observe(JournalEntry e)
+        {
+            string? id = e.After is null ? null : JournalIntents.IntentId(e);
+            if (e.Action == JournalActions.ChangeIntended)
+            {
+                _seenIntent = true;
+                if (id is not null && !_claimed.Contains(id))
+                    _open[id] = _open.TryGetValue(id, out JournalEntry? first) ? first : e;
+                return null;
+            }
+            if (e.Action is not (JournalActions.PostingAccessGranted or JournalActions.PostingAccessRevoked))
+            {
+                if (id is not null && e.Action is JournalActions.IntentAbandoned or JournalActions.IntentReconciled && _open.Remove(id))
+                    _claimed.Add(id);
+                return null;
+            }
+            if (id is null && !_seenIntent)
+            {
+                NeedsFullPass |= _partial; // before the first intent, or an intent before the walk's start: only the start can tell
+                return null;
+            }
+            if (id is not null && _open.TryGetValue(id, out JournalEntry? intent))
+            {
+                _open.Remove(id);
+                _claimed.Add(id);
+                if (string.Equals(intent.Account, e.Account, StringComparison.OrdinalIgnoreCase)
+                    && string.Equals(intent.User, e.User, StringComparison.OrdinalIgnoreCase)
+                    && JournalIntents.Field(intent.After, "change") == e.Action)
+                    return null;
+                return Forged(e, $"it names the intent of entry {intent.Sequence}, which was for another change ({JournalIntents.Field(intent.After, "change")} for {intent.User} on {intent.Account}).");
+            }
+            if (_partial && id is not null && !_claimed.Contains(id))
+            {
+                NeedsFullPass = true;
+                return null;
+            }
+            return Forged(e, id is null
+                ? "it names no intent, and every posting-access change since the first intent in this journal has one."
+                : $"the intent it names ({id}) is not an earlier ChangeIntended entry, or another outcome already closed it.");
+        }
+
+        private static string Forged(JournalEntry e, string why) =>
+            $"Entry {e.Sequence} ({e.Action} for {e.User} on {e.Account}) is an outcome without its intent (forged or written outside the module): {why}";
     }
 
     private JournalEntry? LastEntry() => _entries.ReadHead().LastEntry is { } line ? Parse(line, 0) : null;

@@ -15,7 +15,7 @@ namespace HealthwatchPolicy.Engine.Local;
 /// (<c>{"journal":"…","sequence":N,"hash":"…"}</c>), by default in LocalApplicationData/HealthwatchPolicy/head-mirrors,
 /// named by a hash of the journal's full path, or in the folder <c>HEALTHWATCHPOLICY_HEAD_MIRROR</c> names.
 /// </summary>
-internal sealed class LocalJournalMirror : IJournalMirror
+internal sealed class LocalJournalMirror : IUpdatableJournalMirror
 {
     /// <summary>The environment variable that names the folder of the mirrors (instead of LocalApplicationData).</summary>
     public const string FolderVariable = "HEALTHWATCHPOLICY_HEAD_MIRROR";
@@ -87,7 +87,39 @@ internal sealed class LocalJournalMirror : IJournalMirror
 
     public void Write(JournalMirrorState state)
     {
+        using FileStream held = Lock();
+        WriteUnlocked(state);
+    }
+
+    public void Update(Func<JournalMirrorState?, JournalMirrorState?> change)
+    {
+        using FileStream held = Lock();
+        if (change(Read()) is { } next)
+            WriteUnlocked(next);
+    }
+
+    /// <summary>The mirror's lock file (<c>&lt;mirror&gt;.lock</c>) held exclusively: every write of this mirror, by any
+    /// process, takes it, so a read-change-write by a check and a writer's pending point never interleave.</summary>
+    private FileStream Lock()
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(Location)!);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(Location + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                // Another process holds it for the few milliseconds a read and a write take: try again shortly.
+                System.Threading.Thread.Sleep(Math.Min(50, 2 + attempt));
+            }
+        }
+    }
+
+    private void WriteUnlocked(JournalMirrorState state)
+    {
         var o = new JsonObject
         {
             ["journal"] = _journal,

@@ -23,6 +23,16 @@ public interface IJournalMirror
     void Write(JournalMirrorState state);
 }
 
+/// <summary>
+/// A head mirror that can read, change and write what it holds as one step (locally under a lock file), so a check that
+/// moves the verified point on never drops the pending append a writer of the same account recorded meanwhile.
+/// </summary>
+public interface IUpdatableJournalMirror : IJournalMirror
+{
+    /// <summary>Reads what the mirror holds, passes it to <paramref name="change"/> and writes what that returns (nothing when it returns null), with no other write in between.</summary>
+    void Update(Func<JournalMirrorState?, JournalMirrorState?> change);
+}
+
 /// <summary>What a head mirror holds: the last verified point, an append under way, and the store's fingerprint when verified.</summary>
 public sealed class JournalMirrorState
 {

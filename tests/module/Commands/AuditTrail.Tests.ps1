@@ -161,4 +161,55 @@ Describe 'The audit trail: witnesses, a head mirror, no change on a broken chain
         Test-HwAuditLog -Witness '45-abc' -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null
         $e[0].FullyQualifiedErrorId | Should -Be 'WitnessInvalid,HealthwatchPolicy.Commands.TestHwAuditLogCommand'
     }
+    It 'catches a forged grant with a correct hash (an outcome without its intent) and keeps HW-AUT-001 meaningful' {
+        $forged = 'tom.gallagher@hwsefton.example'
+        @(Get-HwComplianceReport -RuleId HW-AUT-001 | Where-Object Subject -EQ $forged).Count | Should -Be 1
+        # A forger with the code appends entry 47, hash-correct, chained onto 46, and moves the head.
+        $prev = ((Get-Content $journal | Select-Object -Last 1) | ConvertFrom-Json).hash
+        $time = [DateTime]::UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'")
+        $canonical = '{"seq":47,"time":"' + $time + '","actor":"forger","action":"PostingAccessGranted","account":"twitter-hw-sefton","user":"' + $forged +
+            '","reason":"forged","policyVersion":"2018.10","before":{"member":false},"after":{"member":true},"prev":"' + $prev + '"}'
+        $sha = [System.Security.Cryptography.SHA256]::Create()
+        $hash = [Convert]::ToHexString($sha.ComputeHash([Text.Encoding]::UTF8.GetBytes($prev + "`n" + $canonical))).ToLowerInvariant()
+        [IO.File]::AppendAllText($journal, $canonical.Substring(0, $canonical.Length - 1) + ',"hash":"' + $hash + '"}' + "`n")
+        [IO.File]::WriteAllText($head, ('{{"sequence":47,"hash":"{0}"}}' -f $hash) + "`n")
+        (Get-HwAuditLog | Select-Object -Last 1).Sequence | Should -Be 47   # it reads as an entry like any other
+
+        $v = Test-HwAuditLog -Detailed -WarningAction SilentlyContinue
+        $v.IsValid | Should -BeFalse
+        $v.FirstBadSequence | Should -Be 47
+        $v.Problem | Should -BeLike '*an outcome without its intent (forged or written outside the module)*'
+        Test-HwAuditLog -Witness $v.Witness -WarningAction SilentlyContinue | Should -BeFalse
+        { Grant-HwPostingAccess -Account $account -User $user -Reason 'After the forgery' -Confirm:$false } | Should -Throw -ErrorId 'JournalCorrupt*'
+        $finding = @(Get-HwComplianceReport -RuleId HW-AUD-001)
+        $finding.Count | Should -Be 1
+        $finding[0].Subject | Should -Be 'the audit journal'
+        $finding[0].Evidence | Should -BeLike '*entry 47*'
+        $md = Export-HwComplianceReport -Path (Join-Path $TestDrive 'forged.md')
+        Get-Content -Raw $md.FullName | Should -Not -BeLike "*$($connection.StatePath)*"
+        Get-Content -Raw $md.FullName | Should -Not -BeLike "*$($v.MirrorLocation)*"
+    }
+}
+
+Describe 'Someone who has only checked' -Tag 'Audit' {
+    It 'has a head mirror after connecting to the sample and checking, so <Case> is caught afterwards' -ForEach @(
+        @{ Case = 'the journal and head deleted'; Seq = 1; Tamper = { param($j, $h) Remove-Item $j, $h } }
+        @{ Case = 'the last entry deleted and the head rewritten'; Seq = 44; Tamper = { param($j, $h)
+            $l = [string[]](Get-Content $j); [IO.File]::WriteAllText($j, (($l[0..42] -join "`n") + "`n"))
+            [IO.File]::WriteAllText($h, ('{{"sequence":43,"hash":"{0}"}}' -f ($l[42] | ConvertFrom-Json).hash) + "`n") } }
+    ) {
+        $connection = Connect-HwTestSample
+        $journal = Join-Path $connection.StatePath 'journal.jsonl'
+        $head = Join-Path $connection.StatePath 'journal.head'
+        $v = Test-HwAuditLog -Detailed
+        $v.IsValid | Should -BeTrue
+        $v.MirrorLocation | Should -Exist
+        (Get-Content -Raw $v.MirrorLocation | ConvertFrom-Json).verified | Should -Be $v.Witness
+        & $Tamper $journal $head
+        Test-HwAuditLog -WarningAction SilentlyContinue | Should -BeFalse
+        (Test-HwAuditLog -Detailed -WarningAction SilentlyContinue).FirstBadSequence | Should -Be $Seq
+        { Grant-HwPostingAccess -Account 'facebook-seftonyounglisteners' -User 'rebecca.lloyd@hwsefton.example' -Reason 'After' -Confirm:$false } |
+            Should -Throw -ErrorId 'JournalCorrupt*'
+        @(Get-HwComplianceReport -RuleId HW-AUD-001).Count | Should -Be 1
+    }
 }
