@@ -119,8 +119,8 @@ public sealed class AccessService
             .TryGetValue((account.Name.ToLowerInvariant(), name.ToLowerInvariant()), out JournalEntry? last);
         if (last is { Action: JournalActions.PostingAccessRevoked })
             return false;
-        _session.Record(JournalActions.PostingAccessRevoked, account.Name, name, reason, new() { ["member"] = false },
-            new() { ["member"] = false, ["duringPause"] = true, ["userId"] = memberId });
+        WriteAheadIntent.RecordDecision(_session, JournalActions.PostingAccessRevoked, account.Name, name, account.GroupId, memberId,
+            member: false, reason, new() { ["duringPause"] = true, ["userId"] = memberId });
         return true;
     }
 

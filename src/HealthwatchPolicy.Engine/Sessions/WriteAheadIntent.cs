@@ -65,6 +65,23 @@ internal static class WriteAheadIntent
         return changed;
     }
 
+    /// <summary>
+    /// A membership decision that needs no directory call (the membership is already as decided, for example a
+    /// revocation of someone a pause took off the account: docs/decisions/0177) journaled like every other: its intent,
+    /// then its outcome naming it, so the chain's rule that every outcome has its intent (docs/decisions/0153) holds.
+    /// A process stopped between the two leaves an intent the next change reconciles against the directory.
+    /// </summary>
+    internal static void RecordDecision(HwSession session, string outcomeAction, string account, string userName,
+        string groupId, string userId, bool member, string reason, JsonObject? outcome = null)
+    {
+        string id = Guid.NewGuid().ToString("N");
+        var intentAfter = new JsonObject { ["member"] = member, ["intent"] = id, ["change"] = outcomeAction, ["groupId"] = groupId, ["userId"] = userId };
+        if (outcome is { Count: > 0 })
+            intentAfter["outcome"] = outcome.DeepClone();
+        session.Record(JournalActions.ChangeIntended, account, userName, reason, new JsonObject { ["member"] = member }, intentAfter);
+        RecordOutcome(session, outcomeAction, account, userName, reason, member, id, null, outcome);
+    }
+
     private static JournalEntry RecordOutcome(HwSession session, string action, string? account, string? user, string reason, bool member, string id, JournalEntry? reconciledFrom, JsonObject? extra)
     {
         var after = new JsonObject { ["member"] = member, ["intent"] = id };
