@@ -43,6 +43,19 @@ public sealed partial class ReviewService
     private Func<AccessReviewItem, string, string> DecisionLinks(AccessReview review, string mailbox) =>
         (item, decision) => DecisionReplyBuilder.Mailto(mailbox, item, decision, TokenFor(review, item, decision));
 
+    /// <summary>The escalation mail's links: as <see cref="DecisionLinks"/>, but none for an item about <paramref name="manager"/> (decision 0201: nobody decides their own access).</summary>
+    private Func<AccessReviewItem, string, string?> EscalationLinks(AccessReview review, string mailbox, DirectoryUser? manager)
+    {
+        Func<AccessReviewItem, string, string> links = DecisionLinks(review, mailbox);
+        return (item, decision) => IsAbout(item, manager) ? null : links(item, decision);
+    }
+
+    /// <summary>Whether <paramref name="item"/> is about <paramref name="person"/>'s own access (by object id or sign-in name).</summary>
+    private static bool IsAbout(AccessReviewItem item, DirectoryUser? person) => person is not null
+        && (string.Equals(item.UserId, person.Id, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(item.User, person.UserPrincipalName, StringComparison.OrdinalIgnoreCase)
+            || (person.Mail is { Length: > 0 } mail && string.Equals(item.User, mail, StringComparison.OrdinalIgnoreCase)));
+
     /// <summary>The decision token for <paramref name="decision"/> on <paramref name="item"/> (for the mail's links and the tests).</summary>
     internal string TokenFor(AccessReview review, AccessReviewItem item, string decision) =>
         Tokens.For(review, review.Items.IndexOf(item), decision);
@@ -130,6 +143,13 @@ public sealed partial class ReviewService
 
         if (!authenticated)
             return (Refuse(r, "NotAuthenticated", $"The message did not come from inside the organisation and did not pass DMARC for its From domain ({how}); it may be forged."), false);
+
+        bool IsAddress(DirectoryUser? u, string address) => u is not null
+            && (string.Equals(u.Mail, address, StringComparison.OrdinalIgnoreCase) || string.Equals(u.UserPrincipalName, address, StringComparison.OrdinalIgnoreCase));
+        // Decision 0201: nobody decides their own access, whoever's link they hold (a forwarded one, or the Manager's after escalation).
+        if (m.From is { } sender && (string.Equals(item.User, sender, StringComparison.OrdinalIgnoreCase) || IsAddress(_session.Directory.FindUser(item.User), sender)))
+            return (Refuse(r, "SelfReview", $"This decision is about your own access to post on {item.Account}, and nobody decides their own access; "
+                        + $"{item.ReviewerDisplayName ?? item.Reviewer}, who was asked to review it, or the Manager will decide it."), true);
 
         DirectoryUser? reviewer = _session.Directory.FindUser(item.Reviewer);
         DirectoryUser? manager = review.EscalatedAt is not null ? RoleHolder("Manager") : null;

@@ -145,6 +145,52 @@ public abstract class DecisionMailContract : IDisposable
         return r;
     }
 
+    /// <summary>The mailto: links in <paramref name="mail"/>'s HTML part, by link text.</summary>
+    private protected static List<string> LinkTexts(MimeMessage mail) =>
+        Regex.Matches(mail.HtmlBody!, "<a href=\"(mailto:[^\"]+)\"[^>]*>([^<]+)</a>").Select(m => m.Groups[2].Value).ToList();
+
+    [Fact]
+    public void Nobody_decides_their_own_access_by_mail_not_even_the_Manager_after_escalation()
+    {
+        // Decision 0201 (issue 17 review): Sarah Whitfield (the Manager) can post on Instagram; Ben Taylor (its owner) reviews her.
+        Organisation();
+        Session.Access.Grant("instagram-hw", TestOrg.Manager, "r");
+        IMailer mailer = Mailer(Session);
+        Session.Reviews.Start(null);
+        Session.Reviews.Send(null, mailer, ReviewMailbox, reminder: false);
+        var mail = Delivered().ToDictionary(m => m.To.Mailboxes.Single().Address, m => m, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(TestOrg.Staff3, Item(TestOrg.Manager).Reviewer);
+        Clock.UtcNow = Session.Reviews.Get("2026-11").Single().DueAt.AddDays(1);
+        Assert.Single(Session.Reviews.Escalate(null, mailer, ReviewMailbox));
+        MimeMessage escalation = Delivered().Last(m => m.Subject!.StartsWith("Overdue", StringComparison.Ordinal));
+        Assert.Contains(escalation.To.Mailboxes, b => b.Address == TestOrg.Manager);
+        Assert.Contains("Sarah Whitfield", escalation.TextBody);                                 // still listed as missing
+        List<string> texts = LinkTexts(escalation);
+        Assert.Contains("Keep Emma Clarke", texts);                                              // other people keep their links
+        Assert.DoesNotContain(texts, t => t.Contains("Sarah Whitfield", StringComparison.Ordinal)); // none for her own access
+        string sarahToken = Regex.Match(Link(mail[TestOrg.Staff3], "Keep", "Sarah Whitfield"), @"HW-\d{4}-\d{2}-K-\d+-").Value;
+        Assert.DoesNotContain(sarahToken, escalation.TextBody + escalation.HtmlBody);
+
+        // Ben's link for her, forwarded to her and sent by her (the Manager, after escalation): refused, told why.
+        int sent = Delivered().Count;
+        ReviewDecisionReceipt r = Refused(ReplyFrom(Link(mail[TestOrg.Staff3], "Keep", "Sarah Whitfield"), TestOrg.Manager, "I still post"), "SelfReview");
+        Assert.True(r.Replied);
+        MimeMessage told = Delivered().Skip(sent).Single();
+        Assert.Equal(TestOrg.Manager, told.To.Mailboxes.Single().Address);
+        Assert.StartsWith("Not recorded", told.Subject);
+        Assert.Contains("your own access", told.TextBody);
+        Assert.Null(Item(TestOrg.Manager).Decision);
+        // The same for Daniel with the Manager's link for his own access.
+        Refused(ReplyFrom(Link(mail[TestOrg.Manager], "Keep", "Daniel Okafor"), TestOrg.Comms, "Mine"), "SelfReview");
+        Assert.Null(Item(TestOrg.Comms).Decision);
+
+        // The assigned reviewer still decides it.
+        Arrive(ReplyFrom(Link(mail[TestOrg.Staff3], "Keep", "Sarah Whitfield"), TestOrg.Staff3, "Runs the campaign posts"));
+        Assert.Equal("Applied", Assert.Single(Receive()).Outcome);
+        Assert.Equal(TestOrg.Staff3, Item(TestOrg.Manager).DecidedBy);
+        Assert.Equal(2, Journal(JournalActions.AccessReviewDecisionRefused).Count(e => e.Reason!.Contains("SelfReview", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void A_forwarded_link_sent_by_someone_else_is_refused_and_they_are_told_why()
     {
