@@ -77,10 +77,16 @@ public sealed partial class ReviewService
         {
             // The subject only: a reply to the review mail quotes every person's links in its body, and the first of
             // them must not be taken for the reviewer's decision.
-            ParsedToken? token = DecisionTokens.Find(message.Subject);
-            if (token is null)
+            // Decision 0201: more than one distinct token that verifies is ambiguous; text that starts like a token but
+            // does not parse (a code edited in length or form) is an attempt, refused as TokenInvalid, not ignored.
+            IReadOnlyList<ParsedToken> tokens = DecisionTokens.FindAll(message.Subject);
+            string? attempt = DecisionTokens.FindAttempt(message.Subject);
+            if (tokens.Count == 0 && attempt is null)
                 continue;
-            (ReviewDecisionReceipt receipt, bool authenticated) = Judge(message, token);
+            List<ParsedToken> valid = tokens.Where(Verifies).ToList();
+            ParsedToken? token = valid.Count > 0 ? valid[valid.Count - 1] : tokens.LastOrDefault();
+            string presented = token?.Text ?? attempt!;
+            (ReviewDecisionReceipt receipt, bool authenticated) = Judge(message, token, ambiguous: valid.Count > 1);
             if (shouldApply is not null && !shouldApply(receipt))
             {
                 receipt.Outcome = receipt.RefusedBecause is null ? "WouldApply" : "WouldRefuse";
@@ -109,7 +115,8 @@ public sealed partial class ReviewService
                 {
                     ["period"] = receipt.Period, ["decision"] = receipt.Decision, ["outcome"] = receipt.Outcome,
                     ["refusedBecause"] = receipt.RefusedBecause, ["from"] = SafeText.Neutralise(message.From ?? "(none)"),
-                    ["messageId"] = SafeText.Neutralise(message.Id), ["authenticated"] = authenticated,
+                    ["messageId"] = SafeText.Neutralise(Header(message, "Message-Id")?.Trim() ?? message.Id), ["authenticated"] = authenticated,
+                    ["token"] = SafeText.Neutralise(presented),
                 });
             if (authenticated && message.From is { } replyTo && receipt.RefusedBecause != "AutoReply")
             {
@@ -123,7 +130,7 @@ public sealed partial class ReviewService
     }
 
     /// <summary>Every condition, in order; the first that fails is the refusal. No side effect.</summary>
-    private (ReviewDecisionReceipt Receipt, bool Authenticated) Judge(InboxMessage m, ParsedToken token)
+    private (ReviewDecisionReceipt Receipt, bool Authenticated) Judge(InboxMessage m, ParsedToken? token, bool ambiguous)
     {
         var r = new ReviewDecisionReceipt
         {
@@ -134,8 +141,11 @@ public sealed partial class ReviewService
         if (IsAutoReply(m))
             return (Refuse(r, "AutoReply", "An automatic reply (Auto-Submitted) is never taken as a decision."), authenticated);
 
-        AccessReview? review = AccessReview.IsCalendarPeriod(token.Period) ? _store.Find(token.Period) : null;
-        if (review is null || !Tokens.Verify(review, token))
+        if (ambiguous)
+            return (Refuse(r, "TokenAmbiguous", "The subject carries more than one decision code, so it is not clear which decision you meant. "
+                        + "Please use one Keep or Remove link in the review email per decision, without editing the subject."), authenticated);
+        AccessReview? review = token is not null && AccessReview.IsCalendarPeriod(token.Period) ? _store.Find(token.Period) : null;
+        if (token is null || review is null || !Tokens.Verify(review, token))
             return (Refuse(r, "TokenInvalid", "The decision code in the subject does not match any decision this review asked for "
                         + "(it was changed, or belongs to another review). Please use the Keep or Remove link in the review email without editing the subject."), authenticated);
         AccessReviewItem item = review.Items[token.Index];
@@ -182,6 +192,10 @@ public sealed partial class ReviewService
         r.Detail = $"{token.Decision} for {item.User} on {item.Account}: {reason}";
         return (r, true);
     }
+
+    /// <summary>Whether <paramref name="token"/> verifies against its period's stored review (no side effect).</summary>
+    private bool Verifies(ParsedToken token) =>
+        AccessReview.IsCalendarPeriod(token.Period) && _store.Find(token.Period) is { } review && Tokens.Verify(review, token);
 
     private static ReviewDecisionReceipt Refuse(ReviewDecisionReceipt r, string because, string detail)
     {

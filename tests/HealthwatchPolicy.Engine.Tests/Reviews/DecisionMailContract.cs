@@ -230,6 +230,55 @@ public abstract class DecisionMailContract : IDisposable
     }
 
     [Fact]
+    public void A_subject_with_two_different_valid_tokens_is_refused_as_ambiguous()
+    {
+        var mail = StartAndMail();
+        string keepEmma = Regex.Match(Link(mail[TestOrg.Comms], "Keep", "Emma Clarke"), @"HW-[A-Za-z0-9_-]+").Value;
+        MimeMessage reply = ReplyFrom(Link(mail[TestOrg.Comms], "Remove", "Aisha Khan"), TestOrg.Comms, "Moved teams");
+        reply.Subject += " " + keepEmma;                                                         // the last one is a valid Keep for Emma
+        int sent = Delivered().Count;
+        ReviewDecisionReceipt r = Refused(reply, "TokenAmbiguous");
+        Assert.True(r.Replied);
+        Assert.Contains("more than one decision code", Delivered().Skip(sent).Single().TextBody);
+        Assert.Null(Item(TestOrg.Staff1).Decision);
+        Assert.Null(Item(TestOrg.Staff2).Decision);
+        // The same token twice is one token, not ambiguous.
+        MimeMessage twice = ReplyFrom(Link(mail[TestOrg.Comms], "Keep", "Emma Clarke"), TestOrg.Comms, "Runs the events page");
+        twice.Subject += " " + keepEmma;
+        Arrive(twice);
+        Assert.Equal("Applied", Assert.Single(Receive()).Outcome);
+    }
+
+    [Theory]
+    [InlineData("append")]
+    [InlineData("drop")]
+    [InlineData("leading-zero")]
+    [InlineData("lower-case")]
+    public void A_token_changed_in_length_or_form_is_refused_and_journaled_not_ignored(string change)
+    {
+        var mail = StartAndMail();
+        MimeMessage reply = ReplyFrom(Link(mail[TestOrg.Comms], "Keep", "Emma Clarke"), TestOrg.Comms, "Yes");
+        string token = Regex.Match(reply.Subject!, @"HW-[A-Za-z0-9_-]+").Value;
+        string changed = change switch
+        {
+            "append" => token + "Q",
+            "drop" => token.Substring(0, token.Length - 1),
+            "leading-zero" => Regex.Replace(token, @"^(HW-\d{4}-\d{2}-K-)", "${1}0"),
+            _ => token.ToLowerInvariant(),
+        };
+        Assert.NotEqual(token, changed);
+        reply.Subject = reply.Subject!.Replace(token, changed);
+        reply.MessageId = "changed-token@client.example";
+        Refused(reply, "TokenInvalid");
+        JournalEntry refused = Journal(JournalActions.AccessReviewDecisionRefused).Last();
+        string data = System.Text.Json.JsonSerializer.Serialize(refused);
+        Assert.Contains(changed, data);                                                          // the code as presented
+        Assert.Contains("changed-token@client.example", data);                                  // the Message-Id, not a file name
+        Assert.DoesNotContain(".eml", data);
+        Assert.Null(Item(TestOrg.Staff1).Decision);
+    }
+
+    [Fact]
     public void A_token_replayed_into_another_account_or_period_is_refused()
     {
         var mail = StartAndMail();
