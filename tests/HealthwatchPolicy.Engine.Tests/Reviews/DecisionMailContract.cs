@@ -51,7 +51,7 @@ public abstract class DecisionMailContract : IDisposable
     }
 
     /// <summary>Starts the review and sends the first mail; returns the mail each reviewer got.</summary>
-    private Dictionary<string, MimeMessage> StartAndMail()
+    private protected Dictionary<string, MimeMessage> StartAndMail()
     {
         Organisation();
         Session.Reviews.Start(null);
@@ -460,6 +460,19 @@ public sealed class LocalDecisionMailTests : DecisionMailContract
 
     protected override (int Inbox, int Processed) Folders() =>
         (Count(Path.Combine(Mailbox, "inbox")), Count(Path.Combine(Mailbox, "HealthwatchPolicy processed")));
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void The_signing_key_file_is_readable_by_its_owner_only()
+    {
+        // Decision 0201: secrets/review-decision-key.json is made 0600 (this suite runs on Linux; on Windows the
+        // file takes the state folder's inherited profile ACLs).
+        var mail = StartAndMail();
+        Assert.NotEmpty(mail);
+        string key = Session.Session.State.Locate("secrets/review-decision-key.json");
+        Assert.True(File.Exists(key));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+    }
 
     private static int Count(string folder) => Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml").Length : 0;
 }
