@@ -187,7 +187,8 @@ public sealed partial class ReviewService
 
         string? reason = ReasonOf(m.Body);
         if (reason is null)
-            return (Refuse(r, "ReasonMissing", "The message gave no reason. Please use the link again and write a short reason in the body before sending."), true);
+            return (Refuse(r, "ReasonMissing", "The message gave no reason. Please use the link again and write a short reason after \"Reason:\" before sending "
+                        + "(a signature such as \"Sent from my iPhone\" or a word or two without \"Reason:\" is not taken as one)."), true);
         r.Justification = reason;
         r.Detail = $"{token.Decision} for {item.User} on {item.Account}: {reason}";
         return (r, true);
@@ -237,7 +238,24 @@ public sealed partial class ReviewService
         return (true, "dmarc=pass header.from=" + domain);
     }
 
-    /// <summary>The reviewer's reason: the text after "Reason:" (or the whole body), up to the quoted mail or signature, on one line, at most 500 characters.</summary>
+    /// <summary>Lines a mail client adds on its own (a signature with nothing of the reviewer's): never a reason (decision 0201).</summary>
+    private static readonly Regex s_signatureLine = new(
+        @"^(Sent from (my )?(iPhone|iPad|phone|mobile|Android|Samsung|Galaxy|BlackBerry|Windows Phone|Outlook|Mail)\b.*"
+        + @"|Sent (from|with) (Outlook|Mail|Gmail|Yahoo Mail|Proton ?Mail|AOL)\b.*"
+        + @"|Get Outlook for (iOS|Android|Mac|Windows)\b.*"
+        + @"|Sent from Mail for Windows\b.*|Sent from Yahoo Mail\b.*|Sent via .*)$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    /// <summary>Fewest words a reason without a <c>Reason:</c> line must have (decision 0201).</summary>
+    internal const int MinimumFreeReasonWords = 3;
+
+    /// <summary>
+    /// The reviewer's reason (decision 0201), on one line, at most 500 characters, or null: the text after
+    /// <c>Reason:</c> (the line the link's body provides) up to the quoted mail or signature; where there is no
+    /// <c>Reason:</c> line, the body above the quoted mail or signature without the link's prompt, and then only when
+    /// it has at least <see cref="MinimumFreeReasonWords"/> words. A line a mail client adds on its own ("Sent from
+    /// my iPhone", "Get Outlook for Android") starts the signature and is never part of a reason.
+    /// </summary>
     internal static string? ReasonOf(string? body)
     {
         if (body is null)
@@ -249,19 +267,21 @@ public sealed partial class ReviewService
         {
             string line = lines[i];
             string t = line.Trim();
-            if (t.StartsWith(">", StringComparison.Ordinal) || t == "--" || line.StartsWith("-- ", StringComparison.Ordinal)
-                || Regex.IsMatch(t, @"^(From|Sent|De|Von):\s", RegexOptions.CultureInvariant) || Regex.IsMatch(t, @"^On .* wrote:$", RegexOptions.CultureInvariant)
-                || t.StartsWith("-----Original Message", StringComparison.OrdinalIgnoreCase))
-                break;
             if (i == start)
                 t = t.Substring(t.IndexOf(':') + 1).Trim();
-            else if (start < 0 && t.StartsWith(DecisionReplyBuilder.PromptStart, StringComparison.Ordinal))
+            if (t.StartsWith(">", StringComparison.Ordinal) || t == "--" || line.StartsWith("-- ", StringComparison.Ordinal)
+                || Regex.IsMatch(t, @"^(From|Sent|De|Von):\s", RegexOptions.CultureInvariant) || Regex.IsMatch(t, @"^On .* wrote:$", RegexOptions.CultureInvariant)
+                || t.StartsWith("-----Original Message", StringComparison.OrdinalIgnoreCase) || s_signatureLine.IsMatch(t))
+                break;
+            if (start < 0 && t.StartsWith(DecisionReplyBuilder.PromptStart, StringComparison.Ordinal))
                 continue;
             kept.Add(t);
         }
         string reason = Regex.Replace(string.Join(" ", kept), @"\s+", " ").Trim();
         reason = SafeText.Neutralise(reason) ?? "";
         if (reason.Length == 0)
+            return null;
+        if (start < 0 && reason.Split(' ').Count(w => w.Any(char.IsLetterOrDigit)) < MinimumFreeReasonWords)
             return null;
         return reason.Length > 500 ? reason.Substring(0, 500) : reason;
     }

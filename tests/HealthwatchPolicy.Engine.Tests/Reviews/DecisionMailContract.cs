@@ -278,6 +278,42 @@ public abstract class DecisionMailContract : IDisposable
         Assert.Null(Item(TestOrg.Staff1).Decision);
     }
 
+    /// <summary>A reply made from <paramref name="mailto"/> whose whole body is <paramref name="body"/> (the link's prompt replaced).</summary>
+    private static MimeMessage WithBody(string mailto, string from, string body)
+    {
+        MimeMessage m = ReplyFrom(mailto, from, "");
+        m.Body = new TextPart("plain") { Text = body };
+        return m;
+    }
+
+    [Theory]
+    [InlineData("Sent from my iPhone")]
+    [InlineData("\r\nSent from my iPhone\r\n")]
+    [InlineData("Reason: \r\nSent from my iPhone")]
+    [InlineData("Yes\r\n\r\nGet Outlook for Android")]
+    [InlineData("Reason:\r\n\r\n-- \r\nDaniel Okafor\r\nCommunications Officer")]
+    public void A_reply_whose_only_text_is_a_signature_or_a_word_or_two_is_refused_as_ReasonMissing(string body)
+    {
+        var mail = StartAndMail();
+        int sent = Delivered().Count;
+        ReviewDecisionReceipt r = Refused(WithBody(Link(mail[TestOrg.Comms], "Keep", "Emma Clarke"), TestOrg.Comms, body), "ReasonMissing");
+        Assert.True(r.Replied);
+        Assert.Contains("Reason:", Delivered().Skip(sent).Single().TextBody);
+        Assert.Null(Item(TestOrg.Staff1).Decision);
+    }
+
+    [Theory]
+    [InlineData("Reason: Yes\r\nSent from my iPhone", "Yes")]                                              // the Reason: line: any reason
+    [InlineData("Please write your reason for keeping it.\r\n\r\nReason: Runs the events page\r\n\r\nSent from my iPhone", "Runs the events page")]
+    [InlineData("She still runs the events page\r\n\r\nSent from my iPhone\r\n> quoted", "She still runs the events page")] // no Reason: line: the text above the signature
+    public void The_reason_is_the_Reason_line_or_enough_words_above_the_signature(string body, string reason)
+    {
+        var mail = StartAndMail();
+        Arrive(WithBody(Link(mail[TestOrg.Comms], "Keep", "Emma Clarke"), TestOrg.Comms, body));
+        Assert.Equal("Applied", Assert.Single(Receive()).Outcome);
+        Assert.Equal(reason, Item(TestOrg.Staff1).Justification);
+    }
+
     [Fact]
     public void A_token_replayed_into_another_account_or_period_is_refused()
     {
