@@ -65,6 +65,10 @@ internal sealed class LocalStateStore : IStateStore
             .ToList();
     }
 
+    /// <summary>State documents under this folder hold secrets: created readable and writable by the owner only.</summary>
+    private const string SecretsFolder = "secrets/";
+    private const int OwnerOnly = 0x180; // 0600
+
     public string Create(string name, string content)
     {
         using FileLock _ = FileLock.Acquire(Path.Combine(_folder, "documents.lock"), LockTimeout);
@@ -88,7 +92,8 @@ internal sealed class LocalStateStore : IStateStore
 
     private string Write(string name, string content)
     {
-        AtomicFile.WriteAllText(Locate(name), content);
+        // Decision 0201: documents under secrets/ (the review decision key) are readable by the owner only (0600 on Unix).
+        AtomicFile.WriteAllText(Locate(name), content, name.StartsWith(SecretsFolder, StringComparison.Ordinal) ? OwnerOnly : null);
         return Version(s_utf8.GetBytes(content));
     }
 

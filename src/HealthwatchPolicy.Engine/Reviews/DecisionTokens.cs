@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -25,6 +26,8 @@ internal sealed class DecisionTokens
     private static readonly Regex s_token = new(@"HW-(20[0-9]{2}-(?:0[1-9]|1[0-2]))-([KR])-([1-9][0-9]{0,4})-([A-Za-z0-9_-]{22})(?![A-Za-z0-9_-])",
         RegexOptions.CultureInvariant);
 
+    private static readonly Regex s_attempt = new(@"(?<![A-Za-z0-9])HW-[0-9]{4}-[0-9]{1,2}-[^\s\[\]]*", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
     private readonly IStateStore _state;
     private byte[]? _key;
 
@@ -37,21 +40,30 @@ internal sealed class DecisionTokens
         return $"HW-{review.Period}-{(decision == ReviewDecisions.Remove ? 'R' : 'K')}-{(index + 1).ToString(CultureInfo.InvariantCulture)}-{Mac(review.Period, item, decision)}";
     }
 
+    /// <summary>Every distinct thing shaped like a token in <paramref name="text"/>, parsed (not verified), in order of appearance.</summary>
+    public static IReadOnlyList<ParsedToken> FindAll(string? text)
+    {
+        var found = new List<ParsedToken>();
+        if (string.IsNullOrEmpty(text))
+            return found;
+        foreach (Match m in s_token.Matches(text))
+            if (!found.Exists(t => string.Equals(t.Text, m.Value, StringComparison.Ordinal)))
+                found.Add(new ParsedToken(m.Value, m.Groups[1].Value, m.Groups[2].Value == "R" ? ReviewDecisions.Remove : ReviewDecisions.Keep,
+                    int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) - 1, m.Groups[4].Value));
+        return found;
+    }
+
     /// <summary>
-    /// The last thing shaped like a token in <paramref name="text"/>, parsed (not verified), or null. The last: the
-    /// module puts the token at the end of the subject, after the person's name and the account, which come from the
-    /// directory and could hold token-shaped text of their own.
+    /// Text that starts like a token (<c>HW-</c>, four digits, <c>-</c>, one or two digits, <c>-</c>; any case) but may not
+    /// parse: a link's code edited in length or form (decision 0201). The first such text, up to the next space or
+    /// bracket and at most 80 characters, or null.
     /// </summary>
-    public static ParsedToken? Find(string? text)
+    public static string? FindAttempt(string? text)
     {
         if (string.IsNullOrEmpty(text))
             return null;
-        MatchCollection all = s_token.Matches(text);
-        if (all.Count == 0)
-            return null;
-        Match m = all[all.Count - 1];
-        return new ParsedToken(m.Value, m.Groups[1].Value, m.Groups[2].Value == "R" ? ReviewDecisions.Remove : ReviewDecisions.Keep,
-            int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) - 1, m.Groups[4].Value);
+        Match m = s_attempt.Match(text);
+        return m.Success ? (m.Value.Length > 80 ? m.Value.Substring(0, 80) : m.Value) : null;
     }
 
     /// <summary>Whether <paramref name="token"/> was signed with this state's key for exactly that item of <paramref name="review"/> as it stands (constant-time compare).</summary>

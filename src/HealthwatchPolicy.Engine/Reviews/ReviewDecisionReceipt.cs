@@ -23,7 +23,7 @@ public sealed class ReviewDecisionReceipt
     public DateTimeOffset? Received { get; set; }
     /// <summary>Applied, Unchanged (the same decision again), Refused, or WouldApply / WouldRefuse under -WhatIf.</summary>
     public string Outcome { get; set; } = "";
-    /// <summary>Why it was refused: TokenInvalid, NotAuthenticated, NotReviewer, ReviewClosed, DecidedOtherWay, ReasonMissing, AutoReply, DecisionFailed; null when accepted.</summary>
+    /// <summary>Why it was refused: TokenInvalid, TokenAmbiguous, NotAuthenticated, SelfReview, NotReviewer, ReviewClosed, DecidedOtherWay, ReasonMissing, AutoReply, DecisionFailed (decisions 0200, 0201); null when accepted.</summary>
     public string? RefusedBecause { get; set; }
     /// <summary>The explanation, as the reply to the reviewer words it.</summary>
     public string Detail { get; set; } = "";

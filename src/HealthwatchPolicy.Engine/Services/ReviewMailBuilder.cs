@@ -28,7 +28,7 @@ internal static class ReviewMailBuilder
 
     public static MimeMessage ForReviewer(AccessReview review, PolicyDocument policy, string reviewerName, IReadOnlyList<AccessReviewItem> items,
         bool reminder, MailboxAddress from, IReadOnlyList<MailboxAddress> to, string? witness = null,
-        Func<AccessReviewItem, string, string>? decisionLink = null)
+        Func<AccessReviewItem, string, string?>? decisionLink = null)
     {
         string period = PeriodName(review.Period);
         string due = Day(review.DueAt);
@@ -75,7 +75,7 @@ internal static class ReviewMailBuilder
     }
 
     public static MimeMessage ForEscalation(AccessReview review, PolicyDocument policy, IReadOnlyList<AccessReviewItem> overdue,
-        MailboxAddress from, IReadOnlyList<MailboxAddress> to, string? witness = null, Func<AccessReviewItem, string, string>? decisionLink = null)
+        MailboxAddress from, IReadOnlyList<MailboxAddress> to, string? witness = null, Func<AccessReviewItem, string, string?>? decisionLink = null)
     {
         string period = PeriodName(review.Period);
         string due = Day(review.DueAt);
@@ -193,7 +193,7 @@ internal static class ReviewMailBuilder
     }
 
     private static Table PeopleTable(IReadOnlyList<AccessReviewItem> items, PolicyDocument policy, string caption,
-        Func<AccessReviewItem, string, string>? decisionLink = null)
+        Func<AccessReviewItem, string, string?>? decisionLink = null)
     {
         var rows = new List<Row>();
         foreach (AccessReviewItem i in items)
@@ -214,10 +214,13 @@ internal static class ReviewMailBuilder
             })
             {
                 // decisions by mail (docs/decisions/0200): Keep and Remove links, only while the item is undecided
-                Links = decisionLink is null || i.Decision is not null ? Array.Empty<(string, string, string)>() : new[]
+                // and only where the link maker gives one (decision 0201: none for the Manager's own access in the escalation mail)
+                Links = decisionLink is null || i.Decision is not null
+                        || decisionLink(i, ReviewDecisions.Keep) is not { } keepLink || decisionLink(i, ReviewDecisions.Remove) is not { } removeLink
+                    ? Array.Empty<(string, string, string)>() : new[]
                 {
-                    (ReviewDecisions.Keep, $"Keep {(named ? i.DisplayName! : i.User)}", decisionLink(i, ReviewDecisions.Keep)),
-                    (ReviewDecisions.Remove, $"Remove {(named ? i.DisplayName! : i.User)}", decisionLink(i, ReviewDecisions.Remove)),
+                    (ReviewDecisions.Keep, $"Keep {(named ? i.DisplayName! : i.User)}", keepLink),
+                    (ReviewDecisions.Remove, $"Remove {(named ? i.DisplayName! : i.User)}", removeLink),
                 },
             });
         }

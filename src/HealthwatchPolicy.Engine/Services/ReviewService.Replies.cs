@@ -43,6 +43,19 @@ public sealed partial class ReviewService
     private Func<AccessReviewItem, string, string> DecisionLinks(AccessReview review, string mailbox) =>
         (item, decision) => DecisionReplyBuilder.Mailto(mailbox, item, decision, TokenFor(review, item, decision));
 
+    /// <summary>The escalation mail's links: as <see cref="DecisionLinks"/>, but none for an item about <paramref name="manager"/> (decision 0201: nobody decides their own access).</summary>
+    private Func<AccessReviewItem, string, string?> EscalationLinks(AccessReview review, string mailbox, DirectoryUser? manager)
+    {
+        Func<AccessReviewItem, string, string> links = DecisionLinks(review, mailbox);
+        return (item, decision) => IsAbout(item, manager) ? null : links(item, decision);
+    }
+
+    /// <summary>Whether <paramref name="item"/> is about <paramref name="person"/>'s own access (by object id or sign-in name).</summary>
+    private static bool IsAbout(AccessReviewItem item, DirectoryUser? person) => person is not null
+        && (string.Equals(item.UserId, person.Id, StringComparison.OrdinalIgnoreCase)
+            || string.Equals(item.User, person.UserPrincipalName, StringComparison.OrdinalIgnoreCase)
+            || (person.Mail is { Length: > 0 } mail && string.Equals(item.User, mail, StringComparison.OrdinalIgnoreCase)));
+
     /// <summary>The decision token for <paramref name="decision"/> on <paramref name="item"/> (for the mail's links and the tests).</summary>
     internal string TokenFor(AccessReview review, AccessReviewItem item, string decision) =>
         Tokens.For(review, review.Items.IndexOf(item), decision);
@@ -64,10 +77,16 @@ public sealed partial class ReviewService
         {
             // The subject only: a reply to the review mail quotes every person's links in its body, and the first of
             // them must not be taken for the reviewer's decision.
-            ParsedToken? token = DecisionTokens.Find(message.Subject);
-            if (token is null)
+            // Decision 0201: more than one distinct token that verifies is ambiguous; text that starts like a token but
+            // does not parse (a code edited in length or form) is an attempt, refused as TokenInvalid, not ignored.
+            IReadOnlyList<ParsedToken> tokens = DecisionTokens.FindAll(message.Subject);
+            string? attempt = DecisionTokens.FindAttempt(message.Subject);
+            if (tokens.Count == 0 && attempt is null)
                 continue;
-            (ReviewDecisionReceipt receipt, bool authenticated) = Judge(message, token);
+            List<ParsedToken> valid = tokens.Where(Verifies).ToList();
+            ParsedToken? token = valid.Count > 0 ? valid[valid.Count - 1] : tokens.LastOrDefault();
+            string presented = token?.Text ?? attempt!;
+            (ReviewDecisionReceipt receipt, bool authenticated) = Judge(message, token, ambiguous: valid.Count > 1);
             if (shouldApply is not null && !shouldApply(receipt))
             {
                 receipt.Outcome = receipt.RefusedBecause is null ? "WouldApply" : "WouldRefuse";
@@ -96,7 +115,8 @@ public sealed partial class ReviewService
                 {
                     ["period"] = receipt.Period, ["decision"] = receipt.Decision, ["outcome"] = receipt.Outcome,
                     ["refusedBecause"] = receipt.RefusedBecause, ["from"] = SafeText.Neutralise(message.From ?? "(none)"),
-                    ["messageId"] = SafeText.Neutralise(message.Id), ["authenticated"] = authenticated,
+                    ["messageId"] = SafeText.Neutralise(Header(message, "Message-Id")?.Trim() ?? message.Id), ["authenticated"] = authenticated,
+                    ["token"] = SafeText.Neutralise(presented),
                 });
             if (authenticated && message.From is { } replyTo && receipt.RefusedBecause != "AutoReply")
             {
@@ -110,7 +130,7 @@ public sealed partial class ReviewService
     }
 
     /// <summary>Every condition, in order; the first that fails is the refusal. No side effect.</summary>
-    private (ReviewDecisionReceipt Receipt, bool Authenticated) Judge(InboxMessage m, ParsedToken token)
+    private (ReviewDecisionReceipt Receipt, bool Authenticated) Judge(InboxMessage m, ParsedToken? token, bool ambiguous)
     {
         var r = new ReviewDecisionReceipt
         {
@@ -121,8 +141,11 @@ public sealed partial class ReviewService
         if (IsAutoReply(m))
             return (Refuse(r, "AutoReply", "An automatic reply (Auto-Submitted) is never taken as a decision."), authenticated);
 
-        AccessReview? review = AccessReview.IsCalendarPeriod(token.Period) ? _store.Find(token.Period) : null;
-        if (review is null || !Tokens.Verify(review, token))
+        if (ambiguous)
+            return (Refuse(r, "TokenAmbiguous", "The subject carries more than one decision code, so it is not clear which decision you meant. "
+                        + "Please use one Keep or Remove link in the review email per decision, without editing the subject."), authenticated);
+        AccessReview? review = token is not null && AccessReview.IsCalendarPeriod(token.Period) ? _store.Find(token.Period) : null;
+        if (token is null || review is null || !Tokens.Verify(review, token))
             return (Refuse(r, "TokenInvalid", "The decision code in the subject does not match any decision this review asked for "
                         + "(it was changed, or belongs to another review). Please use the Keep or Remove link in the review email without editing the subject."), authenticated);
         AccessReviewItem item = review.Items[token.Index];
@@ -130,6 +153,13 @@ public sealed partial class ReviewService
 
         if (!authenticated)
             return (Refuse(r, "NotAuthenticated", $"The message did not come from inside the organisation and did not pass DMARC for its From domain ({how}); it may be forged."), false);
+
+        bool IsAddress(DirectoryUser? u, string address) => u is not null
+            && (string.Equals(u.Mail, address, StringComparison.OrdinalIgnoreCase) || string.Equals(u.UserPrincipalName, address, StringComparison.OrdinalIgnoreCase));
+        // Decision 0201: nobody decides their own access, whoever's link they hold (a forwarded one, or the Manager's after escalation).
+        if (m.From is { } sender && (string.Equals(item.User, sender, StringComparison.OrdinalIgnoreCase) || IsAddress(_session.Directory.FindUser(item.User), sender)))
+            return (Refuse(r, "SelfReview", $"This decision is about your own access to post on {item.Account}, and nobody decides their own access; "
+                        + $"{item.ReviewerDisplayName ?? item.Reviewer}, who was asked to review it, or the Manager will decide it."), true);
 
         DirectoryUser? reviewer = _session.Directory.FindUser(item.Reviewer);
         DirectoryUser? manager = review.EscalatedAt is not null ? RoleHolder("Manager") : null;
@@ -157,11 +187,16 @@ public sealed partial class ReviewService
 
         string? reason = ReasonOf(m.Body);
         if (reason is null)
-            return (Refuse(r, "ReasonMissing", "The message gave no reason. Please use the link again and write a short reason in the body before sending."), true);
+            return (Refuse(r, "ReasonMissing", "The message gave no reason. Please use the link again and write a short reason after \"Reason:\" before sending "
+                        + "(a signature such as \"Sent from my iPhone\" or a word or two without \"Reason:\" is not taken as one)."), true);
         r.Justification = reason;
         r.Detail = $"{token.Decision} for {item.User} on {item.Account}: {reason}";
         return (r, true);
     }
+
+    /// <summary>Whether <paramref name="token"/> verifies against its period's stored review (no side effect).</summary>
+    private bool Verifies(ParsedToken token) =>
+        AccessReview.IsCalendarPeriod(token.Period) && _store.Find(token.Period) is { } review && Tokens.Verify(review, token);
 
     private static ReviewDecisionReceipt Refuse(ReviewDecisionReceipt r, string because, string detail)
     {
@@ -203,7 +238,24 @@ public sealed partial class ReviewService
         return (true, "dmarc=pass header.from=" + domain);
     }
 
-    /// <summary>The reviewer's reason: the text after "Reason:" (or the whole body), up to the quoted mail or signature, on one line, at most 500 characters.</summary>
+    /// <summary>Lines a mail client adds on its own (a signature with nothing of the reviewer's): never a reason (decision 0201).</summary>
+    private static readonly Regex s_signatureLine = new(
+        @"^(Sent from (my )?(iPhone|iPad|phone|mobile|Android|Samsung|Galaxy|BlackBerry|Windows Phone|Outlook|Mail)\b.*"
+        + @"|Sent (from|with) (Outlook|Mail|Gmail|Yahoo Mail|Proton ?Mail|AOL)\b.*"
+        + @"|Get Outlook for (iOS|Android|Mac|Windows)\b.*"
+        + @"|Sent from Mail for Windows\b.*|Sent from Yahoo Mail\b.*|Sent via .*)$",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+
+    /// <summary>Fewest words a reason without a <c>Reason:</c> line must have (decision 0201).</summary>
+    internal const int MinimumFreeReasonWords = 3;
+
+    /// <summary>
+    /// The reviewer's reason (decision 0201), on one line, at most 500 characters, or null: the text after
+    /// <c>Reason:</c> (the line the link's body provides) up to the quoted mail or signature; where there is no
+    /// <c>Reason:</c> line, the body above the quoted mail or signature without the link's prompt, and then only when
+    /// it has at least <see cref="MinimumFreeReasonWords"/> words. A line a mail client adds on its own ("Sent from
+    /// my iPhone", "Get Outlook for Android") starts the signature and is never part of a reason.
+    /// </summary>
     internal static string? ReasonOf(string? body)
     {
         if (body is null)
@@ -215,19 +267,21 @@ public sealed partial class ReviewService
         {
             string line = lines[i];
             string t = line.Trim();
-            if (t.StartsWith(">", StringComparison.Ordinal) || t == "--" || line.StartsWith("-- ", StringComparison.Ordinal)
-                || Regex.IsMatch(t, @"^(From|Sent|De|Von):\s", RegexOptions.CultureInvariant) || Regex.IsMatch(t, @"^On .* wrote:$", RegexOptions.CultureInvariant)
-                || t.StartsWith("-----Original Message", StringComparison.OrdinalIgnoreCase))
-                break;
             if (i == start)
                 t = t.Substring(t.IndexOf(':') + 1).Trim();
-            else if (start < 0 && t.StartsWith(DecisionReplyBuilder.PromptStart, StringComparison.Ordinal))
+            if (t.StartsWith(">", StringComparison.Ordinal) || t == "--" || line.StartsWith("-- ", StringComparison.Ordinal)
+                || Regex.IsMatch(t, @"^(From|Sent|De|Von):\s", RegexOptions.CultureInvariant) || Regex.IsMatch(t, @"^On .* wrote:$", RegexOptions.CultureInvariant)
+                || t.StartsWith("-----Original Message", StringComparison.OrdinalIgnoreCase) || s_signatureLine.IsMatch(t))
+                break;
+            if (start < 0 && t.StartsWith(DecisionReplyBuilder.PromptStart, StringComparison.Ordinal))
                 continue;
             kept.Add(t);
         }
         string reason = Regex.Replace(string.Join(" ", kept), @"\s+", " ").Trim();
         reason = SafeText.Neutralise(reason) ?? "";
         if (reason.Length == 0)
+            return null;
+        if (start < 0 && reason.Split(' ').Count(w => w.Any(char.IsLetterOrDigit)) < MinimumFreeReasonWords)
             return null;
         return reason.Length > 500 ? reason.Substring(0, 500) : reason;
     }

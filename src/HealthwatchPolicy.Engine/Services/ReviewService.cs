@@ -191,7 +191,9 @@ public sealed partial class ReviewService
             throw new HwException(ErrorIds.EscalationContactsMissing,
                 "The review is overdue but neither the Manager nor the Communications Officer can be mailed: assign them in the policy's spec.roles.");
         var overdue = review.Items.Where(i => i.Decision is null).ToList();
-        MimeMessage message = ReviewMailBuilder.ForEscalation(review, Policy, overdue, new MailboxAddress(Policy.Organisation, from), recipients, _compliance.Witness(), DecisionLinks(review, from));
+        MimeMessage message = ReviewMailBuilder.ForEscalation(review, Policy, overdue, new MailboxAddress(Policy.Organisation, from), recipients, _compliance.Witness(),
+            // decision 0201: the Manager decides overdue items by mail, but never their own access: no links for those
+            EscalationLinks(review, from, RoleHolder("Manager")));
         ReviewMailRecord record = Deliver(review, mailer, message, "Escalation", string.Join(", ", recipients.Select(r => r.Address)), recipients, overdue.Count);
         review.EscalatedAt = Now;
         _store.Save(review);

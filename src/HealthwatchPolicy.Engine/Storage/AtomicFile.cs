@@ -18,11 +18,19 @@ public static class AtomicFile
 
     /// <summary>Writes <paramref name="text"/> (UTF-8, no BOM) to <paramref name="path"/> whole or not at all: a temporary file in the same folder, flushed, then renamed over the target.</summary>
     /// <exception cref="HwException">FileTargetNotRegular (the target exists and is not a regular file; nothing written), FileWriteFailed.</exception>
-    public static void WriteAllText(string path, string text)
+    public static void WriteAllText(string path, string text) => WriteAllText(path, text, null);
+
+    /// <summary>
+    /// As <see cref="WriteAllText(string, string)"/>; a file that does not exist yet is made with the permission bits
+    /// <paramref name="newFilePermissions"/> (Unix, e.g. <c>0x180</c> = 0600, owner read and write only) before any byte
+    /// is written. Off Unix the bits are not applied: the file takes the folder's inherited ACLs (decision 0201).
+    /// </summary>
+    /// <exception cref="HwException">FileTargetNotRegular (the target exists and is not a regular file; nothing written), FileWriteFailed (also when the bits cannot be set on Unix).</exception>
+    public static void WriteAllText(string path, string text, int? newFilePermissions)
     {
         string full = Path.GetFullPath(path);
         string dir = Path.GetDirectoryName(full)!;
-        int? keepPermissions = CheckTarget(full);
+        int? keepPermissions = CheckTarget(full) ?? (FileKind.IsUnix ? newFilePermissions : null);
         string temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
         try
         {

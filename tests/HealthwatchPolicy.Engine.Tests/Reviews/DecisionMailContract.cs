@@ -51,7 +51,7 @@ public abstract class DecisionMailContract : IDisposable
     }
 
     /// <summary>Starts the review and sends the first mail; returns the mail each reviewer got.</summary>
-    private Dictionary<string, MimeMessage> StartAndMail()
+    private protected Dictionary<string, MimeMessage> StartAndMail()
     {
         Organisation();
         Session.Reviews.Start(null);
@@ -145,6 +145,52 @@ public abstract class DecisionMailContract : IDisposable
         return r;
     }
 
+    /// <summary>The mailto: links in <paramref name="mail"/>'s HTML part, by link text.</summary>
+    private protected static List<string> LinkTexts(MimeMessage mail) =>
+        Regex.Matches(mail.HtmlBody!, "<a href=\"(mailto:[^\"]+)\"[^>]*>([^<]+)</a>").Select(m => m.Groups[2].Value).ToList();
+
+    [Fact]
+    public void Nobody_decides_their_own_access_by_mail_not_even_the_Manager_after_escalation()
+    {
+        // Decision 0201 (issue 17 review): Sarah Whitfield (the Manager) can post on Instagram; Ben Taylor (its owner) reviews her.
+        Organisation();
+        Session.Access.Grant("instagram-hw", TestOrg.Manager, "r");
+        IMailer mailer = Mailer(Session);
+        Session.Reviews.Start(null);
+        Session.Reviews.Send(null, mailer, ReviewMailbox, reminder: false);
+        var mail = Delivered().ToDictionary(m => m.To.Mailboxes.Single().Address, m => m, StringComparer.OrdinalIgnoreCase);
+        Assert.Equal(TestOrg.Staff3, Item(TestOrg.Manager).Reviewer);
+        Clock.UtcNow = Session.Reviews.Get("2026-11").Single().DueAt.AddDays(1);
+        Assert.Single(Session.Reviews.Escalate(null, mailer, ReviewMailbox));
+        MimeMessage escalation = Delivered().Last(m => m.Subject!.StartsWith("Overdue", StringComparison.Ordinal));
+        Assert.Contains(escalation.To.Mailboxes, b => b.Address == TestOrg.Manager);
+        Assert.Contains("Sarah Whitfield", escalation.TextBody);                                 // still listed as missing
+        List<string> texts = LinkTexts(escalation);
+        Assert.Contains("Keep Emma Clarke", texts);                                              // other people keep their links
+        Assert.DoesNotContain(texts, t => t.Contains("Sarah Whitfield", StringComparison.Ordinal)); // none for her own access
+        string sarahToken = Regex.Match(Link(mail[TestOrg.Staff3], "Keep", "Sarah Whitfield"), @"HW-\d{4}-\d{2}-K-\d+-").Value;
+        Assert.DoesNotContain(sarahToken, escalation.TextBody + escalation.HtmlBody);
+
+        // Ben's link for her, forwarded to her and sent by her (the Manager, after escalation): refused, told why.
+        int sent = Delivered().Count;
+        ReviewDecisionReceipt r = Refused(ReplyFrom(Link(mail[TestOrg.Staff3], "Keep", "Sarah Whitfield"), TestOrg.Manager, "I still post"), "SelfReview");
+        Assert.True(r.Replied);
+        MimeMessage told = Delivered().Skip(sent).Single();
+        Assert.Equal(TestOrg.Manager, told.To.Mailboxes.Single().Address);
+        Assert.StartsWith("Not recorded", told.Subject);
+        Assert.Contains("your own access", told.TextBody);
+        Assert.Null(Item(TestOrg.Manager).Decision);
+        // The same for Daniel with the Manager's link for his own access.
+        Refused(ReplyFrom(Link(mail[TestOrg.Manager], "Keep", "Daniel Okafor"), TestOrg.Comms, "Mine"), "SelfReview");
+        Assert.Null(Item(TestOrg.Comms).Decision);
+
+        // The assigned reviewer still decides it.
+        Arrive(ReplyFrom(Link(mail[TestOrg.Staff3], "Keep", "Sarah Whitfield"), TestOrg.Staff3, "Runs the campaign posts"));
+        Assert.Equal("Applied", Assert.Single(Receive()).Outcome);
+        Assert.Equal(TestOrg.Staff3, Item(TestOrg.Manager).DecidedBy);
+        Assert.Equal(2, Journal(JournalActions.AccessReviewDecisionRefused).Count(e => e.Reason!.Contains("SelfReview", StringComparison.Ordinal)));
+    }
+
     [Fact]
     public void A_forwarded_link_sent_by_someone_else_is_refused_and_they_are_told_why()
     {
@@ -181,6 +227,91 @@ public abstract class DecisionMailContract : IDisposable
         turned.Subject = Regex.Replace(turned.Subject!, @"(HW-\d{4}-\d{2}-)K-", "$1R-");
         Refused(turned, "TokenInvalid");
         Assert.Null(Item(TestOrg.Staff1).Decision);
+    }
+
+    [Fact]
+    public void A_subject_with_two_different_valid_tokens_is_refused_as_ambiguous()
+    {
+        var mail = StartAndMail();
+        string keepEmma = Regex.Match(Link(mail[TestOrg.Comms], "Keep", "Emma Clarke"), @"HW-[A-Za-z0-9_-]+").Value;
+        MimeMessage reply = ReplyFrom(Link(mail[TestOrg.Comms], "Remove", "Aisha Khan"), TestOrg.Comms, "Moved teams");
+        reply.Subject += " " + keepEmma;                                                         // the last one is a valid Keep for Emma
+        int sent = Delivered().Count;
+        ReviewDecisionReceipt r = Refused(reply, "TokenAmbiguous");
+        Assert.True(r.Replied);
+        Assert.Contains("more than one decision code", Delivered().Skip(sent).Single().TextBody);
+        Assert.Null(Item(TestOrg.Staff1).Decision);
+        Assert.Null(Item(TestOrg.Staff2).Decision);
+        // The same token twice is one token, not ambiguous.
+        MimeMessage twice = ReplyFrom(Link(mail[TestOrg.Comms], "Keep", "Emma Clarke"), TestOrg.Comms, "Runs the events page");
+        twice.Subject += " " + keepEmma;
+        Arrive(twice);
+        Assert.Equal("Applied", Assert.Single(Receive()).Outcome);
+    }
+
+    [Theory]
+    [InlineData("append")]
+    [InlineData("drop")]
+    [InlineData("leading-zero")]
+    [InlineData("lower-case")]
+    public void A_token_changed_in_length_or_form_is_refused_and_journaled_not_ignored(string change)
+    {
+        var mail = StartAndMail();
+        MimeMessage reply = ReplyFrom(Link(mail[TestOrg.Comms], "Keep", "Emma Clarke"), TestOrg.Comms, "Yes");
+        string token = Regex.Match(reply.Subject!, @"HW-[A-Za-z0-9_-]+").Value;
+        string changed = change switch
+        {
+            "append" => token + "Q",
+            "drop" => token.Substring(0, token.Length - 1),
+            "leading-zero" => Regex.Replace(token, @"^(HW-\d{4}-\d{2}-K-)", "${1}0"),
+            _ => token.ToLowerInvariant(),
+        };
+        Assert.NotEqual(token, changed);
+        reply.Subject = reply.Subject!.Replace(token, changed);
+        reply.MessageId = "changed-token@client.example";
+        Refused(reply, "TokenInvalid");
+        JournalEntry refused = Journal(JournalActions.AccessReviewDecisionRefused).Last();
+        string data = System.Text.Json.JsonSerializer.Serialize(refused);
+        Assert.Contains(changed, data);                                                          // the code as presented
+        Assert.Contains("changed-token@client.example", data);                                  // the Message-Id, not a file name
+        Assert.DoesNotContain(".eml", data);
+        Assert.Null(Item(TestOrg.Staff1).Decision);
+    }
+
+    /// <summary>A reply made from <paramref name="mailto"/> whose whole body is <paramref name="body"/> (the link's prompt replaced).</summary>
+    private static MimeMessage WithBody(string mailto, string from, string body)
+    {
+        MimeMessage m = ReplyFrom(mailto, from, "");
+        m.Body = new TextPart("plain") { Text = body };
+        return m;
+    }
+
+    [Theory]
+    [InlineData("Sent from my iPhone")]
+    [InlineData("\r\nSent from my iPhone\r\n")]
+    [InlineData("Reason: \r\nSent from my iPhone")]
+    [InlineData("Yes\r\n\r\nGet Outlook for Android")]
+    [InlineData("Reason:\r\n\r\n-- \r\nDaniel Okafor\r\nCommunications Officer")]
+    public void A_reply_whose_only_text_is_a_signature_or_a_word_or_two_is_refused_as_ReasonMissing(string body)
+    {
+        var mail = StartAndMail();
+        int sent = Delivered().Count;
+        ReviewDecisionReceipt r = Refused(WithBody(Link(mail[TestOrg.Comms], "Keep", "Emma Clarke"), TestOrg.Comms, body), "ReasonMissing");
+        Assert.True(r.Replied);
+        Assert.Contains("Reason:", Delivered().Skip(sent).Single().TextBody);
+        Assert.Null(Item(TestOrg.Staff1).Decision);
+    }
+
+    [Theory]
+    [InlineData("Reason: Yes\r\nSent from my iPhone", "Yes")]                                              // the Reason: line: any reason
+    [InlineData("Please write your reason for keeping it.\r\n\r\nReason: Runs the events page\r\n\r\nSent from my iPhone", "Runs the events page")]
+    [InlineData("She still runs the events page\r\n\r\nSent from my iPhone\r\n> quoted", "She still runs the events page")] // no Reason: line: the text above the signature
+    public void The_reason_is_the_Reason_line_or_enough_words_above_the_signature(string body, string reason)
+    {
+        var mail = StartAndMail();
+        Arrive(WithBody(Link(mail[TestOrg.Comms], "Keep", "Emma Clarke"), TestOrg.Comms, body));
+        Assert.Equal("Applied", Assert.Single(Receive()).Outcome);
+        Assert.Equal(reason, Item(TestOrg.Staff1).Justification);
     }
 
     [Fact]
@@ -365,6 +496,19 @@ public sealed class LocalDecisionMailTests : DecisionMailContract
 
     protected override (int Inbox, int Processed) Folders() =>
         (Count(Path.Combine(Mailbox, "inbox")), Count(Path.Combine(Mailbox, "HealthwatchPolicy processed")));
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void The_signing_key_file_is_readable_by_its_owner_only()
+    {
+        // Decision 0201: secrets/review-decision-key.json is made 0600 (this suite runs on Linux; on Windows the
+        // file takes the state folder's inherited profile ACLs).
+        var mail = StartAndMail();
+        Assert.NotEmpty(mail);
+        string key = Session.Session.State.Locate("secrets/review-decision-key.json");
+        Assert.True(File.Exists(key));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+    }
 
     private static int Count(string folder) => Directory.Exists(folder) ? Directory.GetFiles(folder, "*.eml").Length : 0;
 }
