@@ -19,9 +19,11 @@ namespace HealthwatchPolicy.Benchmarks;
 /// object: each group's extensions, each group's members, each user (with <c>$expand=manager</c>) and each user's
 /// extensions. Plugged into the real engine as its directory, so the compliance report it feeds is the same report.
 /// Requests run up to <c>concurrency</c> at a time (1 = one after the other, as a simple script would).
+/// Issue 15's poster facts (leave date, authentication methods, last sign-in) the naive way too: one request per
+/// poster and facet, so the reference does the same work as the adapter's <c>$batch</c>ed read.
 /// Read-only: the write methods throw.
 /// </summary>
-internal sealed class NaiveGraphDirectory : IDirectory
+internal sealed class NaiveGraphDirectory : IDirectory, IPosterFactsDirectory
 {
     private static readonly string[] s_userSelect = { "id", "displayName", "userPrincipalName", "mail", "accountEnabled", "employeeType", "userType", "jobTitle" };
     private static readonly string[] s_groupSelect = { "id", "displayName", "description", "mailNickname" };
@@ -48,6 +50,42 @@ internal sealed class NaiveGraphDirectory : IDirectory
     });
 
     public DirectoryUser? FindUser(string idOrName) => Run(() => UserAsync(idOrName));
+
+    /// <summary>The three facets, one GET per poster and facet (a 404 leaves the poster out), up to the concurrency.</summary>
+    public PosterFacts ReadPosterFacts(IReadOnlyCollection<string> userIds, PosterFactKinds kinds) => Run(async () =>
+    {
+        List<string> ids = userIds.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var leave = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset>(StringComparer.OrdinalIgnoreCase);
+        var mfa = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        var signIns = new System.Collections.Concurrent.ConcurrentDictionary<string, DateTimeOffset?>(StringComparer.OrdinalIgnoreCase);
+        await Task.WhenAll(ids.Select(async id =>
+        {
+            if ((kinds & PosterFactKinds.LeaveDate) != 0
+                && await OrNull(() => Gated(() => _client.Users[id].GetAsync(rc => rc.QueryParameters.Select = new[] { "id", "employeeLeaveDateTime" }))).ConfigureAwait(false) is { EmployeeLeaveDateTime: { } at })
+                leave[id] = at.ToUniversalTime();
+            if ((kinds & PosterFactKinds.Mfa) != 0
+                && await OrNull(() => Gated(() => _client.Users[id].Authentication.Methods.GetAsync())).ConfigureAwait(false) is { } page)
+                mfa[id] = (page.Value ?? new List<AuthenticationMethod>())
+                    .Select(m => (m.OdataType ?? "").Replace("#microsoft.graph.", "").Replace("AuthenticationMethod", ""))
+                    .Where(t => t.Length > 0 && !string.Equals(t, "password", StringComparison.OrdinalIgnoreCase)).ToList();
+            if ((kinds & PosterFactKinds.SignIn) != 0
+                && await OrNull(() => Gated(() => _client.Users[id].GetAsync(rc => rc.QueryParameters.Select = new[] { "id", "signInActivity" }))).ConfigureAwait(false) is { } u)
+                signIns[id] = u.SignInActivity?.LastSignInDateTime?.ToUniversalTime();
+        })).ConfigureAwait(false);
+        return new PosterFacts(leave, null, mfa, null, signIns, null);
+    });
+
+    private static async Task<T?> OrNull<T>(Func<Task<T?>> call) where T : class
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (ODataError e) when (e.ResponseStatusCode == (int)HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
 
     public IReadOnlyList<DirectoryGroup> GetGroups(string displayNamePrefix) => Run(async () =>
     {
