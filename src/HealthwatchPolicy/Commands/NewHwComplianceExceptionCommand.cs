@@ -57,7 +57,13 @@ public sealed class NewHwComplianceExceptionCommand : HwCmdlet
         ReportProgress("Granting compliance exceptions", RuleId);
         var expires = new DateTimeOffset(Expires.ToUniversalTime());
         string scope = RuleId + (Account is null ? "" : $" on '{Account}'") + (Subject is null ? "" : $" about '{Subject}'");
-        // The policy's refusals are known before anything is written, so -WhatIf reports them too.
+        string until = expires.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+        // -WhatIf runs the creation in plan mode (decision 0161): a term past the policy's longest, an approver without
+        // the role, an unknown rule or account "would be refused: …"; nothing is written.
+        if (!ShouldProcessPlanned($"compliance findings of {scope}", $"Suppress them until {until}, approved by {ApprovedBy}",
+                () => Session.Exceptions.New(RuleId, Account, Subject, Justification, ApprovedBy, expires), $"would suppress them until {until}"))
+            return;
+        // The policy's refusals before anything is written, each naming the parameter the admin gave.
         try
         {
             Session.Exceptions.Validate(RuleId, Justification, ApprovedBy, expires);
@@ -67,9 +73,6 @@ public sealed class NewHwComplianceExceptionCommand : HwCmdlet
             WriteHwError(ex, ex.Input == "ruleId" ? RuleId : ex.Input == "expires" ? Expires : ex.Input == "approvedBy" ? ApprovedBy : (object)scope);
             return;
         }
-        if (!ShouldProcess($"compliance findings of {scope}",
-                $"Suppress them until {expires.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, approved by {ApprovedBy}"))
-            return;
         ComplianceException? made = TryEngine(() => Session.Exceptions.New(RuleId, Account, Subject, Justification, ApprovedBy, expires), scope);
         if (made is not null)
             WriteObject(made);

@@ -51,13 +51,13 @@ Describe 'New-, Get- and Remove-HwComplianceException' -Tag 'Compliance' {
         @(Get-HwComplianceException).Count | Should -Be 0
     }
 
-    It 'refuses an approver without the policy''s role with ExceptionApproverNotInRole naming -ApprovedBy, also under -WhatIf' {
+    It 'refuses an approver without the policy''s role with ExceptionApproverNotInRole naming -ApprovedBy; -WhatIf says it would be refused' {
         New-HwTestException -ApprovedBy daniel.okafor@hwsefton.example -ErrorAction SilentlyContinue -ErrorVariable err | Out-Null
         $err[0].FullyQualifiedErrorId | Should -Be 'ExceptionApproverNotInRole,HealthwatchPolicy.Commands.NewHwComplianceExceptionCommand'
         $err[0].ErrorDetails.Message | Should -BeLike "-ApprovedBy:*$manager*"
         New-HwComplianceException -RuleId HW-LIM-001 -Account $insta -Justification 'j' -ApprovedBy daniel.okafor@hwsefton.example `
             -Expires ([DateTime]::UtcNow.AddMonths(1)) -WhatIf -ErrorAction SilentlyContinue -ErrorVariable whatIfErr | Out-Null
-        $whatIfErr[0].FullyQualifiedErrorId | Should -BeLike 'ExceptionApproverNotInRole,*'
+        $whatIfErr.Count | Should -Be 0 -Because 'under -WhatIf the refusal is the What if answer (WhatIf.Tests.ps1), not an error'
         @(Get-HwComplianceException).Count | Should -Be 0
     }
 

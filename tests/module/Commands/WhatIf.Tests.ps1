@@ -133,6 +133,20 @@ Remove-HwComplianceException -Id EXC-0001 -Reason 'Ended' -WhatIf
         $real[0].FullyQualifiedErrorId | Should -BeLike 'ExceptionNotFound,*'   # the real run refuses it, as -WhatIf said
     }
 
+    It 'New-HwComplianceException -WhatIf: an approver without the role or a term past the longest would be refused, a good one would suppress; nothing written' {
+        $out = Invoke-HwWhatIf @'
+New-HwComplianceException -RuleId HW-LIM-001 -Account instagram-healthwatchsefton -Justification 'Campaign month' -ApprovedBy daniel.okafor@hwsefton.example -Expires ([DateTime]::UtcNow.AddMonths(2)) -WhatIf
+New-HwComplianceException -RuleId HW-LIM-001 -Account instagram-healthwatchsefton -Justification 'Campaign month' -ApprovedBy sarah.whitfield@hwsefton.example -Expires ([DateTime]::UtcNow.AddYears(5)) -WhatIf
+New-HwComplianceException -RuleId HW-LIM-001 -Account instagram-healthwatchsefton -Justification 'Campaign month' -ApprovedBy sarah.whitfield@hwsefton.example -Expires ([DateTime]::UtcNow.AddMonths(2)) -WhatIf
+'@
+        $what = @($out | Where-Object { $_ -like 'What if:*' })
+        $what.Count | Should -Be 3 -Because ($out -join "`n")
+        $what[0] | Should -BeLike '*: would be refused: * (ExceptionApproverNotInRole)'
+        $what[1] | Should -BeLike '*: would be refused: * (ExceptionTermTooLong)'
+        $what[2] | Should -BeLike '*compliance findings of HW-LIM-001*: would suppress them until * UTC'
+        Assert-NothingWritten $out
+    }
+
     It 'a grant to a poster who fails the checks answers AlreadyGranted and warns with the check that applies' {
         Connect-HwTestSample | Out-Null
         $before = @(Get-HwAuditLog).Count
