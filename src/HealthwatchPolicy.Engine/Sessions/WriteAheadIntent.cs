@@ -29,12 +29,7 @@ internal static class WriteAheadIntent
     internal static bool ChangeMembership(HwSession session, string outcomeAction, string account, string userName,
         string groupId, string userId, bool member, string reason, JsonObject? outcome = null)
     {
-        string id = Guid.NewGuid().ToString("N");
-        var intentAfter = new JsonObject { ["member"] = member, ["intent"] = id, ["change"] = outcomeAction, ["groupId"] = groupId, ["userId"] = userId };
-        if (outcome is { Count: > 0 })
-            intentAfter["outcome"] = outcome.DeepClone();
-        session.Record(JournalActions.ChangeIntended, account, userName, reason,
-            new JsonObject { ["member"] = !member }, intentAfter);
+        string id = RecordIntent(session, outcomeAction, account, userName, groupId, userId, memberBefore: !member, member, reason, outcome);
         bool changed;
         try
         {
@@ -74,12 +69,21 @@ internal static class WriteAheadIntent
     internal static void RecordDecision(HwSession session, string outcomeAction, string account, string userName,
         string groupId, string userId, bool member, string reason, JsonObject? outcome = null)
     {
+        string id = RecordIntent(session, outcomeAction, account, userName, groupId, userId, memberBefore: member, member, reason, outcome);
+        RecordOutcome(session, outcomeAction, account, userName, reason, member, id, null, outcome);
+    }
+
+    /// <summary>Writes the <see cref="JournalActions.ChangeIntended"/> entry (its <c>after</c>: a new intent id, the outcome's
+    /// action, group, user, membership, and the outcome's further properties) and returns the intent id.</summary>
+    private static string RecordIntent(HwSession session, string outcomeAction, string account, string userName, string groupId, string userId,
+        bool memberBefore, bool member, string reason, JsonObject? outcome)
+    {
         string id = Guid.NewGuid().ToString("N");
         var intentAfter = new JsonObject { ["member"] = member, ["intent"] = id, ["change"] = outcomeAction, ["groupId"] = groupId, ["userId"] = userId };
         if (outcome is { Count: > 0 })
             intentAfter["outcome"] = outcome.DeepClone();
-        session.Record(JournalActions.ChangeIntended, account, userName, reason, new JsonObject { ["member"] = member }, intentAfter);
-        RecordOutcome(session, outcomeAction, account, userName, reason, member, id, null, outcome);
+        session.Record(JournalActions.ChangeIntended, account, userName, reason, new JsonObject { ["member"] = memberBefore }, intentAfter);
+        return id;
     }
 
     private static JournalEntry RecordOutcome(HwSession session, string action, string? account, string? user, string reason, bool member, string id, JournalEntry? reconciledFrom, JsonObject? extra)
