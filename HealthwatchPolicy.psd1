@@ -54,6 +54,7 @@
         'Update-HwAccessReview'
         'Register-HwAccessReviewTask'
         'Get-HwOrganisationSummary'
+        'Save-HwOrganisationSummary'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -95,6 +95,8 @@ $DependencyFiles = @(
 $GraphDependencyFiles = @(
     'HealthwatchPolicy.Engine.Graph.dll'
     'Azure.Core.dll', 'Azure.Identity.dll', 'System.ClientModel.dll', 'System.Memory.Data.dll'
+    # the central container of organisation summaries (Save-/Get-HwOrganisationSummary -ContainerUri; decision 0195)
+    'Azure.Storage.Blobs.dll', 'Azure.Storage.Common.dll', 'System.IO.Hashing.dll'
     'Microsoft.Graph.dll', 'Microsoft.Graph.Core.dll', 'Std.UriTemplate.dll'
     'Microsoft.Kiota.Abstractions.dll', 'Microsoft.Kiota.Authentication.Azure.dll', 'Microsoft.Kiota.Http.HttpClientLibrary.dll'
     'Microsoft.Kiota.Serialization.Form.dll', 'Microsoft.Kiota.Serialization.Json.dll', 'Microsoft.Kiota.Serialization.Multipart.dll'

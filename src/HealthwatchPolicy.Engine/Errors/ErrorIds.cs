@@ -318,4 +318,25 @@ public static class ErrorIds
 
     /// <summary>A folder or file given to Get-HwOrganisationSummary does not exist.</summary>
     [ErrorKind(HwErrorKind.ObjectNotFound)] public const string OrganisationSummaryPathNotFound = nameof(OrganisationSummaryPathNotFound);
+
+    /// <summary>A summary container address (<c>-ContainerUri</c>, <c>-SummaryContainer</c>) is not an https address of an Azure
+    /// Blob container (<c>https://account.blob.core.windows.net/container</c>), or carries a query (a SAS) or user info (docs/decisions/0195).</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string SummaryContainerInvalid = nameof(SummaryContainerInvalid);
+
+    /// <summary>The summary container does not exist (Blob storage answered 404 ContainerNotFound).</summary>
+    [ErrorKind(HwErrorKind.ObjectNotFound)] public const string SummaryContainerNotFound = nameof(SummaryContainerNotFound);
+
+    /// <summary>Blob storage refused the identity (403: no Storage Blob Data role on the container, or the token was refused).</summary>
+    [ErrorKind(HwErrorKind.PermissionDenied)] public const string SummaryContainerDenied = nameof(SummaryContainerDenied);
+
+    /// <summary>The summary container could not be reached, or no token could be had for it (the managed identity endpoint,
+    /// Azure CLI sign-in ...), or Blob storage kept failing after the SDK's retries.</summary>
+    [ErrorKind(HwErrorKind.ConnectionError)] public const string SummaryContainerUnavailable = nameof(SummaryContainerUnavailable);
+
+    /// <summary>Save-HwOrganisationSummary could not write the summary document (a folder that cannot be written, or a
+    /// blob of that name that already exists twice over).</summary>
+    [ErrorKind(HwErrorKind.WriteError)] public const string OrganisationSummaryWriteFailed = nameof(OrganisationSummaryWriteFailed);
+
+    /// <summary>Save-HwOrganisationSummary was given neither the compliance summary nor the errors of the run.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string OrganisationSummaryIncomplete = nameof(OrganisationSummaryIncomplete);
 }

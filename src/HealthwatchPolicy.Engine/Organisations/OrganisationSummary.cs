@@ -21,6 +21,64 @@ public sealed class OrganisationSummary
     /// <summary>The value of the document's <c>schema</c> property.</summary>
     public const string SchemaName = "healthwatch-organisation-summary/1";
 
+    /// <summary>The largest summary document read (1 MiB; a real one is under 2 KB plus its errors): a bigger file or blob is
+    /// reported unreadable, not loaded (docs/decisions/0195).</summary>
+    public const int MaxDocumentBytes = 1024 * 1024;
+
+    /// <summary>The summary of a run that produced a report: the counts and witness of <paramref name="report"/> and the
+    /// number of overdue access reviews, at <paramref name="at"/>.</summary>
+    public static OrganisationSummary FromReport(string organisation, string? tenantId, Compliance.ComplianceSummary report, int overdueReviews, DateTimeOffset at) => new()
+    {
+        Organisation = organisation,
+        TenantId = tenantId ?? "",
+        GeneratedAt = at,
+        Critical = report.Critical,
+        High = report.High,
+        Medium = report.Medium,
+        Low = report.Low,
+        OverdueReviews = overdueReviews,
+        Witness = report.Witness,
+    };
+
+    /// <summary>The summary of a run that an error stopped: <see cref="Failed"/>, the errors (each "ErrorId: message").</summary>
+    public static OrganisationSummary FromFailure(string organisation, string? tenantId, IEnumerable<string> errors, DateTimeOffset at) => new()
+    {
+        Organisation = organisation,
+        TenantId = tenantId ?? "",
+        GeneratedAt = at,
+        Failed = true,
+        Errors = errors.ToArray(),
+    };
+
+    /// <summary>The document's name in a store: <c>&lt;folder&gt;/&lt;yyyyMMddTHHmmssfffZ&gt;.json</c>, the folder being
+    /// <see cref="FolderName"/> of the organisation. Names sort by time within a folder.</summary>
+    public string DocumentName() =>
+        FolderName(Organisation) + "/" + GeneratedAt.ToUniversalTime().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture) + ".json";
+
+    /// <summary>An organisation's folder (and blob prefix): its name in lowercase ASCII letters, digits and hyphens (at most
+    /// 60), then a hyphen and the first 10 hex digits of the SHA-256 of the name in lowercase, so two names that read alike
+    /// once simplified ("Ynys Môn", "Ynys Mön") never share a folder.</summary>
+    public static string FolderName(string organisation)
+    {
+        string lower = (organisation ?? "").Trim().ToLowerInvariant();
+        var b = new StringBuilder();
+        foreach (char c in lower)
+        {
+            bool keep = c is >= 'a' and <= 'z' or >= '0' and <= '9';
+            if (keep)
+                b.Append(c);
+            else if (b.Length > 0 && b[b.Length - 1] != '-')
+                b.Append('-');
+        }
+        string readable = b.ToString().Trim('-');
+        if (readable.Length > 60)
+            readable = readable.Substring(0, 60).Trim('-');
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(lower));
+        string hex = string.Concat(hash.Take(5).Select(x => x.ToString("x2", CultureInfo.InvariantCulture)));
+        return readable.Length == 0 ? "organisation-" + hex : readable + "-" + hex;
+    }
+
     /// <summary>The organisation's name, as the tenants file gives it.</summary>
     public string Organisation { get; set; } = "";
 

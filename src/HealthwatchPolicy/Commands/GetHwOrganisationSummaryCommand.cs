@@ -11,14 +11,15 @@ namespace HealthwatchPolicy.Commands;
 /// <summary>
 /// Merges the latest organisation summary documents (one per organisation, from a run over many organisations:
 /// deploy/organisations/Invoke-HwOrganisations.ps1) into one list, worst first, and optionally an accessible HTML
-/// overview. Reads every *.json under the folders given; needs no connection.
+/// overview. Reads every *.json under the folders given, or the latest blob of each organisation in an Azure Blob
+/// container (<c>-ContainerUri</c>: List Blobs once, then one Get Blob per organisation); needs no connection.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "HwOrganisationSummary", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsCommon.Get, "HwOrganisationSummary", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(OrganisationSummary))]
-public sealed class GetHwOrganisationSummaryCommand : HwCmdlet
+public sealed class GetHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
 {
     /// <summary>Folders (searched with their subfolders) or files of summary documents.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
     [Alias("FullName")]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
@@ -32,39 +33,65 @@ public sealed class GetHwOrganisationSummaryCommand : HwCmdlet
 
     protected override void ProcessRecord()
     {
+        if (UsesContainer)
+        {
+            IOrganisationSummaryStore store;
+            IReadOnlyList<OrganisationSummaryRead> documents;
+            try
+            {
+                store = OpenContainer();
+                ReportProgress("Reading organisation summaries", store.Location);
+                documents = store.ReadLatest();
+            }
+            catch (HwException ex)
+            {
+                WriteHwError(ex, ContainerUri);
+                return;
+            }
+            Take(documents);
+            return;
+        }
         foreach (string given in Path)
         {
             string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(given);
-            IEnumerable<string> files = Directory.Exists(full)
-                ? Directory.EnumerateFiles(full, "*.json", SearchOption.AllDirectories)
-                : File.Exists(full) ? new[] { full } : Array.Empty<string>();
-            if (!Directory.Exists(full) && !File.Exists(full))
-            {
+            if (Directory.Exists(full))
+                Take(new FolderSummaryStore(full).ReadLatest());
+            else if (File.Exists(full))
+                Take(FolderSummaryStore.ForFiles(new[] { full }).ReadLatest());
+            else
                 WriteHwError(new HwException(ErrorIds.OrganisationSummaryPathNotFound, $"No folder or file '{full}'.", full, null, input: "Path"), full);
-                continue;
-            }
-            foreach (string file in files)
-            {
-                try
-                {
-                    _read.Add(OrganisationSummary.Parse(File.ReadAllText(file), file));
-                }
-                catch (FormatException ex)
-                {
-                    WriteHwError(new HwException(ErrorIds.OrganisationSummaryUnreadable, ex.Message, file, ex, input: "Path"), file);
-                }
-            }
+        }
+    }
+
+    private void Take(IReadOnlyList<OrganisationSummaryRead> documents)
+    {
+        foreach (OrganisationSummaryRead d in documents)
+        {
+            if (d.Summary is not null)
+                _read.Add(d.Summary);
+            else
+                WriteHwError(d.Error!, d.Source);
         }
     }
 
     protected override void EndProcessing()
     {
+        CompleteProgress();
         IReadOnlyList<OrganisationSummary> merged = OrganisationSummary.Merge(_read);
         WriteObject(merged, enumerateCollection: true);
         if (OutFile is null)
             return;
         string target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile);
         if (ShouldProcess(target, $"Write the HTML overview of {merged.Count} organisations"))
-            AtomicFile.WriteAllText(target, OrganisationSummary.RenderHtml(merged));
+        {
+            try
+            {
+                AtomicFile.WriteAllText(target, OrganisationSummary.RenderHtml(merged));
+            }
+            catch (HwException ex)
+            {
+                ThrowHwError(ex, OutFile);
+            }
+        }
     }
 }

@@ -1,0 +1,183 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Security;
+using System.Threading;
+using System.Threading.Tasks;
+using Azure;
+using Azure.Core;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Organisations;
+
+namespace HealthwatchPolicy.Engine.Graph;
+
+/// <summary>
+/// Organisation summaries in a central Azure Blob container (issue 18; docs/decisions/0195), through Azure.Storage.Blobs
+/// and an Azure.Identity credential: the managed identity (Azure Automation sets <c>IDENTITY_ENDPOINT</c> and
+/// <c>IDENTITY_HEADER</c>), a caller's bearer token, or DefaultAzureCredential. Blob names are
+/// <see cref="OrganisationSummary.DocumentName"/>; a write is one Put Blob with <c>If-None-Match: *</c> (whole or not at
+/// all, never over another document). Reading lists the container once (List Blobs, 5,000 a page) and downloads only the
+/// latest blob of each organisation's folder, refusing one over <see cref="OrganisationSummary.MaxDocumentBytes"/>.
+/// The identity needs <c>Storage Blob Data Contributor</c> on the container to write, <c>Storage Blob Data Reader</c> to read.
+/// </summary>
+public sealed class BlobSummaryStore : IOrganisationSummaryStore
+{
+    private readonly BlobContainerClient _container;
+    private readonly string _location;
+
+    private BlobSummaryStore(BlobContainerClient container, string location)
+    {
+        _container = container;
+        _location = location;
+    }
+
+    /// <summary>A store over <see cref="SummaryContainerOptions.ContainerUri"/> (checked by the caller). Makes no request.</summary>
+    public static BlobSummaryStore Open(SummaryContainerOptions options)
+    {
+        Uri uri = options.ContainerUri!;
+        var clientOptions = new BlobClientOptions();
+        clientOptions.Diagnostics.IsLoggingContentEnabled = false;
+        TokenCredential credential = options.AccessToken is not null
+            ? new StaticToken(options.AccessToken)
+            : options.ManagedIdentity
+                ? new ManagedIdentityCredential(new ManagedIdentityCredentialOptions(
+                    options.ClientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(options.ClientId)))
+                : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ExcludeInteractiveBrowserCredential = true });
+        return new BlobSummaryStore(new BlobContainerClient(uri, credential, clientOptions), uri.GetLeftPart(UriPartial.Path).TrimEnd('/'));
+    }
+
+    /// <inheritdoc/>
+    public string Location => _location;
+
+    /// <inheritdoc/>
+    public string Write(OrganisationSummary summary)
+    {
+        string name = summary.DocumentName();
+        var data = BinaryData.FromString(summary.ToJson());
+        var upload = new BlobUploadOptions
+        {
+            HttpHeaders = new BlobHttpHeaders { ContentType = "application/json; charset=utf-8" },
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+        };
+        for (int attempt = 1; ; attempt++)
+        {
+            string candidate = attempt == 1 ? name : name.Substring(0, name.Length - 5) + "-" + attempt.ToString(CultureInfo.InvariantCulture) + ".json";
+            BlobClient blob = _container.GetBlobClient(candidate);
+            try
+            {
+                blob.Upload(data, upload, CancellationToken.None);
+                return _location + "/" + candidate;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409 && ex.ErrorCode == BlobErrorCode.BlobAlreadyExists.ToString() && attempt < 3)
+            {
+                // two runs of one organisation in the same millisecond: the next name, never over the other's document
+            }
+            catch (Exception ex) when (ex is RequestFailedException or AuthenticationFailedException or CredentialUnavailableException)
+            {
+                throw Translate(ex, $"write the summary of '{summary.Organisation}' to");
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<OrganisationSummaryRead> ReadLatest()
+    {
+        var latest = new Dictionary<string, BlobItem>(StringComparer.Ordinal);
+        var read = new List<OrganisationSummaryRead>();
+        try
+        {
+            foreach (BlobItem item in _container.GetBlobs(BlobTraits.None, BlobStates.None, prefix: null, CancellationToken.None))
+            {
+                int slash = item.Name.LastIndexOf('/');
+                if (slash <= 0 || !item.Name.EndsWith(".json", StringComparison.Ordinal))
+                    continue; // not a summary document (a tenants file, a readme): not ours to judge
+                string folder = item.Name.Substring(0, slash);
+                if (!latest.TryGetValue(folder, out BlobItem? seen) || string.CompareOrdinal(item.Name, seen.Name) > 0)
+                    latest[folder] = item;
+            }
+            foreach (BlobItem item in latest.Values.OrderBy(i => i.Name, StringComparer.Ordinal))
+            {
+                string source = _location + "/" + item.Name;
+                long size = item.Properties.ContentLength ?? 0;
+                if (size > OrganisationSummary.MaxDocumentBytes)
+                {
+                    read.Add(new OrganisationSummaryRead(source, new HwException(ErrorIds.OrganisationSummaryUnreadable,
+                        string.Format(CultureInfo.InvariantCulture, "'{0}' is {1:N0} bytes: a summary document is at most {2:N0} bytes.", source, size, OrganisationSummary.MaxDocumentBytes),
+                        source, input: "ContainerUri")));
+                    continue;
+                }
+                BlobDownloadResult content = _container.GetBlobClient(item.Name).DownloadContent(CancellationToken.None).Value;
+                try
+                {
+                    read.Add(new OrganisationSummaryRead(OrganisationSummary.Parse(content.Content.ToString(), source)));
+                }
+                catch (FormatException ex)
+                {
+                    read.Add(new OrganisationSummaryRead(source, new HwException(ErrorIds.OrganisationSummaryUnreadable, ex.Message, source, ex, input: "ContainerUri")));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is RequestFailedException or AuthenticationFailedException or CredentialUnavailableException)
+        {
+            throw Translate(ex, "read the summaries in");
+        }
+        return read;
+    }
+
+    /// <summary>The module's error for a failed Blob request or sign-in: the status, the storage error code and the
+    /// request id, never the request's headers (the SDK's own message lists them).</summary>
+    private HwException Translate(Exception ex, string doing)
+    {
+        if (ex is RequestFailedException r)
+        {
+            string code = string.IsNullOrEmpty(r.ErrorCode) ? "" : " " + r.ErrorCode;
+            string what = $"Cannot {doing} the summary container '{_location}': Blob storage answered {r.Status}{code}";
+            return r.Status switch
+            {
+                404 => new HwException(ErrorIds.SummaryContainerNotFound, what + ": create the container, or check its name and storage account.", _location, ex, input: "ContainerUri"),
+                401 or 403 => new HwException(ErrorIds.SummaryContainerDenied, what
+                    + ": give the identity 'Storage Blob Data Contributor' (to write) or 'Storage Blob Data Reader' (to read) on the container (docs/deploy-azure-automation.md).",
+                    _location, ex, input: "ContainerUri"),
+                0 => new HwException(ErrorIds.SummaryContainerUnavailable, $"Cannot {doing} the summary container '{_location}': it could not be reached ({ex.InnerException?.Message ?? ex.Message}).", _location, ex, input: "ContainerUri"),
+                _ => new HwException(ErrorIds.SummaryContainerUnavailable, what + ", after the SDK's retries.", _location, ex, input: "ContainerUri"),
+            };
+        }
+        return new HwException(ErrorIds.SummaryContainerUnavailable,
+            $"Cannot {doing} the summary container '{_location}': no Azure Storage token could be had ({FirstLine(ex.Message)}).", _location, ex, input: "ContainerUri");
+    }
+
+    private static string FirstLine(string message)
+    {
+        int end = message.IndexOfAny(new[] { '\r', '\n' });
+        return end < 0 ? message : message.Substring(0, end);
+    }
+
+    /// <summary>A caller's bearer token, as Azure.Core asks for it (it sends it only to the container's host, over https).</summary>
+    private sealed class StaticToken : TokenCredential
+    {
+        private readonly SecureString _token;
+
+        public StaticToken(SecureString token) => _token = token;
+
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
+        {
+            IntPtr ptr = Marshal.SecureStringToGlobalAllocUnicode(_token);
+            try
+            {
+                return new AccessToken(Marshal.PtrToStringUni(ptr)!, DateTimeOffset.UtcNow.AddMinutes(5));
+            }
+            finally
+            {
+                Marshal.ZeroFreeGlobalAllocUnicode(ptr);
+            }
+        }
+
+        public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            new(GetToken(requestContext, cancellationToken));
+    }
+}

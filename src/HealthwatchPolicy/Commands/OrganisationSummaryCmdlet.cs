@@ -1,0 +1,61 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using HealthwatchPolicy.Engine.Organisations;
+using HealthwatchPolicy.Hosting;
+
+namespace HealthwatchPolicy.Commands;
+
+/// <summary>
+/// What Save- and Get-HwOrganisationSummary share: a folder (<c>-Path</c>, each cmdlet's own) or a central Azure Blob
+/// container (<c>-ContainerUri</c>) signed in with the managed identity (<c>-ManagedIdentity</c>, <c>-ClientId</c> for a
+/// user-assigned one), a bearer token for Azure Storage (<c>-AccessToken</c>), or else Azure.Identity's
+/// DefaultAzureCredential (an Azure CLI or Az PowerShell sign-in on an admin's machine). docs/decisions/0195.
+/// </summary>
+public abstract class OrganisationSummaryCmdlet : HwCmdlet
+{
+    /// <summary>The parameter set of a folder.</summary>
+    protected const string PathSet = "Path";
+    /// <summary>A container with DefaultAzureCredential.</summary>
+    protected const string ContainerSet = "Container";
+    /// <summary>A container with the managed identity.</summary>
+    protected const string ManagedIdentitySet = "ContainerManagedIdentity";
+    /// <summary>A container with a bearer token.</summary>
+    protected const string AccessTokenSet = "ContainerAccessToken";
+
+    /// <summary>The Azure Blob container of the summaries: https://&lt;account&gt;.blob.core.windows.net/&lt;container&gt;.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ContainerSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ManagedIdentitySet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("SummaryContainer")]
+    [ValidateNotNull]
+    public Uri? ContainerUri { get; set; }
+
+    /// <summary>Sign in to Azure Storage with the managed identity (system-assigned unless -ClientId names a user-assigned one).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ManagedIdentitySet)]
+    public SwitchParameter ManagedIdentity { get; set; }
+
+    /// <summary>The client id of a user-assigned managed identity.</summary>
+    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    [ValidateNotNullOrEmpty]
+    [Identifier]
+    public string? ClientId { get; set; }
+
+    /// <summary>A bearer token for Azure Storage (audience https://storage.azure.com).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
+    [ValidateNotNull]
+    public SecureString? AccessToken { get; set; }
+
+    /// <summary>The container store the parameters name (checked: SummaryContainerInvalid names -ContainerUri).</summary>
+    internal IOrganisationSummaryStore OpenContainer() =>
+        OrganisationSummaryStores.OpenContainer(new SummaryContainerOptions
+        {
+            ContainerUri = ContainerUri,
+            ManagedIdentity = ManagedIdentity.IsPresent,
+            ClientId = ClientId,
+            AccessToken = AccessToken,
+        }, "ContainerUri");
+
+    /// <summary>Whether a container (not a folder) is named.</summary>
+    internal bool UsesContainer => ParameterSetName != PathSet;
+}

@@ -1,0 +1,103 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using HealthwatchPolicy.Engine.Compliance;
+using HealthwatchPolicy.Engine.Errors;
+using HealthwatchPolicy.Engine.Organisations;
+using HealthwatchPolicy.Hosting;
+
+namespace HealthwatchPolicy.Commands;
+
+/// <summary>
+/// Writes one organisation's summary document (healthwatch-organisation-summary/1: findings by severity, overdue access
+/// reviews, the journal witness, or the errors that stopped the run) as a new file under -Path or a new blob in the
+/// central Azure Blob container -ContainerUri, named &lt;organisation&gt;/&lt;time&gt;.json; never over another document.
+/// The organisations runner (Invoke-HwOrganisations.ps1) calls it once per organisation; Get-HwOrganisationSummary
+/// merges the latest of each. Needs no connection. docs/decisions/0190, 0195.
+/// </summary>
+[Cmdlet(VerbsData.Save, "HwOrganisationSummary", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PathSet)]
+[OutputType(typeof(OrganisationSummary))]
+public sealed class SaveHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
+{
+    /// <summary>The folder of summary documents (a subfolder per organisation is made in it).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PathSet)]
+    [Alias("SummaryPath")]
+    [ValidateNotNullOrEmpty]
+    public string? Path { get; set; }
+
+    /// <summary>The organisation's name, as the tenants file gives it.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
+    [ValidateNotNullOrEmpty]
+    [Identifier]
+    public string? Organisation { get; set; }
+
+    /// <summary>The organisation's Entra tenant id or domain.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [Identifier]
+    public string? TenantId { get; set; }
+
+    /// <summary>The organisation's compliance summary (Get-HwComplianceReport -Summary): its counts and witness.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public ComplianceSummary? ComplianceSummary { get; set; }
+
+    /// <summary>Access reviews past their due date with undecided items (Get-HwAccessReview: Overdue or PastGrace).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, int.MaxValue)]
+    public int OverdueReviews { get; set; }
+
+    /// <summary>The errors that stopped or marred the run, each "ErrorId: message": the summary says the run failed.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Errors")]
+    [ValidateNotNull]
+    public string[]? ErrorMessage { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        string[] errors = (ErrorMessage ?? Array.Empty<string>()).Where(e => !string.IsNullOrWhiteSpace(e)).ToArray();
+        if (ComplianceSummary is null && errors.Length == 0)
+        {
+            WriteHwError(new HwException(ErrorIds.OrganisationSummaryIncomplete,
+                "Give the organisation's compliance summary (Get-HwComplianceReport -Summary) or the errors that stopped its run.",
+                Organisation, input: "ComplianceSummary"), Organisation);
+            return;
+        }
+        DateTimeOffset now = TimeProviderNow();
+        OrganisationSummary summary = ComplianceSummary is not null
+            ? OrganisationSummary.FromReport(Organisation!, TenantId, ComplianceSummary, OverdueReviews, now)
+            : OrganisationSummary.FromFailure(Organisation!, TenantId, errors, now);
+        if (ComplianceSummary is not null && errors.Length > 0)
+        {
+            summary.Failed = true;
+            summary.Errors = errors;
+        }
+        IOrganisationSummaryStore store;
+        try
+        {
+            store = UsesContainer ? OpenContainer() : new FolderSummaryStore(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path!));
+        }
+        catch (HwException ex)
+        {
+            WriteHwError(ex, UsesContainer ? ContainerUri : Path);
+            return;
+        }
+        string what = summary.Failed ? $"the failed run ({errors.Length} error(s))" : $"{summary.Total} finding(s), {summary.OverdueReviews} overdue review(s)";
+        if (!ShouldProcess($"{store.Location}/{summary.DocumentName()}", $"Save the summary of '{summary.Organisation}': {what}"))
+            return;
+        try
+        {
+            summary.Source = store.Write(summary);
+        }
+        catch (HwException ex)
+        {
+            WriteHwError(ex, UsesContainer ? ContainerUri : Path);
+            return;
+        }
+        WriteObject(summary);
+    }
+
+    // The time of the run on this machine's clock: the document's name and generatedAt (no connection, so no session clock).
+    private static DateTimeOffset TimeProviderNow() => DateTimeOffset.UtcNow;
+}
