@@ -42,6 +42,12 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
         Uri uri = options.ContainerUri!;
         var clientOptions = new BlobClientOptions();
         clientOptions.Diagnostics.IsLoggingContentEnabled = false;
+        // The SDK's exponential retries (it honours Retry-After on 429/503), bounded so an unreachable account is
+        // reported in about 15 seconds, not minutes.
+        clientOptions.Retry.MaxRetries = 4;
+        clientOptions.Retry.Delay = TimeSpan.FromSeconds(0.5);
+        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(8);
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(60);
         TokenCredential credential = options.AccessToken is not null
             ? new StaticToken(options.AccessToken)
             : options.ManagedIdentity
@@ -77,7 +83,7 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
             {
                 // two runs of one organisation in the same millisecond: the next name, never over the other's document
             }
-            catch (Exception ex) when (ex is RequestFailedException or AuthenticationFailedException or CredentialUnavailableException)
+            catch (Exception ex) when (IsStorageFailure(ex))
             {
                 throw Translate(ex, $"write the summary of '{summary.Organisation}' to");
             }
@@ -122,17 +128,32 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
                 }
             }
         }
-        catch (Exception ex) when (ex is RequestFailedException or AuthenticationFailedException or CredentialUnavailableException)
+        catch (Exception ex) when (IsStorageFailure(ex))
         {
             throw Translate(ex, "read the summaries in");
         }
         return read;
     }
 
+    /// <summary>What a Blob request or sign-in throws when it fails: the service's answer, the credential's failure, the
+    /// retries given up (an AggregateException of the tries), a timeout or a network error.</summary>
+    private static bool IsStorageFailure(Exception ex) =>
+        ex is RequestFailedException or AuthenticationFailedException or CredentialUnavailableException or AggregateException
+            or TimeoutException or OperationCanceledException or System.Net.Http.HttpRequestException or System.IO.IOException;
+
     /// <summary>The module's error for a failed Blob request or sign-in: the status, the storage error code and the
     /// request id, never the request's headers (the SDK's own message lists them).</summary>
     private HwException Translate(Exception ex, string doing)
     {
+        if (ex is AggregateException all)
+        {
+            Exception last = all.Flatten().InnerExceptions.LastOrDefault() ?? ex;
+            if (last is RequestFailedException { Status: > 0 })
+                return Translate(last, doing);
+            return new HwException(ErrorIds.SummaryContainerUnavailable,
+                $"Cannot {doing} the summary container '{_location}': it could not be reached after {all.InnerExceptions.Count} tries ({FirstLine((last.InnerException ?? last).Message)}).",
+                _location, ex, input: "ContainerUri");
+        }
         if (ex is RequestFailedException r)
         {
             string code = string.IsNullOrEmpty(r.ErrorCode) ? "" : " " + r.ErrorCode;
@@ -143,12 +164,15 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
                 401 or 403 => new HwException(ErrorIds.SummaryContainerDenied, what
                     + ": give the identity 'Storage Blob Data Contributor' (to write) or 'Storage Blob Data Reader' (to read) on the container (docs/deploy-azure-automation.md).",
                     _location, ex, input: "ContainerUri"),
-                0 => new HwException(ErrorIds.SummaryContainerUnavailable, $"Cannot {doing} the summary container '{_location}': it could not be reached ({ex.InnerException?.Message ?? ex.Message}).", _location, ex, input: "ContainerUri"),
+                0 => new HwException(ErrorIds.SummaryContainerUnavailable, $"Cannot {doing} the summary container '{_location}': it could not be reached ({FirstLine((ex.InnerException ?? ex).Message)}).", _location, ex, input: "ContainerUri"),
                 _ => new HwException(ErrorIds.SummaryContainerUnavailable, what + ", after the SDK's retries.", _location, ex, input: "ContainerUri"),
             };
         }
+        if (ex is AuthenticationFailedException or CredentialUnavailableException)
+            return new HwException(ErrorIds.SummaryContainerUnavailable,
+                $"Cannot {doing} the summary container '{_location}': no Azure Storage token could be had ({FirstLine(ex.Message)}).", _location, ex, input: "ContainerUri");
         return new HwException(ErrorIds.SummaryContainerUnavailable,
-            $"Cannot {doing} the summary container '{_location}': no Azure Storage token could be had ({FirstLine(ex.Message)}).", _location, ex, input: "ContainerUri");
+            $"Cannot {doing} the summary container '{_location}': {FirstLine(ex.Message)}.", _location, ex, input: "ContainerUri");
     }
 
     private static string FirstLine(string message)
