@@ -54,7 +54,7 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
                 ? new ManagedIdentityCredential(new ManagedIdentityCredentialOptions(
                     options.ClientId is null ? ManagedIdentityId.SystemAssigned : ManagedIdentityId.FromUserAssignedClientId(options.ClientId)))
                 : new DefaultAzureCredential(new DefaultAzureCredentialOptions { ExcludeInteractiveBrowserCredential = true });
-        return new BlobSummaryStore(new BlobContainerClient(uri, credential, clientOptions), uri.GetLeftPart(UriPartial.Path).TrimEnd('/'));
+        return new BlobSummaryStore(new BlobContainerClient(uri, credential, clientOptions), uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/'));
     }
 
     /// <inheritdoc/>

@@ -86,7 +86,7 @@ public sealed class SummaryContainerOptions
     public void Check(string input)
     {
         Uri? u = ContainerUri;
-        string shown = u is null ? "" : (u.IsAbsoluteUri ? u.GetLeftPart(UriPartial.Path) : u.OriginalString);
+        string shown = u is null ? "" : (u.IsAbsoluteUri ? u.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) : u.OriginalString);
         if (u is null || !u.IsAbsoluteUri || u.Scheme != Uri.UriSchemeHttps || string.IsNullOrEmpty(u.Host))
             throw new HwException(ErrorIds.SummaryContainerInvalid,
                 $"The summary container must be an https:// address such as https://contoso.blob.core.windows.net/organisation-summaries; '{shown}' is not"
