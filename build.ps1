@@ -71,7 +71,9 @@ function Invoke-DotNet {
 }
 
 # What ships. A missing file fails the build; an unexpected one fails it too (add it here on purpose).
-$RootFiles = @('HealthwatchPolicy.dll', 'HealthwatchPolicy.psd1', 'HealthwatchPolicy.format.ps1xml', 'Invoke-HwMonthlyAccessReview.ps1')
+# Invoke-HwOrganisations.ps1 (the many-organisations runner, deploy/organisations) ships too: on Azure Automation the
+# organisations runbook runs the installed module's copy (deploy/automation/Invoke-HwOrganisationsRunbook.ps1).
+$RootFiles = @('HealthwatchPolicy.dll', 'HealthwatchPolicy.psd1', 'HealthwatchPolicy.format.ps1xml', 'Invoke-HwMonthlyAccessReview.ps1', 'Invoke-HwOrganisations.ps1')
 $DependencyFiles = @(
     'HealthwatchPolicy.Engine.dll'
     'YamlDotNet.dll'
@@ -132,6 +134,7 @@ function Invoke-Build {
     $deps = New-Item -ItemType Directory -Force (Join-Path $moduleOut 'dependencies')
     Copy-Item (Join-Path $cmdletBin 'HealthwatchPolicy.dll') $moduleOut
     Copy-Item (Join-Path $Root 'module/HealthwatchPolicy.format.ps1xml'), (Join-Path $Root 'module/Invoke-HwMonthlyAccessReview.ps1') $moduleOut
+    Copy-Item (Join-Path $Root 'deploy/organisations/Invoke-HwOrganisations.ps1') $moduleOut
     $graphDeps = New-Item -ItemType Directory -Force (Join-Path $deps 'graph')
     $published = Get-ChildItem (Join-Path $staging 'engine') -Filter *.dll | ForEach-Object Name
     $unexpected = $published | Where-Object { $_ -notin $DependencyFiles -and $_ -notin $GraphDependencyFiles }

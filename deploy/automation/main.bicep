@@ -2,6 +2,9 @@
 // a PowerShell 7.4 runtime environment holding the module package, the runbook, its daily and monthly schedules
 // and the variables it reads. The template cannot grant Microsoft Graph application permissions (that needs an
 // Entra admin, not an Azure Resource Manager deployment): the outputs name what the admin must still grant.
+// With deployOrganisations, the many-organisations run (organisations.bicep) is added: a blob container of summary
+// documents, the tenants file as a variable and a second runbook on its own schedule. Off by default, so the
+// single-organisation deployment is unchanged.
 // Walk-through: docs/deploy-azure-automation.md.
 
 @description('Where the Automation account lives.')
@@ -35,6 +38,32 @@ param scheduleStart string
 
 @description('The time zone the schedules run in (IANA or Windows id).')
 param timeZone string = 'Europe/London'
+
+@description('Also deploy the run over many organisations (organisations.bicep): summaries in a blob container, the tenants file in the HwTenants variable, the organisations runbook on its own schedule.')
+param deployOrganisations bool = false
+
+@description('With deployOrganisations: the tenants file as JSON text (deploy/organisations/tenants.example.json), e.g. (Get-Content tenants.json -Raw).')
+param tenantsJson string = '{"organisations":[]}'
+
+@description('With deployOrganisations: an https address of deploy/automation/Invoke-HwOrganisationsRunbook.ps1 Azure Automation can download.')
+param organisationsRunbookUri string = ''
+
+@description('With deployOrganisations: the storage account of the summary documents (3 to 24 lower-case letters and digits, unique in Azure).')
+@minLength(3)
+@maxLength(24)
+param summaryStorageAccountName string = 'hworgs${uniqueString(resourceGroup().id)}'
+
+@description('With deployOrganisations: run over the organisations every day or every week.')
+@allowed([
+  'Day'
+  'Week'
+])
+param organisationsFrequency string = 'Day'
+
+@description('With deployOrganisations: how many organisations run at once in the job.')
+@minValue(1)
+@maxValue(64)
+param organisationsThrottleLimit int = 4
 
 var runtimeEnvironmentName = 'HealthwatchPolicy-PowerShell-74'
 var runbookName = 'Invoke-HwAutomationRunbook'
@@ -181,6 +210,26 @@ resource monthlyJob 'Microsoft.Automation/automationAccounts/jobSchedules@2023-1
   ]
 }
 
+module organisations 'organisations.bicep' = if (deployOrganisations) {
+  name: 'healthwatch-organisations'
+  params: {
+    location: location
+    automationAccountName: account.name
+    runtimeEnvironmentName: runtimeEnvironment.name
+    principalId: account.identity.principalId
+    storageAccountName: summaryStorageAccountName
+    tenantsJson: tenantsJson
+    organisationsRunbookUri: organisationsRunbookUri
+    frequency: organisationsFrequency
+    scheduleStart: dateTimeAdd(scheduleStart, 'PT1H')
+    timeZone: timeZone
+    throttleLimit: organisationsThrottleLimit
+  }
+  dependsOn: [
+    modulePackage
+  ]
+}
+
 @description('The managed identity\'s service principal (object) id: grant the Graph application permissions to it.')
 output managedIdentityPrincipalId string = account.identity.principalId
 
@@ -193,12 +242,15 @@ output graphApplicationPermissions array = [
 ]
 
 @description('What the admin must still do by hand after the deployment, in order.')
-output adminMustStillGrant array = [
+output adminMustStillGrant array = concat([
   'Graph app roles User.Read.All, Group.Read.All and GroupMember.ReadWrite.All to service principal ${account.identity.principalId} (Microsoft Graph, appId 00000003-0000-0000-c000-000000000000).'
   'Graph app role Sites.Selected to the same service principal, then a write permission on ${stateSite} only (POST /sites/{site-id}/permissions with roles [write]).'
   'Mail.Send for ${mailFrom} only: Exchange Online RBAC for Applications (New-ServicePrincipal, New-ManagementScope, New-ManagementRoleAssignment -Role "Application Mail.Send"); do not grant Mail.Send in Entra.'
   'Mail.ReadWrite for ${mailFrom} only (Receive-HwAccessReviewDecision reads the reviewers\' replies there): Exchange Online RBAC for Applications, New-ManagementRoleAssignment -Role "Application Mail.ReadWrite" with the same scope; do not grant Mail.ReadWrite in Entra (docs/graph-permissions.md).'
-]
+], deployOrganisations ? organisations!.outputs.adminMustStillGrant : [])
+
+@description('With deployOrganisations: the blob container of the organisations\' summary documents (Get-HwOrganisationSummary -ContainerUri); empty without.')
+output summaryContainerUri string = deployOrganisations ? organisations!.outputs.summaryContainerUri : ''
 
 @description('The runbook and the runtime environment it runs in.')
 output runbook object = {

@@ -134,3 +134,151 @@ Describe 'The runbook under a managed identity, against the fake Graph, state in
         ($r.Output -join "`n") | Should -Match 'No managed identity in this sandbox'
     }
 }
+
+# Many organisations on Azure Automation (issue 18, item 3; docs/decisions/0193): main.bicep with deployOrganisations
+# adds deploy/automation/organisations.bicep as a nested deployment: the blob container of the summary documents,
+# write access to that container only for the account's identity, the tenants file in HwTenants, and the
+# organisations runbook on its own schedule. The example parameters file turns it on and loads the example tenants file.
+Describe 'deploy/automation/main.bicep with deployOrganisations (organisations.bicep)' -Tag 'Deploy' {
+    BeforeAll {
+        $bicep = Get-HwBicep
+        $paramsFile = Join-Path $repoRoot 'deploy/automation/organisations.example.bicepparam'
+        $outDir = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'arm-organisations')
+        $buildOutput = & $bicep build $template --outdir $outDir 2>&1 | ForEach-Object { "$_" }
+        $buildExit = $LASTEXITCODE
+        $paramsOutput = & $bicep build-params $paramsFile --outfile (Join-Path $outDir 'parameters.json') 2>&1 | ForEach-Object { "$_" }
+        $paramsExit = $LASTEXITCODE
+        $lintOutput = @(foreach ($file in (Join-Path $repoRoot 'deploy/automation/organisations.bicep'), $paramsFile) {
+                & $bicep lint $file 2>&1 | ForEach-Object { "$_" }
+                if ($LASTEXITCODE) { "lint $file exited with $LASTEXITCODE" }
+            })
+        $arm = Get-Content -Raw (Join-Path $outDir 'main.json') -ErrorAction SilentlyContinue | ConvertFrom-Json -AsHashtable
+        $parameters = (Get-Content -Raw (Join-Path $outDir 'parameters.json') -ErrorAction SilentlyContinue | ConvertFrom-Json -AsHashtable).parameters
+        function Get-Resources($Template) {
+            if ($Template.resources -is [System.Collections.IDictionary]) { @($Template.resources.Values) } else { @($Template.resources) }
+        }
+        $deployment = @(Get-Resources $arm | Where-Object { $_.type -eq 'Microsoft.Resources/deployments' })
+        $nested = if ($deployment) { Get-Resources $deployment[0].properties.template } else { @() }
+        function Get-Nested([string] $Type) { , @($nested | Where-Object { $_.type -eq $Type }) }
+    }
+
+    It 'builds, builds the example parameters and lints the module and the parameters file with no warning or error' {
+        $buildExit | Should -Be 0 -Because ($buildOutput -join "`n")
+        $buildOutput | Should -Not -Match 'Warning|Error'
+        $paramsExit | Should -Be 0 -Because ($paramsOutput -join "`n")
+        $paramsOutput | Should -Not -Match 'Warning|Error'
+        $lintOutput | Should -BeNullOrEmpty
+        $parameters.deployOrganisations.value | Should -BeTrue
+        # HwTenants gets the tenants file's text as it is on disk.
+        $parameters.tenantsJson.value | Should -Be (Get-Content -Raw (Join-Path $repoRoot 'deploy/organisations/tenants.example.json'))
+        $parameters.organisationsFrequency.value | Should -Be 'Week'
+    }
+
+    It 'is off by default: the nested deployment is conditional on deployOrganisations, which defaults to false' {
+        $arm.parameters.deployOrganisations.defaultValue | Should -BeFalse
+        $deployment.Count | Should -Be 1
+        $deployment[0].condition | Should -Be "[parameters('deployOrganisations')]"
+        $deployment[0].dependsOn -join ' ' | Should -Match 'runtimeEnvironments/packages'
+    }
+
+    It 'creates a StorageV2 account without shared keys or public blobs, TLS 1.2 and https only, and a private container organisation-summaries' {
+        $storage = Get-Nested 'Microsoft.Storage/storageAccounts'
+        $storage.Count | Should -Be 1
+        $storage[0].kind | Should -Be 'StorageV2'
+        $storage[0].properties.allowSharedKeyAccess | Should -BeFalse
+        $storage[0].properties.allowBlobPublicAccess | Should -BeFalse
+        $storage[0].properties.minimumTlsVersion | Should -Be 'TLS1_2'
+        $storage[0].properties.supportsHttpsTrafficOnly | Should -BeTrue
+        $container = Get-Nested 'Microsoft.Storage/storageAccounts/blobServices/containers'
+        $container.Count | Should -Be 1
+        $container[0].name | Should -Match 'organisation-summaries|containerName'
+        $deployment[0].properties.template.variables.containerName | Should -Be 'organisation-summaries'
+        $container[0].properties.publicAccess | Should -Be 'None'
+    }
+
+    It 'gives the Automation account''s system-assigned identity Storage Blob Data Contributor on the container only' {
+        $assignment = Get-Nested 'Microsoft.Authorization/roleAssignments'
+        $assignment.Count | Should -Be 1
+        $deployment[0].properties.template.variables.blobDataContributor | Should -Be 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+        $assignment[0].properties.roleDefinitionId | Should -Be "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', variables('blobDataContributor'))]"
+        $assignment[0].properties.principalType | Should -Be 'ServicePrincipal'
+        $assignment[0].properties.principalId | Should -Be "[parameters('principalId')]"
+        # The principal is the account's own identity, handed to the module by main.bicep.
+        $deployment[0].properties.parameters.principalId.value | Should -Match "automationAccounts.*identity\.principalId"
+        # Scoped to the container (not the account, the resource group or the subscription).
+        $assignment[0].scope | Should -Match "^\[resourceId\('Microsoft\.Storage/storageAccounts/blobServices/containers'"
+    }
+
+    It 'holds the tenants file and the container in variables and runs the organisations runbook on its schedule with SummaryContainer and ThrottleLimit' {
+        $variables = Get-Nested 'Microsoft.Automation/automationAccounts/variables'
+        @($variables | ForEach-Object { $_.name }) -join ' ' | Should -Match 'HwTenants'
+        @($variables | ForEach-Object { $_.name }) -join ' ' | Should -Match 'HwSummaryContainer'
+        ($variables | Where-Object { $_.name -match 'HwTenants' }).properties.value | Should -Match "tenantsValue"
+        $deployment[0].properties.parameters.tenantsJson.value | Should -Be "[parameters('tenantsJson')]"
+
+        $runbook = Get-Nested 'Microsoft.Automation/automationAccounts/runbooks'
+        $runbook.Count | Should -Be 1
+        $deployment[0].properties.template.variables.runbookName | Should -Be 'Invoke-HwOrganisationsRunbook'
+        $runbook[0].properties.runbookType | Should -Be 'PowerShell'
+        $runbook[0].properties.runtimeEnvironment | Should -Be "[parameters('runtimeEnvironmentName')]"
+        $runbook[0].properties.publishContentLink.uri | Should -Be "[parameters('organisationsRunbookUri')]"
+
+        $schedule = Get-Nested 'Microsoft.Automation/automationAccounts/schedules'
+        $schedule.Count | Should -Be 1
+        $schedule[0].properties.frequency | Should -Be "[parameters('frequency')]"
+        $deployment[0].properties.template.parameters.frequency.allowedValues | Should -Be @('Day', 'Week')
+        $link = Get-Nested 'Microsoft.Automation/automationAccounts/jobSchedules'
+        $link.Count | Should -Be 1
+        $link[0].properties.runbook.name | Should -Be "[variables('runbookName')]"
+        $link[0].properties.schedule.name | Should -Be 'HealthwatchPolicy-organisations'
+        $schedule[0].name | Should -Match 'HealthwatchPolicy-organisations'
+        @($link[0].properties.parameters.Keys) | Sort-Object | Should -Be @('SummaryContainer', 'ThrottleLimit')
+        $link[0].properties.parameters.SummaryContainer | Should -Match 'primaryEndpoints\.blob'
+    }
+
+    It 'outputs the container address and, per organisation, what its tenant''s admin must grant (the managed identity in its own tenant only)' {
+        $arm.outputs.Keys | Should -Contain 'summaryContainerUri'
+        $arm.outputs.adminMustStillGrant.value | Should -Match "outputs\.adminMustStillGrant"
+        $grant = $deployment[0].properties.template.outputs.adminMustStillGrant.value
+        $grant | Should -Match "map\(variables\('organisations'\)"
+        $grant | Should -Match 'its own tenant'
+        $grant | Should -Match 'multi-tenant app'
+        $grant | Should -Match 'certificate'
+        $grant | Should -Match 'Sites\.Selected'
+    }
+}
+
+Describe 'deploy/automation/Invoke-HwOrganisationsRunbook.ps1' -Tag 'Deploy' {
+    BeforeAll { $orgRunbook = Join-Path $repoRoot 'deploy/automation/Invoke-HwOrganisationsRunbook.ps1' }
+
+    It 'parses without error' {
+        $tokens = $null; $errors = $null
+        [System.Management.Automation.Language.Parser]::ParseFile($orgRunbook, [ref] $tokens, [ref] $errors) | Out-Null
+        $errors | Should -BeNullOrEmpty
+    }
+
+    It 'stops with a clear error when the sandbox has no managed identity' {
+        $r = Invoke-HwChildPwsh -Command ("`$env:IDENTITY_ENDPOINT = `$null; `$env:IDENTITY_HEADER = `$null; " +
+            "& '$orgRunbook' -TenantsJson '{""organisations"":[]}' -SummaryContainer https://acct.blob.core.windows.net/organisation-summaries")
+        $r.ExitCode | Should -Not -Be 0
+        ($r.Output -join "`n") | Should -Match 'No managed identity in this sandbox'
+    }
+
+    It 'names the Automation variable it needs when neither it nor the parameter is there' {
+        $r = Invoke-HwChildPwsh -Command ("`$env:IDENTITY_ENDPOINT = 'http://127.0.0.1:9/msi/token'; `$env:IDENTITY_HEADER = 'h'; " +
+            "function Get-AutomationVariable([string] `$Name) { `$null }; " +
+            "& '$orgRunbook' -SummaryContainer https://acct.blob.core.windows.net/organisation-summaries")
+        $r.ExitCode | Should -Not -Be 0
+        ($r.Output -join "`n") | Should -Match "Automation variable 'HwTenants'"
+    }
+
+    It 'runs the organisations runner that ships in the built module (build.ps1 copies it to the module root)' {
+        $shipped = Join-Path (Split-Path (Get-HwBuiltManifest)) 'Invoke-HwOrganisations.ps1'
+        $shipped | Should -Exist
+        (Get-FileHash $shipped).Hash | Should -Be (Get-FileHash (Join-Path $repoRoot 'deploy/organisations/Invoke-HwOrganisations.ps1')).Hash
+        Get-Content -Raw $orgRunbook | Should -Match "Join-Path \`$module\.ModuleBase 'Invoke-HwOrganisations\.ps1'"
+    }
+
+    # The run under a managed identity against the fake Graph with the summaries in Azurite is added with the blob
+    # test infrastructure (see the report of helper 'bicep' and docs/deploy-azure-automation.md).
+}

@@ -56,6 +56,7 @@ Describe 'The gallery package (Publish-PSResource to a local file repository)' -
             $entries | Should -Contain 'HealthwatchPolicy.psd1'
             $entries | Should -Contain 'HealthwatchPolicy.dll'
             $entries | Should -Contain 'Invoke-HwMonthlyAccessReview.ps1'
+            $entries | Should -Contain 'Invoke-HwOrganisations.ps1'
             $entries | Should -Contain 'dependencies/graph/Azure.Identity.dll'
             $entries | Should -Contain 'LICENSE'
             $entries | Should -Contain 'CHANGELOG.md'
