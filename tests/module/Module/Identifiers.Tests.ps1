@@ -21,7 +21,7 @@ BeforeAll {
     Import-HwBuiltModule
     # Free text (kept as written) and file-system paths (a file name may end in a space): not identifiers.
     $script:notIdentifiers = @{
-        FreeText = @('Reason', 'Justification', 'Purpose')
+        FreeText = @('Reason', 'Justification', 'Purpose', 'ErrorMessage')
         Path     = @('Path', 'ReferencePath', 'DifferencePath', 'OutFile', 'Policy', 'PolicyPath', 'StatePath', 'StateFolder', 'CertificatePath', 'OutboxPath', 'Previous', 'ReferenceReport', 'DifferenceReport')
     }
     function Get-HwIdentifierAttribute([string] $Command, [string] $Parameter) {
