@@ -6,8 +6,9 @@
     Build  : publishes the engine into dependencies/, builds the cmdlets, copies an explicit allowlist into
              out/HealthwatchPolicy/<version>/, stamps the version, writes the MAML help and checks the manifest.
     Test   : First makes sure Debian's Chromium is there for the browser tests (installs it as root with apt-get, or
-             stops at once, exit code 3, with the command to run), then Build, then xunit (dotnet test) and Pester
-             (in a child pwsh importing the built module).
+             stops at once, exit code 3, with the command to run), and Node.js with npm for Azurite the same way
+             (tools/TestAzurite.psm1), then Build, then xunit (dotnet test), 'npm ci' of tools/Azurite when its lock
+             changed (HW_AZURITE names Azurite's blob entry point), and Pester (in a child pwsh importing the built module).
              Ends with one line "N passed, N failed[, N skipped]" over both runners; exits non-zero on any failure.
     Demo   : Build, then the main job on the bundled policy (and, as the module grows, the sample organisation).
     Package: Build, then publish the built module with PSResourceGet to a local file repository:
@@ -207,6 +208,8 @@ function Invoke-Test {
 
     Write-Host 'Pester' -ForegroundColor Cyan
     $packages = Restore-TestPackages
+    # Azurite (npm, pinned in tools/Azurite) as the blob service of the summary-store tests (decision 0191).
+    $env:HW_AZURITE = Install-TestAzurite -Prefix (Join-Path $Root 'tools/Azurite')
     # The loopback fake Graph as a process, for the Pester suite's Graph runs (built with the solution above).
     Invoke-DotNet build (Join-Path $Root 'tests/HealthwatchPolicy.FakeGraph.Host') -c $Configuration --nologo -v quiet
     $env:HW_FAKEGRAPH_HOST = Join-Path $Root "tests/HealthwatchPolicy.FakeGraph.Host/bin/$Configuration/net10.0/HealthwatchPolicy.FakeGraph.Host.dll"
@@ -292,7 +295,12 @@ try {
             'Clean' { Invoke-Clean }
             'Build' { Invoke-Build }
             # The browser first: without one the run stops at once with the command to run (tools/TestBrowser.psm1).
-            'Test' { Import-Module (Join-Path $Root 'tools/TestBrowser.psm1') -Force; $null = Assert-TestBrowser; Invoke-Build; Invoke-Test }
+            # Then Node.js and npm for Azurite (tools/TestAzurite.psm1, decision 0191), the same way.
+            'Test' {
+                Import-Module (Join-Path $Root 'tools/TestBrowser.psm1') -Force; $null = Assert-TestBrowser
+                Import-Module (Join-Path $Root 'tools/TestAzurite.psm1') -Force; $null = Assert-TestNode
+                Invoke-Build; Invoke-Test
+            }
             'Demo' { Invoke-Build; Invoke-Demo }
             'Bench' { Invoke-Build; Invoke-Bench }
             'Soak' { Invoke-Build; Invoke-Soak }

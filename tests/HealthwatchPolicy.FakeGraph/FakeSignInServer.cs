@@ -54,6 +54,15 @@ public sealed class FakeSignInServer : IAsyncDisposable
     /// <summary>The managed-identity endpoint's secret (<c>IDENTITY_HEADER</c>); a request without it is refused.</summary>
     public string IdentityHeader { get; } = "hw-identity-header-" + Guid.NewGuid().ToString("N");
 
+    /// <summary>The tenant named in the managed-identity tokens for other resources than Graph (<c>tid</c>, and in <c>iss</c>).</summary>
+    public const string ManagedIdentityTenantId = "00000000-0000-4000-8000-00000000f4e1";
+
+    /// <summary>The client (app) id of the system-assigned identity, when the request names none (<c>client_id</c>, <c>appid</c>).</summary>
+    public const string ManagedIdentityClientId = "00000000-0000-4000-8000-00000000a11d";
+
+    /// <summary>The managed identity's object (principal) id, the <c>oid</c> and <c>sub</c> of its non-Graph tokens.</summary>
+    public string ManagedIdentityPrincipalId { get; } = Guid.NewGuid().ToString();
+
     /// <summary>What the App Service managed-identity endpoint is (the value for <c>IDENTITY_ENDPOINT</c>).</summary>
     public string ManagedIdentityEndpoint => BaseUrl + "/msi/token";
 
@@ -195,6 +204,57 @@ public sealed class FakeSignInServer : IAsyncDisposable
         return token;
     }
 
+    /// <summary>
+    /// A token for a resource other than Graph (e.g. <c>https://storage.azure.com/</c>): shaped as Entra's v1 access
+    /// token, a JWT whose claims Azurite's <c>--oauth basic</c> reads (docs/decisions/0191): header
+    /// <c>{"alg":"RS256","typ":"JWT"}</c>, payload <c>aud</c> (the resource as asked), <c>iss</c>
+    /// (<c>https://sts.windows.net/{tenant}/</c>), <c>tid</c>, <c>oid</c>, <c>appid</c>, <c>iat</c>/<c>nbf</c>/<c>exp</c>
+    /// (Unix seconds; one hour), <c>jti</c> (a fresh guid, so every token differs), and 256 random bytes as the
+    /// signature (nothing verifies it: Azurite only decodes).
+    /// </summary>
+    private string IssueJwt(string resource, string clientId, DateTimeOffset now)
+    {
+        long iat = now.ToUnixTimeSeconds();
+        var header = new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT" };
+        var payload = new JsonObject
+        {
+            ["aud"] = resource,
+            ["iss"] = $"https://sts.windows.net/{ManagedIdentityTenantId}/",
+            ["iat"] = iat,
+            ["nbf"] = iat,
+            ["exp"] = now.AddHours(1).ToUnixTimeSeconds(),
+            ["appid"] = clientId,
+            ["appidacr"] = "2",
+            ["idtyp"] = "app",
+            ["oid"] = ManagedIdentityPrincipalId,
+            ["sub"] = ManagedIdentityPrincipalId,
+            ["tid"] = ManagedIdentityTenantId,
+            ["jti"] = Guid.NewGuid().ToString(),
+            ["ver"] = "1.0",
+        };
+        string token = B64(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + B64(Encoding.UTF8.GetBytes(payload.ToJsonString())) + "." +
+                       B64(RandomNumberGenerator.GetBytes(256));
+        lock (_sync)
+            _issued.Add(token);
+        return token;
+    }
+
+    /// <summary>
+    /// Whether a managed-identity <c>resource</c> is Microsoft Graph: a Graph host of any cloud, Graph's app id, or a
+    /// loopback address (the fake Graph, which the module's connection names as its Graph endpoint in the tests).
+    /// </summary>
+    internal static bool IsGraphResource(string resource)
+    {
+        if (string.Equals(resource, "00000003-0000-0000-c000-000000000000", StringComparison.OrdinalIgnoreCase))
+            return true;
+        if (!Uri.TryCreate(resource, UriKind.Absolute, out Uri? uri))
+            return false;
+        if (uri.IsLoopback)
+            return true;
+        return uri.Host.ToLowerInvariant() is "graph.microsoft.com" or "graph.microsoft.us" or "dod-graph.microsoft.us"
+            or "microsoftgraph.chinacloudapi.cn" or "graph.microsoft.de";
+    }
+
     private JsonObject InstanceDiscovery(Dictionary<string, string> query)
     {
         string host = query.TryGetValue("authorization_endpoint", out string? a) && Uri.TryCreate(a, UriKind.Absolute, out Uri? u) ? u.Host : "login.microsoftonline.com";
@@ -327,14 +387,16 @@ public sealed class FakeSignInServer : IAsyncDisposable
             return (400, new JsonObject { ["statusCode"] = 400, ["message"] = "Unsupported api-version." });
         if (!query.TryGetValue("resource", out string? resource) || resource.Length == 0)
             return (400, new JsonObject { ["statusCode"] = 400, ["message"] = "The resource parameter is required." });
-        long expires = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        long expires = now.AddHours(1).ToUnixTimeSeconds();
+        string clientId = query.GetValueOrDefault("client_id") ?? ManagedIdentityClientId;
         return (200, new JsonObject
         {
-            ["access_token"] = Issue(),
+            ["access_token"] = IsGraphResource(resource) ? Issue() : IssueJwt(resource, clientId, now),
             ["expires_on"] = expires.ToString(CultureInfo.InvariantCulture),
             ["resource"] = resource,
             ["token_type"] = "Bearer",
-            ["client_id"] = query.GetValueOrDefault("client_id") ?? "00000000-0000-4000-8000-00000000a11d",
+            ["client_id"] = clientId,
         });
     }
 

@@ -17,14 +17,27 @@ function Import-HwBuiltModule {
 
 function Get-HwBundledPolicyPath { Join-Path (Split-Path (Get-HwBuiltManifest)) 'policy/social-media-policy.yaml' }
 
-# Runs a script in a fresh pwsh (same PowerShell as this one) and returns its output lines.
+# Runs a script in a fresh pwsh (same PowerShell as this one) and returns its output lines. -Environment sets
+# variables for the child only (a $null value removes one), e.g. @{ SSL_CERT_FILE = $azurite.CertificateFile }: they
+# are set in this process around the call and put back after it.
 function Invoke-HwChildPwsh {
-    param([Parameter(Mandatory)] [string] $Command)
+    param([Parameter(Mandatory)] [string] $Command, [hashtable] $Environment = @{})
     $exe = [Environment]::ProcessPath
     $pwshArgs = @('-NoProfile', '-NonInteractive', '-Command', $Command)
     if ((Split-Path -Leaf $exe) -like 'dotnet*') { $pwshArgs = @((Join-Path $PSHOME 'pwsh.dll')) + $pwshArgs }
-    $output = & $exe @pwshArgs 2>&1
-    [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = @($output | ForEach-Object { "$_" }) }
+    $saved = @{}
+    foreach ($name in $Environment.Keys) {
+        $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, $(if ($null -eq $Environment[$name]) { $null } else { [string]$Environment[$name] }))
+    }
+    try {
+        $output = & $exe @pwshArgs 2>&1
+        $exitCode = $LASTEXITCODE
+    }
+    finally {
+        foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+    }
+    [pscustomobject]@{ ExitCode = $exitCode; Output = @($output | ForEach-Object { "$_" }) }
 }
 
 Export-ModuleMember -Function Get-HwRepoRoot, Get-HwBuiltManifest, Import-HwBuiltModule, Get-HwBundledPolicyPath, Invoke-HwChildPwsh
@@ -37,8 +50,9 @@ function Connect-HwTestSample {
 Export-ModuleMember -Function Connect-HwTestSample
 
 # Starts a fresh pwsh running a script, without waiting; output goes to the returned process's streams.
+# -Environment sets variables for the child only (a $null value removes one).
 function Start-HwChildPwsh {
-    param([Parameter(Mandatory)] [string] $Command)
+    param([Parameter(Mandatory)] [string] $Command, [hashtable] $Environment = @{})
     $exe = [Environment]::ProcessPath
     $psi = [System.Diagnostics.ProcessStartInfo]::new($exe)
     if ((Split-Path -Leaf $exe) -like 'dotnet*') { $psi.ArgumentList.Add((Join-Path $PSHOME 'pwsh.dll')) }
@@ -46,6 +60,9 @@ function Start-HwChildPwsh {
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $psi.UseShellExecute = $false
+    foreach ($name in $Environment.Keys) {
+        if ($null -eq $Environment[$name]) { $null = $psi.Environment.Remove($name) } else { $psi.Environment[$name] = [string]$Environment[$name] }
+    }
     [System.Diagnostics.Process]::Start($psi)
 }
 Export-ModuleMember -Function Start-HwChildPwsh
@@ -324,3 +341,134 @@ function Get-HwTestLaterOutputs {
     $out
 }
 Export-ModuleMember -Function Get-HwTestLaterOutputs
+
+# ---------------------------------------------------------------------------------------------------------------
+# Azurite (the npm package, tools/Azurite) as the blob service, over https with --oauth basic (decision 0191). The
+# Azure SDK sends a bearer token only over https, and Azurite accepts bearer tokens only over https; its certificate is
+# a fresh self-signed one for 127.0.0.1/localhost. A child process trusts it with SSL_CERT_FILE=<CertificateFile>
+# (.NET on Linux reads it through OpenSSL); nothing is added to the user's or the machine's trust store.
+
+function Get-HwAzuritePath {
+    if ($env:HW_AZURITE) {
+        if (-not (Test-Path -LiteralPath $env:HW_AZURITE)) { throw "HW_AZURITE names '$($env:HW_AZURITE)', which does not exist." }
+        return (Resolve-Path -LiteralPath $env:HW_AZURITE).Path
+    }
+    $main = Join-Path (Get-HwRepoRoot) 'tools/Azurite/node_modules/azurite/dist/src/blob/main.js'
+    if (Test-Path -LiteralPath $main) { return $main }
+    throw 'Azurite is not installed: run npm ci --prefix tools/Azurite --no-audit --no-fund (build.ps1 -Task Test does; it needs Node.js 20+ and npm: apt-get install -y nodejs npm).'
+}
+
+# Writes a self-signed server certificate for 127.0.0.1 and localhost (SAN IP 127.0.0.1, DNS localhost; serverAuth;
+# valid from an hour ago for two days) as certificate.pem and key.pem (PKCS#8) in $Folder; returns both paths.
+function New-HwAzuriteCertificate {
+    param([Parameter(Mandatory)] [string] $Folder)
+    $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+    try {
+        $request = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new(
+            'CN=127.0.0.1', $rsa, [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $san = [System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder]::new()
+        $san.AddIpAddress([System.Net.IPAddress]::Loopback)
+        $san.AddDnsName('localhost')
+        $request.CertificateExtensions.Add($san.Build($true))
+        $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($false, $false, 0, $true))
+        $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509KeyUsageExtension]::new(
+            [System.Security.Cryptography.X509Certificates.X509KeyUsageFlags]'DigitalSignature, KeyEncipherment', $true))
+        $eku = [System.Security.Cryptography.OidCollection]::new()
+        $null = $eku.Add([System.Security.Cryptography.Oid]::new('1.3.6.1.5.5.7.3.1'))
+        $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension]::new($eku, $false))
+        $now = [DateTimeOffset]::UtcNow
+        $certificate = $request.CreateSelfSigned($now.AddHours(-1), $now.AddDays(2))
+        try {
+            $certFile = Join-Path $Folder 'certificate.pem'
+            $keyFile = Join-Path $Folder 'key.pem'
+            [IO.File]::WriteAllText($certFile, $certificate.ExportCertificatePem() + "`n")
+            [IO.File]::WriteAllText($keyFile, $rsa.ExportPkcs8PrivateKeyPem() + "`n")
+            [pscustomobject]@{ CertificateFile = $certFile; KeyFile = $keyFile; Thumbprint = $certificate.Thumbprint }
+        }
+        finally { $certificate.Dispose() }
+    }
+    finally { $rsa.Dispose() }
+}
+
+<#
+Starts Azurite's blob service on 127.0.0.1, a port the system picks, over https with --oauth basic, in memory
+(--inMemoryPersistence; --location cannot go with it, so the process runs in $Path), with telemetry off and the access
+log off. Ready when it prints "successfully listens on https://127.0.0.1:<port>" (the signal; no sleep), or throws
+with its output after $TimeoutSeconds. Returns BlobEndpoint (https://127.0.0.1:<port>/devstoreaccount1), AccountName,
+Port, CertificateFile (the PEM a child trusts with SSL_CERT_FILE), KeyFile, Folder, Process, Stdout/Stderr (tasks).
+#>
+function Start-HwAzurite {
+    [CmdletBinding()]
+    param(
+        # A folder for the certificate and the working directory (TestDrive:\x works); a new temp folder when left out.
+        [string] $Path,
+        [int] $TimeoutSeconds = 60
+    )
+    $main = Get-HwAzuritePath
+    $node = Get-Command node -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if (-not $node) { throw 'Azurite needs Node.js 20+ (node on PATH): apt-get install -y nodejs npm.' }
+    $ownsFolder = -not $Path
+    if (-not $Path) { $Path = Join-Path ([IO.Path]::GetTempPath()) ('hw-azurite-' + [guid]::NewGuid().ToString('N').Substring(0, 10)) }
+    $folder = (New-Item -ItemType Directory -Force -Path $Path).FullName
+    $cert = New-HwAzuriteCertificate -Folder $folder
+
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($node.Source)
+    foreach ($a in @($main, '--blobHost', '127.0.0.1', '--blobPort', '0', '--oauth', 'basic', '--cert', $cert.CertificateFile,
+            '--key', $cert.KeyFile, '--inMemoryPersistence', '--extentMemoryLimit', '256', '--disableTelemetry', '--silent')) {
+        $psi.ArgumentList.Add($a)
+    }
+    $psi.WorkingDirectory = $folder
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    $null = $psi.Environment.Remove('AZURITE_ACCOUNTS')
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $stderr = $process.StandardError.ReadToEndAsync()
+    $seen = [System.Collections.Generic.List[string]]::new()
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    $port = 0
+    while (-not $port) {
+        $line = $process.StandardOutput.ReadLineAsync()
+        $left = $deadline - [DateTime]::UtcNow
+        if ($left -le [TimeSpan]::Zero -or -not $line.Wait($left) -or $null -eq $line.Result) {
+            try { $process.Kill($true) } catch { }
+            $process.WaitForExit(5000) | Out-Null
+            $err = if ($stderr.Wait(2000)) { $stderr.Result } else { '' }
+            $why = if ($process.HasExited) { "it exited with code $($process.ExitCode)" } else { "it did not say it listens within $TimeoutSeconds s" }
+            throw "Azurite ($main) did not start: $why. Output: $($seen -join ' | ') Errors: $err"
+        }
+        $seen.Add($line.Result)
+        if ($line.Result -match 'successfully listens on https://127\.0\.0\.1:(\d+)') { $port = [int]$Matches[1] }
+    }
+    $stdout = $process.StandardOutput.ReadToEndAsync()   # drained in the background from now on
+    [pscustomobject]@{
+        PSTypeName      = 'HwTest.Azurite'
+        BlobEndpoint    = "https://127.0.0.1:$port/devstoreaccount1"
+        AccountName     = 'devstoreaccount1'
+        Port            = $port
+        CertificateFile = $cert.CertificateFile
+        KeyFile         = $cert.KeyFile
+        Folder          = $folder
+        OwnsFolder      = $ownsFolder
+        Process         = $process
+        Stdout          = $stdout
+        Stderr          = $stderr
+    }
+}
+
+# Stops an Azurite started by Start-HwAzurite (kills it: it keeps nothing) and removes its folder when it made it.
+function Stop-HwAzurite {
+    [CmdletBinding()]
+    param([Parameter(ValueFromPipeline)] $Azurite)
+    process {
+        if (-not $Azurite -or -not $Azurite.Process) { return }
+        $p = $Azurite.Process
+        if (-not $p.HasExited) {
+            try { $p.Kill($true) } catch { }
+            $p.WaitForExit(10000) | Out-Null
+        }
+        $p.Dispose()
+        if ($Azurite.OwnsFolder -and (Test-Path -LiteralPath $Azurite.Folder)) { Remove-Item -LiteralPath $Azurite.Folder -Recurse -Force -ErrorAction SilentlyContinue }
+    }
+}
+Export-ModuleMember -Function Get-HwAzuritePath, New-HwAzuriteCertificate, Start-HwAzurite, Stop-HwAzurite
