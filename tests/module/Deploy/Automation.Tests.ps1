@@ -279,6 +279,71 @@ Describe 'deploy/automation/Invoke-HwOrganisationsRunbook.ps1' -Tag 'Deploy' {
         Get-Content -Raw $orgRunbook | Should -Match "Join-Path \`$module\.ModuleBase 'Invoke-HwOrganisations\.ps1'"
     }
 
-    # The run under a managed identity against the fake Graph with the summaries in Azurite is added with the blob
-    # test infrastructure (see the report of helper 'bicep' and docs/deploy-azure-automation.md).
+}
+
+Describe 'The organisations runbook under a managed identity: Graph from the fake host, summaries in a Blob container (Azurite)' -Tag 'Deploy', 'Graph', 'Azurite' {
+    BeforeAll {
+        $orgRunbook = Join-Path $repoRoot 'deploy/automation/Invoke-HwOrganisationsRunbook.ps1'
+        $fake = Start-HwFakeGraph
+        $azurite = Start-HwAzurite -Path (Join-Path $TestDrive 'azurite')
+        Connect-HwTestGraph -Fake $fake | Out-Null
+        Disconnect-HwDirectory
+        $mi = $fake.Send('signin') | ConvertFrom-Json
+        $modules = Split-Path (Split-Path (Split-Path (Get-HwBuiltManifest)))   # out/, which holds HealthwatchPolicy/<version>
+        $sandbox = @{ IDENTITY_ENDPOINT = $mi.IdentityEndpoint; IDENTITY_HEADER = $mi.IdentityHeader; SSL_CERT_FILE = $azurite.CertificateFile
+            HEALTHWATCHPOLICY_HEAD_MIRROR = (Join-Path $TestDrive 'sandbox-head-mirrors') }
+        # The container, as organisations.bicep creates it (plain REST with the identity's storage token).
+        $container = "$($azurite.BlobEndpoint)/organisation-summaries"
+        $token = (Invoke-RestMethod -Uri "$($mi.IdentityEndpoint)?api-version=2019-08-01&resource=$([uri]::EscapeDataString('https://storage.azure.com/'))" `
+                -Headers @{ 'X-IDENTITY-HEADER' = $mi.IdentityHeader }).access_token
+        $create = Invoke-HwChildPwsh -Environment ($sandbox + @{ HW_TEST_TOKEN = $token; HW_TEST_URL = $container }) -Command (
+            '$h = [System.Net.Http.HttpClient]::new(); $q = [System.Net.Http.HttpRequestMessage]::new(''PUT'', $env:HW_TEST_URL + ''?restype=container''); ' +
+            '$q.Headers.Authorization = [System.Net.Http.Headers.AuthenticationHeaderValue]::new(''Bearer'', $env:HW_TEST_TOKEN); $q.Headers.Add(''x-ms-version'', ''2025-11-05''); ' +
+            '[int]$h.SendAsync($q).GetAwaiter().GetResult().StatusCode')
+        ($create.Output -join '') | Should -Be '201'
+        $badPolicy = Join-Path $TestDrive 'broken-policy.yaml'
+        Set-Content $badPolicy "apiVersion: healthwatch.policy/v1`nkind: [not a policy"
+
+        # The sandbox: the module on PSModulePath, Get-AutomationVariable answering HwTenants and HwSummaryContainer.
+        function Invoke-OrganisationsRunbook([object[]] $Organisations, [string] $Extra = '') {
+            $tenants = @{ organisations = @($Organisations) } | ConvertTo-Json -Depth 4 -Compress
+            Invoke-HwChildPwsh -Environment ($sandbox + @{ HW_TEST_TENANTS = $tenants; HW_TEST_CONTAINER = $container }) -Command (
+                "`$env:PSModulePath = '$modules' + [IO.Path]::PathSeparator + `$env:PSModulePath; " +
+                "function Get-AutomationVariable([string] `$Name) { @{ HwTenants = `$env:HW_TEST_TENANTS; HwSummaryContainer = `$env:HW_TEST_CONTAINER }[`$Name] }; " +
+                "& '$orgRunbook' -ThrottleLimit 4 -GraphEndpoint '$($fake.BaseUrl)' $Extra")
+        }
+        function New-Organisation([string] $Name, [string] $Policy) {
+            $fake.Send("site hwsefton.sharepoint.com /sites/$Name") | Out-Null
+            $o = @{ name = $Name; tenantId = '00000000-0000-4000-8000-00000000f4e1'; stateSite = "https://hwsefton.sharepoint.com/sites/$Name" }
+            if ($Policy) { $o.policyPath = $Policy }
+            $o
+        }
+    }
+    AfterAll {
+        if ($azurite) { Stop-HwAzurite $azurite }
+        if ($fake) { Stop-HwFakeGraph $fake }
+    }
+
+    It 'runs every organisation of HwTenants, writes each summary to HwSummaryContainer, names the one that failed, and succeeds' {
+        $orgs = @(foreach ($i in 1..5) { New-Organisation ('auto-{0:00}' -f $i) $(if ($i -eq 3) { $badPolicy }) })
+        $r = Invoke-OrganisationsRunbook $orgs
+        $text = $r.Output -join "`n"
+        $r.ExitCode | Should -Be 0 -Because $text
+        foreach ($n in 'auto-01', 'auto-02', 'auto-04', 'auto-05') { $text | Should -Match "(?m)^${n}: ok$" }
+        $text | Should -Match '(?m)^auto-03: FAILED: .*Policy'
+        $text | Should -Match 'Organisations: 5, complete: 4, failed: 1'
+
+        $read = Invoke-HwChildPwsh -Environment $sandbox -Command (
+            "Import-Module '$(Get-HwBuiltManifest)'; Get-HwOrganisationSummary -ContainerUri '$container' -ManagedIdentity | ForEach-Object { '{0} {1} {2}' -f `$_.Organisation, `$_.WorstSeverity, `$_.Source }")
+        $read.ExitCode | Should -Be 0 -Because ($read.Output -join "`n")
+        $lines = @($read.Output | Where-Object { $_ -like 'auto-*' })
+        $lines.Count | Should -Be 5
+        $lines[0] | Should -BeLike "auto-03 Error $container/auto-03-*/*.json"
+    }
+
+    It 'fails the job when every organisation failed' {
+        $r = Invoke-OrganisationsRunbook @((New-Organisation 'auto-bad-1' $badPolicy), (New-Organisation 'auto-bad-2' $badPolicy))
+        $r.ExitCode | Should -Not -Be 0
+        ($r.Output -join "`n") | Should -Match 'Every organisation failed'
+    }
 }
