@@ -64,9 +64,9 @@ function Assert-TestNode {
         $previous = $env:DEBIAN_FRONTEND
         $env:DEBIAN_FRONTEND = 'noninteractive'
         try {
-            & $apt.Source update -qq
+            & $apt.Source update -qq | Out-Host
             if ($LASTEXITCODE) { Stop-ForNode "'apt-get update' failed (exit code $LASTEXITCODE)." }
-            & $apt.Source install -y -qq nodejs npm
+            & $apt.Source install -y -qq nodejs npm | Out-Host
             if ($LASTEXITCODE) { Stop-ForNode "'apt-get install -y nodejs npm' failed (exit code $LASTEXITCODE)." }
         }
         finally {
@@ -100,7 +100,7 @@ function Install-TestAzurite {
         $npm = (Get-NodeTools).Npm
         if (-not $npm) { Stop-ForNode 'npm is not on PATH.' }
         Write-Host "Azurite: npm ci --prefix $Prefix" -ForegroundColor Cyan
-        & $npm.Source ci --prefix $Prefix --no-audit --no-fund --loglevel=error
+        & $npm.Source ci --prefix $Prefix --no-audit --no-fund --loglevel=error | Out-Host   # its lines are for the person, never part of the returned path
         if ($LASTEXITCODE) { throw "'npm ci --prefix $Prefix --no-audit --no-fund' failed (exit code $LASTEXITCODE)." }
         if (-not (Test-Path -LiteralPath $main)) { throw "npm ci ran but $main is missing." }
         Set-Content -LiteralPath $stamp -Value $hash -NoNewline

@@ -35,7 +35,17 @@ public sealed class SuspendHwPostingCommand : PostingPauseCmdlet
         foreach (string name in names)
         {
             string who = string.Join(", ", current.Where(c => string.Equals(c.Account, name, System.StringComparison.OrdinalIgnoreCase)).Select(c => c.User));
-            if (ShouldProcess($"official account '{name}'", $"Pause posting: remove {(who.Length == 0 ? "nobody (no posters)" : who)}"))
+            string remove = who.Length == 0 ? "nobody (no posters)" : who;
+            // -WhatIf plans the pause (plan mode, decision 0161): an account already paused "would change nothing: already
+            // paused since ...", not "remove nobody"; an unknown name "would be refused: ..."; else who would be removed.
+            string target = $"official account '{name}'";
+            bool go = WhatIfActive
+                ? ShouldProcessPlanned(target, "Pause posting", () => Session.Lifecycle.Suspend(new[] { name }, Reason), $"would remove {remove}",
+                    unchanged: r => r is IReadOnlyList<PostingPauseResult> { Count: > 0 } done && done[0].State is "Paused" or "Resuming"
+                        ? $"already {done[0].State.ToLowerInvariant()} since {done[0].Since.ToUniversalTime():yyyy-MM-dd HH:mm} UTC ({done[0].Reason})"
+                        : null)
+                : ShouldProcess(target, $"Pause posting: remove {remove}");
+            if (go)
                 approved.Add(name);
         }
         if (approved.Count == 0)

@@ -91,12 +91,13 @@ Describe 'Install-TestAzurite (npm ci of tools/Azurite, only when the lock chang
         Set-Content (Join-Path $prefix 'package-lock.json') '{"lockfileVersion":3}'
         $log = Join-Path $TestDrive 'npm.log'
         $bin = New-FakeBin @{
-            npm = "echo `"`$*`" >> '$log'`n/bin/mkdir -p '$prefix/node_modules/azurite/dist/src/blob' && echo main > '$prefix/node_modules/azurite/dist/src/blob/main.js'"
+            # npm ci prints what it added, as the real one does (a clean clone's first run: that line once leaked into the returned path)
+            npm = "echo `"`$*`" >> '$log'`necho 'added 453 packages in 19s'`n/bin/mkdir -p '$prefix/node_modules/azurite/dist/src/blob' && echo main > '$prefix/node_modules/azurite/dist/src/blob/main.js'"
         }
-        $call = "Import-Module '$script:Module'; Install-TestAzurite -Prefix '$prefix'"
+        $call = "Import-Module '$script:Module'; `$p = @(Install-TestAzurite -Prefix '$prefix'); 'RETURNED=' + `$p.Count + '|' + (`$p -join '|')"
         $first = Invoke-Child $bin $call
         $first.ExitCode | Should -Be 0 -Because $first.Err
-        $first.Out | Should -Match ([regex]::Escape("$prefix/node_modules/azurite/dist/src/blob/main.js"))
+        $first.Out | Should -Match ([regex]::Escape("RETURNED=1|$prefix/node_modules/azurite/dist/src/blob/main.js"))
         @(Get-Content $log) | Should -Be @("ci --prefix $prefix --no-audit --no-fund --loglevel=error")
         $again = Invoke-Child $bin $call
         $again.ExitCode | Should -Be 0 -Because $again.Err

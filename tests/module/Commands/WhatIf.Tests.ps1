@@ -37,6 +37,19 @@ $Script
 }
 
 Describe '-WhatIf says what would happen (issue 14)' -Tag 'WhatIf' {
+    It 'Suspend-HwPosting -WhatIf names who would be removed, and says an account already paused would change nothing (not "remove nobody")' {
+        $out = Invoke-HwWhatIf -Setup "Suspend-HwPosting -Account facebook-seftonyounglisteners -Reason 'Compromise' -Confirm:`$false | Out-Null" -Script @'
+Suspend-HwPosting -Account facebook-seftonyounglisteners -Reason 'Again' -WhatIf
+Suspend-HwPosting -Account instagram-healthwatchsefton -Reason 'Drill' -WhatIf
+'@
+        $what = @($out | Where-Object { $_ -like 'What if:*' })
+        $what.Count | Should -Be 2 -Because ($out -join "`n")
+        $what[0] | Should -BeLike "What if: Pause posting for official account 'facebook-seftonyounglisteners': would change nothing: already paused since * UTC (Compromise)"
+        $what[1] | Should -BeLike "What if: Pause posting for official account 'instagram-healthwatchsefton': would remove *@hwsefton.example*"
+        $what[1] | Should -Not -BeLike '*nobody*'
+        Assert-NothingWritten $out -LocksAllowed   # the setup's real pause left its lock files
+    }
+
     It 'Grant-HwPostingAccess -WhatIf names each refusal, with its clause, and the grant that would go ahead; nothing is written' {
         $out = Invoke-HwWhatIf @'
 Grant-HwPostingAccess -Account facebook-seftonyounglisteners -User nobody@hwsefton.example -Reason 'Youth panel' -WhatIf
