@@ -42,12 +42,13 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
         Uri uri = options.ContainerUri!;
         var clientOptions = new BlobClientOptions();
         clientOptions.Diagnostics.IsLoggingContentEnabled = false;
-        // The SDK's exponential retries (it honours Retry-After on 429/503), bounded so an unreachable account is
-        // reported in about 15 seconds, not minutes.
-        clientOptions.Retry.MaxRetries = 4;
+        // The SDK's exponential retries (it honours Retry-After on 429/503), bounded: an account that refuses connections
+        // is reported after 4 tries in about 4 seconds; one that accepts and never answers after 4 tries of 20 seconds
+        // (about 85 seconds), not 5 minutes, so 150 organisations stay far inside Automation's 3-hour job limit.
+        clientOptions.Retry.MaxRetries = 3;
         clientOptions.Retry.Delay = TimeSpan.FromSeconds(0.5);
-        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(8);
-        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(60);
+        clientOptions.Retry.MaxDelay = TimeSpan.FromSeconds(4);
+        clientOptions.Retry.NetworkTimeout = TimeSpan.FromSeconds(20);
         TokenCredential credential = options.AccessToken is not null
             ? new StaticToken(options.AccessToken)
             : options.ManagedIdentity
@@ -72,7 +73,8 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
         };
         for (int attempt = 1; ; attempt++)
         {
-            string candidate = attempt == 1 ? name : name.Substring(0, name.Length - 5) + "-" + attempt.ToString(CultureInfo.InvariantCulture) + ".json";
+            int slash = name.IndexOf('/');
+            string candidate = attempt == 1 ? name : name.Substring(0, slash + 1) + OrganisationSummary.CollisionName(name.Substring(slash + 1), attempt);
             BlobClient blob = _container.GetBlobClient(candidate);
             try
             {
@@ -91,10 +93,11 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<OrganisationSummaryRead> ReadLatest()
+    public IReadOnlyList<OrganisationSummaryRead> ReadLatest(DateTimeOffset now)
     {
         var latest = new Dictionary<string, BlobItem>(StringComparer.Ordinal);
         var read = new List<OrganisationSummaryRead>();
+        DateTimeOffset notAfter = now + OrganisationSummary.MaxClockAhead;
         try
         {
             foreach (BlobItem item in _container.GetBlobs(BlobTraits.None, BlobStates.None, prefix: null, CancellationToken.None))
@@ -103,6 +106,15 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
                 if (slash <= 0 || !item.Name.EndsWith(".json", StringComparison.Ordinal))
                     continue; // not a summary document (a tenants file, a readme): not ours to judge
                 string folder = item.Name.Substring(0, slash);
+                if (OrganisationSummary.TimeOfName(item.Name.Substring(slash + 1)) is { } named && named > notAfter)
+                {
+                    // a worker with a clock far ahead: reported, and never allowed to hide the runs after it
+                    string ahead = _location + "/" + item.Name;
+                    read.Add(new OrganisationSummaryRead(ahead, new HwException(ErrorIds.OrganisationSummaryUnreadable,
+                        $"'{ahead}' is named for {named:yyyy-MM-dd HH:mm} UTC, later than now: the clock of the machine that wrote it is wrong; it is passed over.",
+                        ahead, input: "ContainerUri")));
+                    continue;
+                }
                 if (!latest.TryGetValue(folder, out BlobItem? seen) || string.CompareOrdinal(item.Name, seen.Name) > 0)
                     latest[folder] = item;
             }
@@ -120,7 +132,7 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
                 BlobDownloadResult content = _container.GetBlobClient(item.Name).DownloadContent(CancellationToken.None).Value;
                 try
                 {
-                    read.Add(new OrganisationSummaryRead(OrganisationSummary.Parse(content.Content.ToString(), source)));
+                    read.Add(new OrganisationSummaryRead(OrganisationSummary.Parse(content.Content.ToString(), source, notAfter)));
                 }
                 catch (FormatException ex)
                 {
@@ -150,8 +162,9 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
             Exception last = all.Flatten().InnerExceptions.LastOrDefault() ?? ex;
             if (last is RequestFailedException { Status: > 0 })
                 return Translate(last, doing);
+            string why = TimedOut(last) ? "no answer within 20 seconds" : FirstLine((last.InnerException ?? last).Message);
             return new HwException(ErrorIds.SummaryContainerUnavailable,
-                $"Cannot {doing} the summary container '{_location}': it could not be reached after {all.InnerExceptions.Count} tries ({FirstLine((last.InnerException ?? last).Message)}).",
+                $"Cannot {doing} the summary container '{_location}': it could not be reached after {all.InnerExceptions.Count} tries ({why}).",
                 _location, ex, input: "ContainerUri");
         }
         if (ex is RequestFailedException r)
@@ -172,7 +185,15 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
             return new HwException(ErrorIds.SummaryContainerUnavailable,
                 $"Cannot {doing} the summary container '{_location}': no Azure Storage token could be had ({FirstLine(ex.Message)}).", _location, ex, input: "ContainerUri");
         return new HwException(ErrorIds.SummaryContainerUnavailable,
-            $"Cannot {doing} the summary container '{_location}': {FirstLine(ex.Message)}.", _location, ex, input: "ContainerUri");
+            $"Cannot {doing} the summary container '{_location}': {(TimedOut(ex) ? "no answer within 20 seconds" : FirstLine(ex.Message))}.", _location, ex, input: "ContainerUri");
+    }
+
+    private static bool TimedOut(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+            if (e is TimeoutException or OperationCanceledException)
+                return true;
+        return false;
     }
 
     private static string FirstLine(string message)

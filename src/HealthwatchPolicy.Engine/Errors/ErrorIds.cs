@@ -339,4 +339,7 @@ public static class ErrorIds
 
     /// <summary>Save-HwOrganisationSummary was given neither the compliance summary nor the errors of the run.</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string OrganisationSummaryIncomplete = nameof(OrganisationSummaryIncomplete);
+
+    /// <summary>Save-HwOrganisationSummary: the organisation's name is empty, longer than 256 characters, or holds a control or invisible character.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string OrganisationNameInvalid = nameof(OrganisationNameInvalid);
 }

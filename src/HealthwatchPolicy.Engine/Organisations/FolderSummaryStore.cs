@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text;
 using HealthwatchPolicy.Engine.Errors;
 using HealthwatchPolicy.Engine.Storage;
+using HealthwatchPolicy.Engine.Text;
 
 namespace HealthwatchPolicy.Engine.Organisations;
 
@@ -46,11 +47,11 @@ public sealed class FolderSummaryStore : IOrganisationSummaryStore
         {
             Directory.CreateDirectory(folder);
             for (int attempt = 2; File.Exists(file); attempt++)
-                file = Path.Combine(folder, Path.GetFileNameWithoutExtension(name.Substring(name.IndexOf('/') + 1)) + "-" + attempt + ".json");
+                file = Path.Combine(folder, OrganisationSummary.CollisionName(name.Substring(name.IndexOf('/') + 1), attempt));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new HwException(ErrorIds.OrganisationSummaryWriteFailed, $"Cannot write the summary of '{summary.Organisation}' to '{folder}': {ex.Message}", folder, ex, input: "Path");
+            throw new HwException(ErrorIds.OrganisationSummaryWriteFailed, $"Cannot write the summary of '{summary.Organisation}' to '{SafeText.Neutralise(folder)}': {ex.Message}", folder, ex, input: "Path");
         }
         try
         {
@@ -64,25 +65,29 @@ public sealed class FolderSummaryStore : IOrganisationSummaryStore
     }
 
     /// <inheritdoc/>
-    public IReadOnlyList<OrganisationSummaryRead> ReadLatest()
+    public IReadOnlyList<OrganisationSummaryRead> ReadLatest(DateTimeOffset now)
     {
         IEnumerable<string> files = _files.Count > 0 ? _files
             : Directory.Exists(_root) ? Directory.EnumerateFiles(_root, "*.json", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
             : Enumerable.Empty<string>();
         var read = new List<OrganisationSummaryRead>();
         foreach (string file in files)
-            read.Add(ReadFile(file));
+            read.Add(ReadFile(file, now + OrganisationSummary.MaxClockAhead));
         return read;
     }
 
-    private static OrganisationSummaryRead ReadFile(string file)
+    private static OrganisationSummaryRead ReadFile(string file, DateTimeOffset notAfter)
     {
         try
         {
+            // Only a regular file is read: a FIFO would block the read for ever, a device would never end.
+            if (FileKind.IsUnix && FileKind.Stat(file, followLinks: true)?.Type is int type && type != FileKind.S_IFREG)
+                return new OrganisationSummaryRead(file, new HwException(ErrorIds.OrganisationSummaryUnreadable,
+                    $"'{SafeText.Neutralise(file)}' is {FileKind.TypeName(type)}, not a regular file; only regular files are read.", file, input: "Path"));
             var info = new FileInfo(file);
             if (info.Length > OrganisationSummary.MaxDocumentBytes)
                 return new OrganisationSummaryRead(file, OrganisationSummaryStores.TooLarge(file, info.Length));
-            return new OrganisationSummaryRead(OrganisationSummary.Parse(File.ReadAllText(file, Encoding.UTF8), file));
+            return new OrganisationSummaryRead(OrganisationSummary.Parse(File.ReadAllText(file, Encoding.UTF8), file, notAfter));
         }
         catch (FormatException ex)
         {

@@ -22,10 +22,12 @@ public interface IOrganisationSummaryStore
     string Write(OrganisationSummary summary);
 
     /// <summary>The summary documents to merge: from a container, the latest document of each organisation's folder (by
-    /// name, which is the time of the run); from a folder, every document. A document that does not read is returned as an
-    /// error (<c>OrganisationSummaryUnreadable</c>) naming it, and the others are still read. Throws <see cref="HwException"/>
-    /// for the store as a whole (not found, denied, unavailable).</summary>
-    IReadOnlyList<OrganisationSummaryRead> ReadLatest();
+    /// name, which is the time of the run; a name dated later than <paramref name="now"/> plus
+    /// <see cref="OrganisationSummary.MaxClockAhead"/> is reported and passed over); from a folder, every document. A
+    /// document that does not read (or is dated later than that) is returned as an error (<c>OrganisationSummaryUnreadable</c>)
+    /// naming it, and the others are still read. Throws <see cref="HwException"/> for the store as a whole (not found,
+    /// denied, unavailable).</summary>
+    IReadOnlyList<OrganisationSummaryRead> ReadLatest(DateTimeOffset now);
 }
 
 /// <summary>One document read from a summary store: the summary, or the error that kept it from reading.</summary>
@@ -81,12 +83,34 @@ public sealed class SummaryContainerOptions
     /// identity, managed identity, Azure CLI, Azure PowerShell, Azure Developer CLI sign-ins, in that order).</summary>
     public bool UsesDefaultCredential => !ManagedIdentity && AccessToken is null;
 
+    /// <summary>A container address as messages, error targets and logs may show it: scheme, host, port and path only. A
+    /// query (a SAS), a fragment and user info are cut, also from an address that is not absolute
+    /// (<c>acct.blob.core.windows.net/c?sig=...</c>).</summary>
+    public static string Redact(Uri? uri)
+    {
+        if (uri is null)
+            return "";
+        if (uri.IsAbsoluteUri)
+            return uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+        string text = uri.OriginalString;
+        int cut = text.IndexOfAny(new[] { '?', '#' });
+        if (cut >= 0)
+            text = text.Substring(0, cut);
+        int at = text.LastIndexOf('@');
+        if (at >= 0)
+        {
+            int start = text.IndexOf("//", StringComparison.Ordinal);
+            text = (start >= 0 && start < at ? text.Substring(0, start + 2) : "") + text.Substring(at + 1);
+        }
+        return Text.SafeText.Neutralise(text)!;
+    }
+
     /// <summary>Throws <c>SummaryContainerInvalid</c> (naming <paramref name="input"/>) unless <see cref="ContainerUri"/> is an
     /// absolute https address with a container name, no query, fragment or user info.</summary>
     public void Check(string input)
     {
         Uri? u = ContainerUri;
-        string shown = u is null ? "" : (u.IsAbsoluteUri ? u.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped) : u.OriginalString);
+        string shown = Redact(u);
         if (u is null || !u.IsAbsoluteUri || u.Scheme != Uri.UriSchemeHttps || string.IsNullOrEmpty(u.Host))
             throw new HwException(ErrorIds.SummaryContainerInvalid,
                 $"The summary container must be an https:// address such as https://contoso.blob.core.windows.net/organisation-summaries; '{shown}' is not"

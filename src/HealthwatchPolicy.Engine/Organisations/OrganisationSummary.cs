@@ -26,10 +26,11 @@ public sealed class OrganisationSummary
     public const int MaxDocumentBytes = 1024 * 1024;
 
     /// <summary>The summary of a run that produced a report: the counts and witness of <paramref name="report"/> and the
-    /// number of overdue access reviews, at <paramref name="at"/>.</summary>
+    /// number of overdue access reviews, at <paramref name="at"/>. Throws <see cref="HealthwatchPolicy.Engine.Errors.HwException"/>
+    /// <c>OrganisationNameInvalid</c> (see <see cref="CheckName"/>).</summary>
     public static OrganisationSummary FromReport(string organisation, string? tenantId, Compliance.ComplianceSummary report, int overdueReviews, DateTimeOffset at) => new()
     {
-        Organisation = organisation,
+        Organisation = CheckName(organisation),
         TenantId = tenantId ?? "",
         GeneratedAt = at,
         Critical = report.Critical,
@@ -40,27 +41,56 @@ public sealed class OrganisationSummary
         Witness = report.Witness,
     };
 
-    /// <summary>The summary of a run that an error stopped: <see cref="Failed"/>, the errors (each "ErrorId: message").</summary>
-    public static OrganisationSummary FromFailure(string organisation, string? tenantId, IEnumerable<string> errors, DateTimeOffset at) => new()
+    /// <summary>The summary of a run that an error stopped: <see cref="Failed"/>, the errors (each "ErrorId: message"; line
+    /// breaks become spaces and other control characters are made visible), and the overdue reviews if they were counted.</summary>
+    public static OrganisationSummary FromFailure(string organisation, string? tenantId, IEnumerable<string> errors, DateTimeOffset at, int overdueReviews = 0) => new()
     {
-        Organisation = organisation,
+        Organisation = CheckName(organisation),
         TenantId = tenantId ?? "",
         GeneratedAt = at,
         Failed = true,
-        Errors = errors.ToArray(),
+        OverdueReviews = overdueReviews,
+        Errors = errors.Select(OneLine).ToArray(),
     };
+
+    /// <summary>An error message on one line, with no control character: CR, LF and their pairs become one space.</summary>
+    public static string OneLine(string message) =>
+        Text.SafeText.Neutralise(System.Text.RegularExpressions.Regex.Replace(message ?? "", "[\\r\\n\\u2028\\u2029]+", " ").Trim())!;
+
+    /// <summary>An organisation's name as documents hold it: trimmed, in Unicode normalisation form C. Throws
+    /// <see cref="HealthwatchPolicy.Engine.Errors.HwException"/> <c>OrganisationNameInvalid</c> when it is empty, longer than 256 characters, or holds a
+    /// control or invisible character (a line break in a name could forge a line of the runbook's output).</summary>
+    public static string CheckName(string organisation)
+    {
+        string name = (organisation ?? "").Trim().Normalize(NormalizationForm.FormC);
+        if (name.Length == 0 || name.Length > 256 || Text.SafeText.Neutralise(name) != name)
+            throw new HealthwatchPolicy.Engine.Errors.HwException(HealthwatchPolicy.Engine.Errors.ErrorIds.OrganisationNameInvalid,
+                $"The organisation's name '{Text.SafeText.Neutralise(name)}' must be 1 to 256 characters without control or invisible characters.",
+                Text.SafeText.Neutralise(name), input: "Organisation");
+        return name;
+    }
 
     /// <summary>The document's name in a store: <c>&lt;folder&gt;/&lt;yyyyMMddTHHmmssfffZ&gt;.json</c>, the folder being
     /// <see cref="FolderName"/> of the organisation. Names sort by time within a folder.</summary>
     public string DocumentName() =>
         FolderName(Organisation) + "/" + GeneratedAt.ToUniversalTime().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture) + ".json";
 
+    /// <summary>The name of the <paramref name="attempt"/>th document written in the same millisecond: <c>&lt;time&gt;_2.json</c>,
+    /// which sorts after <c>&lt;time&gt;.json</c> (ordinal: '_' after '.'), so the later write is the latest by name too.</summary>
+    public static string CollisionName(string fileName, int attempt) =>
+        fileName.Substring(0, fileName.Length - ".json".Length) + "_" + attempt.ToString(CultureInfo.InvariantCulture) + ".json";
+
+    /// <summary>The time a document name stands for (<c>yyyyMMddTHHmmssfffZ</c> at its start), or null.</summary>
+    public static DateTimeOffset? TimeOfName(string fileName) =>
+        fileName.Length >= 19 && DateTimeOffset.TryParseExact(fileName.Substring(0, 19), "yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset t) ? t : null;
+
     /// <summary>An organisation's folder (and blob prefix): its name in lowercase ASCII letters, digits and hyphens (at most
     /// 60), then a hyphen and the first 10 hex digits of the SHA-256 of the name in lowercase, so two names that read alike
     /// once simplified ("Ynys Môn", "Ynys Mön") never share a folder.</summary>
     public static string FolderName(string organisation)
     {
-        string lower = (organisation ?? "").Trim().ToLowerInvariant();
+        string lower = (organisation ?? "").Trim().Normalize(NormalizationForm.FormC).ToLowerInvariant();
         var b = new StringBuilder();
         foreach (char c in lower)
         {
@@ -155,46 +185,104 @@ public sealed class OrganisationSummary
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    /// <summary>Reads one summary document. Throws <see cref="FormatException"/> (naming <paramref name="source"/>) when it is not one.</summary>
-    public static OrganisationSummary Parse(string json, string? source)
+    /// <summary>The largest count a summary document may hold (findings of one severity, overdue reviews): far above any
+    /// real organisation, and small enough that the sum of the four severities fits an <see cref="int"/>.</summary>
+    public const int MaxCount = 1_000_000;
+
+    /// <summary>How far after the reader's clock a document's <c>generatedAt</c> may be (a worker's clock a little
+    /// ahead): 1 hour. A document dated later is refused, so a wrong clock cannot hide every later run.</summary>
+    public static readonly TimeSpan MaxClockAhead = TimeSpan.FromHours(1);
+
+    /// <summary>Reads one summary document. Throws <see cref="FormatException"/>, its message naming
+    /// <paramref name="source"/>, when it is not one: not JSON, another schema, a missing or wrongly typed property, an
+    /// empty organisation name or one with control characters, a count below 0 or above <see cref="MaxCount"/>, or a
+    /// <c>generatedAt</c> later than <paramref name="notAfter"/> (when given). Organisation names are read in Unicode
+    /// normalisation form C; control characters in error messages are made visible (<see cref="Text.SafeText"/>).</summary>
+    public static OrganisationSummary Parse(string json, string? source, DateTimeOffset? notAfter = null)
     {
+        string where = $"'{Text.SafeText.Neutralise(source)}'";
         try
         {
-            using JsonDocument doc = JsonDocument.Parse(json);
+            using JsonDocument doc = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
             JsonElement root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("schema", out JsonElement schema) || schema.GetString() != SchemaName)
-                throw new FormatException($"'{source}' is not a {SchemaName} document.");
-            JsonElement findings = root.GetProperty("findings");
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("schema", out JsonElement schema)
+                || schema.ValueKind != JsonValueKind.String || schema.GetString() != SchemaName)
+                throw new FormatException($"{where} is not a {SchemaName} document.");
+            string organisation = (Str(root, "organisation", required: true) ?? "").Trim().Normalize(NormalizationForm.FormC);
+            if (organisation.Length == 0)
+                throw new FormatException($"{where}: the organisation's name is empty.");
+            if (Text.SafeText.Neutralise(organisation) != organisation)
+                throw new FormatException($"{where}: the organisation's name '{Text.SafeText.Neutralise(organisation)}' holds control or invisible characters.");
+            string generated = Str(root, "generatedAt", required: true)!;
+            if (!DateTimeOffset.TryParse(generated, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at))
+                throw new FormatException($"{where}: generatedAt '{Text.SafeText.Neutralise(generated)}' is not a date and time (ISO 8601, such as 2026-11-30T09:15:00Z).");
+            if (notAfter is { } limit && at > limit)
+                throw new FormatException($"{where} is dated {at.ToUniversalTime():yyyy-MM-dd HH:mm} UTC, later than now: the clock of the machine that wrote it is wrong (it would hide every later run).");
+            if (!root.TryGetProperty("findings", out JsonElement findings) || findings.ValueKind != JsonValueKind.Object)
+                throw new FormatException($"{where}: 'findings' is missing or not an object.");
+            bool failed = root.TryGetProperty("failed", out JsonElement f) && f.ValueKind == JsonValueKind.True;
+            var errors = new List<string>();
+            if (root.TryGetProperty("errors", out JsonElement es) && es.ValueKind != JsonValueKind.Null)
+            {
+                if (es.ValueKind != JsonValueKind.Array)
+                    throw new FormatException($"{where}: 'errors' is not a list of texts.");
+                foreach (JsonElement e in es.EnumerateArray())
+                {
+                    if (e.ValueKind != JsonValueKind.String)
+                        throw new FormatException($"{where}: 'errors' holds something other than text.");
+                    errors.Add(Text.SafeText.Neutralise(e.GetString()!)!);
+                }
+            }
             return new OrganisationSummary
             {
-                Organisation = root.GetProperty("organisation").GetString() ?? "",
-                TenantId = root.TryGetProperty("tenantId", out JsonElement t) ? t.GetString() ?? "" : "",
-                GeneratedAt = DateTimeOffset.Parse(root.GetProperty("generatedAt").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-                Failed = root.TryGetProperty("failed", out JsonElement f) && f.ValueKind == JsonValueKind.True,
-                Critical = findings.GetProperty("critical").GetInt32(),
-                High = findings.GetProperty("high").GetInt32(),
-                Medium = findings.GetProperty("medium").GetInt32(),
-                Low = findings.GetProperty("low").GetInt32(),
-                OverdueReviews = root.TryGetProperty("overdueReviews", out JsonElement o) ? o.GetInt32() : 0,
-                Witness = root.TryGetProperty("witness", out JsonElement wi) && wi.ValueKind == JsonValueKind.String ? wi.GetString() : null,
-                Errors = root.TryGetProperty("errors", out JsonElement es) && es.ValueKind == JsonValueKind.Array
-                    ? es.EnumerateArray().Select(e => e.GetString() ?? "").ToArray()
-                    : Array.Empty<string>(),
+                Organisation = organisation,
+                TenantId = Text.SafeText.Neutralise(Str(root, "tenantId", required: false)) ?? "",
+                GeneratedAt = at,
+                Failed = failed,
+                Critical = Count(findings, "critical", where, required: true),
+                High = Count(findings, "high", where, required: true),
+                Medium = Count(findings, "medium", where, required: true),
+                Low = Count(findings, "low", where, required: true),
+                OverdueReviews = Count(root, "overdueReviews", where, required: false),
+                Witness = Text.SafeText.Neutralise(Str(root, "witness", required: false)),
+                Errors = errors,
                 Source = source,
             };
+
+            string? Str(JsonElement o, string name, bool required)
+            {
+                if (!o.TryGetProperty(name, out JsonElement v) || v.ValueKind == JsonValueKind.Null)
+                    return required ? throw new FormatException($"{where}: '{name}' is missing.") : null;
+                return v.ValueKind == JsonValueKind.String ? v.GetString() : throw new FormatException($"{where}: '{name}' is not text.");
+            }
         }
-        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (JsonException ex)
         {
-            throw new FormatException($"'{source}' is not a readable {SchemaName} document: {ex.Message}", ex);
+            throw new FormatException($"{where} is not readable JSON: {ex.Message}", ex);
         }
     }
 
-    /// <summary>The latest summary of each organisation (by name, case-insensitive), worst first: failed runs, then by
-    /// worst severity, then by overdue reviews (most first), then by name.</summary>
+    private static int Count(JsonElement o, string name, string where, bool required)
+    {
+        if (!o.TryGetProperty(name, out JsonElement v) || v.ValueKind == JsonValueKind.Null)
+            return required ? throw new FormatException($"{where}: '{name}' is missing.") : 0;
+        if (v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out int n))
+            throw new FormatException($"{where}: '{name}' is not a whole number.");
+        if (n < 0 || n > MaxCount)
+            throw new FormatException($"{where}: '{name}' is {n}; a count is from 0 to {MaxCount:N0}.");
+        return n;
+    }
+
+    /// <summary>The key two documents of one organisation share: the name in normalisation form C, case-insensitive.</summary>
+    internal static string MergeKey(string organisation) => organisation.Trim().Normalize(NormalizationForm.FormC).ToUpperInvariant();
+
+    /// <summary>The latest summary of each organisation (by name in normalisation form C, case-insensitive; of two with the
+    /// same time, the later-named document, which is the later write), worst first: failed runs, then by worst severity,
+    /// then by overdue reviews (most first), then by name.</summary>
     public static IReadOnlyList<OrganisationSummary> Merge(IEnumerable<OrganisationSummary> summaries) =>
         summaries
-            .GroupBy(s => s.Organisation, StringComparer.OrdinalIgnoreCase)
-            .Select(g => g.OrderByDescending(s => s.GeneratedAt).First())
+            .GroupBy(s => MergeKey(s.Organisation), StringComparer.Ordinal)
+            .Select(g => g.OrderByDescending(s => s.GeneratedAt).ThenByDescending(s => s.Source ?? "", StringComparer.Ordinal).First())
             .OrderBy(s => s.Rank).ThenByDescending(s => s.Critical).ThenByDescending(s => s.High)
             .ThenByDescending(s => s.OverdueReviews).ThenBy(s => s.Organisation, StringComparer.OrdinalIgnoreCase)
             .ToList();
@@ -203,7 +291,7 @@ public sealed class OrganisationSummary
     /// organisations worst first, severity in words (never colour alone), the errors named.</summary>
     public static string RenderHtml(IReadOnlyList<OrganisationSummary> merged)
     {
-        static string H(string? s) => WebUtility.HtmlEncode(s ?? "");
+        static string H(string? s) => WebUtility.HtmlEncode(Text.SafeText.Neutralise(s) ?? ""); // control characters made visible, then encoded
         var b = new StringBuilder();
         int failed = merged.Count(s => s.Failed);
         b.Append("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")

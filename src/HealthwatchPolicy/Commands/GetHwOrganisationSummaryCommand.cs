@@ -41,11 +41,11 @@ public sealed class GetHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
             {
                 store = OpenContainer();
                 ReportProgress("Reading organisation summaries", store.Location);
-                documents = store.ReadLatest();
+                documents = store.ReadLatest(DateTimeOffset.UtcNow);
             }
             catch (HwException ex)
             {
-                WriteHwError(ex, ContainerUri);
+                WriteHwError(ex, ShownContainer);
                 return;
             }
             Take(documents);
@@ -55,9 +55,9 @@ public sealed class GetHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
         {
             string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(given);
             if (Directory.Exists(full))
-                Take(new FolderSummaryStore(full).ReadLatest());
+                Take(new FolderSummaryStore(full).ReadLatest(DateTimeOffset.UtcNow));
             else if (File.Exists(full))
-                Take(FolderSummaryStore.ForFiles(new[] { full }).ReadLatest());
+                Take(FolderSummaryStore.ForFiles(new[] { full }).ReadLatest(DateTimeOffset.UtcNow));
             else
                 WriteHwError(new HwException(ErrorIds.OrganisationSummaryPathNotFound, $"No folder or file '{full}'.", full, null, input: "Path"), full);
         }

@@ -56,6 +56,9 @@ public abstract class OrganisationSummaryCmdlet : HwCmdlet
             AccessToken = AccessToken,
         }, "ContainerUri");
 
+    /// <summary>The container address as errors name it (no query, fragment or user info: SummaryContainerOptions.Redact).</summary>
+    internal string ShownContainer => SummaryContainerOptions.Redact(ContainerUri);
+
     /// <summary>Whether a container (not a folder) is named.</summary>
     internal bool UsesContainer => ParameterSetName != PathSet;
 }

@@ -65,13 +65,22 @@ public sealed class SaveHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
             return;
         }
         DateTimeOffset now = TimeProviderNow();
-        OrganisationSummary summary = ComplianceSummary is not null
-            ? OrganisationSummary.FromReport(Organisation!, TenantId, ComplianceSummary, OverdueReviews, now)
-            : OrganisationSummary.FromFailure(Organisation!, TenantId, errors, now);
+        OrganisationSummary summary;
+        try
+        {
+            summary = ComplianceSummary is not null
+                ? OrganisationSummary.FromReport(Organisation!, TenantId, ComplianceSummary, OverdueReviews, now)
+                : OrganisationSummary.FromFailure(Organisation!, TenantId, errors, now, OverdueReviews);
+        }
+        catch (HwException ex)
+        {
+            WriteHwError(ex, ex.Target ?? Organisation);
+            return;
+        }
         if (ComplianceSummary is not null && errors.Length > 0)
         {
             summary.Failed = true;
-            summary.Errors = errors;
+            summary.Errors = errors.Select(OrganisationSummary.OneLine).ToArray();
         }
         IOrganisationSummaryStore store;
         try
@@ -80,7 +89,7 @@ public sealed class SaveHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
         }
         catch (HwException ex)
         {
-            WriteHwError(ex, UsesContainer ? ContainerUri : Path);
+            WriteHwError(ex, UsesContainer ? ShownContainer : Path);
             return;
         }
         string what = summary.Failed ? $"the failed run ({errors.Length} error(s))" : $"{summary.Total} finding(s), {summary.OverdueReviews} overdue review(s)";
@@ -92,7 +101,7 @@ public sealed class SaveHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
         }
         catch (HwException ex)
         {
-            WriteHwError(ex, UsesContainer ? ContainerUri : Path);
+            WriteHwError(ex, UsesContainer ? ShownContainer : Path);
             return;
         }
         WriteObject(summary);

@@ -81,7 +81,7 @@ public sealed class OrganisationSummaryStoreTests : IDisposable
         string second = store.Write(failed); // the same organisation and millisecond: a second file, not over the first
         Assert.NotEqual(first, second);
         Assert.EndsWith("20261130T091500123Z.json", first);
-        var read = store.ReadLatest();
+        var read = store.ReadLatest(DateTimeOffset.UtcNow);
         Assert.Equal(2, read.Count);
         Assert.All(read, r => Assert.Null(r.Error));
         OrganisationSummary back = read[0].Summary!;
@@ -103,12 +103,114 @@ public sealed class OrganisationSummaryStoreTests : IDisposable
         string broken = Path.Combine(_dir, "broken", "1.json");
         Directory.CreateDirectory(Path.GetDirectoryName(broken)!);
         File.WriteAllText(broken, "{\"schema\":\"" + OrganisationSummary.SchemaName + "\"");
-        var read = store.ReadLatest();
+        var read = store.ReadLatest(DateTimeOffset.UtcNow);
         Assert.Equal(3, read.Count);
         Assert.Single(read, r => r.Summary is not null);
         HwException tooBig = read.Single(r => r.Source == big).Error!;
         Assert.Equal(ErrorIds.OrganisationSummaryUnreadable, tooBig.ErrorId);
         Assert.Contains("at most 1,048,576 bytes", tooBig.Message);
         Assert.Equal(ErrorIds.OrganisationSummaryUnreadable, read.Single(r => r.Source == broken).Error!.ErrorId);
+    }
+
+    private static string Doc(string findings = "\"critical\":1,\"high\":0,\"medium\":0,\"low\":0", string generatedAt = "\"2026-11-30T09:00:00Z\"",
+        string organisation = "\"Healthwatch Sefton\"", string extra = "") =>
+        "{\"schema\":\"" + OrganisationSummary.SchemaName + "\",\"organisation\":" + organisation + ",\"generatedAt\":" + generatedAt
+        + ",\"findings\":{" + findings + "}" + extra + "}";
+
+    [Theory]
+    [InlineData("generatedAt null", null, "null", null, "'generatedAt' is missing")]
+    [InlineData("generatedAt not a date", null, "\"31/31/2026\"", null, "is not a date and time")]
+    [InlineData("a negative count", "\"critical\":-5,\"high\":0,\"medium\":0,\"low\":0", null, null, "'critical' is -5; a count is from 0")]
+    [InlineData("a count that overflows the total", "\"critical\":2147483647,\"high\":5,\"medium\":0,\"low\":0", null, null, "'critical' is 2147483647")]
+    [InlineData("a fractional count", "\"critical\":1.5,\"high\":0,\"medium\":0,\"low\":0", null, null, "'critical' is not a whole number")]
+    [InlineData("a count as text", "\"critical\":\"3\",\"high\":0,\"medium\":0,\"low\":0", null, null, "'critical' is not a whole number")]
+    [InlineData("no organisation", null, null, "null", "'organisation' is missing")]
+    [InlineData("an empty organisation", null, null, "\"  \"", "name is empty")]
+    [InlineData("an organisation with a NUL and ESC", null, null, "\"Nul\\u0000Org\\u001b]0;x\"", "control or invisible characters")]
+    [InlineData("an organisation as a number", null, null, "42", "'organisation' is not text")]
+    [InlineData("a future date", null, "\"2099-01-01T00:00:00Z\"", null, "later than now")]
+    public void A_document_that_is_not_a_true_summary_is_refused_naming_its_source(string why, string? findings, string? generatedAt, string? organisation, string expected)
+    {
+        string json = Doc(findings ?? "\"critical\":1,\"high\":0,\"medium\":0,\"low\":0", generatedAt ?? "\"2026-11-30T09:00:00Z\"", organisation ?? "\"Healthwatch Sefton\"");
+        FormatException ex = Assert.Throws<FormatException>(() => OrganisationSummary.Parse(json, "/summaries/x/1.json", new DateTimeOffset(2026, 11, 30, 12, 0, 0, TimeSpan.Zero)));
+        Assert.Contains(expected, ex.Message);
+        Assert.StartsWith("'/summaries/x/1.json'", ex.Message);
+        Assert.False(string.IsNullOrEmpty(why));
+    }
+
+    [Fact]
+    public void Errors_read_from_a_document_have_their_control_characters_made_visible_and_names_are_normalised()
+    {
+        // (Unicode normalisation needs ICU, which this test project turns off: NFD/NFC is tested in real pwsh,
+        // tests/module/Organisations/SummaryDocuments.Tests.ps1.)
+        OrganisationSummary s = OrganisationSummary.Parse(Doc(extra: ",\"errors\":[\"E: m\\u0000\\u001b]0;x\\u0007\"]"), "x", null);
+        Assert.DoesNotContain(s.Errors[0], c => c < ' ');
+    }
+
+    [Fact]
+    public void Merge_takes_one_row_per_organisation_across_case_and_the_later_write_of_the_same_millisecond()
+    {
+        var at = new DateTimeOffset(2026, 11, 30, 10, 0, 0, TimeSpan.Zero);
+        OrganisationSummary first = OrganisationSummary.FromFailure("Same Ms", null, new[] { "A: first" }, at);
+        first.Source = "c/same-ms/20261130T100000000Z.json";
+        OrganisationSummary second = OrganisationSummary.FromFailure("same ms", null, new[] { "B: second" }, at);
+        second.Source = "c/same-ms/" + OrganisationSummary.CollisionName("20261130T100000000Z.json", 2);
+        Assert.True(string.CompareOrdinal(second.Source, first.Source) > 0, "the collision name sorts after the first name");
+        var merged = OrganisationSummary.Merge(new[] { second, first });
+        Assert.Single(merged);
+        Assert.Equal("B: second", merged[0].Errors[0]);
+    }
+
+    [Theory]
+    [InlineData("Evil\nOrg Y: ok")]
+    [InlineData("Nul\u0000Org")]
+    [InlineData("Esc\u001b]0;x")]
+    [InlineData("Zero\u200Bwidth")]
+    [InlineData("   ")]
+    public void A_name_with_control_or_invisible_characters_is_refused(string name)
+    {
+        HwException ex = Assert.Throws<HwException>(() => OrganisationSummary.FromFailure(name, null, new[] { "X: y" }, DateTimeOffset.UnixEpoch));
+        Assert.Equal(ErrorIds.OrganisationNameInvalid, ex.ErrorId);
+        Assert.Equal("Organisation", ex.Input);
+        Assert.DoesNotContain(ex.Message, c => c < ' ');
+    }
+
+    [Fact]
+    public void A_failed_run_keeps_its_overdue_reviews_and_its_errors_on_one_line()
+    {
+        OrganisationSummary s = OrganisationSummary.FromFailure("Ov", null, new[] { "E: line one\r\nline two" }, DateTimeOffset.UnixEpoch, overdueReviews: 3);
+        Assert.Equal(3, s.OverdueReviews);
+        Assert.Equal("E: line one line two", s.Errors[0]);
+    }
+
+    [Theory]
+    [InlineData("https://acct.blob.core.windows.net/c?sv=1&sig=SECRET3", "https://acct.blob.core.windows.net/c")]
+    [InlineData("https://user:P4ssw0rd@acct.blob.core.windows.net/c", "https://acct.blob.core.windows.net/c")]
+    [InlineData("acct.blob.core.windows.net/c?sig=SECRETSIG2", "acct.blob.core.windows.net/c")]
+    [InlineData("//user:P4ssw0rd@acct.blob.core.windows.net/c#frag", "//acct.blob.core.windows.net/c")]
+    public void Redact_cuts_queries_fragments_and_user_info_from_any_address(string address, string shown)
+    {
+        Assert.Equal(shown, SummaryContainerOptions.Redact(new Uri(address, UriKind.RelativeOrAbsolute)));
+        var options = new SummaryContainerOptions { ContainerUri = new Uri(address, UriKind.RelativeOrAbsolute) };
+        HwException ex = Assert.Throws<HwException>(() => options.Check("ContainerUri"));
+        Assert.DoesNotContain("SECRET", ex.Message + ex.Target);
+        Assert.DoesNotContain("P4ssw0rd", ex.Message + ex.Target);
+    }
+
+    [Fact]
+    public void The_folder_store_reads_no_FIFO_and_passes_over_nothing_else()
+    {
+        if (!OperatingSystem.IsLinux())
+            return; // mkfifo: the CI machine is Linux
+        var store = new FolderSummaryStore(_dir);
+        store.Write(OrganisationSummary.FromFailure("A", null, new[] { "X: y" }, DateTimeOffset.UnixEpoch));
+        string fifo = Path.Combine(_dir, "fifo", "1.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(fifo)!);
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", fifo))
+            mk!.WaitForExit();
+        Assert.True(File.Exists(fifo));
+        var read = store.ReadLatest(DateTimeOffset.UtcNow); // returns: a FIFO is never opened
+        Assert.Single(read, r => r.Summary is not null);
+        Assert.Contains("not a regular file", read.Single(r => r.Source == fifo).Error!.Message);
     }
 }
