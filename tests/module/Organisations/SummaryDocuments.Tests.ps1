@@ -1,0 +1,208 @@
+# Summary documents that are not what they should be, and addresses that carry secrets (issue 18; decision 0195;
+# a fresh reviewer's findings): Get-HwOrganisationSummary reports each bad document by name and still merges the
+# others; a FIFO is not read; a document dated after now cannot hide later runs; the later write of one millisecond
+# wins; names are one organisation across Unicode forms; control characters never reach the overview; a SAS or
+# password in -ContainerUri is in no message, target or category; a silent account is given up in bounded time.
+BeforeAll {
+    Set-StrictMode -Version Latest
+    $ErrorActionPreference = 'Stop'
+    Import-Module (Join-Path $PSScriptRoot '../TestHelpers.psm1') -Force
+    Import-HwBuiltModule
+
+    function New-SummaryJson([string] $Organisation = 'Healthwatch Sefton', [string] $GeneratedAt = '"2026-11-30T09:00:00Z"', [string] $Findings = '"critical":1,"high":0,"medium":0,"low":0', [string] $Extra = '') {
+        '{"schema":"healthwatch-organisation-summary/1","organisation":' + (ConvertTo-Json $Organisation) + ',"generatedAt":' + $GeneratedAt +
+        ',"findings":{' + $Findings + '}' + $Extra + '}'
+    }
+    function Set-Summary([string] $Folder, [string] $Name, [string] $Json) {
+        $dir = New-Item -ItemType Directory -Force (Join-Path $Folder (Split-Path $Name))
+        Set-Content -LiteralPath (Join-Path $dir (Split-Path -Leaf $Name)) -Value $Json -NoNewline
+    }
+}
+
+Describe 'Get-HwOrganisationSummary -Path with documents that are not true summaries' -Tag 'Organisations' {
+    It 'reports each bad document by name (OrganisationSummaryUnreadable) and still merges the good ones and writes the overview' {
+        $s = Join-Path $TestDrive 'bad-docs'
+        Set-Summary $s 'good/1.json' (New-SummaryJson 'Healthwatch Good')
+        Set-Summary $s 'nulldate/1.json' (New-SummaryJson 'Null Date' 'null')
+        Set-Summary $s 'baddate/1.json' (New-SummaryJson 'Bad Date' '"31/31/2026"')
+        Set-Summary $s 'negative/1.json' (New-SummaryJson 'Negative' -Findings '"critical":-5,"high":0,"medium":0,"low":0')
+        Set-Summary $s 'overflow/1.json' (New-SummaryJson 'Overflow' -Findings '"critical":2147483647,"high":5,"medium":0,"low":0')
+        Set-Summary $s 'fraction/1.json' (New-SummaryJson 'Fraction' -Findings '"critical":1.5,"high":0,"medium":0,"low":0')
+        Set-Summary $s 'noname/1.json' ((New-SummaryJson 'x') -replace '"organisation":"x"', '"organisation":null')
+        Set-Summary $s 'overdue/1.json' (New-SummaryJson 'Overdue' -Extra ',"overdueReviews":-3')
+        $html = Join-Path $TestDrive 'bad-docs.html'
+        $merged = @(Get-HwOrganisationSummary -Path $s -OutFile $html -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $merged.Organisation | Should -Be @('Healthwatch Good')
+        @($errs).Count | Should -Be 7
+        foreach ($e in $errs) {
+            $e.FullyQualifiedErrorId | Should -BeLike 'OrganisationSummaryUnreadable,*'
+            $e.CategoryInfo.Category | Should -Be 'InvalidData'
+            $e.Exception.Message | Should -Match ([regex]::Escape($e.TargetObject)) -Because 'the message names the file'
+        }
+        ($errs | Where-Object TargetObject -Like '*nulldate*').Exception.Message | Should -Match "'generatedAt' is missing"
+        ($errs | Where-Object TargetObject -Like '*negative*').Exception.Message | Should -Match "'critical' is -5"
+        ($errs | Where-Object TargetObject -Like '*fraction*').Exception.Message | Should -Match 'not a whole number'
+        $html | Should -Exist
+    }
+
+    It 'does not hang on a FIFO among the documents: it is reported as not a regular file' {
+        $s = Join-Path $TestDrive 'fifo-docs'
+        Set-Summary $s 'good/1.json' (New-SummaryJson 'Healthwatch Good')
+        New-Item -ItemType Directory -Force (Join-Path $s 'pipe') | Out-Null
+        & mkfifo (Join-Path $s 'pipe/1.json')
+        $LASTEXITCODE | Should -Be 0
+        $child = Start-HwChildPwsh -Command "Import-Module '$(Get-HwBuiltManifest)'; Get-HwOrganisationSummary -Path '$s' -ErrorAction Continue 2>&1 | ForEach-Object { if (`$_ -is [System.Management.Automation.ErrorRecord]) { `"`$_`" } else { 'ROW ' + `$_.Organisation } }"
+        $stdout = $child.StandardOutput.ReadToEndAsync()
+        $child.WaitForExit(60000) | Should -BeTrue -Because 'a FIFO must never be opened for reading'
+        $stdout.Result | Should -Match 'not a regular file'
+        $stdout.Result | Should -Match 'ROW Healthwatch Good'
+    }
+
+    It 'refuses a document dated after now, so a wrong clock cannot hide the runs after it' {
+        $s = Join-Path $TestDrive 'future'
+        Set-Summary $s 'future-org/1.json' (New-SummaryJson 'Future' '"2099-01-01T00:00:00Z"' -Findings '"critical":0,"high":0,"medium":0,"low":0')
+        Set-Summary $s 'future-org/2.json' (New-SummaryJson 'Future' ('"' + [DateTimeOffset]::UtcNow.AddMinutes(-5).ToString('o') + '"') -Findings '"critical":9,"high":0,"medium":0,"low":0')
+        $merged = @(Get-HwOrganisationSummary -Path $s -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $merged.Count | Should -Be 1
+        $merged[0].Critical | Should -Be 9
+        $errs[0].Exception.Message | Should -Match 'later than now'
+    }
+
+    It 'merges NFC and NFD spellings of one name into one organisation, and Save writes both to one folder' {
+        $s = Join-Path $TestDrive 'unicode'
+        $nfc = "Healthwatch Ynys M$([char]0xF4)n"
+        $nfd = "Healthwatch Ynys Mo$([char]0x302)n"
+        (Save-HwOrganisationSummary -Organisation $nfc -Path $s -ErrorMessage 'X: first').Organisation | Should -Be $nfc
+        (Save-HwOrganisationSummary -Organisation $nfd -Path $s -ErrorMessage 'X: second').Organisation | Should -Be $nfc
+        @(Get-ChildItem $s -Directory).Count | Should -Be 1
+        $merged = @(Get-HwOrganisationSummary -Path $s)
+        $merged.Count | Should -Be 1
+        $merged[0].Errors | Should -Be @('X: second')
+    }
+}
+
+Describe 'Save-HwOrganisationSummary keeps what it is given and refuses names that could forge output' -Tag 'Organisations' {
+    It 'keeps -OverdueReviews for a failed run, and its errors on one line' {
+        $s = Join-Path $TestDrive 'overdue'
+        $r = Save-HwOrganisationSummary -Organisation 'OvFail' -ErrorMessage "E: line one`r`nline two" -OverdueReviews 3 -Path $s
+        $r.OverdueReviews | Should -Be 3
+        $r.Errors | Should -Be @('E: line one line two')
+        (Get-HwOrganisationSummary -Path $s).OverdueReviews | Should -Be 3
+    }
+
+    It 'refuses <Why> in the organisation name (OrganisationNameInvalid, -Organisation named) and writes nothing' -ForEach @(
+        @{ Why = 'a line break'; Name = "Evil`nOrg Y: ok" }
+        @{ Why = 'a NUL'; Name = "Nul`0Org" }
+        @{ Why = 'an escape sequence'; Name = "Esc`e]0;title`a" }
+    ) {
+        $s = Join-Path $TestDrive ('refused-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        $err = $null
+        Save-HwOrganisationSummary -Organisation $Name -ErrorMessage 'E: m' -Path $s -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'OrganisationNameInvalid,*'
+        $err[0].ErrorDetails.Message | Should -BeLike '-Organisation:*'
+        $err[0].Exception.Message | Should -Not -Match '[\x00-\x08\x0A-\x1F]'
+        Test-Path $s | Should -BeFalse
+    }
+
+    It 'never lets control characters of an error message reach the HTML overview' {
+        $s = Join-Path $TestDrive 'ctl'
+        Save-HwOrganisationSummary -Organisation 'Ctl' -ErrorMessage "E: m`0`e]0;x`a <script>alert(1)</script>" -Path $s | Out-Null
+        $html = Join-Path $TestDrive 'ctl.html'
+        Get-HwOrganisationSummary -Path $s -OutFile $html | Out-Null
+        $bytes = [IO.File]::ReadAllBytes($html)
+        @($bytes | Where-Object { $_ -lt 0x20 -and $_ -notin 0x09, 0x0A, 0x0D }).Count | Should -Be 0
+        Get-Content -Raw $html | Should -Not -Match '<script>alert'
+    }
+}
+
+Describe 'A container address that carries a secret' -Tag 'Organisations' {
+    It 'names -ContainerUri without the SAS or password in the message, the target and the category (<Address>)' -ForEach @(
+        @{ Address = 'https://acct.blob.core.windows.net/c?sv=1&sig=SECRET3' }
+        @{ Address = 'https://user:P4ssw0rd@acct.blob.core.windows.net/summaries' }
+        @{ Address = 'acct.blob.core.windows.net/c?sig=SECRETSIG2' }
+    ) {
+        foreach ($command in 'Get-HwOrganisationSummary', 'Save-HwOrganisationSummary') {
+            $err = $null
+            $extra = if ($command -eq 'Save-HwOrganisationSummary') { @{ Organisation = 'X'; ErrorMessage = 'E: m' } } else { @{} }
+            & $command -ContainerUri ([uri]::new($Address, [UriKind]::RelativeOrAbsolute)) -AccessToken (ConvertTo-SecureString 't' -AsPlainText -Force) @extra -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'SummaryContainerInvalid,*'
+            $all = "$($err[0].Exception.Message) $($err[0].TargetObject) $($err[0].CategoryInfo) $($err[0].CategoryInfo.TargetName) $($err[0].ErrorDetails)"
+            $all | Should -Not -MatchExactly 'SECRET|P4ssw0rd|sig=' -Because "$command must not echo the secret"
+        }
+    }
+}
+
+Describe 'The Blob container: the same millisecond, a clock ahead, a silent account' -Tag 'Organisations', 'Azurite' {
+    BeforeAll {
+        $fake = Start-HwFakeGraph
+        $azurite = Start-HwAzurite -Path (Join-Path $TestDrive 'azurite')
+        $mi = $fake.Send('signin') | ConvertFrom-Json
+        $sandbox = @{ IDENTITY_ENDPOINT = $mi.IdentityEndpoint; IDENTITY_HEADER = $mi.IdentityHeader; SSL_CERT_FILE = $azurite.CertificateFile }
+        $token = (Invoke-RestMethod -Uri "$($mi.IdentityEndpoint)?api-version=2019-08-01&resource=$([uri]::EscapeDataString('https://storage.azure.com/'))" `
+                -Headers @{ 'X-IDENTITY-HEADER' = $mi.IdentityHeader }).access_token
+        $container = "$($azurite.BlobEndpoint)/hostile"
+        # Puts blobs as other writers could have (plain REST): @{ 'name' = 'json' }; creates the container first.
+        function Send-Blobs([System.Collections.Specialized.OrderedDictionary] $Blobs) {
+            $steps = @(@{ Url = "${container}?restype=container"; Body = $null }) + @($Blobs.Keys | ForEach-Object { @{ Url = "$container/$_"; Body = $Blobs[$_] } })
+            $script = @'
+$http = [System.Net.Http.HttpClient]::new()
+foreach ($s in (ConvertFrom-Json $env:HW_TEST_STEPS)) {
+    $q = [System.Net.Http.HttpRequestMessage]::new('PUT', $s.Url)
+    $q.Headers.Authorization = [System.Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $env:HW_TEST_TOKEN)
+    $q.Headers.Add('x-ms-version', '2025-11-05')
+    if ($null -ne $s.Body) { $q.Content = [System.Net.Http.StringContent]::new($s.Body); $q.Headers.Add('x-ms-blob-type', 'BlockBlob') }
+    [int]$http.SendAsync($q).GetAwaiter().GetResult().StatusCode
+}
+'@
+            $r = Invoke-HwChildPwsh -Command $script -Environment ($sandbox + @{ HW_TEST_TOKEN = $token; HW_TEST_STEPS = (ConvertTo-Json @($steps) -Compress) })
+            $r.Output | Select-Object -Skip 1 | Should -Be (@('201') * $Blobs.Count)
+        }
+    }
+    AfterAll {
+        if ($azurite) { Stop-HwAzurite $azurite }
+        if ($fake) { Stop-HwFakeGraph $fake }
+    }
+
+    It 'takes the later write of one millisecond, and passes over (and names) a blob named after now' {
+        $now = [DateTimeOffset]::UtcNow.AddMinutes(-10)
+        $stamp = $now.ToString('yyyyMMddTHHmmssfffZ')
+        $blobs = [ordered]@{
+            "same-ms/$stamp.json"       = New-SummaryJson 'Same Ms' ('"' + $now.ToString('o') + '"') -Findings '"critical":0,"high":0,"medium":0,"low":0'
+            "same-ms/${stamp}_2.json"   = New-SummaryJson 'Same Ms' ('"' + $now.ToString('o') + '"') -Findings '"critical":0,"high":0,"medium":0,"low":0' -Extra ',"failed":true,"errors":["GraphThrottled: gave up"]'
+            'ahead/20990101T000000000Z.json' = New-SummaryJson 'Ahead' '"2099-01-01T00:00:00Z"' -Findings '"critical":0,"high":0,"medium":0,"low":0'
+            "ahead/$stamp.json"         = New-SummaryJson 'Ahead' ('"' + $now.ToString('o') + '"') -Findings '"critical":7,"high":0,"medium":0,"low":0'
+        }
+        Send-Blobs $blobs
+        $r = Invoke-HwChildPwsh -Environment $sandbox -Command (
+            "Import-Module '$(Get-HwBuiltManifest)'; Get-HwOrganisationSummary -ContainerUri '$container' -ManagedIdentity -ErrorVariable e -ErrorAction SilentlyContinue | " +
+            "ForEach-Object { 'ROW {0} {1} {2}' -f `$_.Organisation, `$_.WorstSeverity, `$_.Critical }; `$e | ForEach-Object { 'ERR ' + `$_.FullyQualifiedErrorId + ' ' + `$_.Exception.Message }")
+        $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+        $r.Output | Should -Contain 'ROW Same Ms Error 0'
+        $r.Output | Should -Contain 'ROW Ahead Critical 7'
+        @($r.Output | Where-Object { $_ -like 'ERR OrganisationSummaryUnreadable,*20990101T000000000Z.json*later than now*' }).Count | Should -Be 1
+    }
+
+    It 'gives up on an account that accepts and never answers in bounded time, saying so (SummaryContainerUnavailable)' {
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start()
+        try {
+            $port = $listener.LocalEndpoint.Port
+            $accepted = [System.Collections.Generic.List[object]]::new()
+            $accept = { param($l, $list) while ($true) { try { $list.Add($l.AcceptTcpClient()) } catch { return } } }
+            $ps = [powershell]::Create().AddScript($accept).AddArgument($listener).AddArgument($accepted)
+            $handle = $ps.BeginInvoke()
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            $r = Invoke-HwChildPwsh -Command (
+                "Import-Module '$(Get-HwBuiltManifest)'; Save-HwOrganisationSummary -Organisation X -ErrorMessage 'E: m' -ContainerUri 'https://127.0.0.1:$port/devstoreaccount1/blackhole' " +
+                "-AccessToken (ConvertTo-SecureString t -AsPlainText -Force) -ErrorVariable e -ErrorAction SilentlyContinue; `$e | ForEach-Object { 'ERR ' + `$_.FullyQualifiedErrorId + ' ' + `$_.Exception.Message }")
+            $watch.Stop()
+            ($r.Output -join ' ') | Should -Match 'ERR SummaryContainerUnavailable,.*no answer within 20 seconds'
+            $watch.Elapsed.TotalSeconds | Should -BeLessThan 150 -Because 'four tries of 20 seconds, not five minutes'
+        }
+        finally {
+            $listener.Stop()
+            if ($ps) { $ps.Stop(); $ps.Dispose() }
+            foreach ($c in $accepted) { $c.Dispose() }
+        }
+    }
+}
