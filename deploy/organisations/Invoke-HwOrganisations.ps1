@@ -167,7 +167,7 @@ else {
     if ($TenantsJson.Length -gt $maxTenantsBytes) { throw "$source is $('{0:N0}' -f $TenantsJson.Length) characters; a tenants file is at most $('{0:N0}' -f $maxTenantsBytes)." }
 }
 try { $tenants = $TenantsJson | ConvertFrom-Json }
-catch { throw "$source is not JSON: $($_.Exception.Message)" }
+catch { throw "$source is not JSON: $(Format-HwVisible $_.Exception.Message)" }
 $organisations = @(if ($tenants -is [pscustomobject] -and $tenants.PSObject.Properties['organisations']) { $tenants.organisations })
 if (-not $organisations) { throw "$source names no organisations (an 'organisations' array of objects with a name)." }
 # One pass over the entries: each is an object with a one-line text name; names are compared after NFC, trim and case.
@@ -182,6 +182,14 @@ for ($i = 0; $i -lt $organisations.Count; $i++) {
     if ($nameProperty.Value -isnot [string]) { throw "$source has $at whose name is not a text (it is a $($nameProperty.Value.GetType().Name))." }
     if ($nameProperty.Value -match $controlPattern) {
         throw "$source has $at whose name holds a control character (a line break, tab, NUL, escape or the like, shown as [U+XXXX]): '$(Format-HwVisible $nameProperty.Value)'. Give a name of one line of plain text."
+    }
+    # The fields the runner passes on must be texts: an object or a number would reach the cmdlets as '@{...}' or fail
+    # in a .NET conversion; a wrong type is a broken tenants file, refused like a missing name.
+    foreach ($field in 'tenantId', 'stateSite', 'policyPath', 'clientId', 'certificateThumbprint') {
+        $p = $o.PSObject.Properties[$field]
+        if ($p -and $null -ne $p.Value -and $p.Value -isnot [string]) {
+            throw "$source has $at ('$(Format-HwVisible $nameProperty.Value)') whose '$field' is not a text (it is a $($p.Value.GetType().Name))."
+        }
     }
     try { $key = $nameProperty.Value.Normalize([Text.NormalizationForm]::FormC).Trim().ToUpperInvariant() }
     catch { throw "$source has $at whose name is not valid Unicode (a lone surrogate): '$(Format-HwVisible $nameProperty.Value)'." }

@@ -269,11 +269,14 @@ Describe 'The runner when the container or the tenants are wrong' -Tag 'Organisa
         Test-Path "$TestDrive/never-n" | Should -BeFalse
     }
 
-    It 'refuses tenants whose entries are not objects, whose names are not text, or whose top level is not an object' {
+    It 'refuses tenants whose entries are not objects, whose names or fields are not text, or whose top level is not an object' {
         foreach ($case in @(
                 @{ Json = '{ "organisations": [ "Healthwatch One" ] }'; Expect = 'organisations\[0\] \(entry 1\) that is not an object' }
                 @{ Json = '{ "organisations": [ { "name": "A" }, null ] }'; Expect = 'organisations\[1\] \(entry 2\) that is not an object' }
                 @{ Json = '{ "organisations": [ { "name": 5 } ] }'; Expect = 'name is not a text' }
+                @{ Json = '{ "organisations": [ { "name": "A", "stateSite": { "url": "x" } } ] }'; Expect = "organisations\[0\] \(entry 1\) \('A'\) whose 'stateSite' is not a text \(it is a PSCustomObject\)" }
+                @{ Json = '{ "organisations": [ { "name": "A" }, { "name": "B", "policyPath": [ "a.yaml" ] } ] }'; Expect = "organisations\[1\] \(entry 2\) \('B'\) whose 'policyPath' is not a text" }
+                @{ Json = '{ "organisations": [ { "name": "A", "tenantId": 42 } ] }'; Expect = "whose 'tenantId' is not a text \(it is a Int64\)" }
                 @{ Json = '[ { "name": "A" } ]'; Expect = 'names no organisations' })) {
             $message = $null
             try { & $runner -TenantsJson $case.Json -SummaryPath "$TestDrive/never-t" -ModulePath (Get-HwBuiltManifest) | Out-Null }
