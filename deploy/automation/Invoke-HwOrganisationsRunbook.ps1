@@ -17,6 +17,10 @@
     The job output has one line per organisation (its name, ok or FAILED, its errors) and a final count. One
     organisation's failure is a warning; the job fails (throws) only when every organisation failed or the runner
     itself stopped (the container could not be written, the tenants file does not read).
+    Before any organisation runs, the container's address is checked (https, a container, no query, fragment or user
+    name: a SAS in it would be a secret; the job shows the address only without them), the variables' types, and (by
+    the runner) the tenants: a wrong one stops the job with an error naming the parameter or variable. Names and
+    errors are printed one line each (line breaks and other control characters become spaces).
 .PARAMETER TenantsJson
     The tenants file as JSON text; default: the Automation variable HwTenants.
 .PARAMETER SummaryContainer
@@ -48,25 +52,70 @@ if (-not $env:IDENTITY_ENDPOINT -or -not $env:IDENTITY_HEADER) {
 }
 
 # A setting: the parameter if given, else the Automation variable (only the sandbox has Get-AutomationVariable).
-function Get-HwSetting([string] $Value, [string] $Variable) {
+# -Text: the variable must be a string (an address); otherwise a string or a JSON object (the tenants file).
+# A value is never echoed here: a wrong one may be a secret (a SAS).
+function Get-HwSetting([string] $Value, [string] $Variable, [switch] $Text) {
     if ($Value) { return $Value }
     if (Get-Command Get-AutomationVariable -ErrorAction SilentlyContinue) {
         $found = Get-AutomationVariable -Name $Variable -ErrorAction SilentlyContinue
-        # A variable written as a JSON object (not as a string) comes back as an object: its JSON text is the same file.
-        if ($found -is [string]) { if ($found) { return $found } }
-        elseif ($null -ne $found) { return ($found | ConvertTo-Json -Depth 10) }
+        if ($found -is [string]) { if ($found.Trim()) { return $found } }
+        elseif ($null -ne $found) {
+            # A variable written as a JSON object (not as a string) comes back as an object: its JSON text is the same file.
+            if (-not $Text -and ($found -is [Collections.IDictionary] -or $found -is [pscustomobject])) {
+                return ($found | ConvertTo-Json -Depth 10 -WarningAction SilentlyContinue)
+            }
+            $want = if ($Text) { 'a string (the address)' } else { "a string (the tenants file's JSON text) or a JSON object with 'organisations'" }
+            throw "The Automation variable '$Variable' is a $($found.GetType().Name); it must be $($want): see docs/deploy-azure-automation.md, 'Many organisations'."
+        }
     }
     throw "The runbook needs the Automation variable '$Variable' (or its parameter): see docs/deploy-azure-automation.md, 'Many organisations'."
 }
 
+# One line of job output: control characters (line breaks, tabs, escapes, line separators) become spaces, so no value
+# can start a line of its own (an organisation's error that spans lines, a name that forges another's '<name>: ok').
+function ConvertTo-HwOneLine([string] $Text) {
+    ([regex]::Replace($Text, '[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]+', ' ')).Trim()
+}
+
+# The container address as it may be shown: scheme, host, port and path only (never a query, fragment or user name).
+function Format-HwAddress([string] $Address) {
+    $u = $null
+    if ([uri]::TryCreate($Address, [UriKind]::Absolute, [ref] $u) -and $u.Host) {
+        return $u.GetComponents([UriComponents]::SchemeAndServer -bor [UriComponents]::Path, [UriFormat]::UriEscaped)
+    }
+    ConvertTo-HwOneLine (($Address -split '[?#]', 2)[0] -replace '^([A-Za-z][A-Za-z0-9+.-]*:/*)[^/]*@', '$1')
+}
+
+$containerFromVariable = -not $SummaryContainer
 $TenantsJson = Get-HwSetting $TenantsJson 'HwTenants'
-$SummaryContainer = Get-HwSetting $SummaryContainer 'HwSummaryContainer'
+$SummaryContainer = Get-HwSetting $SummaryContainer 'HwSummaryContainer' -Text
+$containerName = if ($containerFromVariable) { "The Automation variable 'HwSummaryContainer'" } else { '-SummaryContainer' }
+
+# The container's address, checked once before anything runs (the runner checks it again with the same rules): https,
+# a container, and no query, fragment or user name (a SAS would be a secret in the job's output and every error).
+$shownContainer = Format-HwAddress $SummaryContainer
+$u = $null
+if (-not [uri]::TryCreate($SummaryContainer, [UriKind]::Absolute, [ref] $u) -or $u.Scheme -ne 'https' -or -not $u.Host) {
+    throw "$containerName must be an https:// address such as https://contoso.blob.core.windows.net/organisation-summaries; '$shownContainer' is not. No organisation ran."
+}
+if ($u.Query -or $u.Fragment -or $u.UserInfo) {
+    throw ("$containerName must be the container's address without a query, fragment or user name ('$shownContainer'): a SAS " +
+        'or key in it would be a secret in the job output; the runbook writes with the managed identity (Storage Blob Data ' +
+        'Contributor on the container). No organisation ran.')
+}
+$segments = @($u.AbsolutePath.Trim('/').Split('/', [StringSplitOptions]::RemoveEmptyEntries))
+# An IP address or localhost (Azurite, the storage emulator) puts the account first: /<account>/<container>.
+$want = if ($u.HostNameType -in 'IPv4', 'IPv6' -or $u.Host -eq 'localhost') { 2 } else { 1 }
+$container = if ($segments.Count -eq $want) { [uri]::UnescapeDataString($segments[$want - 1]) } else { '' }
+if ($container -cnotmatch '^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$') {
+    throw "$containerName '$shownContainer' names no blob container: add the container's name, as in https://contoso.blob.core.windows.net/organisation-summaries. No organisation ran."
+}
 
 Import-Module HealthwatchPolicy
 $module = Get-Module HealthwatchPolicy
 $runner = Join-Path $module.ModuleBase 'Invoke-HwOrganisations.ps1'
 if (-not (Test-Path $runner)) { throw "The installed HealthwatchPolicy $($module.Version) has no Invoke-HwOrganisations.ps1: update the runtime environment's package." }
-Write-Output "HealthwatchPolicy $($module.Version): organisations, $ThrottleLimit at a time, summaries to $SummaryContainer"
+Write-Output "HealthwatchPolicy $($module.Version): organisations, $ThrottleLimit at a time, summaries to $shownContainer"
 
 $run = @{
     TenantsJson = $TenantsJson
@@ -79,15 +128,17 @@ if ($SummaryClientId) { $run.SummaryClientId = $SummaryClientId }
 if ($GraphEndpoint) { $run.GraphEndpoint = $GraphEndpoint }
 
 try { $results = @(& $runner @run) }
-catch { throw "The run over the organisations stopped before every organisation was done (is the container $SummaryContainer writable by the identity?): $($_.Exception.Message)" }
+catch { throw "The run over the organisations stopped (summaries to $shownContainer): $(ConvertTo-HwOneLine $_.Exception.Message)" }
 
+# One line per organisation, whatever its name or its errors hold.
 foreach ($result in $results | Sort-Object Organisation) {
-    $errors = @($result.Errors) -join '; '
+    $name = ConvertTo-HwOneLine $result.Organisation
+    $errors = ConvertTo-HwOneLine (@($result.Errors) -join '; ')
     if ($result.Failed) {
-        Write-Output "$($result.Organisation): FAILED: $errors"
-        Write-Warning "$($result.Organisation) failed: $errors"
+        Write-Output "${name}: FAILED: $errors"
+        Write-Warning "$name failed: $errors"
     }
-    else { Write-Output "$($result.Organisation): ok" }
+    else { Write-Output "${name}: ok" }
 }
 $failed = @($results | Where-Object Failed).Count
 Write-Output "Organisations: $($results.Count), complete: $($results.Count - $failed), failed: $failed"

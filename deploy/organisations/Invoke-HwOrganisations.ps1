@@ -3,11 +3,21 @@
     One run over many organisations: each organisation's compliance summary, in parallel, into a central Azure Blob
     container (or a folder) of summary documents that Get-HwOrganisationSummary merges.
 .DESCRIPTION
-    Reads a tenants file (JSON; see tenants.example.json beside this script):
-        { "organisations": [ { "name": "...", "tenantId": "...", "stateSite": "https://.../sites/...",
-                               "policyPath": "policies/x.yaml", "mail": { "from": "..." },
-                               "clientId": "...", "certificateThumbprint": "..." } ] }
-    and runs every organisation in its own runspace (ForEach-Object -Parallel -ThrottleLimit N: a bounded parallel
+    Reads a tenants file (JSON; the repository's deploy/organisations/tenants.example.json is an example, and
+    docs/deploy-azure-automation.md, 'Many organisations', describes every field). Its shape:
+        { "organisations": [ { "name": "Healthwatch Sefton", "tenantId": "00000000-0000-4000-8000-00000000f4e1",
+                               "stateSite": "https://hwsefton.sharepoint.com/sites/healthwatch",
+                               "policyPath": "policies/social-media-policy.yaml",
+                               "mail": { "from": "policy-reviews@hwsefton.org.uk" },
+                               "clientId": "0b9e4a3d-7c21-4f6e-8a5b-3d2c1e0f9a87",
+                               "certificateThumbprint": "0123456789ABCDEF0123456789ABCDEF01234567" } ] }
+    (policyPath, clientId and certificateThumbprint are optional). Every name is one line of text, unique (compared
+    after Unicode NFC normalisation, trimmed, ignoring case), with no control character (no line break, tab, NUL,
+    escape, C1 control, line or paragraph separator, or bidirectional override).
+    Before any organisation runs, the runner checks the tenants (JSON, named, unique, clean names), the container's
+    address (https, a container, no query, fragment or user name: a SAS would be a secret in every message; the
+    address is only ever shown without them) and the folder (-SummaryPath must be a folder or creatable as one), and
+    stops with an error naming what is wrong. Then it runs every organisation in its own runspace (ForEach-Object -Parallel -ThrottleLimit N: a bounded parallel
     loop, docs/decisions/0190). Each organisation connects on its own (a managed identity by default; a certificate of
     a multi-tenant app when clientId and certificateThumbprint are given), reads its compliance summary and its
     overdue access reviews from its own shared state store, and writes one summary document
@@ -39,9 +49,10 @@ param(
     [Parameter(Mandatory, ParameterSetName = 'JsonToFolder')]
     [string] $TenantsJson,
     # The central Azure Blob container of the summaries: https://<account>.blob.core.windows.net/<container>.
+    # A string (not [uri]): a value that does not convert must not be echoed by parameter binding (it may hold a SAS).
     [Parameter(Mandatory, ParameterSetName = 'FileToContainer')]
     [Parameter(Mandatory, ParameterSetName = 'JsonToContainer')]
-    [uri] $SummaryContainer,
+    [string] $SummaryContainer,
     # A user-assigned managed identity for the container (default: the system-assigned one).
     [Parameter(ParameterSetName = 'FileToContainer')]
     [Parameter(ParameterSetName = 'JsonToContainer')]
@@ -59,29 +70,144 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 
-if ($PSCmdlet.ParameterSetName -like 'File*') {
-    $tenantsFull = (Resolve-Path $TenantsFile).Path
-    $base = Split-Path $tenantsFull
-    $source = "the tenants file '$tenantsFull'"
-    $TenantsJson = Get-Content -Raw $tenantsFull
+# The largest tenants file read (about 8,000 organisations); the Automation variable holds at most 1,048,576 characters.
+$maxTenantsBytes = 4MB
+
+# Control characters a name must not hold: C0 and C1 controls (CR, LF, TAB, NUL, ESC...), DEL, the line and paragraph
+# separators, and the bidirectional embeddings, overrides and isolates (they reorder what a reader sees).
+$controlPattern = '[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]'
+
+# A text with its control characters shown as [U+XXXX], at most 200 characters: safe on one line of any output.
+function Format-HwVisible([string] $Text) {
+    $shown = [regex]::Replace($Text, $controlPattern, { param($m) '[U+{0:X4}]' -f [int][char]$m.Value })
+    if ($shown.Length -gt 200) { $shown = $shown.Substring(0, 200) + '...' }
+    $shown
 }
-else { $base = (Get-Location).Path; $source = 'the tenants JSON' }
+
+# The container address as it may be shown: scheme, host, port and path only (never a query, fragment or user name).
+function Format-HwAddress([string] $Address) {
+    $u = $null
+    if ([uri]::TryCreate($Address, [UriKind]::Absolute, [ref] $u) -and $u.Host) {
+        return $u.GetComponents([UriComponents]::SchemeAndServer -bor [UriComponents]::Path, [UriFormat]::UriEscaped)
+    }
+    # Not an absolute address: cut at the first ? or # and drop anything up to an @ after the scheme.
+    $cut = ($Address -split '[?#]', 2)[0] -replace '^([A-Za-z][A-Za-z0-9+.-]*:/*)[^/]*@', '$1'
+    Format-HwVisible $cut
+}
+
+# Stops unless the container address is an absolute https address naming one container, with no query (a SAS),
+# fragment or user info; the same rules as Save-HwOrganisationSummary -ContainerUri, checked once before any
+# organisation runs (docs/decisions/0195).
+function Assert-HwSummaryContainer([string] $Address, [string] $Name) {
+    $shown = Format-HwAddress $Address
+    $u = $null
+    if (-not [uri]::TryCreate($Address, [UriKind]::Absolute, [ref] $u) -or $u.Scheme -ne 'https' -or -not $u.Host) {
+        $why = if ($u -and $u.IsAbsoluteUri -and $u.Scheme -eq 'http') { ' (plain http would send the access token unencrypted)' } else { '' }
+        throw "$Name must be an https:// address such as https://contoso.blob.core.windows.net/organisation-summaries; '$shown' is not$why. No organisation ran."
+    }
+    if ($u.Query -or $u.Fragment -or $u.UserInfo) {
+        throw ("$Name must be the container's address without a query, fragment or user name ('$shown'): a SAS or key " +
+            'in the address would be a secret in every message and log; the summaries are written with the managed identity ' +
+            '(Storage Blob Data Contributor on the container). No organisation ran.')
+    }
+    $segments = @($u.AbsolutePath.Trim('/').Split('/', [StringSplitOptions]::RemoveEmptyEntries))
+    # An IP address or localhost (Azurite, the storage emulator) puts the account first: /<account>/<container>.
+    $want = if ($u.HostNameType -in 'IPv4', 'IPv6' -or $u.Host -eq 'localhost') { 2 } else { 1 }
+    $container = if ($segments.Count -eq $want) { [uri]::UnescapeDataString($segments[$want - 1]) } else { '' }
+    if ($container -cnotmatch '^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$') {
+        throw "$Name '$shown' names no blob container: add the container's name, as in https://contoso.blob.core.windows.net/organisation-summaries. No organisation ran."
+    }
+}
+
+# The summary folder as a file-system path, refused up front when it is a file, under a file, or not on the file system.
+function Resolve-HwSummaryFolder([string] $Path) {
+    $provider = $null; $drive = $null
+    try { $full = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path, [ref] $provider, [ref] $drive) }
+    catch { throw "-SummaryPath '$(Format-HwVisible $Path)' is not a usable folder path: $($_.Exception.Message)" }
+    if ($provider.Name -ne 'FileSystem') { throw "-SummaryPath '$(Format-HwVisible $Path)' is on the $($provider.Name) drive; give a folder on the file system." }
+    if (Test-Path -LiteralPath $full -PathType Leaf) { throw "-SummaryPath '$(Format-HwVisible $full)' is a file; give a folder (it is created if missing)." }
+    $parent = Split-Path -Parent $full
+    while ($parent) {
+        if (Test-Path -LiteralPath $parent -PathType Leaf) {
+            throw "-SummaryPath '$(Format-HwVisible $full)' is under the file '$(Format-HwVisible $parent)'; give a folder (it is created if missing)."
+        }
+        if (Test-Path -LiteralPath $parent -PathType Container) { break }
+        $parent = Split-Path -Parent $parent
+    }
+    $full
+}
+
+# The container or folder first: it is the same for every organisation, so a wrong one stops the run before any works.
+if ($PSCmdlet.ParameterSetName -like '*Container') { Assert-HwSummaryContainer $SummaryContainer '-SummaryContainer' }
+else { $summaryFolder = Resolve-HwSummaryFolder $SummaryPath }
+
+if ($PSCmdlet.ParameterSetName -like 'File*') {
+    # Only a regular file is read: a folder, a FIFO or a device would fail or block for ever.
+    $shownFile = Format-HwVisible $TenantsFile
+    if (-not (Test-Path -LiteralPath $TenantsFile)) { throw "-TenantsFile '$shownFile' does not exist." }
+    if (-not (Test-Path -LiteralPath $TenantsFile -PathType Leaf)) { throw "-TenantsFile '$shownFile' is a folder; give the tenants file (JSON)." }
+    $item = Get-Item -LiteralPath $TenantsFile -Force
+    if ($item.PSProvider.Name -ne 'FileSystem') { throw "-TenantsFile '$shownFile' is on the $($item.PSProvider.Name) drive; give a file on the file system." }
+    $tenantsFull = $item.FullName
+    $final = $item
+    if ($item.LinkTarget) {
+        $target = $item.ResolveLinkTarget($true)
+        if (-not $target -or -not $target.Exists) { throw "-TenantsFile '$shownFile' is a link to a file that does not exist." }
+        $final = Get-Item -LiteralPath $target.FullName -Force
+    }
+    $kind = if ($final.PSObject.Properties['UnixStat'] -and $final.UnixStat) { "$($final.UnixStat.ItemType)" } else { 'File' }
+    if ($kind -ne 'File' -or $final -isnot [IO.FileInfo]) { throw "-TenantsFile '$shownFile' is not a regular file (it is a $kind); give the tenants file (JSON)." }
+    if ($final.Length -gt $maxTenantsBytes) { throw "-TenantsFile '$shownFile' is $('{0:N0}' -f $final.Length) bytes; a tenants file is at most $('{0:N0}' -f $maxTenantsBytes) bytes." }
+    $base = Split-Path $tenantsFull
+    $source = "the tenants file '$(Format-HwVisible $tenantsFull)'"
+    $TenantsJson = [IO.File]::ReadAllText($final.FullName)
+}
+else {
+    $base = (Get-Location -PSProvider FileSystem).Path; $source = 'the tenants JSON'
+    if ($TenantsJson.Length -gt $maxTenantsBytes) { throw "$source is $('{0:N0}' -f $TenantsJson.Length) characters; a tenants file is at most $('{0:N0}' -f $maxTenantsBytes)." }
+}
 try { $tenants = $TenantsJson | ConvertFrom-Json }
-catch { throw "$source is not JSON: $($_.Exception.Message)" }
-$organisations = @(if ($tenants -and $tenants.PSObject.Properties['organisations']) { $tenants.organisations })
+catch { throw "$source is not JSON: $(Format-HwVisible $_.Exception.Message)" }
+$organisations = @(if ($tenants -is [pscustomobject] -and $tenants.PSObject.Properties['organisations']) { $tenants.organisations })
 if (-not $organisations) { throw "$source names no organisations (an 'organisations' array of objects with a name)." }
-$unnamed = @($organisations | Where-Object { -not ($_.PSObject.Properties['name'] -and "$($_.name)".Trim()) })
-if ($unnamed) { throw "$source has $($unnamed.Count) organisation(s) without a name." }
-$duplicates = $organisations | ForEach-Object { "$($_.name)".Trim() } | Group-Object | Where-Object Count -GT 1 | ForEach-Object Name
-if ($duplicates) { throw "$source names these organisations twice: $($duplicates -join ', ')" }
+# One pass over the entries: each is an object with a one-line text name; names are compared after NFC, trim and case.
+$seen = @{}
+$duplicates = [Collections.Generic.List[string]]::new()
+for ($i = 0; $i -lt $organisations.Count; $i++) {
+    $o = $organisations[$i]
+    $at = "organisations[$i] (entry $($i + 1))"
+    if ($o -isnot [pscustomobject]) { throw "$source has $at that is not an object with a name." }
+    $nameProperty = $o.PSObject.Properties['name']
+    if (-not $nameProperty -or $null -eq $nameProperty.Value -or -not "$($nameProperty.Value)".Trim()) { throw "$source has $at without a name." }
+    if ($nameProperty.Value -isnot [string]) { throw "$source has $at whose name is not a text (it is a $($nameProperty.Value.GetType().Name))." }
+    if ($nameProperty.Value -match $controlPattern) {
+        throw "$source has $at whose name holds a control character (a line break, tab, NUL, escape or the like, shown as [U+XXXX]): '$(Format-HwVisible $nameProperty.Value)'. Give a name of one line of plain text."
+    }
+    # The fields the runner passes on must be texts: an object or a number would reach the cmdlets as '@{...}' or fail
+    # in a .NET conversion; a wrong type is a broken tenants file, refused like a missing name.
+    foreach ($field in 'tenantId', 'stateSite', 'policyPath', 'clientId', 'certificateThumbprint') {
+        $p = $o.PSObject.Properties[$field]
+        if ($p -and $null -ne $p.Value -and $p.Value -isnot [string]) {
+            throw "$source has $at ('$(Format-HwVisible $nameProperty.Value)') whose '$field' is not a text (it is a $($p.Value.GetType().Name))."
+        }
+    }
+    try { $key = $nameProperty.Value.Normalize([Text.NormalizationForm]::FormC).Trim().ToUpperInvariant() }
+    catch { throw "$source has $at whose name is not valid Unicode (a lone surrogate): '$(Format-HwVisible $nameProperty.Value)'." }
+    if ($seen.ContainsKey($key)) { $duplicates.Add("'$($nameProperty.Value.Trim())' ($($seen[$key]) and $i)") }
+    else { $seen[$key] = $i }
+}
+if ($duplicates.Count) { throw "$source names these organisations twice (names compared after Unicode NFC normalisation, trimmed, ignoring case; by index): $($duplicates -join ', ')" }
 
 # Where every organisation's summary goes: Save-HwOrganisationSummary's target parameters.
 $target = if ($PSCmdlet.ParameterSetName -like '*Container') {
-    $t = @{ ContainerUri = $SummaryContainer; ManagedIdentity = $true }
+    $t = @{ ContainerUri = [uri]$SummaryContainer; ManagedIdentity = $true }
     if ($SummaryClientId) { $t.ClientId = $SummaryClientId }
     $t
 }
-else { @{ Path = (New-Item -ItemType Directory -Force $SummaryPath).FullName } }
+else {
+    try { @{ Path = [IO.Directory]::CreateDirectory($summaryFolder).FullName } }
+    catch { throw "-SummaryPath '$(Format-HwVisible $summaryFolder)' could not be made a folder: $($_.Exception.GetBaseException().Message)" }
+}
 
 $organisations | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel {
     $org = $_

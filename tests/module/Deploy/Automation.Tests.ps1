@@ -279,6 +279,30 @@ Describe 'deploy/automation/Invoke-HwOrganisationsRunbook.ps1' -Tag 'Deploy' {
         Get-Content -Raw $orgRunbook | Should -Match "Join-Path \`$module\.ModuleBase 'Invoke-HwOrganisations\.ps1'"
     }
 
+    It 'refuses an HwTenants or HwSummaryContainer variable of the wrong type, naming the variable and never its value' {
+        foreach ($case in @(
+                @{ Answer = '@{ HwTenants = 42; HwSummaryContainer = ''https://acct.blob.core.windows.net/organisation-summaries'' }'; Expect = "The Automation variable 'HwTenants' is a Int32; it must be a string" }
+                @{ Answer = '@{ HwTenants = ''{"organisations":[{"name":"A"}]}''; HwSummaryContainer = @{ uri = ''https://acct.blob.core.windows.net/organisation-summaries?sig=SASSECRET999'' } }'; Expect = "The Automation variable 'HwSummaryContainer' is a Hashtable; it must be a string \(the address\)" })) {
+            $r = Invoke-HwChildPwsh -Command ("`$env:IDENTITY_ENDPOINT = 'http://127.0.0.1:9/msi/token'; `$env:IDENTITY_HEADER = 'h'; " +
+                "function Get-AutomationVariable([string] `$Name) { ($($case.Answer))[`$Name] }; " +
+                "try { & '$orgRunbook' } catch { 'ERROR: ' + `$_.Exception.Message; exit 1 }")
+            $r.ExitCode | Should -Not -Be 0
+            ($r.Output -join "`n") | Should -Match $case.Expect
+            foreach ($line in $r.Output) { $line | Should -Not -Match 'SASSECRET999' }
+        }
+    }
+
+    It 'refuses a ThrottleLimit out of 1 to 64, naming it, before any organisation runs' {
+        foreach ($limit in 0, 65) {
+            $r = Invoke-HwChildPwsh -Command ("`$env:IDENTITY_ENDPOINT = 'http://127.0.0.1:9/msi/token'; `$env:IDENTITY_HEADER = 'h'; " +
+                "try { & '$orgRunbook' -TenantsJson '{""organisations"":[{""name"":""A""}]}' -SummaryContainer https://acct.blob.core.windows.net/organisation-summaries -ThrottleLimit $limit } " +
+                "catch { 'ERROR: ' + `$_.Exception.Message; exit 1 }")
+            $r.ExitCode | Should -Not -Be 0
+            ($r.Output -join "`n") | Should -Match "ERROR: .*parameter 'ThrottleLimit'.*(minimum|maximum) allowed range of (1|64)"
+            ($r.Output -join "`n") | Should -Not -Match 'HealthwatchPolicy \d+\.\d+\.\d+: organisations' -Because 'nothing started'
+        }
+    }
+
 }
 
 Describe 'The organisations runbook under a managed identity: Graph from the fake host, summaries in a Blob container (Azurite)' -Tag 'Deploy', 'Graph', 'Azurite' {
@@ -305,12 +329,14 @@ Describe 'The organisations runbook under a managed identity: Graph from the fak
         Set-Content $badPolicy "apiVersion: healthwatch.policy/v1`nkind: [not a policy"
 
         # The sandbox: the module on PSModulePath, Get-AutomationVariable answering HwTenants and HwSummaryContainer.
-        function Invoke-OrganisationsRunbook([object[]] $Organisations, [string] $Extra = '') {
+        # A job that fails prints 'ERROR: <message>' on one line, then its whole error record (checked for secrets too).
+        function Invoke-OrganisationsRunbook([object[]] $Organisations, [string] $Extra = '', [string] $Container = $container) {
             $tenants = @{ organisations = @($Organisations) } | ConvertTo-Json -Depth 4 -Compress
-            Invoke-HwChildPwsh -Environment ($sandbox + @{ HW_TEST_TENANTS = $tenants; HW_TEST_CONTAINER = $container }) -Command (
+            Invoke-HwChildPwsh -Environment ($sandbox + @{ HW_TEST_TENANTS = $tenants; HW_TEST_CONTAINER = $Container }) -Command (
                 "`$env:PSModulePath = '$modules' + [IO.Path]::PathSeparator + `$env:PSModulePath; " +
                 "function Get-AutomationVariable([string] `$Name) { @{ HwTenants = `$env:HW_TEST_TENANTS; HwSummaryContainer = `$env:HW_TEST_CONTAINER }[`$Name] }; " +
-                "& '$orgRunbook' -ThrottleLimit 4 -GraphEndpoint '$($fake.BaseUrl)' $Extra")
+                "try { & '$orgRunbook' -ThrottleLimit 4 -GraphEndpoint '$($fake.BaseUrl)' $Extra } " +
+                "catch { 'ERROR: ' + `$_.Exception.Message; `$_ | Format-List * -Force | Out-String -Width 4096; exit 1 }")
         }
         function New-Organisation([string] $Name, [string] $Policy) {
             $fake.Send("site hwsefton.sharepoint.com /sites/$Name") | Out-Null
@@ -345,5 +371,47 @@ Describe 'The organisations runbook under a managed identity: Graph from the fak
         $r = Invoke-OrganisationsRunbook @((New-Organisation 'auto-bad-1' $badPolicy), (New-Organisation 'auto-bad-2' $badPolicy))
         $r.ExitCode | Should -Not -Be 0
         ($r.Output -join "`n") | Should -Match 'Every organisation failed'
+    }
+
+    It 'stops before any organisation runs when HwSummaryContainer or -SummaryContainer holds a SAS, naming which, and prints the SAS nowhere' {
+        foreach ($case in @(
+                @{ Container = "$($container)?sv=2024-11-04&sig=SASSECRET999"; Extra = ''; Expect = "The Automation variable 'HwSummaryContainer' must be the container's address without a query" }
+                @{ Container = $container; Extra = "-SummaryContainer '$($container)?sv=2024-11-04&sig=SASSECRET999'"; Expect = "-SummaryContainer must be the container's address without a query" }
+                @{ Container = ($container -replace '^https://', 'https://acct:SASSECRET999@'); Extra = ''; Expect = "'HwSummaryContainer' must be the container's address without a query, fragment or user name" }
+                @{ Container = "$($container)#SASSECRET999"; Extra = ''; Expect = "'HwSummaryContainer' must be the container's address without a query, fragment or user name" })) {
+            $requests = [int]$fake.Send('count')
+            $signins = @(($fake.Send('signins') | ConvertFrom-Json).Requests).Count
+            $r = Invoke-OrganisationsRunbook @((New-Organisation 'auto-sas-1'), (New-Organisation 'auto-sas-2')) -Extra $case.Extra -Container $case.Container
+            $text = $r.Output -join "`n"
+            $r.ExitCode | Should -Not -Be 0 -Because $text
+            $text | Should -Match ([regex]::Escape($case.Expect))
+            $text | Should -Match ([regex]::Escape("('$container')")) -Because 'the address is shown without its query, fragment or user name'
+            $text | Should -Match 'No organisation ran'
+            foreach ($line in $r.Output) { $line | Should -Not -Match 'SASSECRET999' }
+            $text | Should -Not -Match 'auto-sas-\d: (ok|FAILED)'
+            [int]$fake.Send('count') | Should -Be $requests -Because 'no organisation reached Graph'
+            @(($fake.Send('signins') | ConvertFrom-Json).Requests).Count | Should -Be $signins -Because 'no organisation signed in'
+        }
+    }
+
+    It 'prints one line per organisation: a name with a line break is refused up front, and an error with line breaks is one line' {
+        $requests = [int]$fake.Send('count')
+        $forged = @{ name = "Evil`nauto-forged: ok"; tenantId = '00000000-0000-4000-8000-00000000f4e1'; stateSite = 'https://hwsefton.sharepoint.com/sites/auto-nl-1' }
+        $r = Invoke-OrganisationsRunbook @((New-Organisation 'auto-nl-1'), $forged)
+        $r.ExitCode | Should -Not -Be 0
+        $r.Output | Should -Not -Contain 'auto-forged: ok'
+        ($r.Output -join "`n") | Should -Match "ERROR: .*organisations\[1\] \(entry 2\) whose name holds a control character.*'Evil\[U\+000A\]auto-forged: ok'"
+        [int]$fake.Send('count') | Should -Be $requests -Because 'no organisation ran'
+
+        # A policy file whose name holds line breaks: the organisation's error names it; the job prints it on one line.
+        $multi = New-Organisation 'auto-nl-2' (Join-Path $TestDrive "missing`r`nauto-forged-2: ok`n.yaml")
+        $r = Invoke-OrganisationsRunbook @((New-Organisation 'auto-nl-3'), $multi)
+        $text = $r.Output -join "`n"
+        $r.ExitCode | Should -Be 0 -Because $text
+        $r.Output | Should -Contain 'auto-nl-3: ok'
+        @($r.Output | Where-Object { $_ -like 'auto-nl-2: FAILED: *' }).Count | Should -Be 1
+        ($r.Output | Where-Object { $_ -like 'auto-nl-2: FAILED: *' }) | Should -Match 'missing auto-forged-2: ok \.yaml'
+        $r.Output | Should -Not -Contain 'auto-forged-2: ok'
+        $r.Output | Where-Object { $_ -like 'auto-forged-2*' } | Should -BeNullOrEmpty
     }
 }

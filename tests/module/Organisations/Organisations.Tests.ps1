@@ -155,13 +155,154 @@ Describe 'The runner when the container or the tenants are wrong' -Tag 'Organisa
     It 'refuses a tenants JSON that is not JSON, or names an organisation twice, before any organisation runs' {
         foreach ($case in @(
                 @{ Json = '{ "organisations": [ '; Expect = 'not JSON' }
-                @{ Json = '{ "organisations": [ { "name": "A" }, { "name": "A " } ] }'; Expect = 'twice: A' }
+                @{ Json = '{ "organisations": [ { "name": "A" }, { "name": "A " } ] }'; Expect = "twice .*'A' \(0 and 1\)" }
                 @{ Json = '{ "organisations": [ { "tenantId": "x" } ] }'; Expect = 'without a name' })) {
             $r = Invoke-HwChildPwsh -Environment @{ HW_TEST_TENANTS = $case.Json } -Command (
-                "& '$runner' -TenantsJson `$env:HW_TEST_TENANTS -SummaryPath '$TestDrive/never' -ModulePath '$(Get-HwBuiltManifest)'")
+                "try { & '$runner' -TenantsJson `$env:HW_TEST_TENANTS -SummaryPath '$TestDrive/never' -ModulePath '$(Get-HwBuiltManifest)' } " +
+                "catch { 'ERROR: ' + `$_.Exception.Message; exit 1 }")
             $r.ExitCode | Should -Not -Be 0
             ($r.Output -join ' ') | Should -Match $case.Expect
         }
         Test-Path "$TestDrive/never" | Should -BeFalse
+    }
+
+    It 'stops before any organisation runs, naming -SummaryContainer and never showing a SAS, when the address has a query, fragment or user name, is http or names no container' {
+        $valid = "$($azurite.BlobEndpoint)/organisation-summaries"
+        $host_ = ([uri]$valid).GetComponents([UriComponents]::SchemeAndServer, [UriFormat]::UriEscaped)
+        $cases = @(
+            @{ Address = "$($valid)?sv=2024-11-04&sig=SASSECRET999"; Expect = 'without a query, fragment or user name'; Shown = $valid }
+            @{ Address = "$($valid)#sig=SASSECRET999"; Expect = 'without a query, fragment or user name'; Shown = $valid }
+            @{ Address = ($valid -replace '^https://', 'https://acct:SASSECRET999@'); Expect = 'without a query, fragment or user name'; Shown = $valid }
+            @{ Address = (($valid -replace '^https://', 'http://') + '?sig=SASSECRET999'); Expect = 'must be an https:// address.*plain http'; Shown = ($valid -replace '^https://', 'http://') }
+            @{ Address = "$host_/devstoreaccount1"; Expect = 'names no blob container'; Shown = "$host_/devstoreaccount1" }
+            @{ Address = "$host_/devstoreaccount1/Not_A_Container"; Expect = 'names no blob container'; Shown = "$host_/devstoreaccount1/Not_A_Container" }
+            @{ Address = 'https://[::1?sig=SASSECRET999'; Expect = 'must be an https:// address'; Shown = 'https://[::1' })
+        foreach ($case in $cases) {
+            $requests = [int]$fake.Send('count')
+            $signins = @(($fake.Send('signins') | ConvertFrom-Json).Requests).Count
+            $out = Join-Path $TestDrive 'sas.json'
+            $r = Invoke-HwChildPwsh -Environment ($sandbox + @{ HW_TEST_TENANTS = $tenants; HW_TEST_CONTAINER = $case.Address }) -Command (
+                "try { & '$runner' -TenantsJson `$env:HW_TEST_TENANTS -SummaryContainer `$env:HW_TEST_CONTAINER -GraphEndpoint '$($fake.BaseUrl)' " +
+                "-ModulePath '$(Get-HwBuiltManifest)' -Verbose | ConvertTo-Json -Depth 3 -Compress | Set-Content '$out' } " +
+                "catch { 'ERROR: ' + `$_.Exception.Message; `$_ | Format-List * -Force | Out-String -Width 4096; exit 1 }")
+            # Every line the child wrote (its error record in full too) is checked for the SAS; the message on its own line.
+            $text = @($r.Output | Where-Object { $_ -like 'ERROR: *' }) -join "`n"
+            $r.ExitCode | Should -Not -Be 0 -Because "$($case.Expect): $text"
+            $text | Should -Match '-SummaryContainer'
+            $text | Should -Match $case.Expect
+            $text | Should -Match 'No organisation ran'
+            $text | Should -Match ([regex]::Escape("'$($case.Shown)'")) -Because 'the address is shown without its query, fragment or user name'
+            foreach ($line in $r.Output) { $line | Should -Not -Match 'SASSECRET999' }
+            Test-Path $out | Should -BeFalse -Because 'no organisation ran, so nothing was returned'
+            [int]$fake.Send('count') | Should -Be $requests -Because 'no organisation reached Graph'
+            @(($fake.Send('signins') | ConvertFrom-Json).Requests).Count | Should -Be $signins -Because 'no organisation signed in'
+        }
+    }
+
+    It 'refuses a -SummaryPath that is a file, is under a file or is not on the file system, before any organisation runs' {
+        $file = Join-Path $TestDrive 'a-file.txt'
+        Set-Content $file 'not a folder'
+        $requests = [int]$fake.Send('count')
+        foreach ($case in @(
+                @{ Path = $file; Expect = "-SummaryPath '.*a-file\.txt' is a file; give a folder" }
+                @{ Path = (Join-Path $file 'sub/summaries'); Expect = "-SummaryPath '.*' is under the file '.*a-file\.txt'; give a folder" }
+                @{ Path = 'Env:/summaries'; Expect = "-SummaryPath 'Env:/summaries' is on the Environment drive" })) {
+            $message = $null
+            try { & $runner -TenantsJson $tenants -SummaryPath $case.Path -GraphEndpoint $fake.BaseUrl -ModulePath (Get-HwBuiltManifest) | Out-Null }
+            catch { $message = $_.Exception.Message }
+            $message | Should -Match $case.Expect
+            $message | Should -Not -Match 'PropertyNotFound|FullName'
+        }
+        [int]$fake.Send('count') | Should -Be $requests -Because 'no organisation reached Graph'
+        Get-Content $file | Should -Be 'not a folder'
+    }
+
+    It 'refuses a -TenantsFile that is a folder, a missing file or a FIFO without reading (no hang), before any organisation runs' {
+        $folder = New-Item -ItemType Directory -Force (Join-Path $TestDrive 'tenants-folder')
+        foreach ($case in @(
+                @{ File = $folder.FullName; Expect = 'is a folder; give the tenants file' }
+                @{ File = (Join-Path $TestDrive 'no-such-tenants.json'); Expect = 'does not exist' })) {
+            { & $runner -TenantsFile $case.File -SummaryPath "$TestDrive/never-f" -ModulePath (Get-HwBuiltManifest) } | Should -Throw "*$($case.Expect)*"
+        }
+        if ($IsLinux -or $IsMacOS) {
+            # A FIFO with no writer: reading it would block for ever; the runner refuses it without opening it.
+            $fifo = Join-Path $TestDrive 'tenants.fifo'
+            & mkfifo $fifo
+            $LASTEXITCODE | Should -Be 0
+            $p = Start-HwChildPwsh -Command ("try { & '$runner' -TenantsFile '$fifo' -SummaryPath '$TestDrive/never-f' -ModulePath '$(Get-HwBuiltManifest)' } " +
+                "catch { 'ERROR: ' + `$_.Exception.Message; exit 1 }")
+            $stderr = $p.StandardError.ReadToEndAsync(); $stdout = $p.StandardOutput.ReadToEndAsync()
+            $exited = $p.WaitForExit(60000)
+            if (-not $exited) { $p.Kill($true) }
+            $exited | Should -BeTrue -Because 'a FIFO must not be opened'
+            $p.ExitCode | Should -Not -Be 0
+            ($stdout.Result + $stderr.Result) | Should -Match 'is not a regular file \(it is a NamedPipe\)'
+        }
+        Test-Path "$TestDrive/never-f" | Should -BeFalse
+    }
+
+    It 'refuses names with control characters, naming the entry and showing them, and names equal after NFC, trim and case, before any organisation runs' {
+        $requests = [int]$fake.Send('count')
+        $nfc = 'Healthwatch Caf' + [char]0x00E9
+        $nfd = 'healthwatch cafe' + [char]0x0301 + ' '
+        foreach ($case in @(
+                @{ Names = @('Healthwatch One', "Evil`nOrg Y: ok"); Expect = "organisations\[1\] \(entry 2\).*control character.*'Evil\[U\+000A\]Org Y: ok'" }
+                @{ Names = @("Carriage`rReturn"); Expect = "organisations\[0\].*'Carriage\[U\+000D\]Return'" }
+                @{ Names = @("Tab`tName"); Expect = "'Tab\[U\+0009\]Name'" }
+                @{ Names = @("Nul$([char]0)Name"); Expect = "'Nul\[U\+0000\]Name'" }
+                @{ Names = @("Esc$([char]0x1B)[31mRed"); Expect = "'Esc\[U\+001B\]\[31mRed'" }
+                @{ Names = @("Next$([char]0x85)Line"); Expect = "'Next\[U\+0085\]Line'" }
+                @{ Names = @("Line$([char]0x2028)Sep", 'Other'); Expect = "organisations\[0\].*'Line\[U\+2028\]Sep'" }
+                @{ Names = @('Other', "Para$([char]0x2029)Sep"); Expect = "organisations\[1\].*'Para\[U\+2029\]Sep'" }
+                @{ Names = @("Bidi$([char]0x202E)txet"); Expect = "'Bidi\[U\+202E\]txet'" }
+                @{ Names = @($nfc, $nfd); Expect = "twice .*NFC.*\(0 and 1\)" }
+                @{ Names = @('Healthwatch One', ' HEALTHWATCH ONE'); Expect = 'twice .*ignoring case.*\(0 and 1\)' })) {
+            $json = @{ organisations = @($case.Names | ForEach-Object { @{ name = $_; stateSite = 'https://hwsefton.sharepoint.com/sites/wrong-one' } }) } | ConvertTo-Json -Depth 4
+            $message = $null
+            try { & $runner -TenantsJson $json -SummaryPath "$TestDrive/never-n" -GraphEndpoint $fake.BaseUrl -ModulePath (Get-HwBuiltManifest) | Out-Null }
+            catch { $message = $_.Exception.Message }
+            $message | Should -Match $case.Expect
+            $message | Should -Not -Match '[\r\n\x00\x1B\u0085\u2028\u2029\u202E]' -Because 'the refusal is one line with the characters made visible'
+        }
+        [string]::Equals($nfc.ToUpperInvariant(), $nfd.Trim().ToUpperInvariant(), [StringComparison]::Ordinal) | Should -BeFalse -Because 'the twins differ code point by code point (NFC against NFD), so only the normalisation finds them'
+        [int]$fake.Send('count') | Should -Be $requests -Because 'no organisation reached Graph'
+        Test-Path "$TestDrive/never-n" | Should -BeFalse
+    }
+
+    It 'refuses tenants whose entries are not objects, whose names or fields are not text, or whose top level is not an object' {
+        foreach ($case in @(
+                @{ Json = '{ "organisations": [ "Healthwatch One" ] }'; Expect = 'organisations\[0\] \(entry 1\) that is not an object' }
+                @{ Json = '{ "organisations": [ { "name": "A" }, null ] }'; Expect = 'organisations\[1\] \(entry 2\) that is not an object' }
+                @{ Json = '{ "organisations": [ { "name": 5 } ] }'; Expect = 'name is not a text' }
+                @{ Json = '{ "organisations": [ { "name": "A", "stateSite": { "url": "x" } } ] }'; Expect = "organisations\[0\] \(entry 1\) \('A'\) whose 'stateSite' is not a text \(it is a PSCustomObject\)" }
+                @{ Json = '{ "organisations": [ { "name": "A" }, { "name": "B", "policyPath": [ "a.yaml" ] } ] }'; Expect = "organisations\[1\] \(entry 2\) \('B'\) whose 'policyPath' is not a text" }
+                @{ Json = '{ "organisations": [ { "name": "A", "tenantId": 42 } ] }'; Expect = "whose 'tenantId' is not a text \(it is a Int64\)" }
+                @{ Json = '[ { "name": "A" } ]'; Expect = 'names no organisations' })) {
+            $message = $null
+            try { & $runner -TenantsJson $case.Json -SummaryPath "$TestDrive/never-t" -ModulePath (Get-HwBuiltManifest) | Out-Null }
+            catch { $message = $_.Exception.Message }
+            $message | Should -Match $case.Expect
+        }
+        Test-Path "$TestDrive/never-t" | Should -BeFalse
+    }
+}
+
+Describe 'The runner''s help' -Tag 'Organisations' {
+    It 'points to files that exist (the repository''s docs and example), not beside the shipped script, and gives the tenants JSON shape, which parses' {
+        $shipped = Join-Path (Split-Path (Get-HwBuiltManifest)) 'Invoke-HwOrganisations.ps1'
+        $help = Get-Help $shipped -Full
+        $description = ($help.description | ForEach-Object { $_.Text }) -join "`n"
+        $description | Should -Not -Match 'beside this script'
+        $description | Should -Match 'docs/deploy-azure-automation\.md'
+        foreach ($named in [regex]::Matches($description, '(?:docs|deploy)/[\w./-]+\.(?:md|json)')) {
+            Join-Path (Get-HwRepoRoot) $named.Value | Should -Exist -Because "the help names $($named.Value)"
+        }
+        $shape = [regex]::Match($description, '(?s)\{ "organisations".*?\] \}').Value
+        $parsed = $shape | ConvertFrom-Json
+        $parsed.organisations[0].name | Should -Not -BeNullOrEmpty
+        # Every field of the repository's example is in the help's shape.
+        $example = Get-Content -Raw (Join-Path (Get-HwRepoRoot) 'deploy/organisations/tenants.example.json') | ConvertFrom-Json
+        $fields = @($example.organisations | ForEach-Object { $_.PSObject.Properties.Name }) | Sort-Object -Unique
+        foreach ($f in $fields) { $parsed.organisations[0].PSObject.Properties.Name | Should -Contain $f }
     }
 }
