@@ -95,7 +95,7 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
     /// <inheritdoc/>
     public IReadOnlyList<OrganisationSummaryRead> ReadLatest(DateTimeOffset now)
     {
-        var latest = new Dictionary<string, BlobItem>(StringComparer.Ordinal);
+        var candidates = new Dictionary<string, List<BlobItem>>(StringComparer.Ordinal);
         var read = new List<OrganisationSummaryRead>();
         DateTimeOffset notAfter = now + OrganisationSummary.MaxClockAhead;
         try
@@ -103,8 +103,10 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
             foreach (BlobItem item in _container.GetBlobs(BlobTraits.None, BlobStates.None, prefix: null, CancellationToken.None))
             {
                 int slash = item.Name.LastIndexOf('/');
-                if (slash <= 0 || !item.Name.EndsWith(".json", StringComparison.Ordinal))
-                    continue; // not a summary document (a tenants file, a readme): not ours to judge
+                // Only the documents the module names (<folder>/<time>.json, <time>_2.json): a copy, a readme or a tenants
+                // file is not a run and must never be taken for the latest one.
+                if (slash <= 0 || !s_documentName.IsMatch(item.Name.Substring(slash + 1)))
+                    continue;
                 string folder = item.Name.Substring(0, slash);
                 if (OrganisationSummary.TimeOfName(item.Name.Substring(slash + 1)) is { } named && named > notAfter)
                 {
@@ -115,28 +117,23 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
                         ahead, input: "ContainerUri")));
                     continue;
                 }
-                if (!latest.TryGetValue(folder, out BlobItem? seen) || string.CompareOrdinal(item.Name, seen.Name) > 0)
-                    latest[folder] = item;
+                if (!candidates.TryGetValue(folder, out List<BlobItem>? list))
+                    candidates[folder] = list = new List<BlobItem>();
+                list.Add(item);
             }
-            foreach (BlobItem item in latest.Values.OrderBy(i => i.Name, StringComparer.Ordinal))
+            foreach (KeyValuePair<string, List<BlobItem>> folder in candidates.OrderBy(f => f.Key, StringComparer.Ordinal))
             {
-                string source = _location + "/" + item.Name;
-                long size = item.Properties.ContentLength ?? 0;
-                if (size > OrganisationSummary.MaxDocumentBytes)
+                // The latest by name; when it does not read, it is reported and the one before it is read, so an organisation
+                // never drops out of the overview because its newest document is broken (at most MaxFallback tries).
+                int tried = 0;
+                foreach (BlobItem item in folder.Value.OrderByDescending(i => i.Name, StringComparer.Ordinal))
                 {
-                    read.Add(new OrganisationSummaryRead(source, new HwException(ErrorIds.OrganisationSummaryUnreadable,
-                        string.Format(CultureInfo.InvariantCulture, "'{0}' is {1:N0} bytes: a summary document is at most {2:N0} bytes.", source, size, OrganisationSummary.MaxDocumentBytes),
-                        source, input: "ContainerUri")));
-                    continue;
-                }
-                BlobDownloadResult content = _container.GetBlobClient(item.Name).DownloadContent(CancellationToken.None).Value;
-                try
-                {
-                    read.Add(new OrganisationSummaryRead(OrganisationSummary.Parse(content.Content.ToString(), source, notAfter)));
-                }
-                catch (FormatException ex)
-                {
-                    read.Add(new OrganisationSummaryRead(source, new HwException(ErrorIds.OrganisationSummaryUnreadable, ex.Message, source, ex, input: "ContainerUri")));
+                    if (tried++ == MaxFallback)
+                        break;
+                    OrganisationSummaryRead one = ReadOne(item, notAfter);
+                    read.Add(one);
+                    if (one.Summary is not null)
+                        break;
                 }
             }
         }
@@ -145,6 +142,31 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
             throw Translate(ex, "read the summaries in");
         }
         return read;
+    }
+
+    /// <summary>How many documents of one organisation are tried, newest first, before it is given up (each failure reported).</summary>
+    private const int MaxFallback = 5;
+
+    private static readonly System.Text.RegularExpressions.Regex s_documentName =
+        new("^[0-9]{8}T[0-9]{9}Z(_[0-9]+)?\\.json$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    private OrganisationSummaryRead ReadOne(BlobItem item, DateTimeOffset notAfter)
+    {
+        string source = _location + "/" + item.Name;
+        long size = item.Properties.ContentLength ?? 0;
+        if (size > OrganisationSummary.MaxDocumentBytes)
+            return new OrganisationSummaryRead(source, new HwException(ErrorIds.OrganisationSummaryUnreadable,
+                string.Format(CultureInfo.InvariantCulture, "'{0}' is {1:N0} bytes: a summary document is at most {2:N0} bytes.", source, size, OrganisationSummary.MaxDocumentBytes),
+                source, input: "ContainerUri"));
+        BlobDownloadResult content = _container.GetBlobClient(item.Name).DownloadContent(CancellationToken.None).Value;
+        try
+        {
+            return new OrganisationSummaryRead(OrganisationSummary.Parse(content.Content.ToString(), source, notAfter));
+        }
+        catch (FormatException ex)
+        {
+            return new OrganisationSummaryRead(source, new HwException(ErrorIds.OrganisationSummaryUnreadable, ex.Message, source, ex, input: "ContainerUri"));
+        }
     }
 
     /// <summary>What a Blob request or sign-in throws when it fails: the service's answer, the credential's failure, the

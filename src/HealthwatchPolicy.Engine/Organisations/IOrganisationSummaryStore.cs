@@ -92,7 +92,17 @@ public sealed class SummaryContainerOptions
             return "";
         if (uri.IsAbsoluteUri)
             return uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
-        string text = uri.OriginalString;
+        return Redact(uri.OriginalString);
+    }
+
+    /// <summary>As <see cref="Redact(Uri?)"/> for an address as typed, which need not parse (a bad port, a stray bracket).</summary>
+    public static string Redact(string? address)
+    {
+        if (address is null)
+            return "";
+        if (Uri.TryCreate(address.Trim(), UriKind.Absolute, out Uri? parsed) && parsed.Scheme is "https" or "http")
+            return Redact(parsed);
+        string text = address.Trim();
         int cut = text.IndexOfAny(new[] { '?', '#' });
         if (cut >= 0)
             text = text.Substring(0, cut);

@@ -53,21 +53,75 @@ public sealed class OrganisationSummary
         Errors = errors.Select(OneLine).ToArray(),
     };
 
+    /// <summary>A copy of <paramref name="summary"/> to save elsewhere: its name checked (<see cref="CheckName"/>), its time,
+    /// counts, witness and errors kept; its source cleared.</summary>
+    public static OrganisationSummary Copy(OrganisationSummary summary) => new()
+    {
+        Organisation = CheckName(summary.Organisation),
+        TenantId = summary.TenantId,
+        GeneratedAt = summary.GeneratedAt,
+        Failed = summary.Failed,
+        Critical = summary.Critical,
+        High = summary.High,
+        Medium = summary.Medium,
+        Low = summary.Low,
+        OverdueReviews = summary.OverdueReviews,
+        Witness = summary.Witness,
+        Errors = summary.Errors.Select(OneLine).ToArray(),
+    };
+
     /// <summary>An error message on one line, with no control character: CR, LF and their pairs become one space.</summary>
     public static string OneLine(string message) =>
         Text.SafeText.Neutralise(System.Text.RegularExpressions.Regex.Replace(message ?? "", "[\\r\\n\\u2028\\u2029]+", " ").Trim())!;
 
-    /// <summary>An organisation's name as documents hold it: trimmed, in Unicode normalisation form C. Throws
-    /// <see cref="HealthwatchPolicy.Engine.Errors.HwException"/> <c>OrganisationNameInvalid</c> when it is empty, longer than 256 characters, or holds a
-    /// control or invisible character (a line break in a name could forge a line of the runbook's output).</summary>
+    /// <summary>An organisation's name as documents hold it (<see cref="NormaliseName"/>). Throws
+    /// <see cref="HealthwatchPolicy.Engine.Errors.HwException"/> <c>OrganisationNameInvalid</c> when <see cref="NameProblem"/>
+    /// finds one (a line break in a name could forge a line of the runbook's output; an invisible character would make two
+    /// organisations that read alike).</summary>
     public static string CheckName(string organisation)
     {
-        string name = (organisation ?? "").Trim().Normalize(NormalizationForm.FormC);
-        if (name.Length == 0 || name.Length > 256 || Text.SafeText.Neutralise(name) != name)
+        string name = NormaliseName(organisation);
+        if (NameProblem(name) is { } problem)
             throw new HealthwatchPolicy.Engine.Errors.HwException(HealthwatchPolicy.Engine.Errors.ErrorIds.OrganisationNameInvalid,
-                $"The organisation's name '{Text.SafeText.Neutralise(name)}' must be 1 to 256 characters without control or invisible characters.",
-                Text.SafeText.Neutralise(name), input: "Organisation");
+                $"The organisation's name '{Text.SafeText.Neutralise(name)}' {problem}.", Text.SafeText.Neutralise(name), input: "Organisation");
         return name;
+    }
+
+    /// <summary>The longest organisation name, in UTF-16 code units, after <see cref="NormaliseName"/>.</summary>
+    public const int MaxNameLength = 256;
+
+    /// <summary>An organisation's name as it is compared and kept: trimmed, every run of space separators (\p{Zs}: a
+    /// no-break space, an ideographic space) one ASCII space, in Unicode normalisation form C. The organisations runner
+    /// applies the same rule to the tenants file before any organisation runs.</summary>
+    public static string NormaliseName(string? organisation) =>
+        System.Text.RegularExpressions.Regex.Replace((organisation ?? "").Trim(), "\\p{Zs}+", " ").Trim().Normalize(NormalizationForm.FormC);
+
+    /// <summary>Why a (normalised) name cannot be an organisation's, or null: empty; longer than <see cref="MaxNameLength"/>;
+    /// or holding a character of \p{Cc}, \p{Cf} (but the joiners U+200C, U+200D), \p{Zl}, \p{Zp}, \p{Cs}, \p{Co}, \p{Cn},
+    /// or an invisible filler (U+034F, U+115F, U+1160, U+17B4, U+17B5, U+180B-U+180F, U+2800, U+3164, U+FE00-U+FE0F, U+FFA0).</summary>
+    public static string? NameProblem(string name)
+    {
+        if (name.Length == 0)
+            return "is empty";
+        if (name.Length > MaxNameLength)
+            return $"is {name.Length} characters long; at most {MaxNameLength} are allowed";
+        foreach (char c in name)
+        {
+            if (IsRefusedInName(c))
+                return $"holds the control or invisible character U+{(int)c:X4}; a name may hold letters, digits, spaces and visible punctuation";
+        }
+        return null;
+    }
+
+    private static bool IsRefusedInName(char c)
+    {
+        if (c is '\u200C' or '\u200D')
+            return false;
+        if (c is '\u034F' or '\u115F' or '\u1160' or '\u17B4' or '\u17B5' or '\u2800' or '\u3164' or '\uFFA0'
+            || (c >= '\u180B' && c <= '\u180F') || (c >= '\uFE00' && c <= '\uFE0F'))
+            return true;
+        return CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
+            or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned;
     }
 
     /// <summary>The document's name in a store: <c>&lt;folder&gt;/&lt;yyyyMMddTHHmmssfffZ&gt;.json</c>, the folder being
@@ -90,7 +144,7 @@ public sealed class OrganisationSummary
     /// once simplified ("Ynys Môn", "Ynys Mön") never share a folder.</summary>
     public static string FolderName(string organisation)
     {
-        string lower = (organisation ?? "").Trim().Normalize(NormalizationForm.FormC).ToLowerInvariant();
+        string lower = NormaliseName(organisation).ToLowerInvariant();
         var b = new StringBuilder();
         foreach (char c in lower)
         {
@@ -208,11 +262,9 @@ public sealed class OrganisationSummary
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("schema", out JsonElement schema)
                 || schema.ValueKind != JsonValueKind.String || schema.GetString() != SchemaName)
                 throw new FormatException($"{where} is not a {SchemaName} document.");
-            string organisation = (Str(root, "organisation", required: true) ?? "").Trim().Normalize(NormalizationForm.FormC);
-            if (organisation.Length == 0)
-                throw new FormatException($"{where}: the organisation's name is empty.");
-            if (Text.SafeText.Neutralise(organisation) != organisation)
-                throw new FormatException($"{where}: the organisation's name '{Text.SafeText.Neutralise(organisation)}' holds control or invisible characters.");
+            string organisation = NormaliseName(Str(root, "organisation", required: true));
+            if (NameProblem(organisation) is { } problem)
+                throw new FormatException($"{where}: the organisation's name '{Text.SafeText.Neutralise(organisation)}' {problem}.");
             string generated = Str(root, "generatedAt", required: true)!;
             if (!DateTimeOffset.TryParse(generated, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset at))
                 throw new FormatException($"{where}: generatedAt '{Text.SafeText.Neutralise(generated)}' is not a date and time (ISO 8601, such as 2026-11-30T09:15:00Z).");
@@ -274,7 +326,7 @@ public sealed class OrganisationSummary
     }
 
     /// <summary>The key two documents of one organisation share: the name in normalisation form C, case-insensitive.</summary>
-    internal static string MergeKey(string organisation) => organisation.Trim().Normalize(NormalizationForm.FormC).ToUpperInvariant();
+    internal static string MergeKey(string organisation) => NormaliseName(organisation).ToUpperInvariant();
 
     /// <summary>The latest summary of each organisation (by name in normalisation form C, case-insensitive; of two with the
     /// same time, the later-named document, which is the later write), worst first: failed runs, then by worst severity,
@@ -289,7 +341,11 @@ public sealed class OrganisationSummary
 
     /// <summary>An accessible HTML overview of merged summaries: one table (caption, column headers with scope),
     /// organisations worst first, severity in words (never colour alone), the errors named.</summary>
-    public static string RenderHtml(IReadOnlyList<OrganisationSummary> merged)
+    public static string RenderHtml(IReadOnlyList<OrganisationSummary> merged) => RenderHtml(merged, Array.Empty<string>());
+
+    /// <summary>As <see cref="RenderHtml(IReadOnlyList{OrganisationSummary})"/>, with the documents that could not be read
+    /// named after the table (an organisation whose newest document is broken shows its last readable one).</summary>
+    public static string RenderHtml(IReadOnlyList<OrganisationSummary> merged, IReadOnlyList<string> unreadable)
     {
         static string H(string? s) => WebUtility.HtmlEncode(Text.SafeText.Neutralise(s) ?? ""); // control characters made visible, then encoded
         var b = new StringBuilder();
@@ -314,7 +370,16 @@ public sealed class OrganisationSummary
             b.Append("<td>").Append(H(s.GeneratedAt.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))).Append("</td><td>")
              .Append(s.Errors.Count == 0 ? "None" : string.Join("<br>", s.Errors.Select(H))).Append("</td></tr>\n");
         }
-        b.Append("</tbody>\n</table>\n</main>\n</body>\n</html>\n");
+        b.Append("</tbody>\n</table>\n");
+        if (unreadable.Count > 0)
+        {
+            b.Append("<h2>Documents that could not be read (").Append(unreadable.Count.ToString(CultureInfo.InvariantCulture)).Append(")</h2>\n")
+             .Append("<p>Each is left out of the table; an organisation whose newest summary is among them shows its last readable one.</p>\n<ul>\n");
+            foreach (string u in unreadable)
+                b.Append("<li>").Append(H(u)).Append("</li>\n");
+            b.Append("</ul>\n");
+        }
+        b.Append("</main>\n</body>\n</html>\n");
         return b.ToString();
     }
 }

@@ -30,6 +30,8 @@ public sealed class GetHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
     public string? OutFile { get; set; }
 
     private readonly List<OrganisationSummary> _read = new();
+    private readonly List<string> _unreadable = new();
+    private string? _storeFailed;
 
     protected override void ProcessRecord()
     {
@@ -45,6 +47,7 @@ public sealed class GetHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
             }
             catch (HwException ex)
             {
+                _storeFailed = ShownContainer;
                 WriteHwError(ex, ShownContainer);
                 return;
             }
@@ -59,7 +62,10 @@ public sealed class GetHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
             else if (File.Exists(full))
                 Take(FolderSummaryStore.ForFiles(new[] { full }).ReadLatest(DateTimeOffset.UtcNow));
             else
+            {
+                _storeFailed = full;
                 WriteHwError(new HwException(ErrorIds.OrganisationSummaryPathNotFound, $"No folder or file '{full}'.", full, null, input: "Path"), full);
+            }
         }
     }
 
@@ -70,7 +76,10 @@ public sealed class GetHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
             if (d.Summary is not null)
                 _read.Add(d.Summary);
             else
+            {
+                _unreadable.Add(d.Source);
                 WriteHwError(d.Error!, d.Source);
+            }
         }
     }
 
@@ -82,11 +91,18 @@ public sealed class GetHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
         if (OutFile is null)
             return;
         string target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(OutFile);
+        if (_storeFailed is not null)
+        {
+            // An overview of what could be read would look complete: a folder or container that could not be read at all
+            // leaves the previous overview in place, said as a warning (the error itself is above).
+            WriteWarning($"The HTML overview was not written to '{target}': '{_storeFailed}' could not be read, so it would leave organisations out.");
+            return;
+        }
         if (ShouldProcess(target, $"Write the HTML overview of {merged.Count} organisations"))
         {
             try
             {
-                AtomicFile.WriteAllText(target, OrganisationSummary.RenderHtml(merged));
+                AtomicFile.WriteAllText(target, OrganisationSummary.RenderHtml(merged, _unreadable));
             }
             catch (HwException ex)
             {

@@ -28,8 +28,9 @@ public abstract class OrganisationSummaryCmdlet : HwCmdlet
     [Parameter(Mandatory = true, ParameterSetName = ManagedIdentitySet, ValueFromPipelineByPropertyName = true)]
     [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet, ValueFromPipelineByPropertyName = true)]
     [Alias("SummaryContainer")]
-    [ValidateNotNull]
-    public Uri? ContainerUri { get; set; }
+    [ValidateNotNullOrEmpty]
+    [Identifier]
+    public string? ContainerUri { get; set; }
 
     /// <summary>Sign in to Azure Storage with the managed identity (system-assigned unless -ClientId names a user-assigned one).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ManagedIdentitySet)]
@@ -47,14 +48,22 @@ public abstract class OrganisationSummaryCmdlet : HwCmdlet
     public SecureString? AccessToken { get; set; }
 
     /// <summary>The container store the parameters name (checked: SummaryContainerInvalid names -ContainerUri).</summary>
-    internal IOrganisationSummaryStore OpenContainer() =>
-        OrganisationSummaryStores.OpenContainer(new SummaryContainerOptions
+    /// <remarks>The address is a string, not a [Uri] parameter: PowerShell's own conversion error would echo a SAS in
+    /// an address that does not parse (a bad port); here it is refused redacted (SummaryContainerInvalid).</remarks>
+    internal IOrganisationSummaryStore OpenContainer()
+    {
+        if (!Uri.TryCreate(ContainerUri, UriKind.Absolute, out Uri? uri))
+            throw new HealthwatchPolicy.Engine.Errors.HwException(HealthwatchPolicy.Engine.Errors.ErrorIds.SummaryContainerInvalid,
+                $"The summary container must be an https:// address such as https://contoso.blob.core.windows.net/organisation-summaries; '{ShownContainer}' is not one.",
+                ShownContainer, input: "ContainerUri");
+        return OrganisationSummaryStores.OpenContainer(new SummaryContainerOptions
         {
-            ContainerUri = ContainerUri,
+            ContainerUri = uri,
             ManagedIdentity = ManagedIdentity.IsPresent,
             ClientId = ClientId,
             AccessToken = AccessToken,
         }, "ContainerUri");
+    }
 
     /// <summary>The container address as errors name it (no query, fragment or user info: SummaryContainerOptions.Redact).</summary>
     internal string ShownContainer => SummaryContainerOptions.Redact(ContainerUri);

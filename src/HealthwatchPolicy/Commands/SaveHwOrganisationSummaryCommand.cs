@@ -25,16 +25,22 @@ public sealed class SaveHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
-    /// <summary>The organisation's name, as the tenants file gives it.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    /// <summary>The organisation's name, as the tenants file gives it (required unless -InputObject gives a whole summary).</summary>
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name")]
     [ValidateNotNullOrEmpty]
     [Identifier]
     public string? Organisation { get; set; }
 
-    /// <summary>The organisation's Entra tenant id or domain.</summary>
+    /// <summary>A whole summary to save as it is (Get-HwOrganisationSummary's output: copying a folder's summaries into a
+    /// container, say); its time, counts, witness and errors are kept, and the other source parameters are not used.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public OrganisationSummary? InputObject { get; set; }
+
+    /// <summary>The organisation's Entra tenant id or domain (empty for a local directory).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    [AllowEmptyString]
     [Identifier]
     public string? TenantId { get; set; }
 
@@ -57,7 +63,14 @@ public sealed class SaveHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
     protected override void ProcessRecord()
     {
         string[] errors = (ErrorMessage ?? Array.Empty<string>()).Where(e => !string.IsNullOrWhiteSpace(e)).ToArray();
-        if (ComplianceSummary is null && errors.Length == 0)
+        if (InputObject is null && string.IsNullOrEmpty(Organisation))
+        {
+            WriteHwError(new HwException(ErrorIds.OrganisationSummaryIncomplete,
+                "Name the organisation (-Organisation), or give a whole summary (-InputObject, as Get-HwOrganisationSummary returns it).",
+                null, input: "Organisation"), null);
+            return;
+        }
+        if (InputObject is null && ComplianceSummary is null && errors.Length == 0)
         {
             WriteHwError(new HwException(ErrorIds.OrganisationSummaryIncomplete,
                 "Give the organisation's compliance summary (Get-HwComplianceReport -Summary) or the errors that stopped its run.",
@@ -68,7 +81,8 @@ public sealed class SaveHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
         OrganisationSummary summary;
         try
         {
-            summary = ComplianceSummary is not null
+            summary = InputObject is not null ? OrganisationSummary.Copy(InputObject)
+                : ComplianceSummary is not null
                 ? OrganisationSummary.FromReport(Organisation!, TenantId, ComplianceSummary, OverdueReviews, now)
                 : OrganisationSummary.FromFailure(Organisation!, TenantId, errors, now, OverdueReviews);
         }
@@ -77,7 +91,7 @@ public sealed class SaveHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
             WriteHwError(ex, ex.Target ?? Organisation);
             return;
         }
-        if (ComplianceSummary is not null && errors.Length > 0)
+        if (InputObject is null && ComplianceSummary is not null && errors.Length > 0)
         {
             summary.Failed = true;
             summary.Errors = errors.Select(OrganisationSummary.OneLine).ToArray();

@@ -206,3 +206,120 @@ foreach ($s in (ConvertFrom-Json $env:HW_TEST_STEPS)) {
         }
     }
 }
+
+Describe 'A second reviewer''s cases: lookalike names, bad addresses, failed reads, copies' -Tag 'Organisations' {
+    It 'refuses invisible fillers and format characters in names as Save does (<Why>)' -ForEach @(
+        @{ Why = 'a zero-width space'; Name = "Ok$([char]0x200B) One" }
+        @{ Why = 'a soft hyphen'; Name = "R6$([char]0xAD)soft" }
+        @{ Why = 'a Hangul filler'; Name = "Zeta$([char]0x115F)" }
+        @{ Why = 'a braille blank'; Name = "$([char]0x2800)Zeta" }
+        @{ Why = 'a combining grapheme joiner'; Name = "Ze$([char]0x34F)ta" }
+        @{ Why = 'a 300-character name'; Name = 'R7 ' + ('x' * 300) }
+    ) {
+        $err = $null
+        Save-HwOrganisationSummary -Organisation $Name -ErrorMessage 'E: m' -Path (Join-Path $TestDrive 'lookalike') -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'OrganisationNameInvalid,*'
+    }
+
+    It 'folds no-break and ideographic spaces into one organisation with the plain-space name' {
+        $s = Join-Path $TestDrive 'spaces'
+        Save-HwOrganisationSummary -Organisation "Healthwatch$([char]0xA0)Sefton" -ErrorMessage 'E: one' -Path $s | Out-Null
+        Save-HwOrganisationSummary -Organisation "Healthwatch$([char]0x3000)Sefton" -ErrorMessage 'E: two' -Path $s | Out-Null
+        $merged = @(Get-HwOrganisationSummary -Path $s)
+        $merged.Organisation | Should -BeExactly @('Healthwatch Sefton')
+        @(Get-ChildItem $s -Directory).Count | Should -Be 1
+    }
+
+    It 'refuses an address that does not parse as SummaryContainerInvalid, redacted, not PowerShell''s conversion error (<Address>)' -ForEach @(
+        @{ Address = 'https://acct.blob.core.windows.net:99999/c?sig=SECRET222' }
+        @{ Address = 'https://[bad?sig=SECRET111' }
+    ) {
+        foreach ($command in 'Get-HwOrganisationSummary', 'Save-HwOrganisationSummary') {
+            $err = $null
+            $extra = if ($command -eq 'Save-HwOrganisationSummary') { @{ Organisation = 'X'; ErrorMessage = 'E: m' } } else { @{} }
+            & $command -ContainerUri $Address -ManagedIdentity @extra -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'SummaryContainerInvalid,*'
+            "$($err[0].Exception.Message) $($err[0].TargetObject) $($err[0].CategoryInfo) $($err[0].ErrorDetails)" | Should -Not -MatchExactly 'SECRET|sig='
+        }
+    }
+
+    It 'keeps the last overview when a folder cannot be read at all, and says so' {
+        $s = Join-Path $TestDrive 'keep'
+        Save-HwOrganisationSummary -Organisation 'Kept' -ErrorMessage 'E: m' -Path $s | Out-Null
+        $html = Join-Path $TestDrive 'keep.html'
+        Get-HwOrganisationSummary -Path $s -OutFile $html | Out-Null
+        $before = Get-Content -Raw $html
+        Get-HwOrganisationSummary -Path (Join-Path $TestDrive 'typo') -OutFile $html -ErrorVariable err -ErrorAction SilentlyContinue -WarningVariable warn 3>$null | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'OrganisationSummaryPathNotFound,*'
+        "$warn" | Should -Match 'overview was not written'
+        Get-Content -Raw $html | Should -BeExactly $before
+    }
+
+    It 'names the documents it could not read in the overview' {
+        $s = Join-Path $TestDrive 'named'
+        Set-Summary $s 'good/1.json' (New-SummaryJson 'Healthwatch Good')
+        Set-Summary $s 'broken/1.json' '{"schema":"healthwatch-organisation-summary/1"}'
+        $html = Join-Path $TestDrive 'named.html'
+        Get-HwOrganisationSummary -Path $s -OutFile $html -ErrorAction SilentlyContinue | Out-Null
+        $text = Get-Content -Raw $html
+        $text | Should -Match 'Documents that could not be read \(1\)'
+        $text | Should -Match ([regex]::Escape('broken'))
+    }
+
+    It 'copies Get-HwOrganisationSummary''s output into another store with Save (pipeline by value), keeping time and counts' {
+        $s = Join-Path $TestDrive 'copy-from'
+        Set-Summary $s 'a/1.json' (New-SummaryJson 'Healthwatch Copy' '"2026-11-30T08:00:00Z"' -Findings '"critical":2,"high":1,"medium":0,"low":0' -Extra ',"tenantId":"","overdueReviews":4')
+        $to = Join-Path $TestDrive 'copy-to'
+        $copied = @(Get-HwOrganisationSummary -Path $s | Save-HwOrganisationSummary -Path $to)
+        $copied.Count | Should -Be 1
+        $back = Get-HwOrganisationSummary -Path $to
+        "$($back.Organisation) $($back.Critical) $($back.High) $($back.OverdueReviews) $($back.GeneratedAt.UtcDateTime.ToString('o'))" |
+            Should -Be 'Healthwatch Copy 2 1 4 2026-11-30T08:00:00.0000000Z'
+    }
+}
+
+Describe 'The container: an unreadable newest document and copies beside the runs' -Tag 'Organisations', 'Azurite' {
+    BeforeAll {
+        $fake = Start-HwFakeGraph
+        $azurite = Start-HwAzurite -Path (Join-Path $TestDrive 'azurite2')
+        $mi = $fake.Send('signin') | ConvertFrom-Json
+        $sandbox = @{ IDENTITY_ENDPOINT = $mi.IdentityEndpoint; IDENTITY_HEADER = $mi.IdentityHeader; SSL_CERT_FILE = $azurite.CertificateFile }
+        $token = (Invoke-RestMethod -Uri "$($mi.IdentityEndpoint)?api-version=2019-08-01&resource=$([uri]::EscapeDataString('https://storage.azure.com/'))" `
+                -Headers @{ 'X-IDENTITY-HEADER' = $mi.IdentityHeader }).access_token
+        $container = "$($azurite.BlobEndpoint)/fallback"
+    }
+    AfterAll {
+        if ($azurite) { Stop-HwAzurite $azurite }
+        if ($fake) { Stop-HwFakeGraph $fake }
+    }
+
+    It 'shows the last readable summary when the newest is broken, and never takes a copy for a run' {
+        $t1 = [DateTimeOffset]::UtcNow.AddHours(-3); $t2 = [DateTimeOffset]::UtcNow.AddHours(-2); $t3 = [DateTimeOffset]::UtcNow.AddMinutes(-5)
+        $old = New-SummaryJson 'Sefton' ('"' + $t1.ToString('o') + '"') -Extra ',"failed":true,"errors":["OLD: january failure"]'
+        $new = New-SummaryJson 'Sefton' ('"' + $t2.ToString('o') + '"') -Extra ',"failed":true,"errors":["NEW: december failure"]'
+        $steps = @(
+            @{ Url = "${container}?restype=container"; Body = $null }
+            @{ Url = "$container/sefton/$($t1.ToString('yyyyMMddTHHmmssfffZ')).json"; Body = $old }
+            @{ Url = "$container/sefton/$($t2.ToString('yyyyMMddTHHmmssfffZ')).json"; Body = $new }
+            @{ Url = "$container/sefton/copy.json"; Body = $old }
+            @{ Url = "$container/sefton/$($t3.ToString('yyyyMMddTHHmmssfffZ')).json"; Body = '{"schema":"healthwatch-organisation-summary/1"}' })
+        $script = @'
+$http = [System.Net.Http.HttpClient]::new()
+foreach ($s in (ConvertFrom-Json $env:HW_TEST_STEPS)) {
+    $q = [System.Net.Http.HttpRequestMessage]::new('PUT', $s.Url)
+    $q.Headers.Authorization = [System.Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $env:HW_TEST_TOKEN)
+    $q.Headers.Add('x-ms-version', '2025-11-05')
+    if ($null -ne $s.Body) { $q.Content = [System.Net.Http.StringContent]::new($s.Body); $q.Headers.Add('x-ms-blob-type', 'BlockBlob') }
+    [int]$http.SendAsync($q).GetAwaiter().GetResult().StatusCode
+}
+'@
+        $put = Invoke-HwChildPwsh -Command $script -Environment ($sandbox + @{ HW_TEST_TOKEN = $token; HW_TEST_STEPS = (ConvertTo-Json @($steps) -Compress) })
+        $put.Output | Should -Be @('201', '201', '201', '201', '201')
+        $r = Invoke-HwChildPwsh -Environment $sandbox -Command (
+            "Import-Module '$(Get-HwBuiltManifest)'; Get-HwOrganisationSummary -ContainerUri '$container' -ManagedIdentity -ErrorVariable e -ErrorAction SilentlyContinue | " +
+            "ForEach-Object { 'ROW ' + `$_.Organisation + ' ' + (`$_.Errors -join ';') }; `$e | ForEach-Object { 'ERR ' + `$_.FullyQualifiedErrorId + ' ' + `$_.TargetObject }")
+        $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+        $r.Output | Should -Contain 'ROW Sefton NEW: december failure'
+        @($r.Output | Where-Object { $_ -like "ERR OrganisationSummaryUnreadable,* $container/sefton/$($t3.ToString('yyyyMMddTHHmmssfffZ')).json" }).Count | Should -Be 1
+    }
+}

@@ -94,12 +94,12 @@ BeforeDiscovery {
             Other = @{ Path = 'summaries'; ErrorMessage = 'GraphThrottled: gave up' }
             Show = 'Organisation', 'TenantId', 'Failed', 'WorstSeverity'; Expect = '*"Healthwatch Sefton"*00000000-0000-4000-8000-00000000f4e1*Error*'; Changes = $false; CaseFree = $false }
         # The user-assigned identity's id binds the same way; the plain-http address is refused before any sign-in (no network here).
-        @{ Command = 'Save-HwOrganisationSummary'; Ids = @{ ClientId = '00000000-0000-4000-8000-0000000c11e1' }
-            Other = @{ Organisation = 'Healthwatch Sefton'; ContainerUri = 'http://127.0.0.1:1/devstoreaccount1/summaries'; ManagedIdentity = $true; ErrorMessage = 'X: y' }
-            Show = @(); Expect = '*SummaryContainerInvalid*'; Changes = $false; CaseFree = $true }
-        @{ Command = 'Get-HwOrganisationSummary'; Ids = @{ ClientId = '00000000-0000-4000-8000-0000000c11e1' }
-            Other = @{ ContainerUri = 'http://127.0.0.1:1/devstoreaccount1/summaries'; ManagedIdentity = $true }
-            Show = @(); Expect = '*SummaryContainerInvalid*'; Changes = $false; CaseFree = $true }
+        @{ Command = 'Save-HwOrganisationSummary'; Ids = @{ ClientId = '00000000-0000-4000-8000-0000000c11e1'; ContainerUri = 'http://127.0.0.1:1/devstoreaccount1/summaries' }
+            Other = @{ Organisation = 'Healthwatch Sefton'; ManagedIdentity = $true; ErrorMessage = 'X: y' }
+            Show = @(); Expect = '*SummaryContainerInvalid*'; Changes = $false; CaseFree = $false }
+        @{ Command = 'Get-HwOrganisationSummary'; Ids = @{ ClientId = '00000000-0000-4000-8000-0000000c11e1'; ContainerUri = 'http://127.0.0.1:1/devstoreaccount1/summaries' }
+            Other = @{ ManagedIdentity = $true }
+            Show = @(); Expect = '*SummaryContainerInvalid*'; Changes = $false; CaseFree = $false }
         @{ Command = 'Connect-HwDirectory'; Ids = @{ TenantId = $tenant; ClientId = 'app-1'; CertificateThumbprint = 'AB12CD34' }; Other = @{ StatePath = 'state' }
             Show = @(); Expect = "*no certificate 'AB12CD34'*"; Changes = $false; CaseFree = $false }
         @{ Command = 'Connect-HwDirectory'; Ids = @{ TenantId = $tenant }; Other = @{ AccessToken = 'token' }; Setup = { Connect-HwTestGraph -Fake $fake | Out-Null }
