@@ -12,8 +12,10 @@
     tenant; a multi-tenant app's certificate, named in the tenants file, in another) and writes its summary document
     to <SummaryContainer>/<organisation>/<time>.json with the managed identity (Storage Blob Data Contributor on that
     container). Get-HwOrganisationSummary -ContainerUri merges them.
-    Settings not given as parameters come from the Automation variables HwTenants (the tenants file's JSON text) and
-    HwSummaryContainer (Get-AutomationVariable, the sandbox's own cmdlet).
+    Settings not given as parameters come from the Automation variables HwTenants (the tenants file's JSON text),
+    HwSummaryContainer and HwTenantId (the managed identity's own tenant; main.bicep writes it) through
+    Get-AutomationVariable, the sandbox's own cmdlet. An organisation of another tenant without clientId and
+    certificateThumbprint fails on its own (GraphConnectionIncomplete): the managed identity cannot sign in there.
     The job output has one line per organisation (its name, ok or FAILED, its errors) and a final count. One
     organisation's failure is a warning; the job fails (throws) only when every organisation failed or the runner
     itself stopped (the container could not be written, the tenants file does not read).
@@ -28,6 +30,9 @@
     the Automation variable HwSummaryContainer.
 .PARAMETER SummaryClientId
     The client id of a user-assigned managed identity that writes the summaries; default: the system-assigned one.
+.PARAMETER HomeTenantId
+    The managed identity's own tenant (a GUID or a domain name); default: the Automation variable HwTenantId.
+    organisations.bicep's schedule passes the deployment's tenant id.
 .PARAMETER ThrottleLimit
     How many organisations run at once (1 to 64; a cloud sandbox has 400 MB of memory).
 .PARAMETER GraphEndpoint
@@ -40,6 +45,7 @@ param(
     [string] $TenantsJson,
     [string] $SummaryContainer,
     [string] $SummaryClientId,
+    [string] $HomeTenantId,
     [ValidateRange(1, 64)]
     [int] $ThrottleLimit = 4,
     [uri] $GraphEndpoint
@@ -89,6 +95,7 @@ function Format-HwAddress([string] $Address) {
 $containerFromVariable = -not $SummaryContainer
 $TenantsJson = Get-HwSetting $TenantsJson 'HwTenants'
 $SummaryContainer = Get-HwSetting $SummaryContainer 'HwSummaryContainer' -Text
+$HomeTenantId = Get-HwSetting $HomeTenantId 'HwTenantId' -Text
 $containerName = if ($containerFromVariable) { "The Automation variable 'HwSummaryContainer'" } else { '-SummaryContainer' }
 
 # The container's address, checked once before anything runs (the runner checks it again with the same rules): https,
@@ -121,6 +128,7 @@ $run = @{
     TenantsJson = $TenantsJson
     SummaryContainer = $SummaryContainer
     ThrottleLimit = $ThrottleLimit
+    HomeTenantId = $HomeTenantId
     # Each runspace imports this same installed copy.
     ModulePath = Join-Path $module.ModuleBase 'HealthwatchPolicy.psd1'
 }

@@ -166,6 +166,8 @@ resource jobSchedule 'Microsoft.Automation/automationAccounts/jobSchedules@2023-
     parameters: {
       SummaryContainer: summaryContainerUri
       ThrottleLimit: string(throttleLimit)
+      // The managed identity's own tenant: an organisation of another tenant without an app fails on its own.
+      HomeTenantId: tenant().tenantId
     }
   }
   dependsOn: [

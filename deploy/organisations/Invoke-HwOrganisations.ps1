@@ -11,10 +11,16 @@
                                "mail": { "from": "policy-reviews@hwsefton.org.uk" },
                                "clientId": "0b9e4a3d-7c21-4f6e-8a5b-3d2c1e0f9a87",
                                "certificateThumbprint": "0123456789ABCDEF0123456789ABCDEF01234567" } ] }
-    (policyPath, clientId and certificateThumbprint are optional). Every name is one line of text, unique (compared
-    after Unicode NFC normalisation, trimmed, ignoring case), with no control character (no line break, tab, NUL,
-    escape, C1 control, line or paragraph separator, or bidirectional override).
-    Before any organisation runs, the runner checks the tenants (JSON, named, unique, clean names), the container's
+    (policyPath, clientId and certificateThumbprint are optional; clientId and certificateThumbprint come together).
+    A name is kept as Save-HwOrganisationSummary keeps it: trimmed, every run of space separators (a no-break or
+    ideographic space) one space, Unicode NFC; it must then be 1 to 256 characters with no control, format (zero-width
+    space, soft hyphen, bidirectional override; the joiners U+200C and U+200D are allowed), separator, surrogate,
+    private-use, unassigned or invisible filler character (U+034F, U+115F, U+1160, U+17B4, U+17B5, U+180B-U+180F, U+2800,
+    U+3164, U+FE00-U+FE0F, U+FFA0), and unique ignoring case. A tenantId is a GUID or a domain name (contoso.onmicrosoft.com).
+    With -HomeTenantId (the managed identity's tenant), an organisation that would sign in with the managed identity
+    in another tenant fails on its own with GraphConnectionIncomplete, unconnected (tenant ids are compared as text,
+    ignoring case: a GUID and a domain name of the same tenant do not match, so write both the same way).
+    Before any organisation runs, the runner checks the tenants (JSON, named, unique, clean names, tenant ids), the container's
     address (https, a container, no query, fragment or user name: a SAS would be a secret in every message; the
     address is only ever shown without them) and the folder (-SummaryPath must be a folder or creatable as one), and
     stops with an error naming what is wrong. Then it runs every organisation in its own runspace (ForEach-Object -Parallel -ThrottleLimit N: a bounded parallel
@@ -65,7 +71,10 @@ param(
     # The Microsoft Graph address for a national cloud or a test double.
     [uri] $GraphEndpoint,
     # The module to import in each runspace (default: HealthwatchPolicy from PSModulePath).
-    [string] $ModulePath = 'HealthwatchPolicy'
+    [string] $ModulePath = 'HealthwatchPolicy',
+    # The managed identity's own tenant (a GUID or a domain name). With it, an organisation of another tenant that
+    # would sign in with the managed identity (no clientId and certificateThumbprint) fails on its own, unconnected.
+    [string] $HomeTenantId
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -73,16 +82,54 @@ Set-StrictMode -Version Latest
 # The largest tenants file read (about 8,000 organisations); the Automation variable holds at most 1,048,576 characters.
 $maxTenantsBytes = 4MB
 
-# Control characters a name must not hold: C0 and C1 controls (CR, LF, TAB, NUL, ESC...), DEL, the line and paragraph
-# separators, and the bidirectional embeddings, overrides and isolates (they reorder what a reader sees).
-$controlPattern = '[\p{Cc}\u2028\u2029\u202A-\u202E\u2066-\u2069]'
-
-# A text with its control characters shown as [U+XXXX], at most 200 characters: safe on one line of any output.
-function Format-HwVisible([string] $Text) {
-    $shown = [regex]::Replace($Text, $controlPattern, { param($m) '[U+{0:X4}]' -f [int][char]$m.Value })
-    if ($shown.Length -gt 200) { $shown = $shown.Substring(0, 200) + '...' }
-    $shown
+# The characters a name must not hold, the rule of Save-HwOrganisationSummary (an organisation whose name the cmdlet
+# refuses would run and then vanish from the overview): controls (\p{Cc}: CR, LF, TAB, NUL, ESC, C1...), format
+# characters (\p{Cf}: zero-width space, soft hyphen, bidirectional overrides...) except the joiners U+200C and U+200D,
+# line and paragraph separators, surrogates, private-use and unassigned code points, and the invisible fillers.
+$invisibleFillers = [Collections.Generic.HashSet[int]]::new([int[]](@(0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0) + (0x180B..0x180F) + (0xFE00..0xFE0F)))
+$refusedCategories = [Collections.Generic.HashSet[string]]::new([string[]]@('Control', 'Format', 'LineSeparator', 'ParagraphSeparator', 'Surrogate', 'PrivateUse', 'OtherNotAssigned'))
+function Test-HwRefusedCodePoint([int] $CodePoint) {
+    if ($invisibleFillers.Contains($CodePoint)) { return $true }
+    if ($CodePoint -eq 0x200C -or $CodePoint -eq 0x200D) { return $false }
+    $refusedCategories.Contains("$([Globalization.CharUnicodeInfo]::GetUnicodeCategory($CodePoint))")
 }
+
+# The code points of a text (a surrogate pair is one; a lone surrogate is itself) and whether any is refused.
+function Get-HwCodePoint([string] $Text) {
+    for ($i = 0; $i -lt $Text.Length; $i++) {
+        if ([char]::IsSurrogatePair($Text, $i)) { [char]::ConvertToUtf32($Text, $i); $i++ } else { [int]$Text[$i] }
+    }
+}
+function Test-HwRefusedText([string] $Text) {
+    if ($Text -cmatch '^[\x20-\x7E]*\z') { return $false }   # printable ASCII: nothing to refuse
+    foreach ($cp in Get-HwCodePoint $Text) { if (Test-HwRefusedCodePoint $cp) { return $true } }
+    $false
+}
+
+# A text with its refused characters shown as [U+XXXX], at most 200 characters: safe on one line of any output.
+function Format-HwVisible([string] $Text) {
+    if (Test-HwRefusedText $Text) {
+        $b = [Text.StringBuilder]::new()
+        foreach ($cp in Get-HwCodePoint $Text) {
+            if (Test-HwRefusedCodePoint $cp) { [void]$b.AppendFormat('[U+{0:X4}]', $cp) }
+            elseif ($cp -gt 0xFFFF) { [void]$b.Append([char]::ConvertFromUtf32($cp)) }
+            else { [void]$b.Append([char]$cp) }
+        }
+        $Text = $b.ToString()
+    }
+    if ($Text.Length -gt 200) { $Text = $Text.Substring(0, 200) + '...' }
+    $Text
+}
+
+# A name as Save-HwOrganisationSummary keeps it: trimmed, every run of space separators (\p{Zs}: no-break space,
+# ideographic space...) one ASCII space, then Unicode NFC. $null when it does not normalise (a lone surrogate).
+function ConvertTo-HwNormalName([string] $Name) {
+    try { ([regex]::Replace($Name.Trim(), '\p{Zs}+', ' ')).Normalize([Text.NormalizationForm]::FormC) }
+    catch { $null }
+}
+
+# A tenant id: a GUID or a DNS domain name (contoso.onmicrosoft.com); nothing else names one tenant.
+$tenantIdPattern = '^(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|(?=.{4,253}\z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)\z'
 
 # The container address as it may be shown: scheme, host, port and path only (never a query, fragment or user name).
 function Format-HwAddress([string] $Address) {
@@ -137,6 +184,10 @@ function Resolve-HwSummaryFolder([string] $Path) {
     $full
 }
 
+if ($PSBoundParameters.ContainsKey('HomeTenantId') -and $HomeTenantId -notmatch $tenantIdPattern) {
+    throw "-HomeTenantId '$(Format-HwVisible $HomeTenantId)' is neither a GUID nor a domain name such as contoso.onmicrosoft.com: give the managed identity's tenant. No organisation ran."
+}
+
 # The container or folder first: it is the same for every organisation, so a wrong one stops the run before any works.
 if ($PSCmdlet.ParameterSetName -like '*Container') { Assert-HwSummaryContainer $SummaryContainer '-SummaryContainer' }
 else { $summaryFolder = Resolve-HwSummaryFolder $SummaryPath }
@@ -151,7 +202,11 @@ if ($PSCmdlet.ParameterSetName -like 'File*') {
     $tenantsFull = $item.FullName
     $final = $item
     if ($item.LinkTarget) {
-        $target = $item.ResolveLinkTarget($true)
+        # A link loop (a -> b -> a) or a chain too long throws an IOException here: refused, naming the parameter.
+        try { $target = $item.ResolveLinkTarget($true) }
+        catch {
+            throw "-TenantsFile '$shownFile' is a link that does not resolve to a file (a loop of links, or too many): $(Format-HwVisible $_.Exception.GetBaseException().Message.TrimEnd('.')). Give the tenants file (JSON). No organisation ran."
+        }
         if (-not $target -or -not $target.Exists) { throw "-TenantsFile '$shownFile' is a link to a file that does not exist." }
         $final = Get-Item -LiteralPath $target.FullName -Force
     }
@@ -170,9 +225,12 @@ try { $tenants = $TenantsJson | ConvertFrom-Json }
 catch { throw "$source is not JSON: $(Format-HwVisible $_.Exception.Message)" }
 $organisations = @(if ($tenants -is [pscustomobject] -and $tenants.PSObject.Properties['organisations']) { $tenants.organisations })
 if (-not $organisations) { throw "$source names no organisations (an 'organisations' array of objects with a name)." }
-# One pass over the entries: each is an object with a one-line text name; names are compared after NFC, trim and case.
+# One pass over the entries: each is an object with a one-line text name, clean after normalisation (the rule of
+# Save-HwOrganisationSummary), text fields, a tenant id that is a GUID or a domain name, and clientId with
+# certificateThumbprint or neither. Normalised names are compared ignoring case (ToUpperInvariant).
 $seen = @{}
 $duplicates = [Collections.Generic.List[string]]::new()
+$work = [Collections.Generic.List[object]]::new()
 for ($i = 0; $i -lt $organisations.Count; $i++) {
     $o = $organisations[$i]
     $at = "organisations[$i] (entry $($i + 1))"
@@ -180,23 +238,51 @@ for ($i = 0; $i -lt $organisations.Count; $i++) {
     $nameProperty = $o.PSObject.Properties['name']
     if (-not $nameProperty -or $null -eq $nameProperty.Value -or -not "$($nameProperty.Value)".Trim()) { throw "$source has $at without a name." }
     if ($nameProperty.Value -isnot [string]) { throw "$source has $at whose name is not a text (it is a $($nameProperty.Value.GetType().Name))." }
-    if ($nameProperty.Value -match $controlPattern) {
-        throw "$source has $at whose name holds a control character (a line break, tab, NUL, escape or the like, shown as [U+XXXX]): '$(Format-HwVisible $nameProperty.Value)'. Give a name of one line of plain text."
+    $name = ConvertTo-HwNormalName $nameProperty.Value
+    if ($null -eq $name -or (Test-HwRefusedText $name)) {
+        throw ("$source has $at whose name holds a control character or an invisible one (a line break, tab, NUL, escape, " +
+            'a format character such as a zero-width space, soft hyphen or bidirectional override, a filler such as U+115F or ' +
+            "U+2800, a private-use, unassigned or lone surrogate code point; shown as [U+XXXX]): '$(Format-HwVisible $nameProperty.Value)'. " +
+            'Give a name of one line of plain text. No organisation ran.')
+    }
+    if (-not $name) { throw "$source has $at without a name (only spaces). No organisation ran." }
+    if ($name.Length -gt 256) {
+        throw "$source has $at whose name is $($name.Length) characters long ('$(Format-HwVisible $name)'); a name is at most 256 characters. No organisation ran."
     }
     # The fields the runner passes on must be texts: an object or a number would reach the cmdlets as '@{...}' or fail
     # in a .NET conversion; a wrong type is a broken tenants file, refused like a missing name.
     foreach ($field in 'tenantId', 'stateSite', 'policyPath', 'clientId', 'certificateThumbprint') {
         $p = $o.PSObject.Properties[$field]
         if ($p -and $null -ne $p.Value -and $p.Value -isnot [string]) {
-            throw "$source has $at ('$(Format-HwVisible $nameProperty.Value)') whose '$field' is not a text (it is a $($p.Value.GetType().Name))."
+            throw "$source has $at ('$(Format-HwVisible $name)') whose '$field' is not a text (it is a $($p.Value.GetType().Name))."
         }
     }
-    try { $key = $nameProperty.Value.Normalize([Text.NormalizationForm]::FormC).Trim().ToUpperInvariant() }
-    catch { throw "$source has $at whose name is not valid Unicode (a lone surrogate): '$(Format-HwVisible $nameProperty.Value)'." }
-    if ($seen.ContainsKey($key)) { $duplicates.Add("'$($nameProperty.Value.Trim())' ($($seen[$key]) and $i)") }
+    $tenantId = if ($o.PSObject.Properties['tenantId'] -and $o.tenantId) { [string]$o.tenantId } else { '' }
+    if ($tenantId -and $tenantId -notmatch $tenantIdPattern) {
+        throw ("$source has $at ('$(Format-HwVisible $name)') whose tenantId '$(Format-HwVisible $tenantId)' is neither a GUID " +
+            '(00000000-0000-0000-0000-000000000000) nor a domain name such as contoso.onmicrosoft.com. No organisation ran.')
+    }
+    $hasClient = [bool]($o.PSObject.Properties['clientId'] -and $o.clientId)
+    $hasCertificate = [bool]($o.PSObject.Properties['certificateThumbprint'] -and $o.certificateThumbprint)
+    if ($hasClient -ne $hasCertificate) {
+        $given, $missing = if ($hasClient) { 'clientId', 'certificateThumbprint' } else { 'certificateThumbprint', 'clientId' }
+        throw "$source has $at ('$(Format-HwVisible $name)') with $given but no $($missing): a multi-tenant app signs in with both; without either, the managed identity signs in. No organisation ran."
+    }
+    if ($hasCertificate -and -not $tenantId) {
+        throw "$source has $at ('$(Format-HwVisible $name)') with a certificate but no tenantId: the app must know which tenant to sign in to. No organisation ran."
+    }
+    $key = $name.ToUpperInvariant()
+    if ($seen.ContainsKey($key)) { $duplicates.Add("'$(Format-HwVisible $name)' ($($seen[$key]) and $i)") }
     else { $seen[$key] = $i }
+    # A managed identity signs in to its own tenant only: with -HomeTenantId, another tenant's entry without an app
+    # fails on its own (its summary says why) rather than reading the home tenant under the other tenant's id.
+    $foreign = ''
+    if ($HomeTenantId -and -not $hasCertificate -and $tenantId -and -not [string]::Equals($tenantId, $HomeTenantId, [StringComparison]::OrdinalIgnoreCase)) {
+        $foreign = "GraphConnectionIncomplete: A managed identity signs in to its own tenant ($HomeTenantId) only; for $name's tenant $tenantId give clientId and certificateThumbprint of a multi-tenant app (docs/deploy-azure-automation.md)."
+    }
+    $work.Add([pscustomobject]@{ Entry = $o; Name = $name; TenantId = $tenantId; UseCertificate = $hasCertificate; Refused = $foreign })
 }
-if ($duplicates.Count) { throw "$source names these organisations twice (names compared after Unicode NFC normalisation, trimmed, ignoring case; by index): $($duplicates -join ', ')" }
+if ($duplicates.Count) { throw "$source names these organisations twice (names compared after trimming, spaces made one, Unicode NFC normalisation, ignoring case; by index): $($duplicates -join ', '). No organisation ran." }
 
 # Where every organisation's summary goes: Save-HwOrganisationSummary's target parameters.
 $target = if ($PSCmdlet.ParameterSetName -like '*Container') {
@@ -209,41 +295,45 @@ else {
     catch { throw "-SummaryPath '$(Format-HwVisible $summaryFolder)' could not be made a folder: $($_.Exception.GetBaseException().Message)" }
 }
 
-$organisations | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel {
-    $org = $_
+$work | ForEach-Object -ThrottleLimit $ThrottleLimit -Parallel {
+    $org = $_.Entry
     $ErrorActionPreference = 'Stop'
     $started = [Diagnostics.Stopwatch]::StartNew()
     $errors = [Collections.Generic.List[string]]::new()
-    $name = "$($org.name)".Trim()
-    $tenantId = if ($org.PSObject.Properties['tenantId']) { [string]$org.tenantId } else { '' }
+    $name = $_.Name
+    $tenantId = $_.TenantId
     $report = $null; $overdue = 0; $written = ''
-    try {
-        Import-Module $using:ModulePath
-        $connect = @{ StateSite = [string]$org.stateSite }
-        if ($org.PSObject.Properties['policyPath'] -and $org.policyPath) {
-            $connect.PolicyPath = if ([IO.Path]::IsPathRooted($org.policyPath)) { $org.policyPath } else { Join-Path $using:base $org.policyPath }
-        }
-        if ($using:GraphEndpoint) { $connect.GraphEndpoint = $using:GraphEndpoint }
-        if ($org.PSObject.Properties['certificateThumbprint'] -and $org.certificateThumbprint) {
-            Connect-HwDirectory @connect -TenantId $tenantId -ClientId $org.clientId -CertificateThumbprint $org.certificateThumbprint | Out-Null
-        }
-        else {
-            if ($tenantId) { $connect.TenantId = $tenantId }
-            Connect-HwDirectory @connect -ManagedIdentity | Out-Null
-        }
+    if ($_.Refused) { $errors.Add($_.Refused) }
+    else {
         try {
-            $report = Get-HwComplianceReport -Summary
-            $now = [DateTimeOffset]::UtcNow
-            $overdue = @(Get-HwAccessReview | Where-Object { $_.StatusAt($now) -in 'Overdue', 'PastGrace' }).Count
+            Import-Module $using:ModulePath
+            $connect = @{ StateSite = [string]$org.stateSite }
+            if ($org.PSObject.Properties['policyPath'] -and $org.policyPath) {
+                $connect.PolicyPath = if ([IO.Path]::IsPathRooted($org.policyPath)) { $org.policyPath } else { Join-Path $using:base $org.policyPath }
+            }
+            if ($using:GraphEndpoint) { $connect.GraphEndpoint = $using:GraphEndpoint }
+            if ($_.UseCertificate) {
+                Connect-HwDirectory @connect -TenantId $tenantId -ClientId $org.clientId -CertificateThumbprint $org.certificateThumbprint | Out-Null
+            }
+            else {
+                if ($tenantId) { $connect.TenantId = $tenantId }
+                Connect-HwDirectory @connect -ManagedIdentity | Out-Null
+            }
+            try {
+                $report = Get-HwComplianceReport -Summary
+                $now = [DateTimeOffset]::UtcNow
+                $overdue = @(Get-HwAccessReview | Where-Object { $_.StatusAt($now) -in 'Overdue', 'PastGrace' }).Count
+            }
+            finally { Disconnect-HwDirectory }
         }
-        finally { Disconnect-HwDirectory }
-    }
-    catch {
-        $id = if ($_.FullyQualifiedErrorId) { $_.FullyQualifiedErrorId.Split(',')[0] } else { 'Error' }
-        $errors.Add("${id}: $($_.Exception.Message)")
-        $report = $null
+        catch {
+            $id = if ($_.FullyQualifiedErrorId) { $_.FullyQualifiedErrorId.Split(',')[0] } else { 'Error' }
+            $errors.Add("${id}: $($_.Exception.Message)")
+            $report = $null
+        }
     }
     try {
+        if (-not (Get-Module HealthwatchPolicy)) { Import-Module $using:ModulePath }
         $save = @{ Organisation = $name; OverdueReviews = $overdue }
         if ($tenantId) { $save.TenantId = $tenantId }
         if ($report) { $save.ComplianceSummary = $report }

@@ -232,7 +232,8 @@ Describe 'deploy/automation/main.bicep with deployOrganisations (organisations.b
         $link[0].properties.runbook.name | Should -Be "[variables('runbookName')]"
         $link[0].properties.schedule.name | Should -Be 'HealthwatchPolicy-organisations'
         $schedule[0].name | Should -Match 'HealthwatchPolicy-organisations'
-        @($link[0].properties.parameters.Keys) | Sort-Object | Should -Be @('SummaryContainer', 'ThrottleLimit')
+        @($link[0].properties.parameters.Keys) | Sort-Object | Should -Be @('HomeTenantId', 'SummaryContainer', 'ThrottleLimit')
+        $link[0].properties.parameters.HomeTenantId | Should -Be '[tenant().tenantId]' -Because 'the managed identity signs in to the deployment''s own tenant only'
         $link[0].properties.parameters.SummaryContainer | Should -Match 'primaryEndpoints\.blob'
     }
 
@@ -334,7 +335,7 @@ Describe 'The organisations runbook under a managed identity: Graph from the fak
             $tenants = @{ organisations = @($Organisations) } | ConvertTo-Json -Depth 4 -Compress
             Invoke-HwChildPwsh -Environment ($sandbox + @{ HW_TEST_TENANTS = $tenants; HW_TEST_CONTAINER = $Container }) -Command (
                 "`$env:PSModulePath = '$modules' + [IO.Path]::PathSeparator + `$env:PSModulePath; " +
-                "function Get-AutomationVariable([string] `$Name) { @{ HwTenants = `$env:HW_TEST_TENANTS; HwSummaryContainer = `$env:HW_TEST_CONTAINER }[`$Name] }; " +
+                "function Get-AutomationVariable([string] `$Name) { @{ HwTenants = `$env:HW_TEST_TENANTS; HwSummaryContainer = `$env:HW_TEST_CONTAINER; HwTenantId = '00000000-0000-4000-8000-00000000f4e1' }[`$Name] }; " +
                 "try { & '$orgRunbook' -ThrottleLimit 4 -GraphEndpoint '$($fake.BaseUrl)' $Extra } " +
                 "catch { 'ERROR: ' + `$_.Exception.Message; `$_ | Format-List * -Force | Out-String -Width 4096; exit 1 }")
         }
@@ -365,6 +366,26 @@ Describe 'The organisations runbook under a managed identity: Graph from the fak
         $lines = @($read.Output | Where-Object { $_ -like 'auto-*' })
         $lines.Count | Should -Be 5
         $lines[0] | Should -BeLike "auto-03 Error $container/auto-03-*/*.json"
+    }
+
+    It 'passes HwTenantId as -HomeTenantId: an organisation of another tenant without an app fails on its own, unconnected; the others run' {
+        $foreign = @{ name = 'auto-other-tenant'; tenantId = '11111111-2222-4333-8444-555555555555'; stateSite = 'https://hwsefton.sharepoint.com/sites/auto-other-tenant' }
+        $r = Invoke-OrganisationsRunbook @((New-Organisation 'auto-home-1'), $foreign, (New-Organisation 'auto-home-2'))
+        $text = $r.Output -join "`n"
+        $r.ExitCode | Should -Be 0 -Because $text
+        $text | Should -Match '(?m)^auto-home-1: ok$'
+        $text | Should -Match '(?m)^auto-home-2: ok$'
+        $text | Should -Match ('(?m)^auto-other-tenant: FAILED: GraphConnectionIncomplete: A managed identity signs in to its own tenant ' +
+            '\(00000000-0000-4000-8000-00000000f4e1\) only; for auto-other-tenant''s tenant 11111111-2222-4333-8444-555555555555 give clientId and certificateThumbprint')
+        $text | Should -Match 'Organisations: 3, complete: 2, failed: 1'
+    }
+
+    It 'names the HwTenantId variable when neither it nor -HomeTenantId is there' {
+        $r = Invoke-HwChildPwsh -Command ("`$env:IDENTITY_ENDPOINT = 'http://127.0.0.1:9/msi/token'; `$env:IDENTITY_HEADER = 'h'; " +
+            "function Get-AutomationVariable([string] `$Name) { @{ HwTenants = '{""organisations"":[{""name"":""A""}]}'; HwSummaryContainer = 'https://acct.blob.core.windows.net/organisation-summaries' }[`$Name] }; " +
+            "try { & '$orgRunbook' } catch { 'ERROR: ' + `$_.Exception.Message; exit 1 }")
+        $r.ExitCode | Should -Not -Be 0
+        ($r.Output -join "`n") | Should -Match "ERROR: The runbook needs the Automation variable 'HwTenantId'"
     }
 
     It 'fails the job when every organisation failed' {

@@ -269,6 +269,112 @@ Describe 'The runner when the container or the tenants are wrong' -Tag 'Organisa
         Test-Path "$TestDrive/never-n" | Should -BeFalse
     }
 
+    It 'refuses, by entry, the names Save-HwOrganisationSummary refuses (invisible, format, filler, too long; duplicates after spaces are made one), before any Graph request' {
+        $requests = [int]$fake.Send('count')
+        $long = 'H' * 300
+        foreach ($case in @(
+                @{ Names = @('Healthwatch One', "Ok$([char]0x200B) One"); Expect = "organisations\[1\] \(entry 2\) whose name holds a control character or an invisible one.*'Ok\[U\+200B\] One'" }
+                @{ Names = @("R6$([char]0x00AD)soft"); Expect = "organisations\[0\] \(entry 1\).*invisible.*'R6\[U\+00AD\]soft'" }
+                @{ Names = @('Healthwatch One', $long); Expect = 'organisations\[1\] \(entry 2\) whose name is 300 characters long.*at most 256 characters' }
+                @{ Names = @("Zeta$([char]0x115F)"); Expect = "'Zeta\[U\+115F\]'" }
+                @{ Names = @("$([char]0x2800)Zeta"); Expect = "'\[U\+2800\]Zeta'" }
+                @{ Names = @("Ze$([char]0x034F)ta"); Expect = "'Ze\[U\+034F\]ta'" }
+                @{ Names = @("Private $([char]::ConvertFromUtf32(0xF0000))"); Expect = "'Private \[U\+F0000\]'" }
+                @{ Names = @("Healthwatch$([char]0x00A0)Sefton", 'Healthwatch Sefton'); Expect = "twice .*'Healthwatch Sefton' \(0 and 1\)" }
+                @{ Names = @("Healthwatch$([char]0x3000)$([char]0x3000)Sefton", ' healthwatch  sefton'); Expect = "twice .*\(0 and 1\)" })) {
+            $json = @{ organisations = @($case.Names | ForEach-Object { @{ name = $_; tenantId = '00000000-0000-4000-8000-00000000f4e1'; stateSite = 'https://hwsefton.sharepoint.com/sites/wrong-one' } }) } | ConvertTo-Json -Depth 4
+            $message = $null
+            try { & $runner -TenantsJson $json -SummaryPath "$TestDrive/never-i" -GraphEndpoint $fake.BaseUrl -ModulePath (Get-HwBuiltManifest) | Out-Null }
+            catch { $message = $_.Exception.Message }
+            $message | Should -Match $case.Expect
+            $message | Should -Match 'No organisation ran'
+            $message | Should -Not -Match '[\u200B\u00AD\u115F\u2800\u034F]' -Because 'the refused characters are shown as [U+XXXX]'
+        }
+        [int]$fake.Send('count') | Should -Be $requests -Because 'every refusal comes before any organisation reaches Graph'
+        Test-Path "$TestDrive/never-i" | Should -BeFalse
+    }
+
+    It 'accepts a name with an ideographic space and keeps it as the cmdlet does (one ASCII space), and a name with a zero-width joiner' {
+        $fake.Send('site hwsefton.sharepoint.com /sites/ideographic') | Out-Null
+        $json = @{ organisations = @(
+                @{ name = "Healthwatch$([char]0x3000)Sefton"; tenantId = '00000000-0000-4000-8000-00000000f4e1'; stateSite = 'https://hwsefton.sharepoint.com/sites/ideographic' }) } |
+            ConvertTo-Json -Depth 4 -Compress
+        $folder = Join-Path $TestDrive 'ideographic'
+        $out = Join-Path $TestDrive 'ideographic.json'
+        $r = Invoke-HwChildPwsh -Environment ($sandbox + @{ HW_TEST_TENANTS = $json }) -Command (
+            "& '$runner' -TenantsJson `$env:HW_TEST_TENANTS -SummaryPath '$folder' -GraphEndpoint '$($fake.BaseUrl)' " +
+            "-ModulePath '$(Get-HwBuiltManifest)' | ConvertTo-Json -Depth 3 -Compress | Set-Content '$out'")
+        $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+        $result = Get-Content -Raw $out | ConvertFrom-Json
+        $result.Errors -join ' ' | Should -BeNullOrEmpty
+        $result.Failed | Should -BeFalse
+        $result.Organisation | Should -BeExactly 'Healthwatch Sefton'
+        (Get-HwOrganisationSummary -Path $folder).Organisation | Should -BeExactly 'Healthwatch Sefton'
+    }
+
+    It 'refuses a -TenantsFile that is a loop of symbolic links, naming -TenantsFile, before any organisation runs' {
+        $a = Join-Path $TestDrive 'loop-a.json'; $b = Join-Path $TestDrive 'loop-b.json'
+        New-Item -ItemType SymbolicLink -Path $a -Target $b | Out-Null
+        New-Item -ItemType SymbolicLink -Path $b -Target $a | Out-Null
+        $requests = [int]$fake.Send('count')
+        $message = $null
+        try { & $runner -TenantsFile $a -SummaryPath "$TestDrive/never-l" -GraphEndpoint $fake.BaseUrl -ModulePath (Get-HwBuiltManifest) | Out-Null }
+        catch { $message = $_.Exception.Message }
+        $message | Should -Match "^-TenantsFile '.*loop-a\.json' is a link that does not resolve to a file \(a loop of links, or too many\)"
+        $message | Should -Match 'No organisation ran'
+        $message | Should -Not -Match 'Exception calling'
+        [int]$fake.Send('count') | Should -Be $requests
+        Test-Path "$TestDrive/never-l" | Should -BeFalse
+    }
+
+    It 'refuses a tenantId that is neither a GUID nor a domain name, a clientId without its certificate, and a bad -HomeTenantId, before any organisation runs' {
+        $requests = [int]$fake.Send('count')
+        $site = 'https://hwsefton.sharepoint.com/sites/wrong-one'
+        foreach ($case in @(
+                @{ Json = "{ ""organisations"": [ { ""name"": ""A"", ""tenantId"": ""contoso.onmicrosoft.com"", ""stateSite"": ""$site"" }, { ""name"": ""B"", ""tenantId"": ""not a tenant"", ""stateSite"": ""$site"" } ] }"; Expect = "organisations\[1\] \(entry 2\) \('B'\) whose tenantId 'not a tenant' is neither a GUID .* nor a domain name" }
+                @{ Json = "{ ""organisations"": [ { ""name"": ""A"", ""tenantId"": ""00000000-0000-4000-8000-00000000f4e1x"", ""stateSite"": ""$site"" } ] }"; Expect = "organisations\[0\].*whose tenantId .* is neither a GUID" }
+                @{ Json = "{ ""organisations"": [ { ""name"": ""A"", ""tenantId"": ""https://login.microsoftonline.com/contoso.onmicrosoft.com"", ""stateSite"": ""$site"" } ] }"; Expect = 'is neither a GUID' }
+                @{ Json = "{ ""organisations"": [ { ""name"": ""A"", ""tenantId"": ""contoso.onmicrosoft.com"", ""clientId"": ""0b9e4a3d-7c21-4f6e-8a5b-3d2c1e0f9a87"", ""stateSite"": ""$site"" } ] }"; Expect = "with clientId but no certificateThumbprint" }
+                @{ Json = "{ ""organisations"": [ { ""name"": ""A"", ""tenantId"": ""contoso.onmicrosoft.com"", ""stateSite"": ""$site"" } ] }"; Home = 'contoso tenant'; Expect = "^-HomeTenantId 'contoso tenant' is neither a GUID nor a domain name" })) {
+            $extra = @{}
+            if ($case.ContainsKey('Home')) { $extra.HomeTenantId = $case.Home }
+            $message = $null
+            try { & $runner -TenantsJson $case.Json -SummaryPath "$TestDrive/never-g" -GraphEndpoint $fake.BaseUrl -ModulePath (Get-HwBuiltManifest) @extra | Out-Null }
+            catch { $message = $_.Exception.Message }
+            $message | Should -Match $case.Expect
+            $message | Should -Match 'No organisation ran'
+        }
+        [int]$fake.Send('count') | Should -Be $requests -Because 'no organisation reached Graph'
+        Test-Path "$TestDrive/never-g" | Should -BeFalse
+    }
+
+    It 'with -HomeTenantId, fails only the organisation of another tenant that would sign in with the managed identity, unconnected, and writes its failed summary' {
+        foreach ($n in 'home-1', 'home-2') { $fake.Send("site hwsefton.sharepoint.com /sites/$n") | Out-Null }
+        $json = @{ organisations = @(
+                @{ name = 'Home One'; tenantId = '00000000-0000-4000-8000-00000000F4E1'; stateSite = 'https://hwsefton.sharepoint.com/sites/home-1' }
+                @{ name = 'Elsewhere'; tenantId = 'contoso.onmicrosoft.com'; stateSite = 'https://hwsefton.sharepoint.com/sites/elsewhere' }
+                @{ name = 'Home Two'; tenantId = '00000000-0000-4000-8000-00000000f4e1'; stateSite = 'https://hwsefton.sharepoint.com/sites/home-2' }) } |
+            ConvertTo-Json -Depth 4 -Compress
+        $folder = Join-Path $TestDrive 'home'
+        $out = Join-Path $TestDrive 'home.json'
+        $r = Invoke-HwChildPwsh -Environment ($sandbox + @{ HW_TEST_TENANTS = $json }) -Command (
+            "& '$runner' -TenantsJson `$env:HW_TEST_TENANTS -SummaryPath '$folder' -HomeTenantId 00000000-0000-4000-8000-00000000f4e1 " +
+            "-GraphEndpoint '$($fake.BaseUrl)' -ModulePath '$(Get-HwBuiltManifest)' | ConvertTo-Json -Depth 3 -Compress | Set-Content '$out'")
+        $r.ExitCode | Should -Be 0 -Because ($r.Output -join "`n")
+        $results = @(Get-Content -Raw $out | ConvertFrom-Json | Sort-Object Organisation)
+        $results.Organisation | Should -Be @('Elsewhere', 'Home One', 'Home Two')
+        $results[1].Failed | Should -BeFalse -Because ($results[1].Errors -join ' ')
+        $results[2].Failed | Should -BeFalse -Because ($results[2].Errors -join ' ')
+        $results[0].Failed | Should -BeTrue
+        $results[0].Errors -join ' ' | Should -BeLike "GraphConnectionIncomplete: A managed identity signs in to its own tenant (00000000-0000-4000-8000-00000000f4e1) only; for Elsewhere's tenant contoso.onmicrosoft.com give clientId and certificateThumbprint of a multi-tenant app (docs/deploy-azure-automation.md)."
+        $results[0].Summary | Should -Not -BeNullOrEmpty -Because 'a failed organisation still gets its summary'
+        $merged = @(Get-HwOrganisationSummary -Path $folder)
+        $elsewhere = $merged | Where-Object Organisation -EQ 'Elsewhere'
+        $elsewhere.Failed | Should -BeTrue
+        @($elsewhere.Errors) -join ' ' | Should -Match 'GraphConnectionIncomplete.*own tenant'
+        $merged[0].Organisation | Should -Be 'Elsewhere' -Because 'the failure comes first in the overview'
+    }
+
     It 'refuses tenants whose entries are not objects, whose names or fields are not text, or whose top level is not an object' {
         foreach ($case in @(
                 @{ Json = '{ "organisations": [ "Healthwatch One" ] }'; Expect = 'organisations\[0\] \(entry 1\) that is not an object' }
