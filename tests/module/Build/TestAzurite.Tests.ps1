@@ -6,40 +6,7 @@
 BeforeAll {
     $script:Module = Join-Path $PSScriptRoot '../../../tools/TestAzurite.psm1' | Resolve-Path | ForEach-Object Path
     $script:Build = Join-Path $PSScriptRoot '../../../build.ps1' | Resolve-Path | ForEach-Object Path
-    $script:Pwsh = [Environment]::ProcessPath
-    # Under 'dotnet pwsh' the process is dotnet itself: start the child the same way.
-    $script:PwshArgs = if ((Split-Path -Leaf $script:Pwsh) -like 'dotnet*') {
-        @((Get-Process -Id $PID).CommandLine -split ' ' | Where-Object { $_ -like '*pwsh.dll' } | Select-Object -First 1)
-    } else { @() }
-    if ($script:PwshArgs.Count -eq 1 -and -not $script:PwshArgs[0]) { $script:PwshArgs = @() }
-
-    function New-FakeBin([hashtable] $Scripts) {
-        $dir = New-Item -ItemType Directory -Force (Join-Path ([IO.Path]::GetTempPath()) "hw-fakebin-$([guid]::NewGuid().ToString('N'))")
-        foreach ($name in $Scripts.Keys) {
-            $file = Join-Path $dir $name
-            Set-Content -Path $file -Value "#!/bin/sh`n$($Scripts[$name])" -NoNewline
-            & /bin/chmod +x $file
-        }
-        $dir.FullName
-    }
-
-    # Runs $Command in a child pwsh with PATH = $PathDir only; returns exit code, stdout and stderr.
-    function Invoke-Child([string] $PathDir, [string] $Command, [hashtable] $Environment = @{}, [string[]] $File) {
-        $psi = [Diagnostics.ProcessStartInfo]::new($script:Pwsh)
-        foreach ($a in $script:PwshArgs) { $psi.ArgumentList.Add($a) }
-        $tail = if ($File) { @('-File') + $File } else { @('-Command', $Command) }
-        foreach ($a in @('-NoProfile', '-NonInteractive') + $tail) { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $psi.UseShellExecute = $false
-        $psi.Environment['PATH'] = $PathDir
-                foreach ($k in $Environment.Keys) { $psi.Environment[$k] = $Environment[$k] }
-        $p = [Diagnostics.Process]::Start($psi)
-        $stderr = $p.StandardError.ReadToEndAsync()
-        $stdout = $p.StandardOutput.ReadToEnd()
-        $p.WaitForExit()
-        [pscustomobject]@{ ExitCode = $p.ExitCode; Out = $stdout; Err = $stderr.Result }
-    }
+    Import-Module (Join-Path $PSScriptRoot 'FakeTools.psm1') -Force   # New-FakeBin, Invoke-Child
 }
 
 Describe 'Assert-TestNode (the test task provides Node.js and npm for Azurite)' -Tag Build {

@@ -13,6 +13,21 @@ BeforeAll {
         '{"schema":"healthwatch-organisation-summary/1","organisation":' + (ConvertTo-Json $Organisation) + ',"generatedAt":' + $GeneratedAt +
         ',"findings":{' + $Findings + '}' + $Extra + '}'
     }
+    # PUTs blobs (and containers) as other writers could have, over plain REST with a storage token, in a child pwsh that
+    # trusts Azurite ($Sandbox has SSL_CERT_FILE). $Steps: @{ Url; Body } (no Body: a container). Returns the statuses.
+    function Send-TestBlobs([object[]] $Steps, [hashtable] $Sandbox, [string] $Token) {
+        $script = @'
+$http = [System.Net.Http.HttpClient]::new()
+foreach ($s in (ConvertFrom-Json $env:HW_TEST_STEPS)) {
+    $q = [System.Net.Http.HttpRequestMessage]::new('PUT', $s.Url)
+    $q.Headers.Authorization = [System.Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $env:HW_TEST_TOKEN)
+    $q.Headers.Add('x-ms-version', '2025-11-05')
+    if ($null -ne $s.Body) { $q.Content = [System.Net.Http.StringContent]::new($s.Body); $q.Headers.Add('x-ms-blob-type', 'BlockBlob') }
+    [int]$http.SendAsync($q).GetAwaiter().GetResult().StatusCode
+}
+'@
+        (Invoke-HwChildPwsh -Command $script -Environment ($Sandbox + @{ HW_TEST_TOKEN = $Token; HW_TEST_STEPS = (ConvertTo-Json @($Steps) -Compress) })).Output
+    }
     function Set-Summary([string] $Folder, [string] $Name, [string] $Json) {
         $dir = New-Item -ItemType Directory -Force (Join-Path $Folder (Split-Path $Name))
         Set-Content -LiteralPath (Join-Path $dir (Split-Path -Leaf $Name)) -Value $Json -NoNewline
@@ -144,18 +159,7 @@ Describe 'The Blob container: the same millisecond, a clock ahead, a silent acco
         # Puts blobs as other writers could have (plain REST): @{ 'name' = 'json' }; creates the container first.
         function Send-Blobs([System.Collections.Specialized.OrderedDictionary] $Blobs) {
             $steps = @(@{ Url = "${container}?restype=container"; Body = $null }) + @($Blobs.Keys | ForEach-Object { @{ Url = "$container/$_"; Body = $Blobs[$_] } })
-            $script = @'
-$http = [System.Net.Http.HttpClient]::new()
-foreach ($s in (ConvertFrom-Json $env:HW_TEST_STEPS)) {
-    $q = [System.Net.Http.HttpRequestMessage]::new('PUT', $s.Url)
-    $q.Headers.Authorization = [System.Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $env:HW_TEST_TOKEN)
-    $q.Headers.Add('x-ms-version', '2025-11-05')
-    if ($null -ne $s.Body) { $q.Content = [System.Net.Http.StringContent]::new($s.Body); $q.Headers.Add('x-ms-blob-type', 'BlockBlob') }
-    [int]$http.SendAsync($q).GetAwaiter().GetResult().StatusCode
-}
-'@
-            $r = Invoke-HwChildPwsh -Command $script -Environment ($sandbox + @{ HW_TEST_TOKEN = $token; HW_TEST_STEPS = (ConvertTo-Json @($steps) -Compress) })
-            $r.Output | Select-Object -Skip 1 | Should -Be (@('201') * $Blobs.Count)
+            (Send-TestBlobs $steps $sandbox $token) | Select-Object -Skip 1 | Should -Be (@('201') * $Blobs.Count)
         }
     }
     AfterAll {
@@ -303,18 +307,7 @@ Describe 'The container: an unreadable newest document and copies beside the run
             @{ Url = "$container/sefton/$($t2.ToString('yyyyMMddTHHmmssfffZ')).json"; Body = $new }
             @{ Url = "$container/sefton/copy.json"; Body = $old }
             @{ Url = "$container/sefton/$($t3.ToString('yyyyMMddTHHmmssfffZ')).json"; Body = '{"schema":"healthwatch-organisation-summary/1"}' })
-        $script = @'
-$http = [System.Net.Http.HttpClient]::new()
-foreach ($s in (ConvertFrom-Json $env:HW_TEST_STEPS)) {
-    $q = [System.Net.Http.HttpRequestMessage]::new('PUT', $s.Url)
-    $q.Headers.Authorization = [System.Net.Http.Headers.AuthenticationHeaderValue]::new('Bearer', $env:HW_TEST_TOKEN)
-    $q.Headers.Add('x-ms-version', '2025-11-05')
-    if ($null -ne $s.Body) { $q.Content = [System.Net.Http.StringContent]::new($s.Body); $q.Headers.Add('x-ms-blob-type', 'BlockBlob') }
-    [int]$http.SendAsync($q).GetAwaiter().GetResult().StatusCode
-}
-'@
-        $put = Invoke-HwChildPwsh -Command $script -Environment ($sandbox + @{ HW_TEST_TOKEN = $token; HW_TEST_STEPS = (ConvertTo-Json @($steps) -Compress) })
-        $put.Output | Should -Be @('201', '201', '201', '201', '201')
+        Send-TestBlobs $steps $sandbox $token | Should -Be @('201', '201', '201', '201', '201')
         $r = Invoke-HwChildPwsh -Environment $sandbox -Command (
             "Import-Module '$(Get-HwBuiltManifest)'; Get-HwOrganisationSummary -ContainerUri '$container' -ManagedIdentity -ErrorVariable e -ErrorAction SilentlyContinue | " +
             "ForEach-Object { 'ROW ' + `$_.Organisation + ' ' + (`$_.Errors -join ';') }; `$e | ForEach-Object { 'ERR ' + `$_.FullyQualifiedErrorId + ' ' + `$_.TargetObject }")
