@@ -110,7 +110,7 @@ if ($u.Query -or $u.Fragment -or $u.UserInfo) {
         'or key in it would be a secret in the job output; the runbook writes with the managed identity (Storage Blob Data ' +
         'Contributor on the container). No organisation ran.')
 }
-$segments = @($u.AbsolutePath.Trim('/').Split('/', [StringSplitOptions]::RemoveEmptyEntries))
+$segments = @(if ($u.AbsolutePath -match '//') { @('', '', '') } else { $u.AbsolutePath.Trim('/').Split('/') })   # a doubled slash is no container address
 # An IP address or localhost (Azurite, the storage emulator) puts the account first: /<account>/<container>.
 $want = if ($u.HostNameType -in 'IPv4', 'IPv6' -or $u.Host -eq 'localhost') { 2 } else { 1 }
 $container = if ($segments.Count -eq $want) { [uri]::UnescapeDataString($segments[$want - 1]) } else { '' }

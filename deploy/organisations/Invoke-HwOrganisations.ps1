@@ -14,7 +14,7 @@
     (policyPath, clientId and certificateThumbprint are optional; clientId and certificateThumbprint come together).
     A name is kept as Save-HwOrganisationSummary keeps it: trimmed, every run of space separators (a no-break or
     ideographic space) one space, Unicode NFC; it must then be 1 to 256 characters with no control, format (zero-width
-    space, soft hyphen, bidirectional override; the joiners U+200C and U+200D are allowed), separator, surrogate,
+    space, soft hyphen, bidirectional override, and the joiners U+200C and U+200D), separator, surrogate,
     private-use, unassigned or invisible filler character (U+034F, U+115F, U+1160, U+17B4, U+17B5, U+180B-U+180F, U+2800,
     U+3164, U+FE00-U+FE0F, U+FFA0), and unique ignoring case. A tenantId is a GUID or a domain name (contoso.onmicrosoft.com).
     With -HomeTenantId (the managed identity's tenant), an organisation that would sign in with the managed identity
@@ -84,13 +84,12 @@ $maxTenantsBytes = 4MB
 
 # The characters a name must not hold, the rule of Save-HwOrganisationSummary (an organisation whose name the cmdlet
 # refuses would run and then vanish from the overview): controls (\p{Cc}: CR, LF, TAB, NUL, ESC, C1...), format
-# characters (\p{Cf}: zero-width space, soft hyphen, bidirectional overrides...) except the joiners U+200C and U+200D,
+# characters (\p{Cf}: zero-width space, soft hyphen, bidirectional overrides, the joiners U+200C and U+200D...),
 # line and paragraph separators, surrogates, private-use and unassigned code points, and the invisible fillers.
 $invisibleFillers = [Collections.Generic.HashSet[int]]::new([int[]](@(0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0) + (0x180B..0x180F) + (0xFE00..0xFE0F)))
 $refusedCategories = [Collections.Generic.HashSet[string]]::new([string[]]@('Control', 'Format', 'LineSeparator', 'ParagraphSeparator', 'Surrogate', 'PrivateUse', 'OtherNotAssigned'))
 function Test-HwRefusedCodePoint([int] $CodePoint) {
     if ($invisibleFillers.Contains($CodePoint)) { return $true }
-    if ($CodePoint -eq 0x200C -or $CodePoint -eq 0x200D) { return $false }
     $refusedCategories.Contains("$([Globalization.CharUnicodeInfo]::GetUnicodeCategory($CodePoint))")
 }
 
@@ -157,7 +156,7 @@ function Assert-HwSummaryContainer([string] $Address, [string] $Name) {
             'in the address would be a secret in every message and log; the summaries are written with the managed identity ' +
             '(Storage Blob Data Contributor on the container). No organisation ran.')
     }
-    $segments = @($u.AbsolutePath.Trim('/').Split('/', [StringSplitOptions]::RemoveEmptyEntries))
+    $segments = @(if ($u.AbsolutePath -match '//') { @('', '', '') } else { $u.AbsolutePath.Trim('/').Split('/') })   # a doubled slash is no container address
     # An IP address or localhost (Azurite, the storage emulator) puts the account first: /<account>/<container>.
     $want = if ($u.HostNameType -in 'IPv4', 'IPv6' -or $u.Host -eq 'localhost') { 2 } else { 1 }
     $container = if ($segments.Count -eq $want) { [uri]::UnescapeDataString($segments[$want - 1]) } else { '' }

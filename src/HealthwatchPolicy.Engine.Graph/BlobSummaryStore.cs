@@ -81,14 +81,31 @@ public sealed class BlobSummaryStore : IOrganisationSummaryStore
                 blob.Upload(data, upload, CancellationToken.None);
                 return _location + "/" + candidate;
             }
-            catch (RequestFailedException ex) when (ex.Status == 409 && ex.ErrorCode == BlobErrorCode.BlobAlreadyExists.ToString() && attempt < 3)
+            catch (RequestFailedException ex) when (ex.Status == 409 && ex.ErrorCode == BlobErrorCode.BlobAlreadyExists.ToString())
             {
                 // two runs of one organisation in the same millisecond: the next name, never over the other's document
+                if (attempt >= OrganisationSummary.MaxSameMillisecond)
+                    throw new HwException(ErrorIds.OrganisationSummaryWriteFailed,
+                        $"Cannot write the summary of '{summary.Organisation}' to '{_location}': {OrganisationSummary.MaxSameMillisecond} documents of this organisation already have the time {summary.GeneratedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss.fff} UTC.",
+                        _location, ex, input: "ContainerUri");
             }
             catch (Exception ex) when (IsStorageFailure(ex))
             {
                 throw Translate(ex, $"write the summary of '{summary.Organisation}' to");
             }
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool Contains(string documentName)
+    {
+        try
+        {
+            return _container.GetBlobClient(documentName).Exists(CancellationToken.None).Value;
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            throw Translate(ex, "look for a summary in");
         }
     }
 

@@ -342,4 +342,7 @@ public static class ErrorIds
 
     /// <summary>Save-HwOrganisationSummary: the organisation's name is empty, longer than 256 characters, or holds a control or invisible character.</summary>
     [ErrorKind(HwErrorKind.InvalidArgument)] public const string OrganisationNameInvalid = nameof(OrganisationNameInvalid);
+
+    /// <summary>Save-/Get-HwOrganisationSummary -ContainerUri: both -ManagedIdentity and -AccessToken, or -ClientId without -ManagedIdentity.</summary>
+    [ErrorKind(HwErrorKind.InvalidArgument)] public const string SummaryContainerSignInAmbiguous = nameof(SummaryContainerSignInAmbiguous);
 }

@@ -47,7 +47,11 @@ public sealed class FolderSummaryStore : IOrganisationSummaryStore
         {
             Directory.CreateDirectory(folder);
             for (int attempt = 2; File.Exists(file); attempt++)
+            {
+                if (attempt > OrganisationSummary.MaxSameMillisecond)
+                    throw new IOException($"{OrganisationSummary.MaxSameMillisecond} documents of this organisation already have the time {summary.GeneratedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss.fff} UTC");
                 file = Path.Combine(folder, OrganisationSummary.CollisionName(name.Substring(name.IndexOf('/') + 1), attempt));
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -63,6 +67,9 @@ public sealed class FolderSummaryStore : IOrganisationSummaryStore
         }
         return file;
     }
+
+    /// <inheritdoc/>
+    public bool Contains(string documentName) => File.Exists(Path.Combine(_root, documentName.Replace('/', Path.DirectorySeparatorChar)));
 
     /// <inheritdoc/>
     public IReadOnlyList<OrganisationSummaryRead> ReadLatest(DateTimeOffset now)

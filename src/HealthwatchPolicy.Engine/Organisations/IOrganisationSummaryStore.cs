@@ -21,6 +21,10 @@ public interface IOrganisationSummaryStore
     /// <c>SummaryContainerDenied</c>, <c>SummaryContainerUnavailable</c>.</summary>
     string Write(OrganisationSummary summary);
 
+    /// <summary>Whether a document of this name (<see cref="OrganisationSummary.DocumentName"/>) is there already.
+    /// Throws as <see cref="Write"/> does for the store as a whole.</summary>
+    bool Contains(string documentName);
+
     /// <summary>The summary documents to merge: from a container, the latest document of each organisation's folder (by
     /// name, which is the time of the run; a name dated later than <paramref name="now"/> plus
     /// <see cref="OrganisationSummary.MaxClockAhead"/> is reported and passed over); from a folder, every document. A

@@ -50,7 +50,7 @@ public sealed class OrganisationSummary
         GeneratedAt = at,
         Failed = true,
         OverdueReviews = overdueReviews,
-        Errors = errors.Select(OneLine).ToArray(),
+        Errors = KeptErrors(errors),
     };
 
     /// <summary>A copy of <paramref name="summary"/> to save elsewhere: its name checked (<see cref="CheckName"/>), its time,
@@ -67,12 +67,31 @@ public sealed class OrganisationSummary
         Low = summary.Low,
         OverdueReviews = summary.OverdueReviews,
         Witness = summary.Witness,
-        Errors = summary.Errors.Select(OneLine).ToArray(),
+        Errors = KeptErrors(summary.Errors),
     };
 
-    /// <summary>An error message on one line, with no control character: CR, LF and their pairs become one space.</summary>
-    public static string OneLine(string message) =>
-        Text.SafeText.Neutralise(System.Text.RegularExpressions.Regex.Replace(message ?? "", "[\\r\\n\\u2028\\u2029]+", " ").Trim())!;
+    /// <summary>An error message on one line, with no control character (CR, LF and their pairs become one space), at most
+    /// <see cref="MaxErrorLength"/> characters (longer ones end in '…').</summary>
+    public static string OneLine(string message)
+    {
+        string line = Text.SafeText.Neutralise(System.Text.RegularExpressions.Regex.Replace(message ?? "", "[\\r\\n\\u2028\\u2029]+", " ").Trim())!;
+        return line.Length <= MaxErrorLength ? line : line.Substring(0, MaxErrorLength - 1) + "…";
+    }
+
+    /// <summary>The longest error message a summary keeps (2,000 characters).</summary>
+    public const int MaxErrorLength = 2000;
+
+    /// <summary>The most errors a summary keeps (50; then one line "... and N more"): with <see cref="MaxErrorLength"/>, a
+    /// document stays far below <see cref="MaxDocumentBytes"/>, so Save never writes what Get would refuse.</summary>
+    public const int MaxErrors = 50;
+
+    /// <summary>Errors as a summary keeps them: each <see cref="OneLine"/>, at most <see cref="MaxErrors"/>.</summary>
+    public static string[] KeptErrors(IEnumerable<string> errors)
+    {
+        List<string> all = errors.Select(OneLine).ToList();
+        return all.Count <= MaxErrors ? all.ToArray()
+            : all.Take(MaxErrors - 1).Append($"... and {all.Count - (MaxErrors - 1)} more errors").ToArray();
+    }
 
     /// <summary>An organisation's name as documents hold it (<see cref="NormaliseName"/>). Throws
     /// <see cref="HealthwatchPolicy.Engine.Errors.HwException"/> <c>OrganisationNameInvalid</c> when <see cref="NameProblem"/>
@@ -97,7 +116,8 @@ public sealed class OrganisationSummary
         System.Text.RegularExpressions.Regex.Replace((organisation ?? "").Trim(), "\\p{Zs}+", " ").Trim().Normalize(NormalizationForm.FormC);
 
     /// <summary>Why a (normalised) name cannot be an organisation's, or null: empty; longer than <see cref="MaxNameLength"/>;
-    /// or holding a character of \p{Cc}, \p{Cf} (but the joiners U+200C, U+200D), \p{Zl}, \p{Zp}, \p{Cs}, \p{Co}, \p{Cn},
+    /// or holding a character of \p{Cc}, \p{Cf} (the joiners U+200C and U+200D too: at a name's edge PowerShell's identifier
+    /// rule strips them, so "Kent" and "Kent&lt;ZWJ&gt;" would be saved as one), \p{Zl}, \p{Zp}, \p{Cs}, \p{Co}, \p{Cn},
     /// or an invisible filler (U+034F, U+115F, U+1160, U+17B4, U+17B5, U+180B-U+180F, U+2800, U+3164, U+FE00-U+FE0F, U+FFA0).</summary>
     public static string? NameProblem(string name)
     {
@@ -115,8 +135,6 @@ public sealed class OrganisationSummary
 
     private static bool IsRefusedInName(char c)
     {
-        if (c is '\u200C' or '\u200D')
-            return false;
         if (c is '\u034F' or '\u115F' or '\u1160' or '\u17B4' or '\u17B5' or '\u2800' or '\u3164' or '\uFFA0'
             || (c >= '\u180B' && c <= '\u180F') || (c >= '\uFE00' && c <= '\uFE0F'))
             return true;
@@ -129,6 +147,10 @@ public sealed class OrganisationSummary
     public string DocumentName() =>
         FolderName(Organisation) + "/" + GeneratedAt.ToUniversalTime().ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture) + ".json";
 
+    /// <summary>The most documents of one organisation with the same millisecond (the first and <c>_2</c> to <c>_9</c>):
+    /// more means something writes in a loop, and is refused (<c>OrganisationSummaryWriteFailed</c>).</summary>
+    public const int MaxSameMillisecond = 9;
+
     /// <summary>The name of the <paramref name="attempt"/>th document written in the same millisecond: <c>&lt;time&gt;_2.json</c>,
     /// which sorts after <c>&lt;time&gt;.json</c> (ordinal: '_' after '.'), so the later write is the latest by name too.</summary>
     public static string CollisionName(string fileName, int attempt) =>
@@ -140,7 +162,7 @@ public sealed class OrganisationSummary
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out DateTimeOffset t) ? t : null;
 
     /// <summary>An organisation's folder (and blob prefix): its name in lowercase ASCII letters, digits and hyphens (at most
-    /// 60), then a hyphen and the first 10 hex digits of the SHA-256 of the name in lowercase, so two names that read alike
+    /// 60), then a hyphen and the first 10 hex digits of the SHA-256 of the merge key (the normalised name in upper case), so two names that read alike
     /// once simplified ("Ynys Môn", "Ynys Mön") never share a folder.</summary>
     public static string FolderName(string organisation)
     {
@@ -158,7 +180,10 @@ public sealed class OrganisationSummary
         if (readable.Length > 60)
             readable = readable.Substring(0, 60).Trim('-');
         using var sha = System.Security.Cryptography.SHA256.Create();
-        byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(lower));
+        // The hash is of the merge key (upper case), the one case rule of the merge and the runner's duplicate check:
+        // lower and upper case fold differently ("ß" and "ẞ"), and two organisations the runner keeps apart must not
+        // share a folder.
+        byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(MergeKey(organisation ?? "")));
         string hex = string.Concat(hash.Take(5).Select(x => x.ToString("x2", CultureInfo.InvariantCulture)));
         return readable.Length == 0 ? "organisation-" + hex : readable + "-" + hex;
     }

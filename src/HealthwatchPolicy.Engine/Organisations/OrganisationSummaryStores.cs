@@ -36,7 +36,9 @@ public static class OrganisationSummaryStores
     /// (3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit).</summary>
     public static string? ContainerName(Uri uri)
     {
-        string[] segments = uri.AbsolutePath.Trim('/').Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries);
+        if (uri.AbsolutePath.Contains("//"))
+            return null; // an empty segment: the service answers 400 to it, so it is refused here as a typo
+        string[] segments = uri.AbsolutePath.Trim('/').Split('/');
         bool ipStyle = uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
                        || string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase);
         int want = ipStyle ? 2 : 1;

@@ -16,34 +16,30 @@ public abstract class OrganisationSummaryCmdlet : HwCmdlet
 {
     /// <summary>The parameter set of a folder.</summary>
     protected const string PathSet = "Path";
-    /// <summary>A container with DefaultAzureCredential.</summary>
+    /// <summary>A container (signed in with -ManagedIdentity, -AccessToken, or else DefaultAzureCredential). One set, not
+    /// one per sign-in: with pipeline input PowerShell could not choose between sets that differ only by a switch
+    /// (AmbiguousParameterSet on Get-HwOrganisationSummary | Save-HwOrganisationSummary -ContainerUri ...).</summary>
     protected const string ContainerSet = "Container";
-    /// <summary>A container with the managed identity.</summary>
-    protected const string ManagedIdentitySet = "ContainerManagedIdentity";
-    /// <summary>A container with a bearer token.</summary>
-    protected const string AccessTokenSet = "ContainerAccessToken";
 
     /// <summary>The Azure Blob container of the summaries: https://&lt;account&gt;.blob.core.windows.net/&lt;container&gt;.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ContainerSet, ValueFromPipelineByPropertyName = true)]
-    [Parameter(Mandatory = true, ParameterSetName = ManagedIdentitySet, ValueFromPipelineByPropertyName = true)]
-    [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet, ValueFromPipelineByPropertyName = true)]
     [Alias("SummaryContainer")]
     [ValidateNotNullOrEmpty]
     [Identifier]
     public string? ContainerUri { get; set; }
 
     /// <summary>Sign in to Azure Storage with the managed identity (system-assigned unless -ClientId names a user-assigned one).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = ManagedIdentitySet)]
+    [Parameter(ParameterSetName = ContainerSet)]
     public SwitchParameter ManagedIdentity { get; set; }
 
-    /// <summary>The client id of a user-assigned managed identity.</summary>
-    [Parameter(ParameterSetName = ManagedIdentitySet)]
+    /// <summary>The client id of a user-assigned managed identity (with -ManagedIdentity).</summary>
+    [Parameter(ParameterSetName = ContainerSet)]
     [ValidateNotNullOrEmpty]
     [Identifier]
     public string? ClientId { get; set; }
 
     /// <summary>A bearer token for Azure Storage (audience https://storage.azure.com).</summary>
-    [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
+    [Parameter(ParameterSetName = ContainerSet)]
     [ValidateNotNull]
     public SecureString? AccessToken { get; set; }
 
@@ -52,6 +48,12 @@ public abstract class OrganisationSummaryCmdlet : HwCmdlet
     /// an address that does not parse (a bad port); here it is refused redacted (SummaryContainerInvalid).</remarks>
     internal IOrganisationSummaryStore OpenContainer()
     {
+        if (ManagedIdentity.IsPresent && AccessToken is not null)
+            throw new HealthwatchPolicy.Engine.Errors.HwException(HealthwatchPolicy.Engine.Errors.ErrorIds.SummaryContainerSignInAmbiguous,
+                "Sign in to the container one way: the managed identity or an access token, not both.", ShownContainer, input: "AccessToken");
+        if (ClientId is not null && !ManagedIdentity.IsPresent)
+            throw new HealthwatchPolicy.Engine.Errors.HwException(HealthwatchPolicy.Engine.Errors.ErrorIds.SummaryContainerSignInAmbiguous,
+                "A client id names a user-assigned managed identity: give -ManagedIdentity with it.", ClientId, input: "ClientId");
         if (!Uri.TryCreate(ContainerUri, UriKind.Absolute, out Uri? uri))
             throw new HealthwatchPolicy.Engine.Errors.HwException(HealthwatchPolicy.Engine.Errors.ErrorIds.SummaryContainerInvalid,
                 $"The summary container must be an https:// address such as https://contoso.blob.core.windows.net/organisation-summaries; '{ShownContainer}' is not one.",

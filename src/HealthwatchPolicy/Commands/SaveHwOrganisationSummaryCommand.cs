@@ -51,7 +51,7 @@ public sealed class SaveHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
 
     /// <summary>Access reviews past their due date with undecided items (Get-HwAccessReview: Overdue or PastGrace).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0, int.MaxValue)]
+    [ValidateRange(0, OrganisationSummary.MaxCount)]
     public int OverdueReviews { get; set; }
 
     /// <summary>The errors that stopped or marred the run, each "ErrorId: message": the summary says the run failed.</summary>
@@ -94,7 +94,7 @@ public sealed class SaveHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
         if (InputObject is null && ComplianceSummary is not null && errors.Length > 0)
         {
             summary.Failed = true;
-            summary.Errors = errors.Select(OrganisationSummary.OneLine).ToArray();
+            summary.Errors = OrganisationSummary.KeptErrors(errors);
         }
         IOrganisationSummaryStore store;
         try
@@ -106,9 +106,25 @@ public sealed class SaveHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
             WriteHwError(ex, UsesContainer ? ShownContainer : Path);
             return;
         }
-        string what = summary.Failed ? $"the failed run ({errors.Length} error(s))" : $"{summary.Total} finding(s), {summary.OverdueReviews} overdue review(s)";
+        string what = summary.Failed ? $"the failed run ({summary.Errors.Count} error(s))" : $"{summary.Total} finding(s), {summary.OverdueReviews} overdue review(s)";
         if (!ShouldProcess($"{store.Location}/{summary.DocumentName()}", $"Save the summary of '{summary.Organisation}': {what}"))
             return;
+        bool present;
+        try
+        {
+            present = InputObject is not null && store.Contains(summary.DocumentName());
+        }
+        catch (HwException ex)
+        {
+            WriteHwError(ex, UsesContainer ? ShownContainer : Path);
+            return;
+        }
+        if (present)
+        {
+            // A copy that is already there (the same organisation and time): copying again adds nothing, so nothing is written.
+            WriteWarning($"The summary of '{summary.Organisation}' of {summary.GeneratedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC is already in '{store.Location}' as {summary.DocumentName()}; not copied again.");
+            return;
+        }
         try
         {
             summary.Source = store.Write(summary);

@@ -52,6 +52,8 @@ public sealed class OrganisationSummaryStoreTests : IDisposable
     [InlineData("https://hwsummaries.blob.core.windows.net/ab", null)]
     [InlineData("https://hwsummaries.blob.core.windows.net/a--b", null)]
     [InlineData("https://127.0.0.1:10000/devstoreaccount1", null)]
+    [InlineData("https://127.0.0.1:10000/devstoreaccount1//con3", null)]
+    [InlineData("https://hwsummaries.blob.core.windows.net//summaries", null)]
     public void The_container_name_follows_the_Blob_address_forms(string address, string? expected) =>
         Assert.Equal(expected, OrganisationSummaryStores.ContainerName(new Uri(address)));
 
@@ -125,8 +127,8 @@ public sealed class OrganisationSummaryStoreTests : IDisposable
     [InlineData("a fractional count", "\"critical\":1.5,\"high\":0,\"medium\":0,\"low\":0", null, null, "'critical' is not a whole number")]
     [InlineData("a count as text", "\"critical\":\"3\",\"high\":0,\"medium\":0,\"low\":0", null, null, "'critical' is not a whole number")]
     [InlineData("no organisation", null, null, "null", "'organisation' is missing")]
-    [InlineData("an empty organisation", null, null, "\"  \"", "name is empty")]
-    [InlineData("an organisation with a NUL and ESC", null, null, "\"Nul\\u0000Org\\u001b]0;x\"", "control or invisible characters")]
+    [InlineData("an empty organisation", null, null, "\"  \"", "is empty")]
+    [InlineData("an organisation with a NUL and ESC", null, null, "\"Nul\\u0000Org\\u001b]0;x\"", "control or invisible character U+0000")]
     [InlineData("an organisation as a number", null, null, "42", "'organisation' is not text")]
     [InlineData("a future date", null, "\"2099-01-01T00:00:00Z\"", null, "later than now")]
     public void A_document_that_is_not_a_true_summary_is_refused_naming_its_source(string why, string? findings, string? generatedAt, string? organisation, string expected)

@@ -316,3 +316,63 @@ Describe 'The container: an unreadable newest document and copies beside the run
         @($r.Output | Where-Object { $_ -like "ERR OrganisationSummaryUnreadable,* $container/sefton/$($t3.ToString('yyyyMMddTHHmmssfffZ')).json" }).Count | Should -Be 1
     }
 }
+
+Describe 'A third reviewer''s cases: one case rule, joiners, big errors, copies, the pipeline' -Tag 'Organisations' {
+    It 'keeps "Straße" and "STRAẞE" apart in the folder and the merge, as the runner does (one case rule)' {
+        $s = Join-Path $TestDrive 'sharp-s'
+        Save-HwOrganisationSummary -Organisation 'Healthwatch Straße' -ErrorMessage 'E: one' -Path $s | Out-Null
+        Save-HwOrganisationSummary -Organisation "HEALTHWATCH STRA$([char]0x1E9E)E" -ErrorMessage 'E: two' -Path $s | Out-Null
+        @(Get-ChildItem $s -Directory).Count | Should -Be 2
+        @(Get-HwOrganisationSummary -Path $s).Count | Should -Be 2
+    }
+
+    It 'refuses a joiner inside a name (at its edge the identifier rule strips it; the runner refuses both, Organisations.Tests)' {
+        $err = $null
+        Save-HwOrganisationSummary -Organisation "Healthwatch Kent$([char]0x200D)x" -ErrorMessage 'E: m' -Path (Join-Path $TestDrive 'zwj') -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'OrganisationNameInvalid,*'
+    }
+
+    It 'never writes a document its reader refuses: errors are cut to 2,000 characters and 50, counts to 1,000,000' {
+        $s = Join-Path $TestDrive 'big-errors'
+        $huge = 'GraphRequestFailed: ' + ('<html>' * 50000)
+        $r = Save-HwOrganisationSummary -Organisation 'Big' -ErrorMessage (@($huge) * 80) -Path $s
+        $r.Errors.Count | Should -Be 50
+        $r.Errors[0].Length | Should -Be 2000
+        $r.Errors[0] | Should -BeLike '*…'
+        $r.Errors[49] | Should -Be '... and 31 more errors'
+        (Get-Item $r.Source).Length | Should -BeLessThan 1MB
+        (Get-HwOrganisationSummary -Path $s -ErrorVariable e -ErrorAction SilentlyContinue).Organisation | Should -Be 'Big'
+        @($e).Count | Should -Be 0
+        $thrown = $null
+        try { Save-HwOrganisationSummary -Organisation 'Big' -ErrorMessage 'E: m' -OverdueReviews 2000000 -Path $s | Out-Null } catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+    }
+
+    It 'copies a summary once: copying it again writes nothing and says so' {
+        $from = Join-Path $TestDrive 'once-from'
+        Save-HwOrganisationSummary -Organisation 'Once' -ErrorMessage 'E: m' -Path $from | Out-Null
+        $to = Join-Path $TestDrive 'once-to'
+        foreach ($i in 1..3) { Get-HwOrganisationSummary -Path $from | Save-HwOrganisationSummary -Path $to -WarningVariable w 3>$null | Out-Null }
+        @(Get-ChildItem $to -Recurse -Filter *.json).Count | Should -Be 1
+        "$w" | Should -Match 'already in .* not copied again'
+    }
+
+    It 'takes Get-HwOrganisationSummary''s output with only -ContainerUri (no AmbiguousParameterSet); -WhatIf counts the piped summary''s errors' {
+        $from = Join-Path $TestDrive 'pipe-from'
+        Save-HwOrganisationSummary -Organisation 'Piped' -ErrorMessage 'E: one', 'F: two' -Path $from | Out-Null
+        $out = Invoke-HwWhatIf -ScriptBlock ([scriptblock]::Create(
+            "Get-HwOrganisationSummary -Path '$from' | Save-HwOrganisationSummary -ContainerUri https://hwsummaries.blob.core.windows.net/organisation-summaries -WhatIf"))
+        $out.Errors | Should -BeNullOrEmpty
+        @($out.WhatIf).Count | Should -Be 1
+        $out.WhatIf[0] | Should -BeLike "*Save the summary of 'Piped': the failed run (2 error(s))*"
+    }
+
+    It 'refuses both -ManagedIdentity and -AccessToken, and -ClientId without -ManagedIdentity (SummaryContainerSignInAmbiguous)' {
+        $c = 'https://hwsummaries.blob.core.windows.net/organisation-summaries'
+        $err = $null
+        Get-HwOrganisationSummary -ContainerUri $c -ManagedIdentity -AccessToken (ConvertTo-SecureString t -AsPlainText -Force) -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'SummaryContainerSignInAmbiguous,*'
+        Get-HwOrganisationSummary -ContainerUri $c -ClientId 00000000-0000-4000-8000-0000000c11e1 -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'SummaryContainerSignInAmbiguous,*'
+    }
+}
