@@ -87,9 +87,10 @@ function ConvertTo-HwOneLine([string] $Text) {
 function Format-HwAddress([string] $Address) {
     $u = $null
     if ([uri]::TryCreate($Address, [UriKind]::Absolute, [ref] $u) -and $u.Host) {
-        return $u.GetComponents([UriComponents]::SchemeAndServer -bor [UriComponents]::Path, [UriFormat]::UriEscaped)
+        # a query in disguise in the path (c%3Fsv%3D...%26sig%3D..., or c;sig=...) is cut too
+        return ($u.GetComponents([UriComponents]::SchemeAndServer -bor [UriComponents]::Path, [UriFormat]::UriEscaped) -replace '(?i)(%3F|%23|;).*$', '…')
     }
-    ConvertTo-HwOneLine (($Address -split '[?#]', 2)[0] -replace '^([A-Za-z][A-Za-z0-9+.-]*:/*)[^/]*@', '$1')
+    ConvertTo-HwOneLine (($Address -split '[?#]', 2)[0] -replace '^([A-Za-z][A-Za-z0-9+.-]*:/*)[^/]*@', '$1' -replace '(?i)(%3F|%23|;).*$', '…')
 }
 
 $containerFromVariable = -not $SummaryContainer

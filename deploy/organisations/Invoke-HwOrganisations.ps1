@@ -86,7 +86,7 @@ $maxTenantsBytes = 4MB
 # refuses would run and then vanish from the overview): controls (\p{Cc}: CR, LF, TAB, NUL, ESC, C1...), format
 # characters (\p{Cf}: zero-width space, soft hyphen, bidirectional overrides, the joiners U+200C and U+200D...),
 # line and paragraph separators, surrogates, private-use and unassigned code points, and the invisible fillers.
-$invisibleFillers = [Collections.Generic.HashSet[int]]::new([int[]](@(0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0) + (0x180B..0x180F) + (0xFE00..0xFE0F)))
+$invisibleFillers = [Collections.Generic.HashSet[int]]::new([int[]](@(0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0) + (0x180B..0x180F) + (0xFE00..0xFE0F) + (0xE0100..0xE01EF)))
 $refusedCategories = [Collections.Generic.HashSet[string]]::new([string[]]@('Control', 'Format', 'LineSeparator', 'ParagraphSeparator', 'Surrogate', 'PrivateUse', 'OtherNotAssigned'))
 function Test-HwRefusedCodePoint([int] $CodePoint) {
     if ($invisibleFillers.Contains($CodePoint)) { return $true }
@@ -134,10 +134,11 @@ $tenantIdPattern = '^(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]
 function Format-HwAddress([string] $Address) {
     $u = $null
     if ([uri]::TryCreate($Address, [UriKind]::Absolute, [ref] $u) -and $u.Host) {
-        return $u.GetComponents([UriComponents]::SchemeAndServer -bor [UriComponents]::Path, [UriFormat]::UriEscaped)
+        # a query in disguise in the path (c%3Fsv%3D...%26sig%3D..., or c;sig=...) is cut too
+        return ($u.GetComponents([UriComponents]::SchemeAndServer -bor [UriComponents]::Path, [UriFormat]::UriEscaped) -replace '(?i)(%3F|%23|;).*$', '…')
     }
     # Not an absolute address: cut at the first ? or # and drop anything up to an @ after the scheme.
-    $cut = ($Address -split '[?#]', 2)[0] -replace '^([A-Za-z][A-Za-z0-9+.-]*:/*)[^/]*@', '$1'
+    $cut = ($Address -split '[?#]', 2)[0] -replace '^([A-Za-z][A-Za-z0-9+.-]*:/*)[^/]*@', '$1' -replace '(?i)(%3F|%23|;).*$', '…'
     Format-HwVisible $cut
 }
 
@@ -229,6 +230,7 @@ if (-not $organisations) { throw "$source names no organisations (an 'organisati
 # certificateThumbprint or neither. Normalised names are compared ignoring case (ToUpperInvariant).
 $seen = @{}
 $duplicates = [Collections.Generic.List[string]]::new()
+$noSite = [Collections.Generic.List[string]]::new()
 $work = [Collections.Generic.List[object]]::new()
 for ($i = 0; $i -lt $organisations.Count; $i++) {
     $o = $organisations[$i]
@@ -256,6 +258,8 @@ for ($i = 0; $i -lt $organisations.Count; $i++) {
             throw "$source has $at ('$(Format-HwVisible $name)') whose '$field' is not a text (it is a $($p.Value.GetType().Name))."
         }
     }
+    $site = $o.PSObject.Properties['stateSite']
+    if (-not $site -or -not "$($site.Value)".Trim()) { $noSite.Add("$at ('$(Format-HwVisible $name)')") }
     $tenantId = if ($o.PSObject.Properties['tenantId'] -and $o.tenantId) { [string]$o.tenantId } else { '' }
     if ($tenantId -and $tenantId -notmatch $tenantIdPattern) {
         throw ("$source has $at ('$(Format-HwVisible $name)') whose tenantId '$(Format-HwVisible $tenantId)' is neither a GUID " +
@@ -282,6 +286,7 @@ for ($i = 0; $i -lt $organisations.Count; $i++) {
     $work.Add([pscustomobject]@{ Entry = $o; Name = $name; TenantId = $tenantId; UseCertificate = $hasCertificate; Refused = $foreign })
 }
 if ($duplicates.Count) { throw "$source names these organisations twice (names compared after trimming, spaces made one, Unicode NFC normalisation, ignoring case; by index): $($duplicates -join ', '). No organisation ran." }
+if ($noSite.Count) { throw "$source has entries without a stateSite (the SharePoint site of each organisation's shared state store): $($noSite -join ', '). No organisation ran." }
 
 # Where every organisation's summary goes: Save-HwOrganisationSummary's target parameters.
 $target = if ($PSCmdlet.ParameterSetName -like '*Container') {

@@ -95,7 +95,7 @@ public sealed class SummaryContainerOptions
         if (uri is null)
             return "";
         if (uri.IsAbsoluteUri)
-            return uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped);
+            return CutEncodedQuery(uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped));
         return Redact(uri.OriginalString);
     }
 
@@ -116,7 +116,21 @@ public sealed class SummaryContainerOptions
             int start = text.IndexOf("//", StringComparison.Ordinal);
             text = (start >= 0 && start < at ? text.Substring(0, start + 2) : "") + text.Substring(at + 1);
         }
-        return Text.SafeText.Neutralise(text)!;
+        return Text.SafeText.Neutralise(CutEncodedQuery(text))!;
+    }
+
+    /// <summary>A path can carry a query in disguise (<c>c%3Fsv%3D...%26sig%3D...</c>, or <c>c;sig=...</c>): it is cut at
+    /// the first encoded '?' or '#' or a ';'.</summary>
+    private static string CutEncodedQuery(string text)
+    {
+        int cut = -1;
+        foreach (string mark in new[] { "%3F", "%3f", "%23", ";" })
+        {
+            int at = text.IndexOf(mark, StringComparison.Ordinal);
+            if (at >= 0 && (cut < 0 || at < cut))
+                cut = at;
+        }
+        return cut < 0 ? text : text.Substring(0, cut) + "…";
     }
 
     /// <summary>Throws <c>SummaryContainerInvalid</c> (naming <paramref name="input"/>) unless <see cref="ContainerUri"/> is an

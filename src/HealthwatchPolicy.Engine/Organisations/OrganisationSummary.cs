@@ -118,27 +118,31 @@ public sealed class OrganisationSummary
     /// <summary>Why a (normalised) name cannot be an organisation's, or null: empty; longer than <see cref="MaxNameLength"/>;
     /// or holding a character of \p{Cc}, \p{Cf} (the joiners U+200C and U+200D too: at a name's edge PowerShell's identifier
     /// rule strips them, so "Kent" and "Kent&lt;ZWJ&gt;" would be saved as one), \p{Zl}, \p{Zp}, \p{Cs}, \p{Co}, \p{Cn},
-    /// or an invisible filler (U+034F, U+115F, U+1160, U+17B4, U+17B5, U+180B-U+180F, U+2800, U+3164, U+FE00-U+FE0F, U+FFA0).</summary>
+    /// or an invisible filler (U+034F, U+115F, U+1160, U+17B4, U+17B5, U+180B-U+180F, U+2800, U+3164, U+FE00-U+FE0F, U+FFA0,
+    /// U+E0100-U+E01EF), checked by code point (an emoji, a pair of surrogates, is allowed; a lone surrogate is not).</summary>
     public static string? NameProblem(string name)
     {
         if (name.Length == 0)
             return "is empty";
         if (name.Length > MaxNameLength)
             return $"is {name.Length} characters long; at most {MaxNameLength} are allowed";
-        foreach (char c in name)
+        // By code point, not UTF-16 unit: an emoji or a CJK Extension B character is a pair of surrogates and is allowed;
+        // a lone surrogate is refused.
+        for (int i = 0; i < name.Length; i += char.IsSurrogatePair(name, i) ? 2 : 1)
         {
-            if (IsRefusedInName(c))
-                return $"holds the control or invisible character U+{(int)c:X4}; a name may hold letters, digits, spaces and visible punctuation";
+            int codePoint = char.IsSurrogatePair(name, i) ? char.ConvertToUtf32(name, i) : name[i];
+            if (IsRefusedInName(codePoint, CharUnicodeInfo.GetUnicodeCategory(name, i)))
+                return $"holds the control or invisible character U+{codePoint:X4}; a name may hold letters, digits, spaces and visible punctuation";
         }
         return null;
     }
 
-    private static bool IsRefusedInName(char c)
+    private static bool IsRefusedInName(int c, UnicodeCategory category)
     {
-        if (c is '\u034F' or '\u115F' or '\u1160' or '\u17B4' or '\u17B5' or '\u2800' or '\u3164' or '\uFFA0'
-            || (c >= '\u180B' && c <= '\u180F') || (c >= '\uFE00' && c <= '\uFE0F'))
+        if (c is 0x034F or 0x115F or 0x1160 or 0x17B4 or 0x17B5 or 0x2800 or 0x3164 or 0xFFA0
+            || (c >= 0x180B && c <= 0x180F) || (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF))
             return true;
-        return CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
+        return category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
             or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned;
     }
 

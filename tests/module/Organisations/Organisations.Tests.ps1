@@ -156,7 +156,8 @@ Describe 'The runner when the container or the tenants are wrong' -Tag 'Organisa
         foreach ($case in @(
                 @{ Json = '{ "organisations": [ '; Expect = 'not JSON' }
                 @{ Json = '{ "organisations": [ { "name": "A" }, { "name": "A " } ] }'; Expect = "twice .*'A' \(0 and 1\)" }
-                @{ Json = '{ "organisations": [ { "tenantId": "x" } ] }'; Expect = 'without a name' })) {
+                @{ Json = '{ "organisations": [ { "tenantId": "x" } ] }'; Expect = 'without a name' }
+                @{ Json = '{ "organisations": [ { "name": "A", "stateSite": "https://x.sharepoint.com/sites/a" }, { "name": "B" } ] }'; Expect = "without a stateSite .*organisations\[1\] \(entry 2\) \('B'\)" })) {
             $r = Invoke-HwChildPwsh -Environment @{ HW_TEST_TENANTS = $case.Json } -Command (
                 "try { & '$runner' -TenantsJson `$env:HW_TEST_TENANTS -SummaryPath '$TestDrive/never' -ModulePath '$(Get-HwBuiltManifest)' } " +
                 "catch { 'ERROR: ' + `$_.Exception.Message; exit 1 }")
@@ -176,7 +177,10 @@ Describe 'The runner when the container or the tenants are wrong' -Tag 'Organisa
             @{ Address = (($valid -replace '^https://', 'http://') + '?sig=SASSECRET999'); Expect = 'must be an https:// address.*plain http'; Shown = ($valid -replace '^https://', 'http://') }
             @{ Address = "$host_/devstoreaccount1"; Expect = 'names no blob container'; Shown = "$host_/devstoreaccount1" }
             @{ Address = "$host_/devstoreaccount1/Not_A_Container"; Expect = 'names no blob container'; Shown = "$host_/devstoreaccount1/Not_A_Container" }
-            @{ Address = 'https://[::1?sig=SASSECRET999'; Expect = 'must be an https:// address'; Shown = 'https://[::1' })
+            @{ Address = 'https://[::1?sig=SASSECRET999'; Expect = 'must be an https:// address'; Shown = 'https://[::1' }
+            # a query in disguise in the path (a fourth reviewer's case)
+            @{ Address = "$host_/devstoreaccount1/c%3Fsv%3D2020%26sig%3DSASSECRET999"; Expect = 'names no blob container'; Shown = "$host_/devstoreaccount1/c…" }
+            @{ Address = "$host_/devstoreaccount1/c;sig=SASSECRET999"; Expect = 'names no blob container'; Shown = "$host_/devstoreaccount1/c…" })
         foreach ($case in $cases) {
             $requests = [int]$fake.Send('count')
             $signins = @(($fake.Send('signins') | ConvertFrom-Json).Requests).Count
@@ -283,6 +287,7 @@ Describe 'The runner when the container or the tenants are wrong' -Tag 'Organisa
                 # joiners too: at a name's edge the cmdlets' identifier rule strips them, so "Kent" and "Kent<ZWJ>" would be one
                 @{ Names = @('Healthwatch Kent', "Healthwatch Kent$([char]0x200D)"); Expect = "organisations\[1\].*'Healthwatch Kent\[U\+200D\]'" }
                 @{ Names = @("$([char]0x200C)"); Expect = "organisations\[0\].*'\[U\+200C\]'" }
+                @{ Names = @("Ke$([char]::ConvertFromUtf32(0xE0100))nt"); Expect = "'Ke\[U\+E0100\]nt'" }
                 # one case rule (upper case) for duplicates, the merge and the folder: "Straße" and "STRAẞE" are kept apart everywhere
                 @{ Names = @('Healthwatch Kent', ' HEALTHWATCH KENT'); Expect = "twice .*\(0 and 1\)" }
                 @{ Names = @("Healthwatch$([char]0x00A0)Sefton", 'Healthwatch Sefton'); Expect = "twice .*'Healthwatch Sefton' \(0 and 1\)" }

@@ -376,3 +376,32 @@ Describe 'A third reviewer''s cases: one case rule, joiners, big errors, copies,
         $err[0].FullyQualifiedErrorId | Should -BeLike 'SummaryContainerSignInAmbiguous,*'
     }
 }
+
+Describe 'A fourth reviewer''s cases: names beyond the BMP, queries in disguise' -Tag 'Organisations' {
+    It 'saves names with characters beyond the BMP (<Why>) under the same name, as the runner accepts them' -ForEach @(
+        @{ Why = 'an emoji'; Name = "Healthwatch $([char]::ConvertFromUtf32(0x1F600))" }
+        @{ Why = 'CJK Extension B'; Name = "$([char]::ConvertFromUtf32(0x20BB7))野家" }
+        @{ Why = 'a mathematical letter'; Name = "Healthwatch $([char]::ConvertFromUtf32(0x1D400))" }
+    ) {
+        $s = Join-Path $TestDrive ('bmp-' + [guid]::NewGuid().ToString('N').Substring(0, 6))
+        (Save-HwOrganisationSummary -Organisation $Name -ErrorMessage 'E: m' -Path $s).Organisation | Should -BeExactly $Name
+        (Get-HwOrganisationSummary -Path $s).Organisation | Should -BeExactly $Name
+    }
+
+    It 'refuses a variation selector beyond the BMP (U+E0100), which would make "Kent" twice' {
+        $err = $null
+        Save-HwOrganisationSummary -Organisation "Ke$([char]::ConvertFromUtf32(0xE0100))nt" -ErrorMessage 'E: m' -Path (Join-Path $TestDrive 'vs') -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'OrganisationNameInvalid,*'
+        $err[0].Exception.Message | Should -Match 'U\+E0100'
+    }
+
+    It 'shows no SAS hidden in the path (<Address>)' -ForEach @(
+        @{ Address = 'https://a.blob.core.windows.net/c%3Fsv%3D2020%26sig%3DSECRET1' }
+        @{ Address = 'https://a.blob.core.windows.net/c;sig=SECRET3' }
+    ) {
+        $err = $null
+        Get-HwOrganisationSummary -ContainerUri $Address -ManagedIdentity -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'SummaryContainerInvalid,*'
+        "$($err[0].Exception.Message) $($err[0].TargetObject) $($err[0].CategoryInfo) $($err[0].ErrorDetails)" | Should -Not -MatchExactly 'SECRET|sig'
+    }
+}
