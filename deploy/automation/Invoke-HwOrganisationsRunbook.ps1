@@ -97,27 +97,10 @@ $containerFromVariable = -not $SummaryContainer
 $TenantsJson = Get-HwSetting $TenantsJson 'HwTenants'
 $SummaryContainer = Get-HwSetting $SummaryContainer 'HwSummaryContainer' -Text
 $HomeTenantId = Get-HwSetting $HomeTenantId 'HwTenantId' -Text
-$containerName = if ($containerFromVariable) { "The Automation variable 'HwSummaryContainer'" } else { '-SummaryContainer' }
 
-# The container's address, checked once before anything runs (the runner checks it again with the same rules): https,
-# a container, and no query, fragment or user name (a SAS would be a secret in the job's output and every error).
+# The container's address is checked by the runner before any organisation runs (https, a container, no query,
+# fragment or user name); here it is only ever shown redacted, and a refusal names the variable it came from.
 $shownContainer = Format-HwAddress $SummaryContainer
-$u = $null
-if (-not [uri]::TryCreate($SummaryContainer, [UriKind]::Absolute, [ref] $u) -or $u.Scheme -ne 'https' -or -not $u.Host) {
-    throw "$containerName must be an https:// address such as https://contoso.blob.core.windows.net/organisation-summaries; '$shownContainer' is not. No organisation ran."
-}
-if ($u.Query -or $u.Fragment -or $u.UserInfo) {
-    throw ("$containerName must be the container's address without a query, fragment or user name ('$shownContainer'): a SAS " +
-        'or key in it would be a secret in the job output; the runbook writes with the managed identity (Storage Blob Data ' +
-        'Contributor on the container). No organisation ran.')
-}
-$segments = @(if ($u.AbsolutePath -match '//') { @('', '', '') } else { $u.AbsolutePath.Trim('/').Split('/') })   # a doubled slash is no container address
-# An IP address or localhost (Azurite, the storage emulator) puts the account first: /<account>/<container>.
-$want = if ($u.HostNameType -in 'IPv4', 'IPv6' -or $u.Host -eq 'localhost') { 2 } else { 1 }
-$container = if ($segments.Count -eq $want) { [uri]::UnescapeDataString($segments[$want - 1]) } else { '' }
-if ($container -cnotmatch '^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?!-))*[a-z0-9]$') {
-    throw "$containerName '$shownContainer' names no blob container: add the container's name, as in https://contoso.blob.core.windows.net/organisation-summaries. No organisation ran."
-}
 
 Import-Module HealthwatchPolicy
 $module = Get-Module HealthwatchPolicy
@@ -137,7 +120,11 @@ if ($SummaryClientId) { $run.SummaryClientId = $SummaryClientId }
 if ($GraphEndpoint) { $run.GraphEndpoint = $GraphEndpoint }
 
 try { $results = @(& $runner @run) }
-catch { throw "The run over the organisations stopped (summaries to $shownContainer): $(ConvertTo-HwOneLine $_.Exception.Message)" }
+catch {
+    $why = ConvertTo-HwOneLine $_.Exception.Message
+    if ($containerFromVariable) { $why = $why -replace '^-SummaryContainer\b', "The Automation variable 'HwSummaryContainer'" }
+    throw "The run over the organisations stopped (summaries to $shownContainer): $why"
+}
 
 # One line per organisation, whatever its name or its errors hold.
 foreach ($result in $results | Sort-Object Organisation) {

@@ -27,9 +27,13 @@ public sealed class OrganisationSummary
 
     /// <summary>The summary of a run that produced a report: the counts and witness of <paramref name="report"/> and the
     /// number of overdue access reviews, at <paramref name="at"/>. Throws <see cref="HealthwatchPolicy.Engine.Errors.HwException"/>
-    /// <c>OrganisationNameInvalid</c> (see <see cref="CheckName"/>).</summary>
-    public static OrganisationSummary FromReport(string organisation, string? tenantId, Compliance.ComplianceSummary report, int overdueReviews, DateTimeOffset at) => new()
+    /// <c>OrganisationNameInvalid</c> (see <see cref="CheckName"/>). With <paramref name="errors"/> (something failed after
+    /// the report), the run is <see cref="Failed"/> and they are kept as <see cref="KeptErrors"/> keeps them.</summary>
+    public static OrganisationSummary FromReport(string organisation, string? tenantId, Compliance.ComplianceSummary report, int overdueReviews, DateTimeOffset at,
+        IEnumerable<string>? errors = null) => new()
     {
+        Failed = errors?.Any() == true,
+        Errors = KeptErrors(errors ?? Array.Empty<string>()),
         Organisation = CheckName(organisation),
         TenantId = tenantId ?? "",
         GeneratedAt = at,

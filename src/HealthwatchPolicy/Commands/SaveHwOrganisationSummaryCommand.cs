@@ -77,13 +77,14 @@ public sealed class SaveHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
                 Organisation, input: "ComplianceSummary"), Organisation);
             return;
         }
-        DateTimeOffset now = TimeProviderNow();
+        // The time of the run on this machine's clock: the document's name and generatedAt (no connection, so no session clock).
+        DateTimeOffset now = DateTimeOffset.UtcNow;
         OrganisationSummary summary;
         try
         {
             summary = InputObject is not null ? OrganisationSummary.Copy(InputObject)
                 : ComplianceSummary is not null
-                ? OrganisationSummary.FromReport(Organisation!, TenantId, ComplianceSummary, OverdueReviews, now)
+                ? OrganisationSummary.FromReport(Organisation!, TenantId, ComplianceSummary, OverdueReviews, now, errors)
                 : OrganisationSummary.FromFailure(Organisation!, TenantId, errors, now, OverdueReviews);
         }
         catch (HwException ex)
@@ -91,42 +92,18 @@ public sealed class SaveHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
             WriteHwError(ex, ex.Target ?? Organisation);
             return;
         }
-        if (InputObject is null && ComplianceSummary is not null && errors.Length > 0)
-        {
-            summary.Failed = true;
-            summary.Errors = OrganisationSummary.KeptErrors(errors);
-        }
-        IOrganisationSummaryStore store;
         try
         {
-            store = UsesContainer ? OpenContainer() : new FolderSummaryStore(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path!));
-        }
-        catch (HwException ex)
-        {
-            WriteHwError(ex, UsesContainer ? ShownContainer : Path);
-            return;
-        }
-        string what = summary.Failed ? $"the failed run ({summary.Errors.Count} error(s))" : $"{summary.Total} finding(s), {summary.OverdueReviews} overdue review(s)";
-        if (!ShouldProcess($"{store.Location}/{summary.DocumentName()}", $"Save the summary of '{summary.Organisation}': {what}"))
-            return;
-        bool present;
-        try
-        {
-            present = InputObject is not null && store.Contains(summary.DocumentName());
-        }
-        catch (HwException ex)
-        {
-            WriteHwError(ex, UsesContainer ? ShownContainer : Path);
-            return;
-        }
-        if (present)
-        {
-            // A copy that is already there (the same organisation and time): copying again adds nothing, so nothing is written.
-            WriteWarning($"The summary of '{summary.Organisation}' of {summary.GeneratedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC is already in '{store.Location}' as {summary.DocumentName()}; not copied again.");
-            return;
-        }
-        try
-        {
+            IOrganisationSummaryStore store = UsesContainer ? OpenContainer() : new FolderSummaryStore(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path!));
+            string what = summary.Failed ? $"the failed run ({summary.Errors.Count} error(s))" : $"{summary.Total} finding(s), {summary.OverdueReviews} overdue review(s)";
+            if (!ShouldProcess($"{store.Location}/{summary.DocumentName()}", $"Save the summary of '{summary.Organisation}': {what}"))
+                return;
+            if (InputObject is not null && store.Contains(summary.DocumentName()))
+            {
+                // A copy that is already there (the same organisation and time): copying again adds nothing, so nothing is written.
+                WriteWarning($"The summary of '{summary.Organisation}' of {summary.GeneratedAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC is already in '{store.Location}' as {summary.DocumentName()}; not copied again.");
+                return;
+            }
             summary.Source = store.Write(summary);
         }
         catch (HwException ex)
@@ -136,7 +113,4 @@ public sealed class SaveHwOrganisationSummaryCommand : OrganisationSummaryCmdlet
         }
         WriteObject(summary);
     }
-
-    // The time of the run on this machine's clock: the document's name and generatedAt (no connection, so no session clock).
-    private static DateTimeOffset TimeProviderNow() => DateTimeOffset.UtcNow;
 }
